@@ -1,0 +1,60 @@
+# dioharness — quick start: `make demo`, `make test`.
+# Every target installs missing Debian packages first (scripts/install-deps.sh).
+
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+BUILD_TSAN ?= build-tsan
+JOBS       ?= $(shell nproc)
+CMAKE_FLAGS ?=
+# CI (CI=true) treats warnings as errors.
+ifeq ($(CI),true)
+CMAKE_FLAGS += -DDIOHARNESS_WERROR=ON
+endif
+
+.PHONY: all deps build demo test test-unit test-asan test-tsan bench clean help
+
+all: build
+
+help:
+	@echo "make demo       mount diofs, run the main job, print the verdict"
+	@echo "make test       build and run every test (unit + integration + regression)"
+	@echo "make test-unit  only the mount-free unit tests"
+	@echo "make test-asan  unit tests under AddressSanitizer + UBSan"
+	@echo "make test-tsan  unit tests under ThreadSanitizer"
+	@echo "make bench      run the benchmarks, JSON into results/bench/"
+	@echo "make clean      remove the build folders"
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/build.ninja: deps
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	scripts/demo.sh $(BUILD)
+
+test: build
+	@status=0; ctest --test-dir $(BUILD) -j $(JOBS) --output-on-failure || status=$$?; \
+	 scripts/check-no-mounts.sh || status=1; exit $$status
+
+test-unit: build
+	ctest --test-dir $(BUILD) -j $(JOBS) -L unit --output-on-failure
+
+test-asan: deps
+	cmake -S . -B $(BUILD_ASAN) -G Ninja -DDIOHARNESS_SANITIZE=address,undefined -DDIOHARNESS_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS)
+	cmake --build $(BUILD_ASAN) -j $(JOBS)
+	ctest --test-dir $(BUILD_ASAN) -j $(JOBS) -L unit --output-on-failure
+
+test-tsan: deps
+	cmake -S . -B $(BUILD_TSAN) -G Ninja -DDIOHARNESS_SANITIZE=thread -DDIOHARNESS_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS)
+	cmake --build $(BUILD_TSAN) -j $(JOBS)
+	ctest --test-dir $(BUILD_TSAN) -j $(JOBS) -L unit --output-on-failure
+
+bench: build
+	scripts/bench.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN)

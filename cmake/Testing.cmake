@@ -1,0 +1,19 @@
+include(GoogleTest)
+
+# dioharness_add_gtest(NAME LABEL <unit|integration|regression> SOURCES ... [LIBS ...])
+# One GoogleTest binary; every test case becomes a ctest test carrying LABEL.
+# Integration tests mount diofs: each uses its own temporary mountpoint.
+function(dioharness_add_gtest name)
+  cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;LIBS" ${ARGN})
+  if(NOT ARG_LABEL MATCHES "^(unit|integration|regression)$")
+    message(FATAL_ERROR "${name}: LABEL must be unit, integration or regression")
+  endif()
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main dioharness_warnings Threads::Threads)
+  gtest_discover_tests(${name}
+    PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT}
+    DISCOVERY_TIMEOUT 30)
+endfunction()
