@@ -1,0 +1,213 @@
+#include "harness/report/report.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace dioh {
+namespace {
+
+using nlohmann::json;
+
+json CheckToJson(const CheckResult& c) {
+  return {{"name", c.name}, {"passed", c.passed}, {"detail", c.detail}};
+}
+
+json ResultToJson(const ScenarioResult& r) {
+  json checks = json::array();
+  for (const CheckResult& c : r.checks) checks.push_back(CheckToJson(c));
+  return {{"scenario", r.scenario}, {"profile", r.profile},   {"expected", r.expected},
+          {"outcome", r.outcome},   {"passed", r.passed},     {"seconds", r.seconds},
+          {"checks", checks}};
+}
+
+// One table cell: no pipes or newlines.
+std::string Cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::size_t Report::passed() const {
+  std::size_t n = 0;
+  for (const ScenarioResult& r : results) n += r.passed ? 1 : 0;
+  return n;
+}
+
+std::string ToJson(const Report& report) {
+  json results = json::array();
+  for (const ScenarioResult& r : report.results) results.push_back(ResultToJson(r));
+  return json{{"title", report.title},
+              {"started_at", report.started_at},
+              {"passed", report.passed()},
+              {"failed", report.failed()},
+              {"results", results}}
+             .dump(2) + "\n";
+}
+
+dioh::Result<Report> ReportFromJson(const std::string& text) {
+  const json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return Status::Error(EINVAL, "not a JSON report");
+  try {
+    Report report;
+    report.title = j.at("title").get<std::string>();
+    report.started_at = j.at("started_at").get<std::string>();
+    for (const json& r : j.at("results")) {
+      ScenarioResult s;
+      s.scenario = r.at("scenario").get<std::string>();
+      s.profile = r.at("profile").get<std::string>();
+      s.expected = r.at("expected").get<std::string>();
+      s.outcome = r.at("outcome").get<std::string>();
+      s.passed = r.at("passed").get<bool>();
+      s.seconds = r.at("seconds").get<double>();
+      for (const json& c : r.at("checks")) {
+        s.checks.push_back({c.at("name").get<std::string>(), c.at("passed").get<bool>(),
+                            c.at("detail").get<std::string>()});
+      }
+      report.results.push_back(std::move(s));
+    }
+    return report;
+  } catch (const json::exception& e) {
+    return Status::Error(EINVAL, std::string("not a dioharness report: ") + e.what());
+  }
+}
+
+std::string ToMarkdown(const Report& report) {
+  std::ostringstream md;
+  md << "# " << report.title << "\n\n"
+     << "Started " << report.started_at << ": **" << report.passed() << " passed, "
+     << report.failed() << " failed**.\n\n"
+     << "| scenario | profile | expected | outcome | verdict | time (s) |\n"
+     << "|---|---|---|---|---|---|\n";
+  for (const ScenarioResult& r : report.results) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.2f", r.seconds);
+    md << "| " << Cell(r.scenario) << " | " << Cell(r.profile) << " | " << Cell(r.expected)
+       << " | " << Cell(r.outcome) << " | " << (r.passed ? "pass" : "**FAIL**") << " | "
+       << seconds << " |\n";
+  }
+  bool any_failed_check = false;
+  for (const ScenarioResult& r : report.results) {
+    for (const CheckResult& c : r.checks) {
+      if (c.passed) continue;
+      if (!any_failed_check) md << "\n## Failed checks\n\n";
+      any_failed_check = true;
+      md << "- `" << r.scenario << "` on `" << r.profile << "`, **" << c.name << "**: " << c.detail
+         << "\n";
+    }
+  }
+  return md.str();
+}
+
+std::string XmlEscape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// JUnit: one testsuite per scenario run, one testcase per check plus the
+// outcome, so CI systems show which check failed.
+std::string ToJUnitXml(const Report& report) {
+  std::size_t tests = 0, failures = 0;
+  for (const ScenarioResult& r : report.results) {
+    tests += r.checks.size() + 1;
+    failures += r.outcome == r.expected ? 0 : 1;
+    for (const CheckResult& c : r.checks) failures += c.passed ? 0 : 1;
+  }
+  std::ostringstream x;
+  x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    << "<testsuites name=\"" << XmlEscape(report.title) << "\" tests=\"" << tests
+    << "\" failures=\"" << failures << "\">\n";
+  for (const ScenarioResult& r : report.results) {
+    const std::string suite = XmlEscape(r.scenario + " [" + r.profile + "]");
+    std::size_t suite_failures = r.outcome == r.expected ? 0 : 1;
+    for (const CheckResult& c : r.checks) suite_failures += c.passed ? 0 : 1;
+    x << "  <testsuite name=\"" << suite << "\" tests=\"" << r.checks.size() + 1
+      << "\" failures=\"" << suite_failures << "\" time=\"" << r.seconds << "\">\n";
+    x << "    <testcase classname=\"" << suite << "\" name=\"outcome\">";
+    if (r.outcome != r.expected) {
+      x << "<failure message=\"" << XmlEscape("expected " + r.expected + ", got " + r.outcome)
+        << "\"/>";
+    }
+    x << "</testcase>\n";
+    for (const CheckResult& c : r.checks) {
+      x << "    <testcase classname=\"" << suite << "\" name=\"" << XmlEscape(c.name) << "\">";
+      if (!c.passed) x << "<failure message=\"" << XmlEscape(c.detail) << "\"/>";
+      x << "</testcase>\n";
+    }
+    x << "  </testsuite>\n";
+  }
+  x << "</testsuites>\n";
+  return x.str();
+}
+
+Report MergeReports(const std::vector<Report>& shards, const std::string& title) {
+  Report merged;
+  merged.title = title;
+  for (const Report& shard : shards) {
+    if (merged.started_at.empty() || (!shard.started_at.empty() && shard.started_at < merged.started_at)) {
+      merged.started_at = shard.started_at;
+    }
+    merged.results.insert(merged.results.end(), shard.results.begin(), shard.results.end());
+  }
+  return merged;
+}
+
+Status WriteFileAtomically(const std::string& path, const std::string& content) {
+  const std::string tmp = path + ".tmp." + std::to_string(getpid());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::Error(errno, "cannot create " + tmp + ": " + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return Status::Error(err, "cannot write " + tmp + ": " + std::strerror(err));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return Status::Error(err, "cannot write " + path + ": " + std::strerror(err));
+  }
+  return Status::Ok();
+}
+
+Status WriteReportFiles(const Report& report, const std::string& dir, const std::string& basename) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::Error(ec.value(), "cannot create " + dir + ": " + ec.message());
+  const std::string base = dir + "/" + basename;
+  DIOH_RETURN_IF_ERROR(WriteFileAtomically(base + ".json", ToJson(report)));
+  DIOH_RETURN_IF_ERROR(WriteFileAtomically(base + ".md", ToMarkdown(report)));
+  return WriteFileAtomically(base + ".xml", ToJUnitXml(report));
+}
+
+}  // namespace dioh

@@ -1,0 +1,56 @@
+// Report: the verdicts of a dioharness run (scenarios × checks), and its
+// renderings for people (Markdown), programs (JSON) and CI systems (JUnit
+// XML). Pure: no I/O except WriteReportFiles.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/status/status.h"
+
+namespace dioh {
+
+struct CheckResult {
+  std::string name;    // "odirect-aligned", "bitmap-matches-pages", ...
+  bool passed = false;
+  std::string detail;  // why it failed (the first offending operation), or a summary
+};
+
+struct ScenarioResult {
+  std::string scenario;  // scenario name
+  std::string profile;   // diofs profile it ran on
+  std::string expected;  // "completed", or "failed: <message>"
+  std::string outcome;   // what the engine reported
+  bool passed = false;   // outcome as expected and every check passed
+  double seconds = 0;
+  std::vector<CheckResult> checks;
+};
+
+struct Report {
+  std::string title;       // "dioharness demo", "dioharness matrix (shard 1/4)"
+  std::string started_at;  // ISO 8601, UTC
+  std::vector<ScenarioResult> results;
+
+  std::size_t passed() const;
+  std::size_t failed() const { return results.size() - passed(); }
+};
+
+std::string ToJson(const Report& report);
+dioh::Result<Report> ReportFromJson(const std::string& json);  // for `dioharness merge`
+std::string ToMarkdown(const Report& report);
+std::string ToJUnitXml(const Report& report);
+
+// Joins the reports of shards: results in the order of the reports given.
+Report MergeReports(const std::vector<Report>& shards, const std::string& title);
+
+// Writes DIR/BASENAME.json, .md and .xml (creating DIR). Each file is written
+// to a temporary name and renamed, so a reader never sees half a report.
+dioh::Status WriteReportFiles(const Report& report, const std::string& dir, const std::string& basename);
+
+// Writes `content` to `path` atomically (temporary file + rename).
+dioh::Status WriteFileAtomically(const std::string& path, const std::string& content);
+
+// Escapes &, <, >, " and ' for XML text and attributes.
+std::string XmlEscape(const std::string& text);
+
+}  // namespace dioh

@@ -1,0 +1,103 @@
+#include "harness/report/report.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace dioh {
+namespace {
+
+Report Sample() {
+  Report r;
+  r.title = "dioharness matrix";
+  r.started_at = "2026-11-25T18:00:00Z";
+  r.results.push_back({"save-load-4ch", "strict-4k", "completed", "completed", true, 1.5,
+                       {{"odirect-aligned", true, "512 O_DIRECT writes, all aligned"}}});
+  r.results.push_back({"unaligned-pages", "strict-4k", "completed", "failed: Invalid argument", false, 0.25,
+                       {{"odirect-aligned", false, "write #17 at offset 1000 <len 4096> | tid 12"},
+                        {"bitmap-matches-pages", true, ""}}});
+  return r;
+}
+
+TEST(ReportTest, CountsPassedAndFailed) {
+  EXPECT_EQ(Sample().passed(), 1u);
+  EXPECT_EQ(Sample().failed(), 1u);
+}
+
+TEST(ReportTest, JsonRoundTrips) {
+  const Report original = Sample();
+  auto parsed = ReportFromJson(ToJson(original));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(ToJson(*parsed), ToJson(original));
+  const auto j = nlohmann::json::parse(ToJson(original));
+  EXPECT_EQ(j["passed"], 1);
+  EXPECT_EQ(j["failed"], 1);
+  EXPECT_EQ(j["results"][1]["checks"][0]["name"], "odirect-aligned");
+}
+
+TEST(ReportTest, BadJsonIsAnErrorNotACrash) {
+  EXPECT_FALSE(ReportFromJson("{").ok());
+  EXPECT_FALSE(ReportFromJson("[]").ok());
+  EXPECT_FALSE(ReportFromJson(R"({"title":"x","started_at":"y","results":[{"scenario":1}]})").ok());
+}
+
+TEST(ReportTest, MarkdownHasOneRowPerResultAndListsFailedChecks) {
+  const std::string md = ToMarkdown(Sample());
+  EXPECT_NE(md.find("**1 passed, 1 failed**"), std::string::npos);
+  EXPECT_NE(md.find("| save-load-4ch | strict-4k | completed | completed | pass | 1.50 |"), std::string::npos);
+  EXPECT_NE(md.find("| **FAIL** |"), std::string::npos);
+  // A pipe in a detail must not break the table or the list.
+  EXPECT_NE(md.find("**odirect-aligned**: write #17 at offset 1000 <len 4096> | tid 12"), std::string::npos);
+  EXPECT_EQ(md.find("bitmap-matches-pages"), std::string::npos);  // passed checks are not listed
+}
+
+TEST(ReportTest, JUnitNamesEveryCheckAndEscapes) {
+  const std::string xml = ToJUnitXml(Sample());
+  EXPECT_NE(xml.find(R"(<testsuites name="dioharness matrix" tests="5" failures="2">)"), std::string::npos) << xml;
+  EXPECT_NE(xml.find(R"(name="unaligned-pages [strict-4k]" tests="3" failures="2")"), std::string::npos);
+  EXPECT_NE(xml.find(R"(<failure message="write #17 at offset 1000 &lt;len 4096&gt; | tid 12"/>)"),
+            std::string::npos);
+  EXPECT_NE(xml.find(R"(<failure message="expected completed, got failed: Invalid argument"/>)"),
+            std::string::npos);
+}
+
+TEST(ReportTest, MergeKeepsShardOrderAndEarliestStart) {
+  Report a = Sample(), b = Sample();
+  b.started_at = "2026-11-25T17:00:00Z";
+  b.results.pop_back();
+  const Report m = MergeReports({a, b}, "merged");
+  EXPECT_EQ(m.title, "merged");
+  EXPECT_EQ(m.started_at, "2026-11-25T17:00:00Z");
+  ASSERT_EQ(m.results.size(), 3u);
+  EXPECT_EQ(m.results[2].scenario, "save-load-4ch");
+}
+
+TEST(ReportTest, WritesTheThreeFiles) {
+  const std::string dir = testing::TempDir() + "report_test_out/sub";
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(WriteReportFiles(Sample(), dir, "demo").ok());
+  for (const char* ext : {".json", ".md", ".xml"}) {
+    std::ifstream in(dir + "/demo" + ext);
+    std::stringstream content;
+    content << in.rdbuf();
+    EXPECT_FALSE(content.str().empty()) << ext;
+  }
+  std::ifstream json_in(dir + "/demo.json");
+  std::stringstream json;
+  json << json_in.rdbuf();
+  EXPECT_TRUE(ReportFromJson(json.str()).ok());
+  std::filesystem::remove_all(testing::TempDir() + "report_test_out");
+}
+
+TEST(ReportTest, WriteFailsWithAReasonWhereTheFolderCannotBeMade) {
+  const Status s = WriteReportFiles(Sample(), "/proc/no-such-dir", "x");
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("/proc/no-such-dir"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dioh
