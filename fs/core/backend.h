@@ -1,0 +1,104 @@
+// Backend: where diofs keeps the files it serves. The core speaks to it in
+// paths inside the mount ("/dir/file"); `mem` keeps sparse pages in memory,
+// `passthrough:DIR` keeps real files in a directory. A backend knows nothing
+// of O_DIRECT rules, FUSE or the op log: it stores.
+#pragma once
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status/status.h"
+
+namespace diofs {
+
+struct NodeAttr {
+  mode_t mode = 0;             // type and permission bits, as st_mode
+  std::uint64_t size = 0;
+  std::uint64_t blocks = 0;    // 512-byte units allocated (holes are not)
+  std::uint32_t nlink = 1;
+  std::uint32_t uid = 0;
+  std::uint32_t gid = 0;
+  timespec atime{};
+  timespec mtime{};
+  timespec ctime{};
+
+  bool is_dir() const { return S_ISDIR(mode); }
+  bool is_file() const { return S_ISREG(mode); }
+};
+
+struct DirEntry {
+  std::string name;
+  mode_t type = 0;  // S_IFREG, S_IFDIR, ...
+};
+
+struct FsUsage {
+  std::uint64_t total_bytes = 0;
+  std::uint64_t free_bytes = 0;
+  std::uint64_t files = 0;
+  std::uint64_t free_files = 0;
+  std::uint32_t block_size = 4096;
+};
+
+struct OpenRequest {
+  int access = O_RDONLY;  // O_RDONLY, O_WRONLY or O_RDWR
+  bool create = false;
+  bool exclusive = false;
+  bool truncate = false;
+  mode_t mode = 0644;     // permission bits for a file this open creates
+};
+
+// An open file. ReadAt returns fewer bytes than asked only at end of file;
+// holes read as zeros. Thread-safe: FUSE serves one handle from many threads.
+class BackendFile {
+ public:
+  virtual ~BackendFile() = default;
+  virtual dioh::Result<std::size_t> ReadAt(std::uint64_t offset, std::span<std::byte> out) = 0;
+  virtual dioh::Result<std::size_t> WriteAt(std::uint64_t offset, std::span<const std::byte> data) = 0;
+  // fallocate(2) modes 0, FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE|KEEP_SIZE,
+  // FALLOC_FL_ZERO_RANGE; others fail with EOPNOTSUPP.
+  virtual dioh::Status Allocate(int mode, std::uint64_t offset, std::uint64_t length) = 0;
+  virtual dioh::Status Resize(std::uint64_t size) = 0;
+  virtual dioh::Status Sync(bool data_only) = 0;
+  virtual dioh::Result<NodeAttr> Stat() = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string Describe() const = 0;  // "mem", "passthrough:/srv/dir"
+
+  virtual dioh::Result<NodeAttr> Stat(std::string_view path) = 0;
+  virtual dioh::Result<std::vector<DirEntry>> List(std::string_view path) = 0;
+  virtual dioh::Result<std::shared_ptr<BackendFile>> Open(std::string_view path, const OpenRequest& request) = 0;
+  virtual dioh::Status MakeDir(std::string_view path, mode_t mode) = 0;
+  virtual dioh::Status RemoveDir(std::string_view path) = 0;
+  virtual dioh::Status Unlink(std::string_view path) = 0;
+  // flags: 0, RENAME_NOREPLACE or RENAME_EXCHANGE (renameat2(2)).
+  virtual dioh::Status Rename(std::string_view from, std::string_view to, unsigned flags) = 0;
+  virtual dioh::Status SetMode(std::string_view path, mode_t mode) = 0;
+  virtual dioh::Status SetTimes(std::string_view path, std::optional<timespec> atime,
+                                std::optional<timespec> mtime) = 0;
+  virtual dioh::Status Truncate(std::string_view path, std::uint64_t size) = 0;
+  virtual dioh::Result<FsUsage> Usage() = 0;
+};
+
+// "mem" or "passthrough:DIR". A passthrough folder must exist and be readable
+// and writable; the error names it otherwise.
+dioh::Result<std::unique_ptr<Backend>> MakeBackend(std::string_view spec);
+
+// "/a/b/c" -> {"/a/b", "c"}; "/c" -> {"/", "c"}.
+std::pair<std::string_view, std::string_view> SplitPath(std::string_view path);
+// "/" + "x" -> "/x"; "/a" + "x" -> "/a/x".
+std::string JoinPath(std::string_view dir, std::string_view name);
+
+}  // namespace diofs

@@ -1,0 +1,213 @@
+// DioFilesystem: the namespace operations and the event plumbing. Data
+// transfers are in filesystem_io.cc, /.diofs/ in control_files.cc.
+#include "fs/core/filesystem.h"
+
+#include <linux/fs.h>
+
+#include <cerrno>
+#include <ctime>
+
+namespace diofs {
+namespace {
+
+std::uint64_t NowNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+dioh::Status NoEntry() { return dioh::Status::Error(ENOENT, "no such file or directory"); }
+
+std::int64_t ResultOf(const dioh::Status& status) { return status.ok() ? 0 : -status.code(); }
+
+// A name the kernel may send us, but that must never reach a backend.
+bool IsBadName(const std::string& name) {
+  return name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos;
+}
+
+}  // namespace
+
+DioFilesystem::DioFilesystem(std::unique_ptr<Backend> backend, ProfileSwitch profile,
+                             std::vector<OpObserver*> observers)
+    : backend_(std::move(backend)),
+      observers_(std::move(observers)),
+      profile_(std::make_shared<const ProfileSwitch>(std::move(profile))) {}
+
+DioFilesystem::~DioFilesystem() = default;
+
+OpEvent DioFilesystem::Begin(OpKind kind, const Caller& caller) {
+  OpEvent event;
+  event.kind = kind;
+  event.start_ns = NowNs();
+  event.pid = caller.pid;
+  event.tid = caller.tid;
+  return event;
+}
+
+void DioFilesystem::Emit(OpEvent& event) {
+  event.end_ns = NowNs();
+  counters_.OnOp(event);
+  for (OpObserver* observer : observers_) observer->OnOp(event);
+}
+
+std::shared_ptr<const ProfileSwitch> DioFilesystem::CurrentProfile() const {
+  std::lock_guard lock(profile_mutex_);
+  return profile_;
+}
+
+ProfileSwitch DioFilesystem::profile() const { return *CurrentProfile(); }
+
+std::optional<std::string> DioFilesystem::ChildPath(std::uint64_t parent, const std::string& name) const {
+  if (IsBadName(name)) return std::nullopt;
+  auto dir = inodes_.PathOf(parent);
+  if (!dir) return std::nullopt;
+  // "/.diofs" belongs to the control folder: no backend file may take it.
+  if (*dir == "/" && name == ".diofs") return std::nullopt;
+  return JoinPath(*dir, name);
+}
+
+dioh::Result<Entry> DioFilesystem::Lookup(std::uint64_t parent, const std::string& name) {
+  if (auto control = LookupControl(parent, name)) return *control;
+  auto path = ChildPath(parent, name);
+  if (!path) return NoEntry();
+  auto attr = backend_->Stat(*path);
+  if (!attr.ok()) return attr.status();
+  return Entry{inodes_.Lookup(*path), *attr};
+}
+
+void DioFilesystem::Forget(std::uint64_t ino, std::uint64_t lookups) { inodes_.Forget(ino, lookups); }
+
+dioh::Result<NodeAttr> DioFilesystem::GetAttr(std::uint64_t ino, std::optional<std::uint64_t> fh) {
+  if (auto control = ControlAttr(ino)) return *control;
+  if (fh) {
+    auto handle = handles_.Get(*fh);
+    if (handle && handle->file) return handle->file->Stat();
+  }
+  auto path = inodes_.PathOf(ino);
+  if (!path) return NoEntry();
+  return backend_->Stat(*path);
+}
+
+dioh::Result<NodeAttr> DioFilesystem::SetAttr(std::uint64_t ino, std::optional<std::uint64_t> fh,
+                                              const SetAttrRequest& request, const Caller& caller) {
+  if (ControlAttr(ino)) {
+    // Truncating a control file (shell redirection opens with O_TRUNC) is harmless.
+    if (request.mode || request.atime || request.mtime) return dioh::Status::Error(EPERM, "control file");
+    return *ControlAttr(ino);
+  }
+  const auto path = inodes_.PathOf(ino);
+  auto handle = fh ? handles_.Get(*fh) : nullptr;
+  if (!path && !(handle && handle->file)) return NoEntry();
+  if (request.size) {
+    OpEvent event = Begin(OpKind::kTruncate, caller);
+    event.ino = ino;
+    event.path = path ? std::string_view(*path) : std::string_view();
+    event.fh = fh.value_or(0);
+    event.offset = *request.size;
+    const dioh::Status status = (handle && handle->file) ? handle->file->Resize(*request.size)
+                                                         : backend_->Truncate(*path, *request.size);
+    event.result = ResultOf(status);
+    Emit(event);
+    DIOH_RETURN_IF_ERROR(status);
+  }
+  if (path && request.mode) DIOH_RETURN_IF_ERROR(backend_->SetMode(*path, *request.mode));
+  if (path && (request.atime || request.mtime)) {
+    DIOH_RETURN_IF_ERROR(backend_->SetTimes(*path, request.atime, request.mtime));
+  }
+  return GetAttr(ino, fh);
+}
+
+dioh::Result<Entry> DioFilesystem::MakeDir(std::uint64_t parent, const std::string& name, mode_t mode,
+                                           const Caller& caller) {
+  auto path = ChildPath(parent, name);
+  if (!path) return dioh::Status::Error(LookupControl(parent, name) ? EEXIST : EINVAL, "bad name");
+  OpEvent event = Begin(OpKind::kMkdir, caller);
+  event.path = *path;
+  event.aux = mode;
+  dioh::Status status = backend_->MakeDir(*path, mode);
+  dioh::Result<NodeAttr> attr = status.ok() ? backend_->Stat(*path) : dioh::Result<NodeAttr>(status);
+  event.result = ResultOf(attr.status());
+  if (attr.ok()) event.ino = inodes_.Lookup(*path);
+  Emit(event);
+  if (!attr.ok()) return attr.status();
+  return Entry{event.ino, *attr};
+}
+
+dioh::Status DioFilesystem::RemoveDir(std::uint64_t parent, const std::string& name, const Caller& caller) {
+  return RemoveName(OpKind::kRmdir, parent, name, caller);
+}
+
+dioh::Status DioFilesystem::Unlink(std::uint64_t parent, const std::string& name, const Caller& caller) {
+  return RemoveName(OpKind::kUnlink, parent, name, caller);
+}
+
+dioh::Status DioFilesystem::RemoveName(OpKind kind, std::uint64_t parent, const std::string& name,
+                                       const Caller& caller) {
+  auto path = ChildPath(parent, name);
+  if (!path) return dioh::Status::Error(LookupControl(parent, name) ? EPERM : EINVAL, "bad name");
+  OpEvent event = Begin(kind, caller);
+  event.path = *path;
+  const dioh::Status status = kind == OpKind::kRmdir ? backend_->RemoveDir(*path) : backend_->Unlink(*path);
+  if (status.ok()) inodes_.Removed(*path);
+  event.result = ResultOf(status);
+  Emit(event);
+  return status;
+}
+
+dioh::Status DioFilesystem::Rename(std::uint64_t parent, const std::string& name, std::uint64_t new_parent,
+                                   const std::string& new_name, unsigned flags, const Caller& caller) {
+  auto from = ChildPath(parent, name);
+  auto to = ChildPath(new_parent, new_name);
+  if (!from || !to) return dioh::Status::Error(EPERM, "control files cannot be renamed");
+  if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) != 0) {
+    return dioh::Status::Error(EINVAL, "rename flags not supported");  // RENAME_WHITEOUT is overlayfs'
+  }
+  OpEvent event = Begin(OpKind::kRename, caller);
+  event.path = *from;
+  event.text = *to;
+  event.aux = flags;
+  const dioh::Status status = backend_->Rename(*from, *to, flags);
+  if (status.ok()) {
+    if ((flags & RENAME_EXCHANGE) != 0) {
+      inodes_.Exchanged(*from, *to);
+    } else {
+      inodes_.Renamed(*from, *to);
+    }
+  }
+  event.result = ResultOf(status);
+  Emit(event);
+  return status;
+}
+
+dioh::Result<std::uint64_t> DioFilesystem::OpenDir(std::uint64_t ino) {
+  auto handle = std::make_shared<OpenHandle>();
+  handle->ino = ino;
+  handle->listing = {{".", S_IFDIR}, {"..", S_IFDIR}};
+  if (ControlAttr(ino)) {
+    if (!ControlAttr(ino)->is_dir()) return dioh::Status::Error(ENOTDIR, "not a directory");
+    for (DirEntry& e : ControlListing()) handle->listing.push_back(std::move(e));
+  } else {
+    auto path = inodes_.PathOf(ino);
+    if (!path) return NoEntry();
+    auto entries = backend_->List(*path);
+    if (!entries.ok()) return entries.status();
+    for (DirEntry& e : *entries) {
+      if (*path == "/" && e.name == ".diofs") continue;  // shadowed by the control folder
+      handle->listing.push_back(std::move(e));
+    }
+  }
+  return handles_.Add(std::move(handle));
+}
+
+dioh::Result<std::vector<DirEntry>> DioFilesystem::ReadDir(std::uint64_t fh, std::size_t index) {
+  auto handle = handles_.Get(fh);
+  if (!handle) return dioh::Status::Error(EBADF, "no such folder handle");
+  if (index >= handle->listing.size()) return std::vector<DirEntry>{};
+  return std::vector<DirEntry>(handle->listing.begin() + static_cast<std::ptrdiff_t>(index), handle->listing.end());
+}
+
+void DioFilesystem::ReleaseDir(std::uint64_t fh) { (void)handles_.Remove(fh); }
+
+dioh::Result<FsUsage> DioFilesystem::StatFs() { return backend_->Usage(); }
+
+}  // namespace diofs

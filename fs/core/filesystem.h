@@ -1,0 +1,135 @@
+// DioFilesystem: diofs without FUSE. Every FUSE operation the adapter
+// receives is one call here, with the caller's process and thread; the
+// answer is a value (or a Status whose code is the errno to reply with).
+// The O_DIRECT rules, the control files of /.diofs/ and the events for the
+// observers (counters, op log) all live here, so unit tests drive the whole
+// filesystem without a mount.
+//
+// Lock order (each a leaf unless said): InodeTable, HandleTable and the
+// profile lock are never held together, nor while the backend or an
+// observer is called. The backend has its own locks (mem_backend.cc).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/status/status.h"
+#include "fs/core/backend.h"
+#include "fs/core/dio_rules.h"
+#include "fs/core/handle_table.h"
+#include "fs/core/inode_table.h"
+#include "fs/core/op_counters.h"
+#include "fs/core/op_event.h"
+#include "fs/core/profile.h"
+
+namespace diofs {
+
+struct Caller {
+  std::uint32_t pid = 0;  // process (thread group)
+  std::uint32_t tid = 0;  // thread: what FUSE passes as the request's pid
+};
+
+struct Entry {
+  std::uint64_t ino = 0;
+  NodeAttr attr;
+};
+
+struct Opened {
+  Entry entry;
+  std::uint64_t fh = 0;
+  bool direct_io = false;  // the kernel must pass every transfer as issued (FOPEN_DIRECT_IO)
+};
+
+struct SetAttrRequest {
+  std::optional<std::uint64_t> size;
+  std::optional<mode_t> mode;
+  std::optional<timespec> atime;  // UTIME_NOW is resolved by the adapter
+  std::optional<timespec> mtime;
+};
+
+class DioFilesystem {
+ public:
+  // `observers` see every operation after the counters do; they must outlive this.
+  DioFilesystem(std::unique_ptr<Backend> backend, ProfileSwitch profile, std::vector<OpObserver*> observers);
+  ~DioFilesystem();
+
+  // Namespace.
+  dioh::Result<Entry> Lookup(std::uint64_t parent, const std::string& name);
+  void Forget(std::uint64_t ino, std::uint64_t lookups);
+  dioh::Result<NodeAttr> GetAttr(std::uint64_t ino, std::optional<std::uint64_t> fh);
+  dioh::Result<NodeAttr> SetAttr(std::uint64_t ino, std::optional<std::uint64_t> fh, const SetAttrRequest& request,
+                                 const Caller& caller);
+  dioh::Result<Entry> MakeDir(std::uint64_t parent, const std::string& name, mode_t mode, const Caller& caller);
+  dioh::Status RemoveDir(std::uint64_t parent, const std::string& name, const Caller& caller);
+  dioh::Status Unlink(std::uint64_t parent, const std::string& name, const Caller& caller);
+  dioh::Status Rename(std::uint64_t parent, const std::string& name, std::uint64_t new_parent,
+                      const std::string& new_name, unsigned flags, const Caller& caller);
+  dioh::Result<std::uint64_t> OpenDir(std::uint64_t ino);
+  // The entries of an open folder from `index` on ("." and ".." first).
+  dioh::Result<std::vector<DirEntry>> ReadDir(std::uint64_t fh, std::size_t index);
+  void ReleaseDir(std::uint64_t fh);
+  dioh::Result<FsUsage> StatFs();
+
+  // Files.
+  dioh::Result<Opened> Create(std::uint64_t parent, const std::string& name, mode_t mode, std::uint32_t flags,
+                              const Caller& caller);
+  dioh::Result<Opened> Open(std::uint64_t ino, std::uint32_t flags, const Caller& caller);
+  // `flags` are the file's flags as they arrive with the request (fi->flags).
+  dioh::Result<std::size_t> Read(std::uint64_t fh, std::uint64_t offset, std::span<std::byte> out,
+                                 std::uint32_t flags, const Caller& caller);
+  dioh::Result<std::size_t> Write(std::uint64_t fh, std::uint64_t offset, std::span<const std::byte> data,
+                                  std::uint32_t flags, const Caller& caller);
+  dioh::Status Flush(std::uint64_t fh, const Caller& caller);
+  dioh::Status Fsync(std::uint64_t fh, bool data_only, const Caller& caller);
+  dioh::Status Fallocate(std::uint64_t fh, int mode, std::uint64_t offset, std::uint64_t length,
+                         const Caller& caller);
+  void Release(std::uint64_t fh, const Caller& caller);
+
+  // The profile in force (what /.diofs/profile reads, and switches).
+  ProfileSwitch profile() const;
+  const OpCounters& counters() const { return counters_; }
+  std::size_t open_handles() const { return handles_.size(); }
+
+ private:
+  // unlink or rmdir (kind kUnlink or kRmdir).
+  dioh::Status RemoveName(OpKind kind, std::uint64_t parent, const std::string& name, const Caller& caller);
+  std::optional<std::string> ChildPath(std::uint64_t parent, const std::string& name) const;
+  // An event for an operation starting now; Emit stamps its end and hands it
+  // to the counters and the observers.
+  static OpEvent Begin(OpKind kind, const Caller& caller);
+  void Emit(OpEvent& event);
+  std::shared_ptr<const ProfileSwitch> CurrentProfile() const;
+  // Opens `path`: the existing inode `ino`, or a file to create when none.
+  dioh::Result<Opened> OpenPath(const std::string& path, std::optional<std::uint64_t> ino, std::uint32_t flags,
+                                mode_t mode, const Caller& caller);
+  // An event about an open handle, with the flags of its latest transfer.
+  OpEvent HandleEvent(OpKind kind, const OpenHandle& handle, std::uint64_t fh, const std::string& path,
+                      const Caller& caller);
+  // Sets offset, length, rule and verdict of a transfer event (its flags set).
+  RuleVerdict CheckTransferEvent(OpEvent& event, std::uint64_t offset, std::uint64_t length) const;
+  // Records a change of the handle's flags (an fcntl(F_SETFL) between transfers).
+  void NoteFlags(OpenHandle& handle, std::uint64_t fh, const std::string& path, std::uint32_t flags,
+                 const Caller& caller);
+
+  // /.diofs/ (control_files.cc).
+  std::optional<Entry> LookupControl(std::uint64_t parent, const std::string& name) const;
+  std::optional<NodeAttr> ControlAttr(std::uint64_t ino) const;
+  dioh::Result<Opened> OpenControl(std::uint64_t ino, std::uint32_t flags);
+  dioh::Result<std::size_t> WriteControl(OpenHandle& handle, std::span<const std::byte> data, const Caller& caller);
+  std::vector<DirEntry> ControlListing() const;
+
+  std::unique_ptr<Backend> backend_;
+  std::vector<OpObserver*> observers_;
+  OpCounters counters_;
+  InodeTable inodes_;
+  HandleTable handles_;
+  mutable std::mutex profile_mutex_;  // a leaf lock: guards the pointer, not the profile
+  std::shared_ptr<const ProfileSwitch> profile_;
+};
+
+}  // namespace diofs

@@ -1,0 +1,201 @@
+// DioFilesystem: opens and data transfers, where the O_DIRECT rules apply.
+#include <fcntl.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "fs/core/filesystem.h"
+
+namespace diofs {
+namespace {
+
+std::int64_t ResultOf(const dioh::Status& status) { return status.ok() ? 0 : -status.code(); }
+
+dioh::Status BadHandle() { return dioh::Status::Error(EBADF, "no such file handle"); }
+
+dioh::Status Rejected(Rule rule) {
+  return dioh::Status::Error(EINVAL, std::string("O_DIRECT rule broken: ") + std::string(RuleName(rule)));
+}
+
+}  // namespace
+
+dioh::Result<Opened> DioFilesystem::Create(std::uint64_t parent, const std::string& name, mode_t mode,
+                                           std::uint32_t flags, const Caller& caller) {
+  auto path = ChildPath(parent, name);
+  if (!path) return dioh::Status::Error(LookupControl(parent, name) ? EEXIST : EINVAL, "bad name");
+  return OpenPath(*path, std::nullopt, flags, mode, caller);
+}
+
+dioh::Result<Opened> DioFilesystem::Open(std::uint64_t ino, std::uint32_t flags, const Caller& caller) {
+  if (ControlAttr(ino)) return OpenControl(ino, flags);
+  auto path = inodes_.PathOf(ino);
+  if (!path) return dioh::Status::Error(ENOENT, "no such file");
+  return OpenPath(*path, ino, flags, 0, caller);
+}
+
+dioh::Result<Opened> DioFilesystem::OpenPath(const std::string& path, std::optional<std::uint64_t> ino,
+                                             std::uint32_t flags, mode_t mode, const Caller& caller) {
+  const bool create = !ino;
+  OpEvent event = Begin(create ? OpKind::kCreate : OpKind::kOpen, caller);
+  event.path = path;
+  event.flags = flags;
+  event.aux = mode;
+  const RuleVerdict verdict = CheckOpen(CurrentProfile()->profile, flags);
+  event.rule = verdict.rule;
+  event.verdict = verdict.verdict;
+  dioh::Result<Opened> opened = Rejected(verdict.rule);
+  if (verdict.verdict != Verdict::kRejected) {
+    OpenRequest request;
+    request.access = static_cast<int>(flags & O_ACCMODE);
+    request.create = create;
+    request.exclusive = create && (flags & O_EXCL) != 0;
+    request.truncate = (flags & O_TRUNC) != 0;
+    request.mode = mode;
+    auto file = backend_->Open(path, request);
+    auto attr = file.ok() ? (*file)->Stat() : dioh::Result<NodeAttr>(file.status());
+    if (attr.ok()) {
+      auto handle = std::make_shared<OpenHandle>();
+      // A create answers with an entry, which the kernel counts as a lookup.
+      handle->ino = create ? inodes_.Lookup(path) : *ino;
+      handle->open_flags = flags;
+      handle->last_flags.store(flags, std::memory_order_relaxed);
+      handle->file = std::move(*file);
+      const std::uint64_t handle_ino = handle->ino;
+      const std::uint64_t fh = handles_.Add(std::move(handle));
+      opened = Opened{Entry{handle_ino, *attr}, fh, (flags & O_DIRECT) != 0};
+    } else {
+      opened = attr.status();
+    }
+  }
+  event.result = ResultOf(opened.status());
+  if (opened.ok()) {
+    event.ino = opened->entry.ino;
+    event.fh = opened->fh;
+  }
+  Emit(event);
+  return opened;
+}
+
+OpEvent DioFilesystem::HandleEvent(OpKind kind, const OpenHandle& handle, std::uint64_t fh,
+                                   const std::string& path, const Caller& caller) {
+  OpEvent event = Begin(kind, caller);
+  event.ino = handle.ino;
+  event.path = path;
+  event.fh = fh;
+  event.flags = handle.last_flags.load(std::memory_order_relaxed);
+  return event;
+}
+
+RuleVerdict DioFilesystem::CheckTransferEvent(OpEvent& event, std::uint64_t offset, std::uint64_t length) const {
+  event.offset = offset;
+  event.length = length;
+  const auto profile = CurrentProfile();
+  const RuleVerdict verdict = CheckTransfer(profile->profile, profile->on_violation, event.flags, offset, length);
+  event.rule = verdict.rule;
+  event.verdict = verdict.verdict;
+  return verdict;
+}
+
+void DioFilesystem::NoteFlags(OpenHandle& handle, std::uint64_t fh, const std::string& path, std::uint32_t flags,
+                              const Caller& caller) {
+  // Only what fcntl(F_SETFL) can change counts (fcntl(2); the kernel's
+  // SETFL_MASK): the open-only flags (O_CREAT, O_TRUNC...) never arrive
+  // with a transfer, and the kernel adds O_LARGEFILE of its own.
+  constexpr std::uint32_t kSetFlMask = O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME | O_NONBLOCK;
+  const std::uint32_t before = handle.last_flags.exchange(flags, std::memory_order_relaxed);
+  if ((before & kSetFlMask) == (flags & kSetFlMask)) return;
+  OpEvent event = HandleEvent(OpKind::kFlagChange, handle, fh, path, caller);
+  event.aux = before;
+  Emit(event);
+}
+
+dioh::Result<std::size_t> DioFilesystem::Read(std::uint64_t fh, std::uint64_t offset, std::span<std::byte> out,
+                                              std::uint32_t flags, const Caller& caller) {
+  auto handle = handles_.Get(fh);
+  if (!handle) return BadHandle();
+  if (handle->control != ControlFile::kNone) {
+    const std::string& text = handle->snapshot;
+    if (offset >= text.size()) return std::size_t{0};
+    const std::size_t n = std::min(out.size(), static_cast<std::size_t>(text.size() - offset));
+    std::memcpy(out.data(), text.data() + offset, n);
+    return n;
+  }
+  const std::string path = inodes_.PathOf(handle->ino).value_or("");
+  NoteFlags(*handle, fh, path, flags, caller);
+  OpEvent event = HandleEvent(OpKind::kRead, *handle, fh, path, caller);
+  event.flags = flags;  // this request's, whatever other threads did since
+  const RuleVerdict verdict = CheckTransferEvent(event, offset, out.size());
+  dioh::Result<std::size_t> done = Rejected(verdict.rule);
+  if (verdict.verdict != Verdict::kRejected) done = handle->file->ReadAt(offset, out);
+  event.result = done.ok() ? static_cast<std::int64_t>(*done) : -done.status().code();
+  Emit(event);
+  return done;
+}
+
+dioh::Result<std::size_t> DioFilesystem::Write(std::uint64_t fh, std::uint64_t offset,
+                                               std::span<const std::byte> data, std::uint32_t flags,
+                                               const Caller& caller) {
+  auto handle = handles_.Get(fh);
+  if (!handle) return BadHandle();
+  if (handle->control != ControlFile::kNone) return WriteControl(*handle, data, caller);
+  const std::string path = inodes_.PathOf(handle->ino).value_or("");
+  NoteFlags(*handle, fh, path, flags, caller);
+  OpEvent event = HandleEvent(OpKind::kWrite, *handle, fh, path, caller);
+  event.flags = flags;  // this request's, whatever other threads did since
+  event.data = data;
+  const RuleVerdict verdict = CheckTransferEvent(event, offset, data.size());
+  dioh::Result<std::size_t> done = Rejected(verdict.rule);
+  if (verdict.verdict != Verdict::kRejected) done = handle->file->WriteAt(offset, data);
+  event.result = done.ok() ? static_cast<std::int64_t>(*done) : -done.status().code();
+  Emit(event);
+  return done;
+}
+
+dioh::Status DioFilesystem::Flush(std::uint64_t fh, const Caller& caller) {
+  auto handle = handles_.Get(fh);
+  if (!handle) return BadHandle();
+  if (handle->control != ControlFile::kNone) return dioh::Status::Ok();
+  const std::string path = inodes_.PathOf(handle->ino).value_or("");
+  OpEvent event = HandleEvent(OpKind::kFlush, *handle, fh, path, caller);
+  Emit(event);
+  return dioh::Status::Ok();
+}
+
+dioh::Status DioFilesystem::Fsync(std::uint64_t fh, bool data_only, const Caller& caller) {
+  auto handle = handles_.Get(fh);
+  if (!handle) return BadHandle();
+  if (handle->control != ControlFile::kNone) return dioh::Status::Ok();
+  const std::string path = inodes_.PathOf(handle->ino).value_or("");
+  OpEvent event = HandleEvent(OpKind::kFsync, *handle, fh, path, caller);
+  event.aux = data_only ? 1 : 0;
+  const dioh::Status status = handle->file->Sync(data_only);
+  event.result = ResultOf(status);
+  Emit(event);
+  return status;
+}
+
+dioh::Status DioFilesystem::Fallocate(std::uint64_t fh, int mode, std::uint64_t offset, std::uint64_t length,
+                                      const Caller& caller) {
+  auto handle = handles_.Get(fh);
+  if (!handle) return BadHandle();
+  if (handle->control != ControlFile::kNone) return dioh::Status::Error(EOPNOTSUPP, "control file");
+  const std::string path = inodes_.PathOf(handle->ino).value_or("");
+  OpEvent event = HandleEvent(OpKind::kFallocate, *handle, fh, path, caller);
+  event.offset = offset;
+  event.length = length;
+  event.aux = static_cast<std::uint32_t>(mode);
+  const dioh::Status status = handle->file->Allocate(mode, offset, length);
+  event.result = ResultOf(status);
+  Emit(event);
+  return status;
+}
+
+void DioFilesystem::Release(std::uint64_t fh, const Caller& caller) {
+  auto handle = handles_.Remove(fh);
+  if (!handle || handle->control != ControlFile::kNone) return;
+  const std::string path = inodes_.PathOf(handle->ino).value_or("");
+  OpEvent event = HandleEvent(OpKind::kRelease, *handle, fh, path, caller);
+  Emit(event);
+}
+
+}  // namespace diofs

@@ -1,0 +1,37 @@
+// The diofs command line, parsed and validated without mounting: what
+// main.cc does with it is mount, serve and unmount. Every error is one line
+// that names the problem; the process then exits with status 2 and nothing
+// is mounted.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status/status.h"
+#include "fs/core/profile.h"
+
+namespace diofs {
+
+struct DaemonOptions {
+  std::string mountpoint;          // absolute
+  ProfileSwitch profile;           // preset plus overrides, and the on-violation policy
+  std::string backend = "mem";     // "mem" or "passthrough:DIR"
+  bool foreground = false;         // -f
+  bool single_threaded = false;    // -s
+  int ready_fd = -1;               // written one byte once mounted (for harnesses)
+  std::vector<std::string> fuse_options;  // extra -o options for the kernel mount
+};
+
+// Parses argv. `--help` is not an error: it comes back as text to print
+// (exit status 0).
+struct DaemonCommand {
+  std::optional<DaemonOptions> options;  // set: mount
+  std::string print;                     // otherwise: print this and exit 0
+};
+dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv);
+
+// The mountpoint must exist, be a folder, and not be a mount point already.
+dioh::Status CheckMountpoint(const std::string& path);
+
+}  // namespace diofs

@@ -1,0 +1,192 @@
+#include "harness/mount/mounted_diofs.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/mount.h>
+#include <sys/pidfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+extern char** environ;
+
+namespace dioh {
+namespace {
+
+constexpr int kReadyFd = 3;  // where diofs finds the ready pipe (--ready-fd)
+
+Status Errno(const std::string& what) {
+  const int code = errno;
+  return Status::Error(code, what + ": " + std::strerror(code));
+}
+
+int MillisLeft(std::chrono::steady_clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  return static_cast<int>(std::max<std::int64_t>(0, std::min<std::int64_t>(left.count(), INT_MAX)));
+}
+
+// Waits until `fd` is readable or the deadline passes.
+bool WaitReadable(int fd, std::chrono::steady_clock::time_point deadline) {
+  pollfd p{fd, POLLIN, 0};
+  for (;;) {
+    const int rc = poll(&p, 1, MillisLeft(deadline));
+    if (rc > 0) return true;
+    if (rc == 0) return false;
+    if (errno != EINTR) return false;
+  }
+}
+
+bool IsMounted(const std::string& path) {
+  std::ifstream mounts("/proc/self/mounts");
+  std::string device, where, type, rest;
+  while (mounts >> device >> where >> type && std::getline(mounts, rest)) {
+    if (where == path) return true;
+  }
+  return false;
+}
+
+// Runs a program to its end (fusermount3), without a shell.
+int RunProgram(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  if (posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ) != 0) return -1;
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Asks the kernel to unmount; `detach` for a mount still busy.
+bool UnmountPath(const std::string& path, bool detach) {
+  if (geteuid() == 0) {
+    if (umount2(path.c_str(), detach ? MNT_DETACH : 0) == 0) return true;
+    if (errno == EINVAL && !IsMounted(path)) return true;  // already gone
+  }
+  return RunProgram({"fusermount3", detach ? "-uz" : "-u", path}) == 0;
+}
+
+}  // namespace
+
+std::string MountedDiofs::DiofsBinary() {
+  if (const char* env = std::getenv("DIOFS_BINARY"); env != nullptr && *env != '\0') return env;
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return (self.parent_path() / "diofs").string();
+}
+
+std::optional<std::string> MountedDiofs::FuseUnusableReason() {
+  const int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return std::string("/dev/fuse cannot be opened: ") + std::strerror(errno);
+  close(fd);
+  if (geteuid() != 0 && access("/usr/bin/fusermount3", X_OK) != 0) {
+    return std::string("not root and no /usr/bin/fusermount3 (Debian package fuse3)");
+  }
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<MountedDiofs>> MountedDiofs::Mount(const std::vector<std::string>& args,
+                                                          std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const std::string binary = DiofsBinary();
+  if (access(binary.c_str(), X_OK) != 0) return Errno("diofs binary '" + binary + "'");
+  std::string dir_template = (std::filesystem::temp_directory_path() / "diofs-XXXXXX").string();
+  if (mkdtemp(dir_template.data()) == nullptr) return Errno("mkdtemp");
+  const std::string dir = dir_template;
+  const std::string mountpoint = dir + "/mnt";
+  const std::string stderr_path = dir + "/diofs.stderr";
+  const auto give_up = [&](Status status) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    return status;
+  };
+  if (mkdir(mountpoint.c_str(), 0755) != 0) return give_up(Errno("mkdir " + mountpoint));
+
+  int ready[2];
+  if (pipe2(ready, O_CLOEXEC) != 0) return give_up(Errno("pipe"));
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, ready[1], kReadyFd);  // dup2 clears O_CLOEXEC
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  std::vector<std::string> argv = {binary, "-f", "--ready-fd", std::to_string(kReadyFd)};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back(mountpoint);
+  std::vector<char*> c_argv;
+  for (std::string& a : argv) c_argv.push_back(a.data());
+  c_argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int spawn_error = posix_spawn(&pid, binary.c_str(), &actions, nullptr, c_argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(ready[1]);
+  if (spawn_error != 0) {
+    close(ready[0]);
+    errno = spawn_error;
+    return give_up(Errno("spawn " + binary));
+  }
+  const int pidfd = static_cast<int>(pidfd_open(pid, 0));
+  std::unique_ptr<MountedDiofs> mount(new MountedDiofs(dir, mountpoint, pid, pidfd));
+
+  char byte = 0;
+  const bool readable = WaitReadable(ready[0], deadline);
+  const bool is_ready = readable && read(ready[0], &byte, 1) == 1;
+  close(ready[0]);
+  if (is_ready) return mount;
+  // diofs exited (the pipe closed) or hung: say why, and clean up.
+  std::string why = mount->DaemonStderr();
+  while (!why.empty() && why.back() == '\n') why.pop_back();
+  auto status = mount->Unmount(std::chrono::seconds(5));
+  if (!readable) return Status::Error(ETIMEDOUT, "diofs did not mount within the deadline: " + why);
+  const int code = status.ok() ? *status : -1;
+  return Status::Error(EIO, "diofs failed (exit status " + std::to_string(code) + "): " + why);
+}
+
+MountedDiofs::~MountedDiofs() { (void)Unmount(); }
+
+std::string MountedDiofs::Path(std::string_view relative) const {
+  return mountpoint_ + "/" + std::string(relative);
+}
+
+std::string MountedDiofs::DaemonStderr() const {
+  std::ifstream in(dir_ + "/diofs.stderr");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Result<int> MountedDiofs::Unmount(std::chrono::milliseconds timeout) {
+  if (unmounted_) return Status::Error(EALREADY, "already unmounted");
+  unmounted_ = true;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  // A busy mount (a file still open) is detached: it goes once released.
+  if (IsMounted(mountpoint_) && !UnmountPath(mountpoint_, false)) UnmountPath(mountpoint_, true);
+  bool killed = false;
+  if (!WaitReadable(pidfd_, deadline)) {  // a pidfd turns readable when the process exits
+    kill(pid_, SIGKILL);
+    killed = true;
+  }
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  close(pidfd_);
+  // A killed daemon leaves its mount dead ("transport endpoint not connected").
+  if (IsMounted(mountpoint_)) UnmountPath(mountpoint_, true);
+  // Never recurse into a mount that is somehow still there.
+  std::error_code ec;
+  if (!IsMounted(mountpoint_)) std::filesystem::remove_all(dir_, ec);
+  if (killed) return Status::Error(ETIMEDOUT, "diofs did not exit after unmount and was killed");
+  if (!WIFEXITED(status)) return Status::Error(EIO, "diofs died of signal " + std::to_string(WTERMSIG(status)));
+  return WEXITSTATUS(status);
+}
+
+}  // namespace dioh

@@ -1,0 +1,60 @@
+// MountedDiofs: a diofs mount owned by a test or a harness run (RAII).
+//
+// Mount() makes a private temporary folder, starts `diofs -f` on it and
+// waits (with a deadline, on a pipe diofs writes to once mounted) until the
+// mount is up. The destructor unmounts, waits for the daemon to exit, kills
+// it if it does not, detaches a mount that is still busy, and removes the
+// folder: no mount is ever left behind, also when a test fails.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status/status.h"
+
+namespace dioh {
+
+class MountedDiofs {
+ public:
+  // `args`: diofs options before the mountpoint ("--profile", "ext4-512").
+  // The binary is $DIOFS_BINARY, else `diofs` beside the running program.
+  static Result<std::unique_ptr<MountedDiofs>> Mount(const std::vector<std::string>& args,
+                                                     std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Why no FUSE mount can be made on this machine at all (for GTEST_SKIP), or none.
+  static std::optional<std::string> FuseUnusableReason();
+  // The diofs binary Mount() starts.
+  static std::string DiofsBinary();
+
+  MountedDiofs(const MountedDiofs&) = delete;
+  MountedDiofs& operator=(const MountedDiofs&) = delete;
+  ~MountedDiofs();
+
+  const std::string& mountpoint() const { return mountpoint_; }
+  // mountpoint() + "/" + relative.
+  std::string Path(std::string_view relative) const;
+  pid_t daemon_pid() const { return pid_; }
+
+  // Unmounts and waits for diofs to exit; its exit status, or an error if it
+  // had to be killed. Safe to call twice; the destructor calls it.
+  Result<int> Unmount(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // What diofs wrote to stderr so far.
+  std::string DaemonStderr() const;
+
+ private:
+  MountedDiofs(std::string dir, std::string mountpoint, pid_t pid, int pidfd)
+      : dir_(std::move(dir)), mountpoint_(std::move(mountpoint)), pid_(pid), pidfd_(pidfd) {}
+
+  std::string dir_;         // private temporary folder: mnt/ and diofs.stderr
+  std::string mountpoint_;  // dir_ + "/mnt"
+  pid_t pid_ = -1;
+  int pidfd_ = -1;
+  bool unmounted_ = false;
+};
+
+}  // namespace dioh

@@ -1,0 +1,164 @@
+// Both backends must behave the same: one suite, run on each.
+#include "fs/core/backend.h"
+
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <linux/fs.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "fs/core/mem_backend.h"
+#include "fs/core/passthrough_backend.h"
+
+namespace diofs {
+namespace {
+
+std::span<const std::byte> AsBytes(const std::string& s) { return std::as_bytes(std::span(s.data(), s.size())); }
+
+std::string ReadAll(BackendFile& f, std::size_t n) {
+  std::string out(n, '?');
+  auto done = f.ReadAt(0, std::as_writable_bytes(std::span(out.data(), out.size())));
+  EXPECT_TRUE(done.ok());
+  out.resize(done.ok() ? *done : 0);
+  return out;
+}
+
+class BackendTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "mem") {
+      backend_ = MakeMemBackend();
+    } else {
+      dir_ = std::filesystem::temp_directory_path() / ("diofs-backend-" + std::to_string(getpid()));
+      std::filesystem::create_directories(dir_);
+      auto b = MakePassthroughBackend(dir_.string());
+      ASSERT_TRUE(b.ok()) << b.status().ToString();
+      backend_ = std::move(*b);
+    }
+  }
+  void TearDown() override {
+    backend_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  std::shared_ptr<BackendFile> Create(const std::string& path) {
+    OpenRequest r;
+    r.access = O_RDWR;
+    r.create = true;
+    auto f = backend_->Open(path, r);
+    EXPECT_TRUE(f.ok()) << f.status().ToString();
+    return f.ok() ? *f : nullptr;
+  }
+
+  std::unique_ptr<Backend> backend_;
+  std::filesystem::path dir_;
+};
+
+TEST_P(BackendTest, WriteReadStat) {
+  auto f = Create("/a");
+  ASSERT_TRUE(f);
+  ASSERT_EQ(*f->WriteAt(0, AsBytes("hello")), 5u);
+  ASSERT_EQ(*f->WriteAt(8192, AsBytes("world")), 5u);
+  const std::string content = ReadAll(*f, 9000);
+  ASSERT_EQ(content.size(), 8197u);
+  EXPECT_EQ(content.substr(0, 5), "hello");
+  EXPECT_EQ(content.substr(5, 8187), std::string(8187, '\0'));  // a hole
+  EXPECT_EQ(content.substr(8192), "world");
+  auto attr = backend_->Stat("/a");
+  ASSERT_TRUE(attr.ok());
+  EXPECT_TRUE(attr->is_file());
+  EXPECT_EQ(attr->size, 8197u);
+  EXPECT_EQ(f->Stat()->size, 8197u);
+}
+
+TEST_P(BackendTest, PunchHoleAndTruncate) {
+  auto f = Create("/a");
+  ASSERT_TRUE(f);
+  ASSERT_TRUE(f->WriteAt(0, AsBytes(std::string(16384, 'x'))).ok());
+  ASSERT_TRUE(f->Allocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 4096, 8192).ok());
+  const std::string content = ReadAll(*f, 16384);
+  EXPECT_EQ(content, std::string(4096, 'x') + std::string(8192, '\0') + std::string(4096, 'x'));
+  ASSERT_TRUE(backend_->Truncate("/a", 100).ok());
+  EXPECT_EQ(backend_->Stat("/a")->size, 100u);
+}
+
+TEST_P(BackendTest, Namespace) {
+  ASSERT_TRUE(backend_->MakeDir("/d", 0755).ok());
+  EXPECT_EQ(backend_->MakeDir("/d", 0755).code(), EEXIST);
+  ASSERT_TRUE(Create("/d/f"));
+  EXPECT_EQ(backend_->RemoveDir("/d").code(), ENOTEMPTY);
+  auto list = backend_->List("/d");
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].name, "f");
+  EXPECT_EQ((*list)[0].type, static_cast<mode_t>(S_IFREG));
+  ASSERT_TRUE(backend_->Rename("/d/f", "/g", 0).ok());
+  EXPECT_EQ(backend_->Stat("/d/f").status().code(), ENOENT);
+  ASSERT_TRUE(Create("/h"));
+  EXPECT_EQ(backend_->Rename("/g", "/h", RENAME_NOREPLACE).code(), EEXIST);
+  ASSERT_TRUE(backend_->Unlink("/g").ok());
+  ASSERT_TRUE(backend_->RemoveDir("/d").ok());
+  EXPECT_EQ(backend_->Unlink("/nothing").code(), ENOENT);
+  ASSERT_TRUE(backend_->SetMode("/h", 0600).ok());
+  EXPECT_EQ(backend_->Stat("/h")->mode & 07777, 0600u);
+  OpenRequest exclusive;
+  exclusive.access = O_RDWR;
+  exclusive.create = exclusive.exclusive = true;
+  EXPECT_EQ(backend_->Open("/h", exclusive).status().code(), EEXIST);
+}
+
+TEST_P(BackendTest, UnlinkedFileStaysUsableThroughItsHandle) {
+  auto f = Create("/a");
+  ASSERT_TRUE(f);
+  ASSERT_TRUE(backend_->Unlink("/a").ok());
+  ASSERT_EQ(*f->WriteAt(0, AsBytes("still here")), 10u);
+  EXPECT_EQ(ReadAll(*f, 10), "still here");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, BackendTest, ::testing::Values("mem", "passthrough"));
+
+class PassthroughEscapeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    base_ = std::filesystem::temp_directory_path() / ("diofs-escape-" + std::to_string(getpid()));
+    std::filesystem::create_directories(base_ / "inside");
+    std::filesystem::create_directories(base_ / "outside");
+    std::ofstream(base_ / "outside" / "secret") << "secret";
+    std::filesystem::create_symlink(base_ / "outside", base_ / "inside" / "abs-link");
+    std::filesystem::create_symlink("../outside", base_ / "inside" / "rel-link");
+    auto b = MakePassthroughBackend((base_ / "inside").string());
+    ASSERT_TRUE(b.ok());
+    backend_ = std::move(*b);
+  }
+  void TearDown() override { std::filesystem::remove_all(base_); }
+  std::filesystem::path base_;
+  std::unique_ptr<Backend> backend_;
+};
+
+TEST_F(PassthroughEscapeTest, NeitherDotDotNorSymlinksLeaveTheFolder) {
+  OpenRequest read;
+  for (const char* path : {"/../outside/secret", "/abs-link/secret", "/rel-link/secret"}) {
+    auto f = backend_->Open(path, read);
+    EXPECT_FALSE(f.ok()) << path;
+    EXPECT_FALSE(backend_->Stat(std::string(path)).ok()) << path;
+  }
+  EXPECT_FALSE(backend_->List("/abs-link").ok());
+  EXPECT_FALSE(backend_->MakeDir("/rel-link/new", 0755).ok());
+  EXPECT_FALSE(std::filesystem::exists(base_ / "outside" / "new"));
+  EXPECT_FALSE(backend_->Open("/abs-link", read).ok());  // a final symlink is not followed either
+}
+
+TEST(PassthroughBackendTest, MissingFolderIsNamed) {
+  auto b = MakePassthroughBackend("/nonexistent/diofs-backing");
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.status().code(), ENOENT);
+  EXPECT_NE(b.status().message().find("/nonexistent/diofs-backing"), std::string::npos);
+  EXPECT_FALSE(MakeBackend("disk:/tmp").ok());
+}
+
+}  // namespace
+}  // namespace diofs

@@ -1,0 +1,271 @@
+// DioFilesystem driven directly, as the FUSE adapter drives it: no mount.
+#include "fs/core/filesystem.h"
+
+#include <fcntl.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <mutex>
+#include <thread>
+
+#include "fs/core/mem_backend.h"
+
+namespace diofs {
+namespace {
+
+struct Recorded {
+  OpKind kind;
+  std::uint32_t pid, tid;
+  std::string path;
+  std::uint64_t offset, length;
+  std::uint32_t flags, aux;
+  std::int64_t result;
+  Rule rule;
+  Verdict verdict;
+  std::size_t data_size;
+  std::string text;
+};
+
+class RecordingObserver : public OpObserver {
+ public:
+  void OnOp(const OpEvent& e) override {
+    std::lock_guard lock(mutex_);
+    events_.push_back({e.kind, e.pid, e.tid, std::string(e.path), e.offset, e.length, e.flags, e.aux, e.result, e.rule,
+                       e.verdict, e.data.size(), std::string(e.text)});
+    EXPECT_LE(e.start_ns, e.end_ns);
+  }
+  std::vector<Recorded> Of(OpKind kind) {
+    std::lock_guard lock(mutex_);
+    std::vector<Recorded> out;
+    for (const Recorded& r : events_) {
+      if (r.kind == kind) out.push_back(r);
+    }
+    return out;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<Recorded> events_;
+};
+
+constexpr Caller kCaller{100, 101};
+constexpr std::uint64_t kRoot = InodeTable::kRootIno;
+
+std::span<const std::byte> Zeros(std::size_t n) {
+  static const std::vector<std::byte> zeros(1 << 20);
+  return std::span(zeros.data(), n);
+}
+
+class FilesystemTest : public ::testing::Test {
+ protected:
+  void Make(const std::string& profile, OnViolation policy = OnViolation::kEinval) {
+    fs_ = std::make_unique<DioFilesystem>(MakeMemBackend(), ProfileSwitch{*ProfileByName(profile), policy},
+                                          std::vector<OpObserver*>{&observer_});
+  }
+  Opened CreateFile(const std::string& name, std::uint32_t flags) {
+    auto opened = fs_->Create(kRoot, name, 0644, flags | O_CREAT, kCaller);
+    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+    return opened.ok() ? *opened : Opened{};
+  }
+  std::string ReadControl(const std::string& name) {
+    auto dir = fs_->Lookup(kRoot, ".diofs");
+    EXPECT_TRUE(dir.ok());
+    auto entry = fs_->Lookup(dir->ino, name);
+    EXPECT_TRUE(entry.ok());
+    auto opened = fs_->Open(entry->ino, O_RDONLY, kCaller);
+    EXPECT_TRUE(opened.ok());
+    EXPECT_TRUE(opened->direct_io);
+    std::string text(4096, '\0');
+    auto n = fs_->Read(opened->fh, 0, std::as_writable_bytes(std::span(text.data(), text.size())), O_RDONLY, kCaller);
+    fs_->Release(opened->fh, kCaller);
+    text.resize(n.ok() ? *n : 0);
+    return text;
+  }
+  dioh::Status WriteControl(const std::string& name, const std::string& text, Caller caller = kCaller) {
+    auto dir = fs_->Lookup(kRoot, ".diofs");
+    auto entry = fs_->Lookup(dir->ino, name);
+    auto opened = fs_->Open(entry->ino, O_WRONLY, caller);
+    if (!opened.ok()) return opened.status();
+    auto n = fs_->Write(opened->fh, 0, std::as_bytes(std::span(text.data(), text.size())), O_WRONLY, caller);
+    fs_->Release(opened->fh, caller);
+    return n.ok() ? dioh::Status::Ok() : n.status();
+  }
+
+  RecordingObserver observer_;
+  std::unique_ptr<DioFilesystem> fs_;
+};
+
+TEST_F(FilesystemTest, DirectWritesFollowTheProfile) {
+  Make("strict-4k");
+  const Opened f = CreateFile("f", O_RDWR | O_DIRECT);
+  EXPECT_TRUE(f.direct_io);
+  EXPECT_EQ(*fs_->Write(f.fh, 0, Zeros(4096), O_RDWR | O_DIRECT, kCaller), 4096u);
+  auto misaligned = fs_->Write(f.fh, 512, Zeros(512), O_RDWR | O_DIRECT, kCaller);
+  ASSERT_FALSE(misaligned.ok());
+  EXPECT_EQ(misaligned.status().code(), EINVAL);
+  const auto writes = observer_.Of(OpKind::kWrite);
+  ASSERT_EQ(writes.size(), 2u);
+  EXPECT_EQ(writes[1].rule, Rule::kOffsetAlign);
+  EXPECT_EQ(writes[1].verdict, Verdict::kRejected);
+  EXPECT_EQ(writes[1].result, -EINVAL);
+  EXPECT_EQ(writes[1].path, "/f");
+  EXPECT_EQ(writes[1].offset, 512u);
+  EXPECT_EQ(writes[1].length, 512u);
+  EXPECT_EQ(writes[1].data_size, 512u);
+  EXPECT_EQ(writes[1].tid, 101u);
+  EXPECT_EQ(writes[1].pid, 100u);
+  EXPECT_EQ(fs_->GetAttr(f.entry.ino, std::nullopt)->size, 4096u);  // the rejected write changed nothing
+}
+
+TEST_F(FilesystemTest, RecordPolicyLetsViolationsThrough) {
+  Make("strict-4k", OnViolation::kRecord);
+  const Opened f = CreateFile("f", O_RDWR | O_DIRECT);
+  EXPECT_EQ(*fs_->Write(f.fh, 1, Zeros(100), O_RDWR | O_DIRECT, kCaller), 100u);
+  const auto writes = observer_.Of(OpKind::kWrite);
+  ASSERT_EQ(writes.size(), 1u);
+  EXPECT_EQ(writes[0].verdict, Verdict::kRecorded);
+  EXPECT_EQ(writes[0].result, 100);
+  EXPECT_EQ(fs_->counters().Read().recorded[static_cast<int>(Rule::kOffsetAlign)], 1u);
+}
+
+TEST_F(FilesystemTest, FlagsArrivingWithATransferDecideIt) {
+  Make("strict-4k");
+  const Opened f = CreateFile("f", O_RDWR);
+  EXPECT_FALSE(f.direct_io);
+  EXPECT_TRUE(fs_->Write(f.fh, 1, Zeros(100), O_RDWR, kCaller).ok());
+  // fcntl(F_SETFL, O_DIRECT): the next request carries the new flags.
+  EXPECT_EQ(fs_->Write(f.fh, 1, Zeros(100), O_RDWR | O_DIRECT, kCaller).status().code(), EINVAL);
+  std::vector<std::byte> out(100);
+  EXPECT_EQ(fs_->Read(f.fh, 1, out, O_RDWR | O_DIRECT, kCaller).status().code(), EINVAL);
+  EXPECT_TRUE(fs_->Write(f.fh, 1, Zeros(100), O_RDWR | O_LARGEFILE, kCaller).ok());
+  const auto changes = observer_.Of(OpKind::kFlagChange);
+  ASSERT_EQ(changes.size(), 2u);  // on and off; O_LARGEFILE is not a change
+  EXPECT_EQ(changes[0].flags & O_DIRECT, static_cast<std::uint32_t>(O_DIRECT));
+  EXPECT_EQ(changes[1].flags & O_DIRECT, 0u);
+}
+
+TEST_F(FilesystemTest, NoODirectProfileRejectsTheOpenAndCreatesNothing) {
+  Make("no-odirect");
+  auto rejected = fs_->Create(kRoot, "f", 0644, O_CREAT | O_RDWR | O_DIRECT, kCaller);
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_EQ(rejected.status().code(), EINVAL);
+  EXPECT_EQ(fs_->Lookup(kRoot, "f").status().code(), ENOENT);
+  const auto creates = observer_.Of(OpKind::kCreate);
+  ASSERT_EQ(creates.size(), 1u);
+  EXPECT_EQ(creates[0].rule, Rule::kODirectUnsupported);
+  const Opened f = CreateFile("f", O_RDWR);
+  EXPECT_EQ(*fs_->Write(f.fh, 1, Zeros(3), O_RDWR, kCaller), 3u);
+}
+
+TEST_F(FilesystemTest, UnlinkedFileLivesOnThroughItsHandle) {
+  Make("strict-4k");
+  const Opened f = CreateFile("f", O_RDWR);
+  ASSERT_TRUE(fs_->Unlink(kRoot, "f", kCaller).ok());
+  EXPECT_EQ(fs_->Lookup(kRoot, "f").status().code(), ENOENT);
+  EXPECT_EQ(*fs_->Write(f.fh, 0, Zeros(10), O_RDWR, kCaller), 10u);
+  EXPECT_EQ(fs_->GetAttr(f.entry.ino, f.fh)->size, 10u);
+  fs_->Release(f.fh, kCaller);
+  EXPECT_EQ(fs_->open_handles(), 0u);
+}
+
+TEST_F(FilesystemTest, ControlFolderIsReservedAndHidden) {
+  Make("strict-4k");
+  EXPECT_FALSE(fs_->Create(kRoot, ".diofs", 0644, O_CREAT | O_RDWR, kCaller).ok());
+  EXPECT_FALSE(fs_->MakeDir(kRoot, ".diofs", 0755, kCaller).ok());
+  EXPECT_FALSE(fs_->Unlink(kRoot, ".diofs", kCaller).ok());
+  CreateFile("visible", O_RDWR);
+  auto root = fs_->OpenDir(kRoot);
+  ASSERT_TRUE(root.ok());
+  auto entries = fs_->ReadDir(*root, 0);
+  ASSERT_TRUE(entries.ok());
+  std::vector<std::string> names;
+  for (const DirEntry& e : *entries) names.push_back(e.name);
+  EXPECT_EQ(names, (std::vector<std::string>{".", "..", "visible"}));
+  auto dir = fs_->Lookup(kRoot, ".diofs");
+  ASSERT_TRUE(dir.ok());
+  auto listing = fs_->OpenDir(dir->ino);
+  ASSERT_TRUE(listing.ok());
+  EXPECT_EQ(fs_->ReadDir(*listing, 2)->size(), 4u);  // stats, profile, mark, violation
+  EXPECT_EQ(fs_->Lookup(kRoot, "..").status().code(), ENOENT);
+}
+
+TEST_F(FilesystemTest, ProfileControlFileReadsAndSwitches) {
+  Make("strict-4k");
+  auto j = nlohmann::json::parse(ReadControl("profile"));
+  EXPECT_EQ(j["name"], "strict-4k");
+  EXPECT_EQ(j["mem_align"], 4096);
+  ASSERT_TRUE(WriteControl("profile", "tmpfs\n").ok());
+  EXPECT_EQ(fs_->profile().profile.name, "tmpfs");
+  const Opened f = CreateFile("f", O_RDWR | O_DIRECT);
+  EXPECT_TRUE(fs_->Write(f.fh, 1, Zeros(100), O_RDWR | O_DIRECT, kCaller).ok());  // in force at once
+  const dioh::Status bad = WriteControl("profile", "ext5");
+  EXPECT_EQ(bad.code(), EINVAL);
+  EXPECT_EQ(fs_->profile().profile.name, "tmpfs");  // a bad write changes nothing
+}
+
+TEST_F(FilesystemTest, StatsCountWhatWasIssued) {
+  Make("strict-4k");
+  const Opened f = CreateFile("f", O_RDWR | O_DIRECT);
+  for (int i = 0; i < 3; ++i) (void)fs_->Write(f.fh, 0, Zeros(4096), O_RDWR | O_DIRECT, kCaller);
+  (void)fs_->Write(f.fh, 0, Zeros(100), O_RDWR | O_DIRECT, kCaller);
+  auto j = nlohmann::json::parse(ReadControl("stats"));
+  EXPECT_EQ(j["ops"]["write"], 4);
+  EXPECT_EQ(j["failed"]["write"], 1);
+  EXPECT_EQ(j["direct_writes"], 4);
+  EXPECT_EQ(j["bytes_written"], 3 * 4096);
+  EXPECT_EQ(j["violations"]["rejected"]["length_align"], 1);
+  EXPECT_EQ(fs_->Write(f.fh, 0, Zeros(1), O_RDONLY, kCaller).ok(), true);  // diofs does not police access modes
+  EXPECT_EQ(WriteControl("stats", "x").code(), EACCES);
+}
+
+TEST_F(FilesystemTest, MarkerAndViolationReportsBecomeEvents) {
+  Make("strict-4k");
+  ASSERT_TRUE(WriteControl("mark", "before save\n").ok());
+  ASSERT_TRUE(WriteControl("violation", R"({"call":"pwrite","mode":"record"})" "\n", Caller{7, 8}).ok());
+  const auto marks = observer_.Of(OpKind::kMarker);
+  ASSERT_EQ(marks.size(), 1u);
+  EXPECT_EQ(marks[0].text, "before save");
+  const auto violations = observer_.Of(OpKind::kViolation);
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].rule, Rule::kMemAlign);
+  EXPECT_EQ(violations[0].verdict, Verdict::kRecorded);
+  EXPECT_EQ(violations[0].tid, 8u);
+  EXPECT_EQ(violations[0].text, R"({"call":"pwrite","mode":"record"})");
+}
+
+TEST_F(FilesystemTest, RenameKeepsOpenHandlesAndPaths) {
+  Make("strict-4k");
+  auto dir = fs_->MakeDir(kRoot, "d", 0755, kCaller);
+  ASSERT_TRUE(dir.ok());
+  auto opened = fs_->Create(dir->ino, "f", 0644, O_CREAT | O_RDWR, kCaller);
+  ASSERT_TRUE(opened.ok());
+  ASSERT_TRUE(fs_->Rename(kRoot, "d", kRoot, "e", 0, kCaller).ok());
+  ASSERT_TRUE(fs_->Write(opened->fh, 0, Zeros(5), O_RDWR, kCaller).ok());
+  EXPECT_EQ(observer_.Of(OpKind::kWrite).back().path, "/e/f");
+  EXPECT_EQ(fs_->Rename(kRoot, "e", kRoot, ".diofs", 0, kCaller).code(), EPERM);
+}
+
+TEST_F(FilesystemTest, ConcurrentWritersAreAllCounted) {
+  Make("strict-4k");
+  const Opened f = CreateFile("f", O_RDWR | O_DIRECT);
+  constexpr int kThreads = 8, kWrites = 500;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const Caller caller{1, static_cast<std::uint32_t>(1000 + t)};
+      for (int i = 0; i < kWrites; ++i) {
+        const std::uint64_t offset = static_cast<std::uint64_t>(t * kWrites + i) * 4096 + (i % 2 == 0 ? 0 : 512);
+        (void)fs_->Write(f.fh, offset, Zeros(4096), O_RDWR | O_DIRECT, caller);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const auto s = fs_->counters().Read();
+  EXPECT_EQ(s.direct_writes, static_cast<std::uint64_t>(kThreads * kWrites));
+  EXPECT_EQ(s.rejected[static_cast<int>(Rule::kOffsetAlign)], static_cast<std::uint64_t>(kThreads * kWrites / 2));
+  EXPECT_EQ(observer_.Of(OpKind::kWrite).size(), static_cast<std::size_t>(kThreads * kWrites));
+}
+
+}  // namespace
+}  // namespace diofs

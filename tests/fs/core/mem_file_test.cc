@@ -1,0 +1,112 @@
+#include "fs/core/mem_file.h"
+
+#include <linux/falloc.h>
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+namespace diofs {
+namespace {
+
+std::vector<std::byte> Bytes(std::size_t n, std::uint8_t fill) { return std::vector<std::byte>(n, std::byte{fill}); }
+
+std::vector<std::byte> Read(const MemFile& f, std::uint64_t offset, std::size_t n) {
+  std::vector<std::byte> out(n, std::byte{0xEE});
+  out.resize(f.ReadAt(offset, out));
+  return out;
+}
+
+TEST(MemFileTest, HolesReadAsZerosAndOnlyWrittenPagesCost) {
+  MemFile f;
+  f.Resize(64ull << 30);  // 64 GiB, sparse
+  ASSERT_EQ(f.WriteAt(1ull << 30, Bytes(8192, 0xAB)), 8192u);
+  EXPECT_EQ(f.size(), 64ull << 30);
+  EXPECT_EQ(f.allocated_pages(), 2u);
+  EXPECT_EQ(Read(f, 0, 4096), Bytes(4096, 0));
+  EXPECT_EQ(Read(f, 1ull << 30, 8192), Bytes(8192, 0xAB));
+}
+
+TEST(MemFileTest, UnalignedWritesSpanPages) {
+  MemFile f;
+  ASSERT_EQ(f.WriteAt(4000, Bytes(200, 1)), 200u);
+  EXPECT_EQ(f.size(), 4200u);
+  EXPECT_EQ(f.allocated_pages(), 2u);
+  auto all = Read(f, 0, 5000);
+  ASSERT_EQ(all.size(), 4200u);  // short at end of file
+  for (std::size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i], std::byte{i >= 4000 ? std::uint8_t{1} : std::uint8_t{0}}) << i;
+}
+
+TEST(MemFileTest, PunchHoleKeepsSizeAndZeroes) {
+  MemFile f;
+  ASSERT_EQ(f.WriteAt(0, Bytes(3 * 4096, 7)), 3u * 4096);
+  ASSERT_TRUE(f.Allocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 100, 2 * 4096).ok());
+  EXPECT_EQ(f.size(), 3u * 4096);
+  EXPECT_EQ(f.allocated_pages(), 2u);  // the middle page went; the partial ones were cleared
+  auto all = Read(f, 0, 3 * 4096);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const bool punched = i >= 100 && i < 100 + 2 * 4096;
+    ASSERT_EQ(all[i], std::byte{punched ? std::uint8_t{0} : std::uint8_t{7}}) << i;
+  }
+  EXPECT_EQ(f.Allocate(FALLOC_FL_PUNCH_HOLE, 0, 4096).code(), EINVAL);  // needs KEEP_SIZE
+  EXPECT_EQ(f.Allocate(FALLOC_FL_COLLAPSE_RANGE, 0, 4096).code(), EOPNOTSUPP);
+}
+
+TEST(MemFileTest, AllocateExtendsUnlessKeepSize) {
+  MemFile f;
+  ASSERT_TRUE(f.Allocate(FALLOC_FL_KEEP_SIZE, 0, 1 << 20).ok());
+  EXPECT_EQ(f.size(), 0u);
+  ASSERT_TRUE(f.Allocate(0, 0, 1 << 20).ok());
+  EXPECT_EQ(f.size(), 1u << 20);
+  EXPECT_EQ(f.allocated_pages(), 0u);
+}
+
+TEST(MemFileTest, ShrinkThenGrowReadsZeros) {
+  MemFile f;
+  ASSERT_EQ(f.WriteAt(0, Bytes(10000, 9)), 10000u);
+  f.Resize(5000);
+  f.Resize(10000);
+  auto all = Read(f, 0, 10000);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    ASSERT_EQ(all[i], std::byte{i < 5000 ? std::uint8_t{9} : std::uint8_t{0}}) << i;
+  }
+  f.Resize(64ull << 30);
+  f.Resize(0);  // walks the page map, not 16 M page indexes
+  EXPECT_EQ(f.allocated_pages(), 0u);
+}
+
+TEST(MemFileTest, MatchesAModelUnderRandomOperations) {
+  MemFile f;
+  std::vector<std::byte> model;
+  std::mt19937_64 rng(42);
+  for (int i = 0; i < 2000; ++i) {
+    const std::uint64_t offset = rng() % 40000;
+    const std::size_t length = 1 + rng() % 9000;
+    const auto fill = static_cast<std::uint8_t>(rng());
+    switch (rng() % 4) {
+      case 0:
+      case 1:
+        f.WriteAt(offset, Bytes(length, fill));
+        if (model.size() < offset + length) model.resize(offset + length);
+        std::fill(model.begin() + static_cast<std::ptrdiff_t>(offset),
+                  model.begin() + static_cast<std::ptrdiff_t>(offset + length), std::byte{fill});
+        break;
+      case 2:
+        ASSERT_TRUE(f.Allocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length).ok());
+        for (std::uint64_t b = offset; b < std::min<std::uint64_t>(offset + length, model.size()); ++b) {
+          model[b] = std::byte{0};
+        }
+        break;
+      case 3:
+        f.Resize(offset);
+        model.resize(offset);
+        break;
+    }
+    ASSERT_EQ(f.size(), model.size());
+  }
+  EXPECT_EQ(Read(f, 0, model.size()), model);
+}
+
+}  // namespace
+}  // namespace diofs
