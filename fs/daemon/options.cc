@@ -7,9 +7,6 @@
 #include <cstring>
 #include <filesystem>
 
-// GCC 12 at -O2 reports a null dereference inside CLI11's string splitting
-// (a false positive in an inlined std::string); this file only parses argv.
-#pragma GCC diagnostic ignored "-Wnull-dereference"
 #include <CLI/CLI.hpp>
 
 namespace diofs {

@@ -4,7 +4,8 @@
 #include <poll.h>
 #include <spawn.h>
 #include <sys/mount.h>
-#include <sys/pidfd.h>
+#include <sys/syscall.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -134,7 +135,8 @@ Result<std::unique_ptr<MountedDiofs>> MountedDiofs::Mount(const std::vector<std:
     errno = spawn_error;
     return give_up(Errno("spawn " + binary));
   }
-  const int pidfd = static_cast<int>(pidfd_open(pid, 0));
+  // Bookworm's <sys/pidfd.h> lacks extern "C": call the system call itself.
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   std::unique_ptr<MountedDiofs> mount(new MountedDiofs(dir, mountpoint, pid, pidfd));
 
   char byte = 0;

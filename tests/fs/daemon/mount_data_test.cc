@@ -1,0 +1,177 @@
+// Data through a real mount: byte-exact on both backends, holes, memory cost
+// of sparse files, and many threads against one file.
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "tests/fs/daemon/mount_test_util.h"
+
+namespace {
+
+using diofs_test::AlignedBuffer;
+
+class BackendDataTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::vector<std::string> Args() {
+    if (GetParam() == "mem") return {"--backend", "mem"};
+    backing_ = std::filesystem::temp_directory_path() / ("diofs-backing-" + std::to_string(getpid()));
+    std::filesystem::create_directories(backing_);
+    return {"--backend", "passthrough:" + backing_.string()};
+  }
+  void TearDown() override {
+    if (!backing_.empty()) std::filesystem::remove_all(backing_);
+  }
+  std::filesystem::path backing_;
+};
+
+TEST_P(BackendDataTest, ReadsBackByteExactWithHolesAsZeros) {
+  DIOFS_MOUNT_OR_SKIP(mount, Args());
+  const std::string path = mount->Path("data");
+  const int fd = open(path.c_str(), O_CREAT | O_RDWR | O_DIRECT, 0644);
+  ASSERT_GE(fd, 0);
+  std::mt19937 rng(7);
+  AlignedBuffer a(65536), b(8192);
+  for (std::size_t i = 0; i < a.size(); ++i) a.data()[i] = static_cast<unsigned char>(rng());
+  for (std::size_t i = 0; i < b.size(); ++i) b.data()[i] = static_cast<unsigned char>(rng());
+  ASSERT_EQ(pwrite(fd, a.data(), a.size(), 0), static_cast<ssize_t>(a.size()));
+  ASSERT_EQ(pwrite(fd, b.data(), b.size(), 1 << 20), static_cast<ssize_t>(b.size()));  // a hole before it
+
+  AlignedBuffer back((1 << 20) + 8192, 0xFF);
+  ASSERT_EQ(pread(fd, back.data(), back.size(), 0), static_cast<ssize_t>(back.size()));
+  EXPECT_EQ(std::memcmp(back.data(), a.data(), a.size()), 0);
+  for (std::size_t i = a.size(); i < (1u << 20); ++i) ASSERT_EQ(back.data()[i], 0) << "hole byte " << i;
+  EXPECT_EQ(std::memcmp(back.data() + (1 << 20), b.data(), b.size()), 0);
+
+  // Punch a hole in the written data: it reads as zeros, the size stays.
+  ASSERT_EQ(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 4096, 8192), 0);
+  close(fd);
+  const int buffered = open(path.c_str(), O_RDONLY);
+  ASSERT_GE(buffered, 0);
+  std::vector<unsigned char> again(16384);
+  ASSERT_EQ(pread(buffered, again.data(), again.size(), 0), 16384);
+  for (std::size_t i = 0; i < again.size(); ++i) {
+    const bool punched = i >= 4096 && i < 4096 + 8192;
+    ASSERT_EQ(again[i], punched ? 0 : a.data()[i]) << i;
+  }
+  struct stat st {};
+  ASSERT_EQ(fstat(buffered, &st), 0);
+  EXPECT_EQ(st.st_size, (1 << 20) + 8192);
+  close(buffered);
+  if (!backing_.empty()) {
+    EXPECT_EQ(std::filesystem::file_size(backing_ / "data"), (1u << 20) + 8192);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, BackendDataTest, ::testing::Values("mem", "passthrough"));
+
+std::uint64_t RssKiB(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string key;
+  std::uint64_t value = 0;
+  while (status >> key) {
+    if (key == "VmRSS:") {
+      status >> value;
+      return value;
+    }
+    status.ignore(4096, '\n');
+  }
+  return 0;
+}
+
+TEST(MountDataTest, SparseSixtyFourGiBFileCostsLittleMemory) {
+  DIOFS_MOUNT_OR_SKIP(mount, {"--backend", "mem"});
+  const int fd = open(mount->Path("big").c_str(), O_CREAT | O_RDWR | O_DIRECT, 0644);
+  ASSERT_GE(fd, 0);
+  AlignedBuffer page(4096, 0xC3);
+  // Warm the daemon up (worker threads and their buffers) before the baseline.
+  for (int i = 0; i < 64; ++i) ASSERT_EQ(pwrite(fd, page.data(), 4096, 0), 4096);
+  const std::uint64_t before = RssKiB(mount->daemon_pid());
+  ASSERT_EQ(ftruncate(fd, 64ll << 30), 0);
+  std::mt19937_64 rng(1);
+  for (int i = 0; i < 256; ++i) {  // 1 MiB in 4 KiB pages spread over 64 GiB
+    const off_t offset = static_cast<off_t>((rng() % ((64ull << 30) / 4096)) * 4096);
+    ASSERT_EQ(pwrite(fd, page.data(), 4096, offset), 4096);
+  }
+  struct stat st {};
+  ASSERT_EQ(fstat(fd, &st), 0);
+  EXPECT_EQ(st.st_size, 64ll << 30);
+  close(fd);
+  const std::uint64_t after = RssKiB(mount->daemon_pid());
+  ASSERT_GT(before, 0u);
+  const std::int64_t grown_kib = static_cast<std::int64_t>(after) - static_cast<std::int64_t>(before);
+  RecordProperty("rss_growth_kib", std::to_string(grown_kib));
+  EXPECT_LT(grown_kib, 16 * 1024) << "diofs grew by " << grown_kib << " KiB for 1 MiB written";
+}
+
+TEST(MountDataTest, EightThreadsOfRandomDirectWritesMatchAModelAndTheStats) {
+  DIOFS_MOUNT_OR_SKIP(mount, {"--profile", "strict-4k"});
+  const std::string path = mount->Path("shared");
+  constexpr int kThreads = 8, kWrites = 2000;
+  constexpr std::uint64_t kRegion = 1 << 20;  // each thread owns one region, so the model is exact
+  {
+    const int fd = open(path.c_str(), O_CREAT | O_RDWR, 0644);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(ftruncate(fd, kThreads * kRegion), 0);
+    close(fd);
+  }
+  std::vector<std::vector<unsigned char>> model(kThreads, std::vector<unsigned char>(kRegion, 0));
+  std::vector<int> accepted(kThreads), rejected(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const int fd = open(path.c_str(), O_RDWR | O_DIRECT);
+      if (fd < 0) return;
+      std::mt19937 rng(static_cast<unsigned>(t));
+      AlignedBuffer buffer(65536 + 512);
+      for (int i = 0; i < kWrites; ++i) {
+        const bool aligned = rng() % 2 == 0;
+        std::uint64_t length = (1 + rng() % 16) * 4096;
+        std::uint64_t offset = (rng() % ((kRegion - length) / 4096)) * 4096;
+        if (!aligned) (rng() % 2 == 0 ? offset : length) += 512;
+        const auto fill = static_cast<unsigned char>(rng());
+        std::memset(buffer.data(), fill, length);
+        const ssize_t n = pwrite(fd, buffer.data(), length, static_cast<off_t>(t * kRegion + offset));
+        if (n == static_cast<ssize_t>(length)) {
+          ++accepted[t];
+          std::memset(model[t].data() + offset, fill, length);
+        } else if (n == -1 && errno == EINVAL) {
+          ++rejected[t];
+        }
+      }
+      close(fd);
+    });
+  }
+  for (auto& th : threads) th.join();
+  int total_accepted = 0, total_rejected = 0;
+  for (int t = 0; t < kThreads; ++t) {
+    total_accepted += accepted[t];
+    total_rejected += rejected[t];
+  }
+  ASSERT_EQ(total_accepted + total_rejected, kThreads * kWrites) << "every write either lands or is rejected";
+  EXPECT_GT(total_rejected, 0);
+
+  const int fd = open(path.c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  std::vector<unsigned char> region(kRegion);
+  for (int t = 0; t < kThreads; ++t) {
+    ASSERT_EQ(pread(fd, region.data(), kRegion, static_cast<off_t>(t * kRegion)), static_cast<ssize_t>(kRegion));
+    EXPECT_TRUE(region == model[t]) << "region of thread " << t << " differs from the model";
+  }
+  close(fd);
+  const auto stats = diofs_test::Stats(*mount);
+  EXPECT_EQ(stats["direct_writes"], kThreads * kWrites);
+  EXPECT_EQ(stats["failed"]["write"], total_rejected);
+  EXPECT_EQ(stats["violations"]["rejected"]["offset_align"].get<int>() +
+                stats["violations"]["rejected"]["length_align"].get<int>(),
+            total_rejected);
+}
+
+}  // namespace

@@ -1,0 +1,65 @@
+#include "fs/daemon/options.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace diofs {
+namespace {
+
+dioh::Result<DaemonCommand> Parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "diofs");
+  return ParseDaemonOptions(static_cast<int>(args.size()), args.data());
+}
+
+TEST(OptionsTest, DefaultsAreStrictMemEinval) {
+  auto c = Parse({"/mnt/x"});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_TRUE(c->options);
+  EXPECT_EQ(c->options->mountpoint, "/mnt/x");
+  EXPECT_EQ(c->options->profile.profile.name, "strict-4k");
+  EXPECT_EQ(c->options->profile.on_violation, OnViolation::kEinval);
+  EXPECT_EQ(c->options->backend, "mem");
+  EXPECT_FALSE(c->options->foreground);
+}
+
+TEST(OptionsTest, OverridesAndFlags) {
+  auto c = Parse({"--profile", "xfs-4k", "--dio-align", "64K", "--dio-mem-align", "8192", "--odirect", "reject",
+                  "--on-violation", "record", "-f", "-s", "--backend", "passthrough:/srv", "relative/mnt/"});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const DaemonOptions& o = *c->options;
+  EXPECT_EQ(o.profile.profile.dio_align.bytes(), 65536u);
+  EXPECT_EQ(o.profile.profile.mem_align.bytes(), 8192u);
+  EXPECT_EQ(o.profile.profile.odirect, ODirectAtOpen::kReject);
+  EXPECT_EQ(o.profile.on_violation, OnViolation::kRecord);
+  EXPECT_TRUE(o.foreground);
+  EXPECT_TRUE(o.single_threaded);
+  EXPECT_EQ(o.backend, "passthrough:/srv");
+  EXPECT_EQ(o.mountpoint, (std::filesystem::current_path() / "relative/mnt").string());
+}
+
+TEST(OptionsTest, HelpIsTextNotAnError) {
+  auto c = Parse({"--help"});
+  ASSERT_TRUE(c.ok());
+  EXPECT_FALSE(c->options);
+  EXPECT_NE(c->print.find("--profile"), std::string::npos);
+  EXPECT_NE(c->print.find("strict-64k"), std::string::npos);  // the profile table
+}
+
+TEST(OptionsTest, ErrorsNameTheProblem) {
+  EXPECT_EQ(Parse({"--dio-align", "3000", "/m"}).status().message(), "--dio-align: alignment 3000 is not a power of two");
+  EXPECT_NE(Parse({"--profile", "nope", "/m"}).status().message().find("unknown profile 'nope'"), std::string::npos);
+  EXPECT_FALSE(Parse({}).ok());  // the mountpoint is required
+  EXPECT_FALSE(Parse({"--backend", "disk", "/m"}).ok());
+}
+
+TEST(OptionsTest, MountpointChecks) {
+  EXPECT_EQ(CheckMountpoint("/nonexistent/diofs").code(), ENOENT);
+  EXPECT_EQ(CheckMountpoint("/etc/os-release").code(), ENOTDIR);
+  EXPECT_EQ(CheckMountpoint("/proc").code(), EBUSY);  // a mount point already
+  EXPECT_TRUE(CheckMountpoint(std::filesystem::temp_directory_path().string()).ok() ||
+              CheckMountpoint(std::filesystem::temp_directory_path().string()).code() == EBUSY);
+}
+
+}  // namespace
+}  // namespace diofs
