@@ -35,26 +35,6 @@ TEST(MountToolsTest, CoreutilsAndDdWork) {
   EXPECT_NE(bad.output.find("Invalid argument"), std::string::npos) << bad.output;
 }
 
-TEST(MountToolsTest, UnmountLeavesNothingBehind) {
-  DIOFS_MOUNT_OR_SKIP(mount, {});
-  const std::string where = mount->mountpoint();
-  auto status = mount->Unmount();
-  ASSERT_TRUE(status.ok()) << status.status().ToString();
-  EXPECT_EQ(*status, 0);
-  EXPECT_EQ(diofs_test::ReadText("/proc/self/mounts").find(where), std::string::npos);
-  EXPECT_FALSE(std::filesystem::exists(where));
-}
-
-TEST(MountToolsTest, AHungDaemonIsKilledAndItsMountDetached) {
-  DIOFS_MOUNT_OR_SKIP(mount, {});
-  const std::string where = mount->mountpoint();
-  ASSERT_EQ(kill(mount->daemon_pid(), SIGSTOP), 0);
-  auto status = mount->Unmount(std::chrono::milliseconds(500));
-  EXPECT_FALSE(status.ok());
-  EXPECT_EQ(status.status().code(), ETIMEDOUT);
-  EXPECT_EQ(diofs_test::ReadText("/proc/self/mounts").find(where), std::string::npos);
-}
-
 // Bad input: one line naming the problem, exit status 2, nothing mounted.
 struct BadInput {
   const char* name;

@@ -1,0 +1,48 @@
+// MountedDiofs: the RAII mount every integration test and the harness use.
+#include "harness/mount/mounted_diofs.h"
+
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tests/fs/daemon/mount_test_util.h"
+
+namespace {
+
+TEST(MountedDiofsTest, UnmountLeavesNothingBehind) {
+  DIOFS_MOUNT_OR_SKIP(mount, {});
+  const std::string where = mount->mountpoint();
+  auto status = mount->Unmount();
+  ASSERT_TRUE(status.ok()) << status.status().ToString();
+  EXPECT_EQ(*status, 0);
+  EXPECT_EQ(diofs_test::ReadText("/proc/self/mounts").find(where), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(where));
+}
+
+TEST(MountedDiofsTest, AHungDaemonIsKilledAndItsMountDetached) {
+  DIOFS_MOUNT_OR_SKIP(mount, {});
+  const std::string where = mount->mountpoint();
+  ASSERT_EQ(kill(mount->daemon_pid(), SIGSTOP), 0);
+  auto status = mount->Unmount(std::chrono::milliseconds(500));
+  EXPECT_FALSE(status.ok());
+  EXPECT_EQ(status.status().code(), ETIMEDOUT);
+  EXPECT_EQ(diofs_test::ReadText("/proc/self/mounts").find(where), std::string::npos);
+}
+
+TEST(MountedDiofsTest, AFailedMountSaysWhyAndLeavesNothing) {
+  if (auto reason = dioh::MountedDiofs::FuseUnusableReason()) GTEST_SKIP() << *reason;
+  auto mount = dioh::MountedDiofs::Mount({"--profile", "nope"});
+  ASSERT_FALSE(mount.ok());
+  EXPECT_NE(mount.status().message().find("exit status 2"), std::string::npos) << mount.status().message();
+  EXPECT_NE(mount.status().message().find("unknown profile 'nope'"), std::string::npos) << mount.status().message();
+}
+
+TEST(MountedDiofsTest, PathsAreInsideTheMount) {
+  DIOFS_MOUNT_OR_SKIP(mount, {});
+  EXPECT_EQ(mount->Path("a/b"), mount->mountpoint() + "/a/b");
+  EXPECT_TRUE(std::filesystem::exists(mount->Path(".diofs/stats")));
+}
+
+}  // namespace
