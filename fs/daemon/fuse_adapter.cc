@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <mutex>
 #include <string>
@@ -351,10 +352,14 @@ int ServeFuse(DioFilesystem& fs, const DaemonOptions& options, void (*after_moun
     rc = fuse_session_loop_mt(session, loop);
     fuse_loop_cfg_destroy(loop);
   }
+  // libfuse's signal handler records the signal as the session's error, so
+  // the loop returns it: SIGINT, SIGTERM and SIGHUP are a clean stop.
+  const bool clean = rc == 0 || rc == SIGINT || rc == SIGTERM || rc == SIGHUP;
+  if (!clean) std::fprintf(stderr, "diofs: the FUSE session ended with error %d\n", rc);
   fuse_session_unmount(session);
   fuse_remove_signal_handlers(session);
   fuse_session_destroy(session);
-  return rc == 0 ? 0 : 1;
+  return clean ? 0 : 1;
 }
 
 }  // namespace diofs

@@ -155,6 +155,24 @@ Result<std::unique_ptr<MountedDiofs>> MountedDiofs::Mount(const std::vector<std:
 
 MountedDiofs::~MountedDiofs() { (void)Unmount(); }
 
+void MountedDiofs::Reap() {
+  if (reaped_) return;
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  exit_status_ = status;
+  reaped_ = true;
+}
+
+Result<int> MountedDiofs::WaitForDaemonExit(std::chrono::milliseconds timeout) {
+  if (!reaped_ && !WaitReadable(pidfd_, std::chrono::steady_clock::now() + timeout)) {
+    return Status::Error(ETIMEDOUT, "diofs did not exit within the deadline");
+  }
+  Reap();
+  if (!WIFEXITED(exit_status_)) return Status::Error(EIO, "diofs died of signal " + std::to_string(WTERMSIG(exit_status_)));
+  return WEXITSTATUS(exit_status_);
+}
+
 std::string MountedDiofs::Path(std::string_view relative) const {
   return mountpoint_ + "/" + std::string(relative);
 }
@@ -173,13 +191,12 @@ Result<int> MountedDiofs::Unmount(std::chrono::milliseconds timeout) {
   // A busy mount (a file still open) is detached: it goes once released.
   if (IsMounted(mountpoint_) && !UnmountPath(mountpoint_, false)) UnmountPath(mountpoint_, true);
   bool killed = false;
-  if (!WaitReadable(pidfd_, deadline)) {  // a pidfd turns readable when the process exits
+  if (!reaped_ && !WaitReadable(pidfd_, deadline)) {  // a pidfd turns readable when the process exits
     kill(pid_, SIGKILL);
     killed = true;
   }
-  int status = 0;
-  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-  }
+  Reap();
+  const int status = exit_status_;
   close(pidfd_);
   // A killed daemon leaves its mount dead ("transport endpoint not connected").
   if (IsMounted(mountpoint_)) UnmountPath(mountpoint_, true);

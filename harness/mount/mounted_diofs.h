@@ -43,6 +43,10 @@ class MountedDiofs {
   // Unmounts and waits for diofs to exit; its exit status, or an error if it
   // had to be killed. Safe to call twice; the destructor calls it.
   Result<int> Unmount(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Waits for diofs to exit by itself (after a signal, say), without
+  // unmounting; its exit status, or ETIMEDOUT. The mount stays owned: the
+  // destructor still cleans up whatever is left.
+  Result<int> WaitForDaemonExit(std::chrono::milliseconds timeout);
   // What diofs wrote to stderr so far.
   std::string DaemonStderr() const;
 
@@ -50,11 +54,15 @@ class MountedDiofs {
   MountedDiofs(std::string dir, std::string mountpoint, pid_t pid, int pidfd)
       : dir_(std::move(dir)), mountpoint_(std::move(mountpoint)), pid_(pid), pidfd_(pidfd) {}
 
+  void Reap();  // waits for the (exited or killed) daemon and keeps its status
+
   std::string dir_;         // private temporary folder: mnt/ and diofs.stderr
   std::string mountpoint_;  // dir_ + "/mnt"
   pid_t pid_ = -1;
   int pidfd_ = -1;
   bool unmounted_ = false;
+  int exit_status_ = -1;  // the daemon's wait status, once reaped
+  bool reaped_ = false;
 };
 
 }  // namespace dioh

@@ -39,6 +39,21 @@ TEST(MountedDiofsTest, AFailedMountSaysWhyAndLeavesNothing) {
   EXPECT_NE(mount.status().message().find("unknown profile 'nope'"), std::string::npos) << mount.status().message();
 }
 
+class SignalTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(SignalTest, SignalUnmountsAndExitsZero) {
+  DIOFS_MOUNT_OR_SKIP(mount, {});
+  const std::string where = mount->mountpoint();
+  ASSERT_EQ(kill(mount->daemon_pid(), GetParam()), 0);
+  auto status = mount->WaitForDaemonExit(std::chrono::seconds(10));
+  ASSERT_TRUE(status.ok()) << status.status().ToString();
+  EXPECT_EQ(*status, 0);
+  EXPECT_EQ(diofs_test::ReadText("/proc/self/mounts").find(where + " "), std::string::npos)
+      << "diofs must unmount itself on a signal";
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, SignalTest, ::testing::Values(SIGINT, SIGTERM, SIGHUP));
+
 TEST(MountedDiofsTest, PathsAreInsideTheMount) {
   DIOFS_MOUNT_OR_SKIP(mount, {});
   EXPECT_EQ(mount->Path("a/b"), mount->mountpoint() + "/a/b");
