@@ -93,6 +93,7 @@ bool Checker::ShouldReject(const Transfer& transfer) {
   if (transfer.segment_count > 0 && transfer.segments == nullptr) return false;
 
   auto entry = table_.Lookup(transfer.fd);
+  bool in_table = entry.has_value();
   if (!entry) {
     // Not seen at open (inherited, received over a socket, past capacity):
     // ask the kernel. A buffered one is not adopted, so that a later
@@ -101,6 +102,8 @@ bool Checker::ShouldReject(const Transfer& transfer) {
     if (status_flags < 0 || (status_flags & O_DIRECT) == 0) return false;
     OnOpened(transfer.fd, status_flags);
     entry = table_.Lookup(transfer.fd);
+    in_table = entry.has_value();
+    // Past the table's capacity: decide the alignment for this call alone.
     if (!entry) entry = DescriptionTable::Entry{0, status_flags, Resolve(transfer.fd).Pack()};
   }
   if ((entry->status_flags & O_DIRECT) == 0) return false;
@@ -115,7 +118,7 @@ bool Checker::ShouldReject(const Transfer& transfer) {
   const int live_flags = os_.fcntl(transfer.fd, F_GETFL);
   if (live_flags < 0) return false;  // the real call reports EBADF
   if ((live_flags & O_DIRECT) == 0) {
-    if (table_.Covers(transfer.fd)) table_.SetStatusFlags(entry->description, live_flags);
+    if (in_table) table_.SetStatusFlags(entry->description, live_flags);
     return false;
   }
   Report(transfer, check, align);

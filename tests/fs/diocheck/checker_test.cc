@@ -150,6 +150,21 @@ TEST_F(CheckerTest, UnseenDirectDescriptorIsAdopted) {
   EXPECT_NE(checker.table().Lookup(direct)->status_flags & O_DIRECT, 0);
 }
 
+TEST_F(CheckerTest, DescriptorPastTheTableIsCheckedOnEachCall) {
+  Checker& checker = MakeChecker({});
+  const int direct = Open(file_, O_DIRECT);
+  const int high = dup2(direct, 300);  // the table covers 256 fds
+  ASSERT_EQ(high, 300);
+  fds_.push_back(high);
+  checker.OnOpened(high, O_RDWR | O_DIRECT);
+  EXPECT_FALSE(checker.table().Lookup(high).has_value());
+  EXPECT_TRUE(Misaligned(checker, high));
+  EXPECT_TRUE(Misaligned(checker, high));
+  iovec aligned{arena_, 4096};
+  EXPECT_FALSE(checker.ShouldReject(Transfer{high, "pwrite", &aligned, 1, true, 0}));
+  EXPECT_EQ(LineCount(log_), 2u);
+}
+
 TEST_F(CheckerTest, DiofsMountFromTheTableDecidesAndGetsTheReport) {
   const std::string root = dir_ + "/mnt";
   std::filesystem::create_directories(root + "/.diofs");
