@@ -134,10 +134,11 @@ int Aligned4kNot8k(const char* path) {
 
 // 8 threads, each on its own O_DIRECT descriptor, mixing aligned and
 // misaligned transfers and a buffered descriptor; prints how many
-// misaligned O_DIRECT calls were issued and how many failed with EINVAL.
+// misaligned O_DIRECT calls were issued, how many failed with EINVAL, and how
+// many of the calls that must pass did not.
 int Threads(const char* path) {
   constexpr int kThreads = 8, kRounds = 50;
-  std::vector<long> issued(kThreads), rejected(kThreads);
+  std::vector<long> issued(kThreads), rejected(kThreads), unexpected(kThreads);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -153,8 +154,9 @@ int Threads(const char* path) {
         results[2] = pread(fd, own + 2 * kBlock + 24, kBlock, at);
         for (long result : results) rejected[t] += result < 0 && errno == EINVAL;
         issued[t] += 3;
-        (void)pwrite(fd, own, kBlock, at);                // aligned
-        (void)pwrite(buffered, own + 8, 100, at + 1);    // buffered
+        // An aligned O_DIRECT write and a misaligned buffered one must pass.
+        unexpected[t] += pwrite(fd, own, kBlock, at) != static_cast<ssize_t>(kBlock);
+        unexpected[t] += pwrite(buffered, own + 8, 100, at + 1) != 100;
       }
       std::free(own);
       close(buffered);
@@ -162,14 +164,46 @@ int Threads(const char* path) {
     });
   }
   for (auto& thread : threads) thread.join();
-  long total_issued = 0, total_rejected = 0;
+  long total_issued = 0, total_rejected = 0, total_unexpected = 0;
   for (int t = 0; t < kThreads; ++t) {
     total_issued += issued[t];
     total_rejected += rejected[t];
+    total_unexpected += unexpected[t];
   }
+  Print("unexpected", total_unexpected);
   Print("issued", total_issued);
   Print("rejected", total_rejected);
   return 0;
+}
+
+// Every transfer call once, each from a misaligned buffer into a static
+// array (so that _FORTIFY_SOURCE, in the LFS build of this probe, routes
+// read and pread through __read_chk and __pread64_chk).
+char fixed_buffer[4 * kBlock] __attribute__((aligned(4096)));
+
+// Not compile-time constants: fortified read/pread and open then go through
+// __read_chk, __pread64_chk and __open64_2.
+volatile size_t runtime_block = kBlock;
+volatile int runtime_flags = O_RDWR | O_DIRECT;
+
+int EveryCall(const char* path) {
+  close(OpenFile(path, 0));
+  const int fd = open(path, runtime_flags);
+  char* bad = fixed_buffer + 8;
+  struct iovec segment{bad, kBlock};
+  Print("write", write(fd, bad, kBlock));
+  Print("read", read(fd, fixed_buffer + 8, runtime_block));
+  Print("pwrite", pwrite(fd, bad, kBlock, 0));
+  Print("pread", pread(fd, fixed_buffer + 8, runtime_block, 0));
+  Print("writev", writev(fd, &segment, 1));
+  Print("readv", readv(fd, &segment, 1));
+  Print("pwritev", pwritev(fd, &segment, 1, 0));
+  Print("preadv", preadv(fd, &segment, 1, 0));
+  Print("pwritev2", pwritev2(fd, &segment, 1, 0, 0));
+  Print("preadv2", preadv2(fd, &segment, 1, -1, 0));
+  Print("setfl", fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_DIRECT));
+  Print("buffered", pwrite(fd, bad, kBlock, 0));
+  return close(fd);
 }
 
 struct Scenario {
@@ -181,7 +215,7 @@ constexpr Scenario kScenarios[] = {
     {"pwritev-one-bad", PwritevOneBad},      {"buffered", Buffered},
     {"fcntl-toggle", FcntlToggle},           {"dup", Dup},
     {"unseen", Unseen},                      {"aligned-4k-not-8k", Aligned4kNot8k},
-    {"threads", Threads},
+    {"threads", Threads},                    {"every-call", EveryCall},
 };
 
 }  // namespace

@@ -38,16 +38,32 @@ class PreloadTest : public ::testing::Test {
     RecordProperty("align_source", source_);
   }
 
-  ProbeRun Run(const std::string& scenario, std::vector<std::string> environment = {}) {
+  ProbeRun Run(const std::string& scenario, std::vector<std::string> environment = {},
+               const std::string& program = DIOCHECK_PROBE) {
     environment.push_back("DIOCHECK_LOG=" + log_);
     // Ignored when statx reports an alignment (statx outranks it).
     environment.push_back("DIOCHECK_MEM_ALIGN=4096");
-    ProbeRun run = RunProbe(scenario, file_, environment);
+    ProbeRun run = RunProbe(scenario, file_, environment, true, program);
     EXPECT_EQ(run.exit_code, 0) << run.output;
     return run;
   }
 
   std::vector<nlohmann::json> Reports() { return ReadJsonLines(log_); }
+
+  // Runs every-call with `program`; expects each transfer rejected and
+  // reported once under the symbol name the program's headers chose.
+  void ExpectEveryCallCaught(const std::string& program, const std::vector<std::string>& calls) {
+    const ProbeRun run = Run("every-call", {}, program);
+    for (const char* step : {"write", "read", "pwrite", "pread", "writev", "readv", "pwritev",
+                             "preadv", "pwritev2", "preadv2"}) {
+      EXPECT_EQ(run.steps.at(step).error, EINVAL) << step;
+    }
+    EXPECT_EQ(run.steps.at("setfl").result, 0);
+    EXPECT_EQ(run.steps.at("buffered").result, 4096);
+    std::vector<std::string> reported;
+    for (const auto& report : Reports()) reported.push_back(report["call"]);
+    EXPECT_EQ(reported, calls);
+  }
 
   TempDir dir_;
   std::string file_, log_, source_;
@@ -140,6 +156,17 @@ TEST_F(PreloadTest, DescriptorOpenedBehindItsBackIsCheckedByKernelFlags) {
   EXPECT_FALSE(reports[1].contains("offset")) << "read(2) has no offset";
 }
 
+TEST_F(PreloadTest, EveryTransferCallIsInterposed) {
+  ExpectEveryCallCaught(DIOCHECK_PROBE, {"write", "read", "pwrite", "pread", "writev", "readv",
+                                         "pwritev", "preadv", "pwritev2", "preadv2"});
+}
+
+TEST_F(PreloadTest, LargeFileAndFortifyAliasesAreInterposed) {
+  ExpectEveryCallCaught(DIOCHECK_PROBE_LFS,
+                        {"write", "__read_chk", "pwrite64", "__pread64_chk", "writev", "readv",
+                         "pwritev64", "preadv64", "pwritev64v2", "preadv64v2"});
+}
+
 TEST_F(PreloadTest, RecordModeReportsAndChangesNothing) {
   const ProbeRun recorded = Run("misaligned-pwrite", {"DIOCHECK_MODE=record"});
   // What the kernel alone does with the same call, in the same folder.
@@ -156,6 +183,7 @@ TEST_F(PreloadTest, EightThreadsEveryViolationReportedExactlyOnce) {
   const long issued = run.steps.at("issued").result;
   ASSERT_GT(issued, 0);
   EXPECT_EQ(run.steps.at("rejected").result, issued);
+  EXPECT_EQ(run.steps.at("unexpected").result, 0);
   const auto reports = Reports();
   EXPECT_EQ(static_cast<long>(reports.size()), issued);
   std::map<long, long> per_thread;

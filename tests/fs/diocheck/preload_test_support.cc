@@ -17,7 +17,8 @@ extern char** environ;
 namespace diocheck_test {
 
 ProbeRun RunProbe(const std::string& scenario, const std::string& file,
-                  const std::vector<std::string>& environment, bool preload) {
+                  const std::vector<std::string>& environment, bool preload,
+                  const std::string& program) {
   std::vector<std::string> variables;
   std::string asan_options = "verify_asan_link_order=0";
   for (char** entry = environ; *entry != nullptr; ++entry) {
@@ -36,7 +37,7 @@ ProbeRun RunProbe(const std::string& scenario, const std::string& file,
   std::vector<char*> envp;
   for (auto& variable : variables) envp.push_back(variable.data());
   envp.push_back(nullptr);
-  std::vector<std::string> arguments = {DIOCHECK_PROBE, scenario, file};
+  std::vector<std::string> arguments = {program, scenario, file};
   std::vector<char*> argv;
   for (auto& argument : arguments) argv.push_back(argument.data());
   argv.push_back(nullptr);

@@ -25,8 +25,10 @@ struct ProbeRun {
 // Runs `diocheck_probe scenario file` with the environment of this process
 // minus every DIOCHECK_* and LD_PRELOAD variable, plus `environment`
 // ("NAME=value"). With `preload` false the library is not loaded (baseline).
+// `program` is diocheck_probe or its LFS + _FORTIFY_SOURCE build.
 ProbeRun RunProbe(const std::string& scenario, const std::string& file,
-                  const std::vector<std::string>& environment, bool preload = true);
+                  const std::vector<std::string>& environment, bool preload = true,
+                  const std::string& program = DIOCHECK_PROBE);
 
 // The JSON lines of `path` (none if it does not exist).
 std::vector<nlohmann::json> ReadJsonLines(const std::string& path);
