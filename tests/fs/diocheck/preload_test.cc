@@ -178,6 +178,17 @@ TEST_F(PreloadTest, RecordModeReportsAndChangesNothing) {
   EXPECT_EQ(reports[0]["mode"], "record");
 }
 
+TEST_F(PreloadTest, DiocheckRunPreloadsTheLibraryWithItsOptions) {
+  const ProbeRun run = RunCommand({DIOCHECK_RUN, "--mode", "record", "--log", log_, "--mem-align",
+                                   "4096", "--", DIOCHECK_PROBE, "misaligned-pwrite", file_},
+                                  {});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto reports = Reports();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0]["mode"], "record");
+  EXPECT_EQ(reports[0]["mem_align"], mem_align_);
+}
+
 TEST_F(PreloadTest, EightThreadsEveryViolationReportedExactlyOnce) {
   const ProbeRun run = Run("threads");
   const long issued = run.steps.at("issued").result;

@@ -16,9 +16,10 @@ extern char** environ;
 
 namespace diocheck_test {
 
-ProbeRun RunProbe(const std::string& scenario, const std::string& file,
-                  const std::vector<std::string>& environment, bool preload,
-                  const std::string& program) {
+namespace {
+
+ProbeRun Execute(std::vector<std::string> arguments, const std::vector<std::string>& environment,
+                 bool preload) {
   std::vector<std::string> variables;
   std::string asan_options = "verify_asan_link_order=0";
   for (char** entry = environ; *entry != nullptr; ++entry) {
@@ -37,7 +38,6 @@ ProbeRun RunProbe(const std::string& scenario, const std::string& file,
   std::vector<char*> envp;
   for (auto& variable : variables) envp.push_back(variable.data());
   envp.push_back(nullptr);
-  std::vector<std::string> arguments = {program, scenario, file};
   std::vector<char*> argv;
   for (auto& argument : arguments) argv.push_back(argument.data());
   argv.push_back(nullptr);
@@ -68,6 +68,19 @@ ProbeRun RunProbe(const std::string& scenario, const std::string& file,
   StepResult result;
   while (lines >> step >> result.result >> result.error) run.steps[step] = result;
   return run;
+}
+
+}  // namespace
+
+ProbeRun RunProbe(const std::string& scenario, const std::string& file,
+                  const std::vector<std::string>& environment, bool preload,
+                  const std::string& program) {
+  return Execute({program, scenario, file}, environment, preload);
+}
+
+ProbeRun RunCommand(const std::vector<std::string>& arguments,
+                    const std::vector<std::string>& environment) {
+  return Execute(arguments, environment, false);
 }
 
 std::vector<nlohmann::json> ReadJsonLines(const std::string& path) {

@@ -30,6 +30,11 @@ ProbeRun RunProbe(const std::string& scenario, const std::string& file,
                   const std::vector<std::string>& environment, bool preload = true,
                   const std::string& program = DIOCHECK_PROBE);
 
+// Runs `arguments` (argv, the program first) with the environment built as
+// RunProbe does (without the preload) and parses "<step> <result> <errno>".
+ProbeRun RunCommand(const std::vector<std::string>& arguments,
+                    const std::vector<std::string>& environment);
+
 // The JSON lines of `path` (none if it does not exist).
 std::vector<nlohmann::json> ReadJsonLines(const std::string& path);
 
