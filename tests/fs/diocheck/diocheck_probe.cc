@@ -206,6 +206,24 @@ int EveryCall(const char* path) {
   return close(fd);
 }
 
+// A successful call leaves errno alone, whatever the library did meanwhile
+// (statx, the mount table, F_GETFL on an unseen fd): prints errno after each.
+int ErrnoKept(const char* path) {
+  errno = 1234;
+  const int fd = OpenFile(path, O_DIRECT);
+  Print("open-errno", errno);
+  errno = 1234;
+  (void)!pwrite(fd, Arena(), kBlock, 0);
+  Print("pwrite-errno", errno);
+  errno = 1234;
+  (void)!write(STDERR_FILENO, "", 0);  // an fd the library did not see opened
+  Print("unseen-errno", errno);
+  errno = 1234;
+  (void)!fcntl(fd, F_SETFL, O_RDWR);
+  Print("fcntl-errno", errno);
+  return close(fd);
+}
+
 struct Scenario {
   std::string_view name;
   int (*run)(const char* path);
@@ -216,6 +234,7 @@ constexpr Scenario kScenarios[] = {
     {"fcntl-toggle", FcntlToggle},           {"dup", Dup},
     {"unseen", Unseen},                      {"aligned-4k-not-8k", Aligned4kNot8k},
     {"threads", Threads},                    {"every-call", EveryCall},
+    {"errno-kept", ErrnoKept},
 };
 
 }  // namespace

@@ -167,6 +167,15 @@ TEST_F(PreloadTest, LargeFileAndFortifyAliasesAreInterposed) {
                          "pwritev64", "preadv64", "pwritev64v2", "preadv64v2"});
 }
 
+TEST_F(PreloadTest, SuccessfulCallsKeepErrno) {
+  // A mount table that cannot be opened: the library's own open fails
+  // with ENOENT inside the program's successful open.
+  const ProbeRun run = Run("errno-kept", {"DIOCHECK_MOUNTINFO=" + dir_.path() + "/missing"});
+  for (const char* step : {"open-errno", "pwrite-errno", "unseen-errno", "fcntl-errno"}) {
+    EXPECT_EQ(run.steps.at(step).result, 1234) << step;
+  }
+}
+
 TEST_F(PreloadTest, RecordModeReportsAndChangesNothing) {
   const ProbeRun recorded = Run("misaligned-pwrite", {"DIOCHECK_MODE=record"});
   // What the kernel alone does with the same call, in the same folder.
