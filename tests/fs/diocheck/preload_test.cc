@@ -1,0 +1,216 @@
+// libdiocheck.so loaded into a real program (diocheck_probe) with
+// LD_PRELOAD, on a real filesystem: a folder under $TMPDIR or /tmp. The
+// alignment comes from statx STATX_DIOALIGN where the filesystem reports it,
+// else from DIOCHECK_MEM_ALIGN=4096; each test prints which path it took.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "preload_test_support.h"
+
+namespace diocheck_test {
+namespace {
+
+class PreloadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    file_ = dir_.path() + "/data";
+    log_ = dir_.path() + "/violations.jsonl";
+    const int fd = open(file_.c_str(), O_RDWR | O_CREAT | O_DIRECT, 0644);
+    if (fd < 0) GTEST_SKIP() << dir_.path() << ": this filesystem refuses O_DIRECT opens";
+    close(fd);
+    const auto [reported, mem_align] = StatxMemAlign(file_);
+    if (reported && mem_align == 0) {
+      GTEST_SKIP() << dir_.path() << ": statx says this filesystem does no O_DIRECT";
+    }
+    source_ = reported ? "statx" : "env";
+    mem_align_ = reported ? mem_align : 4096;
+    if (mem_align_ < 16) {
+      GTEST_SKIP() << dir_.path() << ": statx mem_align " << mem_align_
+                   << " accepts the 8-byte aligned buffers these tests use";
+    }
+    std::cout << "[diocheck] " << dir_.path() << ": alignment from " << source_ << " ("
+              << mem_align_ << ")\n";
+    RecordProperty("align_source", source_);
+  }
+
+  ProbeRun Run(const std::string& scenario, std::vector<std::string> environment = {},
+               const std::string& program = DIOCHECK_PROBE) {
+    environment.push_back("DIOCHECK_LOG=" + log_);
+    // Ignored when statx reports an alignment (statx outranks it).
+    environment.push_back("DIOCHECK_MEM_ALIGN=4096");
+    ProbeRun run = RunProbe(scenario, file_, environment, true, program);
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    return run;
+  }
+
+  std::vector<nlohmann::json> Reports() { return ReadJsonLines(log_); }
+
+  // Runs every-call with `program`; expects each transfer rejected and
+  // reported once under the symbol name the program's headers chose.
+  void ExpectEveryCallCaught(const std::string& program, const std::vector<std::string>& calls) {
+    const ProbeRun run = Run("every-call", {}, program);
+    for (const char* step : {"write", "read", "pwrite", "pread", "writev", "readv", "pwritev",
+                             "preadv", "pwritev2", "preadv2"}) {
+      EXPECT_EQ(run.steps.at(step).error, EINVAL) << step;
+    }
+    EXPECT_EQ(run.steps.at("setfl").result, 0);
+    EXPECT_EQ(run.steps.at("buffered").result, 4096);
+    std::vector<std::string> reported;
+    for (const auto& report : Reports()) reported.push_back(report["call"]);
+    EXPECT_EQ(reported, calls);
+  }
+
+  TempDir dir_;
+  std::string file_, log_, source_;
+  unsigned mem_align_ = 0;
+};
+
+TEST_F(PreloadTest, MisalignedPwriteFailsWithEinvalAndOneReport) {
+  const ProbeRun run = Run("misaligned-pwrite");
+  EXPECT_EQ(run.steps.at("pwrite").result, -1);
+  EXPECT_EQ(run.steps.at("pwrite").error, EINVAL);
+  EXPECT_EQ(run.steps.at("size").result, 0) << "nothing may be written";
+  const auto reports = Reports();
+  ASSERT_EQ(reports.size(), 1u);
+  const auto& report = reports[0];
+  EXPECT_EQ(report["call"], "pwrite");
+  EXPECT_EQ(report["path"], file_);
+  EXPECT_EQ(report["offset"], 0);
+  EXPECT_EQ(report["segment"], 0);
+  EXPECT_EQ(report["length"], 4096);
+  EXPECT_EQ(report["mem_align"], mem_align_);
+  EXPECT_EQ(report["align_source"], source_);
+  EXPECT_EQ(report["mode"], "einval");
+  EXPECT_EQ(report["pid"], report["tid"]);  // the probe's main thread
+  const auto address = std::stoull(report["address"].get<std::string>(), nullptr, 16);
+  EXPECT_EQ(address % 16, 8u) << "malloc() + 8";
+}
+
+TEST_F(PreloadTest, AlignedTransfersPassWithoutReport) {
+  const ProbeRun run = Run("aligned-pwrite");
+  EXPECT_EQ(run.steps.at("pwrite").result, 4096);
+  EXPECT_EQ(run.steps.at("pread").result, 4096);
+  EXPECT_TRUE(Reports().empty());
+}
+
+TEST_F(PreloadTest, PwritevNamesTheOneMisalignedSegment) {
+  const ProbeRun run = Run("pwritev-one-bad");
+  EXPECT_EQ(run.steps.at("pwritev").error, EINVAL);
+  EXPECT_EQ(run.steps.at("pwritev2").error, EINVAL);
+  EXPECT_EQ(run.steps.at("pwritev-aligned").result, 3 * 4096);
+  const auto reports = Reports();
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[0]["call"], "pwritev");
+  EXPECT_EQ(reports[1]["call"], "pwritev2");
+  for (const auto& report : reports) {
+    EXPECT_EQ(report["segment"], 1);
+    EXPECT_EQ(report["segments"], 3);
+    EXPECT_EQ(report["misaligned_segments"], 1);
+  }
+}
+
+TEST_F(PreloadTest, BufferedDescriptorIsNeverChecked) {
+  const ProbeRun run = Run("buffered");
+  EXPECT_EQ(run.steps.at("pwrite").result, 100);
+  EXPECT_EQ(run.steps.at("write").result, 7);
+  EXPECT_EQ(run.steps.at("pread").result, 50);
+  EXPECT_TRUE(Reports().empty());
+}
+
+TEST_F(PreloadTest, FcntlTurnsCheckingOnAndOff) {
+  const ProbeRun run = Run("fcntl-toggle");
+  EXPECT_EQ(run.steps.at("buffered").result, 4096);
+  EXPECT_EQ(run.steps.at("setfl-direct").result, 0);
+  EXPECT_EQ(run.steps.at("direct").error, EINVAL);
+  EXPECT_EQ(run.steps.at("setfl-buffered").result, 0);
+  EXPECT_EQ(run.steps.at("buffered-again").result, 4096);
+  EXPECT_EQ(Reports().size(), 1u);
+}
+
+TEST_F(PreloadTest, DuplicatesShareTheDescriptionsFlags) {
+  const ProbeRun run = Run("dup");
+  for (const char* step : {"dup", "dup2", "dup3", "dupfd", "after-close"}) {
+    EXPECT_EQ(run.steps.at(step).error, EINVAL) << step;
+  }
+  EXPECT_EQ(run.steps.at("clear-on-dup").result, 0);
+  EXPECT_EQ(run.steps.at("other-dup").result, 4096) << "F_SETFL on one dup changes all";
+  const auto reports = Reports();
+  ASSERT_EQ(reports.size(), 5u);
+  EXPECT_EQ(reports[1]["fd"], 100);
+  EXPECT_EQ(reports[2]["fd"], 101);
+  EXPECT_EQ(reports[3]["fd"], 102);
+}
+
+TEST_F(PreloadTest, DescriptorOpenedBehindItsBackIsCheckedByKernelFlags) {
+  const ProbeRun run = Run("unseen");
+  EXPECT_EQ(run.steps.at("pwrite").error, EINVAL);
+  EXPECT_EQ(run.steps.at("read").error, EINVAL);
+  const auto reports = Reports();
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[1]["call"], "read");
+  EXPECT_FALSE(reports[1].contains("offset")) << "read(2) has no offset";
+}
+
+TEST_F(PreloadTest, EveryTransferCallIsInterposed) {
+  ExpectEveryCallCaught(DIOCHECK_PROBE, {"write", "read", "pwrite", "pread", "writev", "readv",
+                                         "pwritev", "preadv", "pwritev2", "preadv2"});
+}
+
+TEST_F(PreloadTest, LargeFileAndFortifyAliasesAreInterposed) {
+  ExpectEveryCallCaught(DIOCHECK_PROBE_LFS,
+                        {"write", "__read_chk", "pwrite64", "__pread64_chk", "writev", "readv",
+                         "pwritev64", "preadv64", "pwritev64v2", "preadv64v2"});
+}
+
+TEST_F(PreloadTest, SuccessfulCallsKeepErrno) {
+  // A mount table that cannot be opened: the library's own open fails
+  // with ENOENT inside the program's successful open.
+  const ProbeRun run = Run("errno-kept", {"DIOCHECK_MOUNTINFO=" + dir_.path() + "/missing"});
+  for (const char* step : {"open-errno", "pwrite-errno", "unseen-errno", "fcntl-errno"}) {
+    EXPECT_EQ(run.steps.at(step).result, 1234) << step;
+  }
+}
+
+TEST_F(PreloadTest, RecordModeReportsAndChangesNothing) {
+  const ProbeRun recorded = Run("misaligned-pwrite", {"DIOCHECK_MODE=record"});
+  // What the kernel alone does with the same call, in the same folder.
+  const ProbeRun baseline = RunProbe("misaligned-pwrite", file_ + ".baseline", {}, false);
+  EXPECT_EQ(recorded.steps.at("pwrite").result, baseline.steps.at("pwrite").result);
+  EXPECT_EQ(recorded.steps.at("pwrite").error, baseline.steps.at("pwrite").error);
+  const auto reports = Reports();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0]["mode"], "record");
+}
+
+TEST_F(PreloadTest, DiocheckRunPreloadsTheLibraryWithItsOptions) {
+  const ProbeRun run = RunCommand({DIOCHECK_RUN, "--mode", "record", "--log", log_, "--mem-align",
+                                   "4096", "--", DIOCHECK_PROBE, "misaligned-pwrite", file_},
+                                  {});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto reports = Reports();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0]["mode"], "record");
+  EXPECT_EQ(reports[0]["mem_align"], mem_align_);
+}
+
+TEST_F(PreloadTest, EightThreadsEveryViolationReportedExactlyOnce) {
+  const ProbeRun run = Run("threads");
+  const long issued = run.steps.at("issued").result;
+  ASSERT_GT(issued, 0);
+  EXPECT_EQ(run.steps.at("rejected").result, issued);
+  EXPECT_EQ(run.steps.at("unexpected").result, 0);
+  const auto reports = Reports();
+  EXPECT_EQ(static_cast<long>(reports.size()), issued);
+  std::map<long, long> per_thread;
+  for (const auto& report : reports) ++per_thread[report["tid"].get<long>()];
+  EXPECT_EQ(per_thread.size(), 8u);
+  for (const auto& [tid, count] : per_thread) EXPECT_EQ(count, issued / 8) << "tid " << tid;
+}
+
+}  // namespace
+}  // namespace diocheck_test

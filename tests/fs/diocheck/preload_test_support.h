@@ -1,0 +1,58 @@
+// Runs diocheck_probe under LD_PRELOAD=libdiocheck.so and collects what it
+// printed and what the library reported. Shared by the preload tests.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace diocheck_test {
+
+struct StepResult {
+  long result = 0;
+  int error = 0;  // errno, 0 on success
+};
+
+struct ProbeRun {
+  int exit_code = -1;
+  std::map<std::string, StepResult> steps;
+  std::string output;
+};
+
+// Runs `diocheck_probe scenario file` with the environment of this process
+// minus every DIOCHECK_* and LD_PRELOAD variable, plus `environment`
+// ("NAME=value"). With `preload` false the library is not loaded (baseline).
+// `program` is diocheck_probe or its LFS + _FORTIFY_SOURCE build.
+ProbeRun RunProbe(const std::string& scenario, const std::string& file,
+                  const std::vector<std::string>& environment, bool preload = true,
+                  const std::string& program = DIOCHECK_PROBE);
+
+// Runs `arguments` (argv, the program first) with the environment built as
+// RunProbe does (without the preload) and parses "<step> <result> <errno>".
+ProbeRun RunCommand(const std::vector<std::string>& arguments,
+                    const std::vector<std::string>& environment);
+
+// The JSON lines of `path` (none if it does not exist).
+std::vector<nlohmann::json> ReadJsonLines(const std::string& path);
+
+// A fresh folder under $TMPDIR (or /tmp), removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// The filesystem's statx STATX_DIOALIGN memory alignment for `path`:
+// first = whether the kernel reported it, second = the value.
+std::pair<bool, unsigned> StatxMemAlign(const std::string& path);
+
+}  // namespace diocheck_test
