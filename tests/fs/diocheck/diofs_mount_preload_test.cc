@@ -1,0 +1,62 @@
+// libdiocheck.so on a real diofs mount: the library finds the mount, reads
+// its profile's mem_align from .diofs/profile, and reports each violation to
+// .diofs/violation, where diofs counts it (and logs it, with the thread).
+#include <gtest/gtest.h>
+
+#include "preload_test_support.h"
+#include "tests/fs/daemon/mount_test_util.h"
+
+namespace diocheck_test {
+namespace {
+
+ProbeRun RunOn(const dioh::MountedDiofs& mount, const std::string& scenario, const std::string& mode,
+               const std::string& log) {
+  return RunProbe(scenario, mount.Path("data"), {"DIOCHECK_MODE=" + mode, "DIOCHECK_LOG=" + log});
+}
+
+TEST(DiofsMountPreloadTest, MisalignedBufferIsRejectedAndReportedToDiofs) {
+  DIOFS_MOUNT_OR_SKIP(mount, {"--profile", "strict-4k"});
+  TempDir dir;
+  const ProbeRun run = RunOn(*mount, "misaligned-pwrite", "einval", dir.path() + "/log.jsonl");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(run.steps.at("pwrite").error, EINVAL);
+  EXPECT_EQ(run.steps.at("size").result, 0) << "nothing may be written";
+  const auto lines = ReadJsonLines(dir.path() + "/log.jsonl");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0]["align_source"], "diofs");
+  EXPECT_EQ(lines[0]["mem_align"], 4096);
+  const auto stats = diofs_test::Stats(*mount);
+  EXPECT_EQ(stats["ops"]["violation"], 1);
+  EXPECT_EQ(stats["violations"]["rejected"]["mem_align"], 1);
+}
+
+TEST(DiofsMountPreloadTest, RecordModeWritesAndDiofsCountsItAsRecorded) {
+  DIOFS_MOUNT_OR_SKIP(mount, {"--profile", "strict-4k"});
+  TempDir dir;
+  const ProbeRun run = RunOn(*mount, "misaligned-pwrite", "record", dir.path() + "/log.jsonl");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(run.steps.at("pwrite").result, 4096);
+  const auto stats = diofs_test::Stats(*mount);
+  EXPECT_EQ(stats["violations"]["recorded"]["mem_align"], 1);
+  EXPECT_EQ(stats["violations"]["rejected"]["mem_align"], 0);
+}
+
+TEST(DiofsMountPreloadTest, TheMountsProfileDecidesNotTheBackingFilesystem) {
+  // 4 KiB aligned, not 8 KiB: only a profile with mem_align 8192 objects.
+  DIOFS_MOUNT_OR_SKIP(mount, {"--profile", "strict-4k", "--dio-mem-align", "8192"});
+  TempDir dir;
+  const ProbeRun run = RunOn(*mount, "aligned-4k-not-8k", "einval", dir.path() + "/log.jsonl");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(run.steps.at("pwrite").error, EINVAL);
+  const auto lines = ReadJsonLines(dir.path() + "/log.jsonl");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0]["mem_align"], 8192);
+
+  DIOFS_MOUNT_OR_SKIP(lenient, {"--profile", "lenient"});
+  const ProbeRun free_run = RunOn(*lenient, "misaligned-pwrite", "einval", dir.path() + "/lenient.jsonl");
+  EXPECT_EQ(free_run.steps.at("pwrite").result, 4096) << "a profile without a memory rule checks nothing";
+  EXPECT_TRUE(ReadJsonLines(dir.path() + "/lenient.jsonl").empty());
+}
+
+}  // namespace
+}  // namespace diocheck_test
