@@ -20,7 +20,7 @@ dioh::Status Damage(std::uint64_t offset, const std::string& what) {
 dioh::Result<LogHeader> ParseHeader(Bytes bytes, std::size_t& header_size) {
   namespace f = header_field;
   const std::size_t magic_seen = std::min(bytes.size(), sizeof(kLogMagic));
-  if (std::memcmp(bytes.data(), kLogMagic, magic_seen) != 0) {
+  if (magic_seen > 0 && std::memcmp(bytes.data(), kLogMagic, magic_seen) != 0) {
     return dioh::Status::Error(EBADMSG, "not a diofs op log (no DIOFSLOG magic at byte 0)");
   }
   if (bytes.size() < kHeaderFixedSize) {

@@ -30,7 +30,6 @@ dioh::Result<std::unique_ptr<LogWriter>> LogWriter::Open(const std::string& path
 LogWriter::LogWriter(OutputFile file, LogHeader header, const LogWriterOptions& options)
     : header_(std::move(header)), options_(options), file_(std::move(file)) {
   active_ = TakeFreeBufferLocked();  // no other thread exists yet
-  flusher_ = std::thread(&LogWriter::FlusherLoop, this);
 }
 
 LogWriter::~LogWriter() { (void)Close(); }
@@ -77,6 +76,9 @@ void LogWriter::OnOp(const OpEvent& event) {
     ++late_events_;
     return;
   }
+  // Started by the first record, not by Open: a daemon may Open the log,
+  // then fork (fuse_daemonize), and threads do not survive a fork.
+  if (!flusher_.joinable()) flusher_ = std::thread(&LogWriter::FlusherLoop, this);
   const std::uint64_t seq = next_seq_++;
   EncodeRecordFrame(event, seq, data_hash, header_.keep_data, active_.bytes.get() + active_.size);
   active_.size += frame_size;
@@ -138,7 +140,7 @@ dioh::Status LogWriter::Close() {
     buffer_freed_.notify_all();
     written_.notify_all();
   }
-  flusher_.join();
+  if (flusher_.joinable()) flusher_.join();
   std::unique_lock lock(mu_);
   record_count = next_seq_ - 1;
   if (io_status_.ok()) {

@@ -10,6 +10,10 @@
 // `flush_interval`, so a crashed daemon loses at most that much. When all
 // `max_buffers` are in flight a producer waits for the flusher (back-pressure
 // instead of loss). Records reach the file in sequence order.
+//
+// The flusher thread starts with the first OnOp, so a daemon may Open the log
+// before mounting (to refuse to mount when it cannot be written), then fork
+// to daemonize, and record from the child.
 #pragma once
 
 #include <chrono>

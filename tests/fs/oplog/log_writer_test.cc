@@ -1,6 +1,8 @@
 #include "fs/oplog/log_writer.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include <cerrno>
@@ -211,6 +213,34 @@ TEST(LogWriterTest, RecordLargerThanABufferIsKept) {
   EXPECT_TRUE(log->complete()) << log->damage.ToString();
   ASSERT_EQ(log->records.size(), 3u);
   for (const LogRecord& r : log->records) EXPECT_EQ(r.data, big);
+}
+
+// As diofs daemonizes: Open in the parent (so a bad path stops the mount),
+// fork, record in the child. The parent leaves with _exit, as fuse_daemonize's does.
+TEST(LogWriterTest, RecordsFromAChildForkedAfterOpen) {
+  TempDir dir;
+  const pid_t parent = fork();
+  ASSERT_GE(parent, 0);
+  if (parent == 0) {
+    auto writer = LogWriter::Open(dir.File("log"), {"strict-4k", 4096, false});
+    if (!writer.ok()) _exit(10);
+    const pid_t child = fork();
+    if (child == 0) {
+      for (std::uint64_t i = 0; i < 1000; ++i) (*writer)->OnOp(NumberedEvent(OpKind::kWrite, i));
+      _exit((*writer)->Close().ok() ? 0 : 11);
+    }
+    int status = 0;
+    if (child < 0 || waitpid(child, &status, 0) != child) _exit(12);
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 13);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(parent, &status, 0), parent);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  auto log = ReadLogFile(dir.File("log"));
+  ASSERT_TRUE(log.ok());
+  EXPECT_TRUE(log->complete()) << log->damage.ToString();
+  EXPECT_EQ(log->records.size(), 1000u);
 }
 
 TEST(LogWriterTest, EventsAfterCloseAreCountedNotWritten) {
