@@ -1,0 +1,14 @@
+// The subcommands of `dioharness`, one Register function per file. Each adds
+// its subcommand to `app` and, when it runs, stores the process exit code in
+// `exit_code`. To add a command (demo, run, matrix, ...): write
+// <name>_command.cc with Register<Name>Command, declare it here and call it
+// in main.cc.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace dioharness::cli {
+
+void RegisterLogCommand(CLI::App& app, int& exit_code);
+
+}  // namespace dioharness::cli

@@ -1,0 +1,26 @@
+// dioharness: mounts diofs, drives migration engines, checks op logs and
+// writes reports. Only argument parsing lives here; each subcommand is
+// registered from its own file (commands.h).
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "harness/cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"dioharness: test harness for O_DIRECT migration I/O on diofs.\n"
+               "Run 'dioharness COMMAND --help' for the options of a command."};
+  app.name("dioharness");
+  app.require_subcommand(1);
+  int exit_code = 0;
+  dioharness::cli::RegisterLogCommand(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {  // nothing may escape main
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  }
+  return exit_code;
+}

@@ -1,0 +1,112 @@
+#include "harness/logtool/log_commands.h"
+
+#include <optional>
+
+#include "fs/oplog/log_file.h"
+#include "fs/oplog/log_reader.h"
+#include "fs/oplog/log_stats.h"
+#include "fs/oplog/replay.h"
+#include "harness/logtool/record_filter.h"
+#include "harness/logtool/record_json.h"
+#include "harness/logtool/record_text.h"
+
+namespace dioharness::logtool {
+
+using diofs::oplog::LogContents;
+
+namespace {
+
+// Reports how complete the log is on `err` and returns the exit code for it.
+int ReportCompleteness(const std::string& file, const LogContents& log, std::ostream& err) {
+  if (!log.damage.ok()) {
+    err << "error: " << file << ": " << log.damage.message() << " (" << log.records.size()
+        << " good records before it)\n";
+    return kExitDamaged;
+  }
+  if (!log.trailer) {
+    err << "warning: " << file << ": no trailer: the log was not closed (diofs killed or still running); "
+        << log.records.size() << " complete records\n";
+    return kExitNoTrailer;
+  }
+  return kExitOk;
+}
+
+// The decoded log, or nullopt after printing why it cannot be read at all.
+std::optional<LogContents> ReadOrReport(const std::string& file, std::ostream& err) {
+  auto log = diofs::oplog::ReadLogFile(file);
+  if (!log.ok()) {
+    err << "error: " << log.status().message() << "\n";
+    return std::nullopt;
+  }
+  return std::move(*log);
+}
+
+}  // namespace
+
+int RunDump(const DumpOptions& options, std::ostream& out, std::ostream& err) {
+  RecordFilter filter;
+  for (const std::string& spec : options.filters) {
+    const dioh::Status status = ParseFilterSpec(spec, filter);
+    if (!status.ok()) {
+      err << "error: " << status.message() << "\n";
+      return kExitUsage;
+    }
+  }
+  auto log = ReadOrReport(options.file, err);
+  if (!log) return kExitUsage;
+  if (!options.json) out << RecordTableHeading() << "\n";
+  for (const auto& record : log->records) {
+    if (!Matches(filter, record)) continue;
+    if (options.json) {
+      out << RecordToJson(record).dump() << "\n";
+    } else {
+      out << RecordTableLine(record, log->header.start_monotonic_ns) << "\n";
+    }
+  }
+  out.flush();
+  return ReportCompleteness(options.file, *log, err);
+}
+
+int RunStats(const StatsOptions& options, std::ostream& out, std::ostream& err) {
+  auto log = ReadOrReport(options.file, err);
+  if (!log) return kExitUsage;
+  const diofs::oplog::LogStats stats = diofs::oplog::ComputeStats(log->records);
+  if (options.json) {
+    nlohmann::json j = StatsToJson(stats);
+    j["header"] = HeaderToJson(log->header);
+    j["trailer"] = log->trailer.has_value();
+    j["damage"] = log->damage.ok() ? nlohmann::json(nullptr) : nlohmann::json(log->damage.message());
+    out << j.dump(2) << "\n";
+  } else {
+    out << options.file << ": " << StatsText(log->header, stats)
+        << "trailer: " << (log->trailer ? "present (closed cleanly)" : "MISSING") << "\n";
+  }
+  out.flush();
+  return ReportCompleteness(options.file, *log, err);
+}
+
+int RunReplay(const ReplayOptions& options, std::ostream& out, std::ostream& err) {
+  auto log = ReadOrReport(options.file, err);
+  if (!log) return kExitUsage;
+  (void)ReportCompleteness(options.file, *log, err);  // the good part may hold the marker
+  if (!log->header.keep_data) {
+    err << "error: " << options.file << " was written without --log-data: writes carry only hashes, "
+        << "nothing to replay\n";
+    return kExitUsage;
+  }
+  auto content = diofs::oplog::ReplayFile(log->records, options.path, options.until_mark);
+  if (!content.ok()) {
+    err << "error: replay: " << content.status().message() << "\n";
+    return log->damage.ok() ? kExitUsage : kExitDamaged;
+  }
+  const dioh::Status written = diofs::oplog::WriteWholeFile(options.out_image, *content);
+  if (!written.ok()) {
+    err << "error: " << written.message() << "\n";
+    return kExitUsage;
+  }
+  out << options.out_image << ": " << content->size() << " bytes, " << options.path << " at marker \""
+      << options.until_mark << "\"\n";
+  return kExitOk;
+}
+
+}  // namespace dioharness::logtool
