@@ -51,6 +51,7 @@ class FileByteSource final : public format::ByteSource {
  public:
   static dioh::Result<std::unique_ptr<FileByteSource>> Open(std::unique_ptr<File> file);
   uint64_t size() const override { return size_; }
+  File& file() const { return *file_; }
   dioh::Status ReadAt(uint64_t offset, std::span<uint8_t> out) const override;
 
  private:

@@ -12,6 +12,7 @@ namespace mrm::format {
 InspectReport BuildInspectReport(const ParsedStream& s) {
   InspectReport r;
   r.file_size = s.file_size;
+  r.stream_start = s.stream_start;
   r.machine = s.machine;
   r.capabilities = s.capabilities;
   r.ram_sections_after_start = s.ram_sections_after_start;
@@ -31,8 +32,8 @@ InspectReport BuildInspectReport(const ParsedStream& s) {
   return r;
 }
 
-dioh::Result<InspectReport> Inspect(const ByteSource& source) {
-  dioh::Result<ParsedStream> parsed = ParseMigrationFile(source);
+dioh::Result<InspectReport> Inspect(const ByteSource& source, uint64_t stream_start) {
+  dioh::Result<ParsedStream> parsed = ParseMigrationFile(source, stream_start);
   if (!parsed.ok()) return parsed.status();
   return BuildInspectReport(*parsed);
 }
@@ -47,7 +48,7 @@ std::string Join(const std::vector<std::string>& items) {
 
 std::string RenderInspectText(const InspectReport& r) {
   std::ostringstream o;
-  o << "file size: " << r.file_size << " bytes\n"
+  o << "file size: " << r.file_size << " bytes, stream starts at " << r.stream_start << "\n"
     << "machine: " << r.machine << "\n"
     << "capabilities: " << Join(r.capabilities) << "\n"
     << "RAM section id " << r.ram_section_id << ", total " << r.ram_total_length
@@ -80,6 +81,7 @@ std::string RenderInspectText(const InspectReport& r) {
 std::string RenderInspectJson(const InspectReport& r) {
   nlohmann::json j;
   j["file_size"] = r.file_size;
+  j["stream_start"] = r.stream_start;
   j["machine"] = r.machine;
   j["capabilities"] = r.capabilities;
   j["ram_section_id"] = r.ram_section_id;

@@ -26,6 +26,7 @@ struct InspectedBlock {
 
 struct InspectReport {
   uint64_t file_size = 0;
+  uint64_t stream_start = 0;
   std::string machine;
   std::vector<std::string> capabilities;
   std::vector<std::string> ram_sections_after_start;
@@ -41,7 +42,7 @@ struct InspectReport {
 };
 
 InspectReport BuildInspectReport(const ParsedStream& stream);
-dioh::Result<InspectReport> Inspect(const ByteSource& source);
+dioh::Result<InspectReport> Inspect(const ByteSource& source, uint64_t stream_start = 0);
 
 std::string RenderInspectText(const InspectReport& report);
 std::string RenderInspectJson(const InspectReport& report);  // pretty, ends in '\n'

@@ -14,7 +14,10 @@ namespace {
 
 class Parser {
  public:
-  explicit Parser(const ByteSource& source) : source_(source), cur_(source) {}
+  Parser(const ByteSource& source, uint64_t stream_start) : source_(source), cur_(source) {
+    out_.stream_start = stream_start;
+    cur_.Seek(stream_start);
+  }
   dioh::Result<ParsedStream> Run();
 
  private:
@@ -36,10 +39,11 @@ class Parser {
 };
 
 void Parser::Header() {
+  const uint64_t at = cur_.offset();
   const uint32_t magic = cur_.Be32();
-  if (cur_.ok() && magic != kFileMagic) return cur_.Fail(0, "Not a migration stream");
+  if (cur_.ok() && magic != kFileMagic) return cur_.Fail(at, "Not a migration stream");
   const uint32_t version = cur_.Be32();
-  if (cur_.ok() && version != kFileVersion) return cur_.Fail(4, "Unsupported migration stream version");
+  if (cur_.ok() && version != kFileVersion) return cur_.Fail(at + 4, "Unsupported migration stream version");
 }
 
 // savevm.c: vmstate_configuration (be32 len + name) and its subsections.
@@ -93,7 +97,7 @@ void Parser::StartOrFull(uint64_t at, uint8_t type) {
       return cur_.Fail(at, StringPrintf("savevm: unsupported version %u for 'ram' v%u", r.version_id, kRamSectionVersion));
     }
     if (!out_.HasCapability(kMappedRamCapability)) {
-      return cur_.Fail(at, "Capability mapped-ram is off, but received capability is on");
+      return cur_.Fail(at, "Capability mapped-ram is on, but received capability is off");
     }
     saw_ram_start_ = true;
     out_.ram_section_id = r.section_id;
@@ -279,6 +283,8 @@ const char* SectionTypeName(uint8_t type) {
   }
 }
 
-dioh::Result<ParsedStream> ParseMigrationFile(const ByteSource& source) { return Parser(source).Run(); }
+dioh::Result<ParsedStream> ParseMigrationFile(const ByteSource& source, uint64_t stream_start) {
+  return Parser(source, stream_start).Run();
+}
 
 }  // namespace mrm::format

@@ -49,6 +49,7 @@ struct VmDescDevice {
 
 struct ParsedStream {
   uint64_t file_size = 0;
+  uint64_t stream_start = 0;
   std::string machine;
   uint32_t capabilities_version = 0;
   std::vector<std::string> capabilities;
@@ -68,8 +69,10 @@ struct ParsedStream {
   bool HasCapability(const std::string& name) const;
 };
 
-// Parses and validates the file. Bitmaps are read (they are small); pages are not.
-dioh::Result<ParsedStream> ParseMigrationFile(const ByteSource& source);
+// Parses and validates the file. Bitmaps are read (they are small); pages are
+// not. `stream_start` is the file:…,offset=N the stream begins at; offsets
+// inside the stream are absolute file offsets.
+dioh::Result<ParsedStream> ParseMigrationFile(const ByteSource& source, uint64_t stream_start = 0);
 
 // Name of a section type byte ("start", "part", ...), for reports and errors.
 const char* SectionTypeName(uint8_t type);
