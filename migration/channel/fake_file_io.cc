@@ -64,7 +64,8 @@ class FakeFile final : public File {
     op.error = err;
     state_->ops.push_back(op);
     if (err) return dioh::Status::Error(err, std::string("preadv: ") + std::strerror(err));
-    const uint64_t n = offset >= data_->size() ? 0 : std::min<uint64_t>(len, data_->size() - offset);
+    uint64_t n = offset >= data_->size() ? 0 : std::min<uint64_t>(len, data_->size() - offset);
+    if (state_->options.short_read_limit) n = std::min(n, state_->options.short_read_limit);
     uint64_t done = 0;
     for (int i = 0; i < iovcnt && done < n; ++i) {
       const uint64_t chunk = std::min<uint64_t>(iov[i].iov_len, n - done);

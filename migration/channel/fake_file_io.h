@@ -35,6 +35,7 @@ struct FakeOptions {
   uint64_t direct_alignment = 4096;
   bool direct_supported = true;        // false: O_DIRECT opens fail with EINVAL
   uint64_t short_write_limit = 0;      // >0: writes transfer at most this many bytes
+  uint64_t short_read_limit = 0;       // >0: reads transfer at most this many bytes
   uint64_t capacity = 0;               // >0: writes beyond it fail with ENOSPC
   int write_errno = 0;                 // >0: every write fails with it
   int truncate_errno = 0;              // >0: ftruncate fails with it
