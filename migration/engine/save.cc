@@ -158,7 +158,7 @@ dioh::Status Saver::SendPass(const PageLists& pages) {
       batch = PageBatch{block, {}};
     };
     for (uint64_t page : pages[block]) {
-      if (pool_->failed()) break;
+      if (batch.pages.empty() && pool_->failed()) break;  // checked once per batch
       if (main_detects && IsZeroPage(ram_.blocks()[block].page(page))) {
         MarkZeroPage(ctx_, block, page);
         continue;
