@@ -52,6 +52,7 @@ class Saver {
   std::unique_ptr<ChannelPool> pool_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   uint64_t dirty_syncs_ = 0;
+  uint64_t stream_bytes_ = 0;  // main channel bytes (stream and bitmaps)
 };
 
 MigrationStatus Saver::Report(MigrationState state, const std::string& error) {
@@ -61,7 +62,7 @@ MigrationStatus Saver::Report(MigrationState state, const std::string& error) {
   s.ram.total = ram_.total_length();
   s.ram.normal_pages = counters_.normal_pages.load();
   s.ram.zero_pages = counters_.zero_pages.load();
-  s.ram.transferred = counters_.bytes.load() + (main_ ? main_->position() - config_.offset : 0);
+  s.ram.transferred = counters_.bytes.load() + stream_bytes_;
   s.ram.dirty_sync_count = dirty_syncs_;
   s.ram.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   if (s.ram.elapsed_seconds > 0) {
@@ -72,6 +73,7 @@ MigrationStatus Saver::Report(MigrationState state, const std::string& error) {
 }
 
 dioh::Status Saver::PutStream() {
+  stream_bytes_ += stream_.size();
   main_->Put(stream_);
   stream_.clear();
   return main_->status();
@@ -196,6 +198,7 @@ dioh::Status Saver::WriteBitmaps() {
       continue;
     }
     DIOH_RETURN_IF_ERROR(main_->PutAt(bytes, bitmap_offset));
+    stream_bytes_ += bytes.size();
   }
   return dioh::Status::Ok();
 }
