@@ -1,5 +1,7 @@
 #include "migration/format/device_sections.h"
 
+#include <string.h>
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -48,13 +50,25 @@ std::optional<uint64_t> LocateVmDescription(const ByteSource& source) {
   const uint64_t size = source.size();
   if (size < 8) return std::nullopt;
   // analyze-migration.py reads the last 10 MB; a description is never larger.
-  const uint64_t tail_len = std::min<uint64_t>(size, 10 * 1024 * 1024);
-  std::vector<uint8_t> tail(tail_len);
-  if (!source.ReadAt(size - tail_len, tail).ok()) return std::nullopt;
-  const uint64_t base = size - tail_len;
-  for (uint64_t i = tail_len - 6; i >= 1; --i) {
-    if (tail[i] != kVmDescription || tail[i - 1] != kEof || tail[i + 5] != '{') continue;
-    if (LoadBe(&tail[i + 1], 4) == tail_len - i - 5) return base + i;
+  // Most are far smaller, so try a short tail first.
+  for (uint64_t want : {uint64_t{64} * 1024, uint64_t{10} * 1024 * 1024}) {
+    const uint64_t tail_len = std::min(size, want);
+    std::vector<uint8_t> tail(tail_len);
+    if (!source.ReadAt(size - tail_len, tail).ok()) return std::nullopt;
+    // The JSON holds no NUL byte, so the last NUL of the file is the EOF
+    // marker or one of the four length bytes right before the '{'.
+    const void* last_nul = memrchr(tail.data(), 0, tail.size());
+    if (last_nul == nullptr) {
+      if (tail_len == size) return std::nullopt;
+      continue;
+    }
+    const uint64_t nul = static_cast<uint64_t>(static_cast<const uint8_t*>(last_nul) - tail.data());
+    for (uint64_t i = nul + 1; i + 4 >= nul && i >= 1; --i) {
+      if (i + 5 >= tail_len) continue;
+      if (tail[i] != kVmDescription || tail[i - 1] != kEof || tail[i + 5] != '{') continue;
+      if (LoadBe(&tail[i + 1], 4) == tail_len - i - 5) return size - tail_len + i;
+    }
+    return std::nullopt;
   }
   return std::nullopt;
 }

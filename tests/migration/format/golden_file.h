@@ -29,7 +29,7 @@ inline std::filesystem::path FindGoldenGz() {
   return {};
 }
 
-// Gunzips the fixture into a fresh temporary folder; empty bytes if absent.
+// Gunzips the fixture into a fresh temporary folder and reads it; empty bytes if absent.
 struct GoldenFile {
   std::filesystem::path dir;
   std::filesystem::path path;
@@ -48,6 +48,10 @@ struct GoldenFile {
     bytes.resize(std::filesystem::file_size(path));
     in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     if (!in) bytes.clear();
+    in.close();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);  // the bytes are in memory now
+    dir.clear();
     return !bytes.empty();
   }
   ~GoldenFile() {
@@ -55,5 +59,15 @@ struct GoldenFile {
     if (!dir.empty()) std::filesystem::remove_all(dir, ec);
   }
 };
+
+// Loaded once per test binary (gunzipping 40 MB takes a while).
+inline const GoldenFile* SharedGolden() {
+  static GoldenFile* golden = [] {
+    auto* g = new GoldenFile;
+    if (!g->Load()) g->bytes.clear();
+    return g;
+  }();
+  return golden->bytes.empty() ? nullptr : golden;
+}
 
 }  // namespace mrm::format::testing

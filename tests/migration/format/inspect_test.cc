@@ -11,8 +11,9 @@ namespace mrm::format {
 namespace {
 
 TEST(Inspect, GoldenReportTextAndJson) {
-  testing::GoldenFile golden;
-  if (!golden.Load()) GTEST_SKIP() << "golden fixture not found under " << DIOH_GOLDEN_DIRS;
+  const testing::GoldenFile* shared = testing::SharedGolden();
+  if (shared == nullptr) GTEST_SKIP() << "golden fixture not found under " << DIOH_GOLDEN_DIRS;
+  const testing::GoldenFile& golden = *shared;
   MemoryByteSource source(golden.bytes);
   auto report = Inspect(source);
   ASSERT_TRUE(report.ok()) << report.status().ToString();

@@ -19,8 +19,9 @@ dioh::Result<ParsedStream> Parse(const std::vector<uint8_t>& bytes) {
 }
 
 TEST(StreamParser, GoldenQemuFileMatchesReadme) {
-  testing::GoldenFile golden;
-  if (!golden.Load()) GTEST_SKIP() << "golden fixture not found under " << DIOH_GOLDEN_DIRS;
+  const testing::GoldenFile* shared = testing::SharedGolden();
+  if (shared == nullptr) GTEST_SKIP() << "golden fixture not found under " << DIOH_GOLDEN_DIRS;
+  const testing::GoldenFile& golden = *shared;
   ASSERT_EQ(golden.bytes.size(), 39927233u);
   auto parsed = Parse(golden.bytes);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
@@ -55,6 +56,25 @@ TEST(StreamParser, GoldenQemuFileMatchesReadme) {
     EXPECT_EQ(b.header.pages_offset, rows[i].pages_offset);
     EXPECT_EQ(b.pages, rows[i].pages);
     EXPECT_EQ(b.data_pages, rows[i].data_pages);
+  }
+}
+
+TEST(StreamParser, GoldenCutAtEverySectionBoundaryFailsWithOffset) {
+  const testing::GoldenFile* shared = testing::SharedGolden();
+  if (shared == nullptr) GTEST_SKIP() << "golden fixture not found under " << DIOH_GOLDEN_DIRS;
+  const testing::GoldenFile& golden = *shared;
+  auto parsed = Parse(golden.bytes);
+  ASSERT_TRUE(parsed.ok());
+  std::vector<uint64_t> cuts = {0, 8, 9, parsed->eof_offset, parsed->eof_offset + 1, parsed->vmdesc_offset + 5,
+                                golden.bytes.size() - 1};
+  for (const SectionRecord& r : parsed->sections) cuts.insert(cuts.end(), {r.offset, r.offset + 3, r.end_offset - 2});
+  for (const RamBlockRecord& b : parsed->ram_blocks) cuts.insert(cuts.end(), {b.record_offset, b.header_offset + 10});
+  for (uint64_t cut : cuts) {
+    // a prefix view, no copy
+    MemoryByteSource prefix(std::span<const uint8_t>(golden.bytes.data(), cut));
+    auto r = ParseMigrationFile(prefix);
+    ASSERT_FALSE(r.ok()) << "cut at " << cut;
+    EXPECT_EQ(r.status().message().rfind("offset 0x", 0), 0u) << r.status().message();
   }
 }
 
