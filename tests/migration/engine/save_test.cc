@@ -32,6 +32,16 @@ TEST(Save, RoundTripsOverChannelsAndDirectIo) {
   }
 }
 
+// The odd sizes: 4 KiB, 1 MiB + 4 KiB and 64 MiB in one machine.
+TEST(Save, SixtyFourMiBBlockRoundTrip) {
+  FakeFileSystem fs;
+  auto r = SaveAndLoad(fs, {{"pc.ram", 64 << 20}, {"/rom@etc/acpi/rsdp", 4096}, {"vga.vram", (1 << 20) + 4096}},
+                       MakeSave(4, true, {17, 0.9, 0}));
+  ASSERT_EQ(r.saved.state, MigrationState::kCompleted) << r.saved.error_desc;
+  ASSERT_EQ(r.loaded.state, MigrationState::kCompleted) << r.loaded.error_desc;
+  EXPECT_GT(r.saved.ram.normal_pages, 1000u);
+}
+
 TEST(Save, ZeroFractionsAndDetectionModes) {
   for (double zero : {0.0, 0.5, 1.0}) {
     for (ZeroPageDetection z : {ZeroPageDetection::kNone, ZeroPageDetection::kLegacy, ZeroPageDetection::kMultifd}) {
