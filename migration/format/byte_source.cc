@@ -38,6 +38,7 @@ void StreamCursor::Fail(uint64_t at, const std::string& message) {
 }
 
 bool StreamCursor::Fill(uint64_t offset, uint8_t* out, uint64_t n, const char* what) {
+  if (n == 0) return ok();  // a zero-length field; `out` may be null
   if (!ok()) {
     std::memset(out, 0, n);
     return false;
