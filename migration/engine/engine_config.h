@@ -28,8 +28,10 @@ struct SaveConfig {
   ZeroPageDetection zero_page_detection = ZeroPageDetection::kMultifd;
   channel::InjectedBugs inject;
   std::string machine = "pc-q35-9.1";
+  // The caller fills the RAM with pass 0 (ram::HostRam::ApplyPass(content, 0)).
   // Live save: passes > 1 rewrites the pages dirtied at each later pass
-  // (ram::HostRam::ApplyPass with `content`) and sends them again.
+  // (ram::HostRam::ApplyPass with `content`) and sends them again; a loader
+  // then verifies against pass `passes - 1`.
   uint32_t passes = 1;
   ram::ContentSpec content;
   uint64_t device_seed = 1;
