@@ -90,6 +90,37 @@ TEST(StreamParser, SmallStreamParses) {
   EXPECT_EQ(parsed->ram_sections_after_start, (std::vector<std::string>{"part", "end"}));
 }
 
+// A device body that holds its own footer bytes followed by a FULL header of
+// a device the description does not list is not mistaken for the footer.
+TEST(StreamParser, DeviceBodyWithFooterLookalikeIsSkipped) {
+  std::vector<uint8_t> bytes;
+  ByteWriter w(&bytes);
+  EncodeFileHeader(w);
+  EncodeConfiguration(w, "pc", {kMappedRamCapability});
+  EncodeSectionHeader(w, kSectionStart, 2, kRamIdstr, 0, kRamSectionVersion);
+  w.Be64(4096 | kRamFlagMemSize);
+  BlockLayout l = ComputeBlockLayout(w.size(), 1, 4096, kTargetPageSize);
+  EncodeRamBlockRecord(w, "m", 4096, {1, kTargetPageSize, l.bitmap_offset, l.pages_offset});
+  bytes.resize(l.next_record_offset, 0);
+  w.Be64(kRamFlagEos);
+  EncodeSectionFooter(w, 2);
+  SyntheticDevice timer{"timer", 0, 1, {{"blob", "buffer", 0}}, {}};
+  std::vector<uint8_t> body;
+  ByteWriter bw(&body);
+  EncodeSectionFooter(bw, 3);                               // looks like our footer...
+  EncodeSectionHeader(bw, kSectionFull, 4, "bogus", 0, 1);  // ...followed by an unlisted device
+  timer.body = body;
+  timer.fields[0].size = static_cast<uint32_t>(body.size());
+  EncodeSectionHeader(w, kSectionFull, 3, timer.name, 0, 1);
+  bytes.insert(bytes.end(), body.begin(), body.end());
+  EncodeSectionFooter(w, 3);
+  EncodeEofAndVmDescription(w, BuildVmDescriptionJson("pc", {kMappedRamCapability}, 4096, {timer}));
+  auto parsed = Parse(bytes);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->device_sections, 1u);
+  EXPECT_EQ(parsed->sections.back().end_offset, parsed->eof_offset);
+}
+
 void ExpectErrorWithOffset(const std::vector<uint8_t>& bytes, const std::string& what) {
   auto parsed = Parse(bytes);
   ASSERT_FALSE(parsed.ok()) << what << " parsed";
