@@ -1,0 +1,52 @@
+// What a multifd channel thread does with a batch of pages (multifd-nocomp.c
+// + file.c:file_write_ramblock_iov): detect zero pages, set bitmap bits for
+// data pages and clear them for zero pages, and issue one pwritev per run of
+// address-contiguous data pages at pages_offset + page offset.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "common/status/status.h"
+#include "migration/channel/file_io.h"
+#include "migration/channel/injected_bugs.h"
+#include "migration/engine/ram_bitmap.h"
+#include "migration/ram/host_ram.h"
+
+namespace mrm::engine {
+
+// At most 128 pages of one block (MULTIFD_PACKET_SIZE / page size).
+inline constexpr uint64_t kMaxPagesPerBatch = 128;
+
+struct PageBatch {
+  uint32_t block = 0;
+  std::vector<uint64_t> pages;  // ascending page indices of that block
+};
+
+struct SendCounters {
+  std::atomic<uint64_t> normal_pages{0};
+  std::atomic<uint64_t> zero_pages{0};
+  std::atomic<uint64_t> bytes{0};
+  std::atomic<uint64_t> short_writes_ignored{0};
+};
+
+struct SendContext {
+  const ram::HostRam* ram = nullptr;
+  std::vector<uint64_t> pages_offsets;   // per block
+  std::vector<RamBitmap>* bitmaps = nullptr;
+  std::vector<channel::File*> files;     // per channel (one: the main file without multifd)
+  bool detect_zero = true;               // zero-page-detection done here
+  uint64_t max_pages_per_write = kMaxPagesPerBatch;  // 1 without multifd (ram_save_page)
+  channel::InjectedBugs inject;
+  SendCounters* counters = nullptr;
+};
+
+bool IsZeroPage(const uint8_t* page);
+
+// Marks a zero page in the bitmap (unless x-inject zero-pages-in-bitmap keeps a stale bit).
+void MarkZeroPage(const SendContext& ctx, uint32_t block, uint64_t page);
+
+dioh::Status SendBatch(const SendContext& ctx, const PageBatch& batch, uint32_t channel);
+
+}  // namespace mrm::engine
