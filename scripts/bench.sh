@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench: run every Google Benchmark binary (build/bin/*_bench) and keep
+# make bench: run every Google Benchmark binary (build/bin/*_bench, *_benchmark) and keep
 # its JSON in results/bench/NAME.json. Benchmarks report ratios against a
 # baseline measured in the same run; nothing here asserts a time.
 set -euo pipefail
@@ -7,8 +7,8 @@ build=${1:-build}
 out=results/bench
 mkdir -p "$out"
 shopt -s nullglob
-benches=("$build"/bin/*_bench)
-[[ ${#benches[@]} -gt 0 ]] || { echo "bench: no *_bench binaries in $build/bin (DIOHARNESS_BUILD_BENCHMARKS=OFF?)" >&2; exit 1; }
+benches=("$build"/bin/*_bench "$build"/bin/*_benchmark)
+[[ ${#benches[@]} -gt 0 ]] || { echo "bench: no *_bench or *_benchmark binaries in $build/bin (DIOHARNESS_BUILD_BENCHMARKS=OFF?)" >&2; exit 1; }
 for bench in "${benches[@]}"; do
   name=$(basename "$bench")
   echo "== $name"

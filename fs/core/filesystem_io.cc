@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "fs/core/filesystem.h"
+#include "fs/core/op_names.h"
 
 namespace diofs {
 namespace {

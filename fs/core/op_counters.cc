@@ -4,41 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fs/core/op_names.h"
+
 namespace diofs {
-
-std::string_view OpName(OpKind kind) {
-  switch (kind) {
-    case OpKind::kOpen: return "open";
-    case OpKind::kCreate: return "create";
-    case OpKind::kRead: return "read";
-    case OpKind::kWrite: return "write";
-    case OpKind::kFlush: return "flush";
-    case OpKind::kFsync: return "fsync";
-    case OpKind::kFallocate: return "fallocate";
-    case OpKind::kTruncate: return "truncate";
-    case OpKind::kFlagChange: return "flag_change";
-    case OpKind::kRelease: return "release";
-    case OpKind::kMarker: return "marker";
-    case OpKind::kViolation: return "violation";
-    case OpKind::kUnlink: return "unlink";
-    case OpKind::kRename: return "rename";
-    case OpKind::kMkdir: return "mkdir";
-    case OpKind::kRmdir: return "rmdir";
-    case OpKind::kFault: return "fault";
-  }
-  return "unknown";
-}
-
-std::string_view RuleName(Rule rule) {
-  switch (rule) {
-    case Rule::kNone: return "none";
-    case Rule::kOffsetAlign: return "offset_align";
-    case Rule::kLengthAlign: return "length_align";
-    case Rule::kMemAlign: return "mem_align";
-    case Rule::kODirectUnsupported: return "odirect_unsupported";
-  }
-  return "unknown";
-}
 
 void OpCounters::OnOp(const OpEvent& event) {
   constexpr auto kRelaxed = std::memory_order_relaxed;
@@ -83,7 +51,7 @@ std::string OpCounters::ToJson() const {
   nlohmann::json ops = nlohmann::json::object(), failed = nlohmann::json::object();
   for (std::size_t i = 0; i < s.ops.size(); ++i) {
     if (s.ops[i] == 0) continue;
-    const std::string name(OpName(static_cast<OpKind>(i)));
+    const std::string name(OpKindName(static_cast<OpKind>(i)));
     ops[name] = s.ops[i];
     failed[name] = s.failed[i];
   }

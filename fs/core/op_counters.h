@@ -39,7 +39,4 @@ class OpCounters final : public OpObserver {
   Counters<8> recorded_{};
 };
 
-std::string_view OpName(OpKind kind);  // "write", "flag_change", ...
-std::string_view RuleName(Rule rule);  // "offset_align", "mem_align", ...
-
 }  // namespace diofs

@@ -18,7 +18,6 @@ namespace {
 // Cache timeouts: data and names change only through diofs (mem backend), so
 // the kernel may keep what it learned for a second.
 constexpr double kCacheSeconds = 1.0;
-constexpr unsigned kMaxWrite = 1u << 20;  // DESIGN.md: migration I/O stays at or below 1 MiB
 
 DioFilesystem& Fs(fuse_req_t req) { return *static_cast<DioFilesystem*>(fuse_req_userdata(req)); }
 
@@ -99,7 +98,7 @@ void ReplyOpened(fuse_req_t req, const Opened& opened, fuse_file_info* fi, bool 
 }
 
 void OnInit(void* /*userdata*/, fuse_conn_info* conn) {
-  conn->max_write = kMaxWrite;
+  conn->max_write = kFuseMaxWrite;
   // Never the writeback cache: diofs must see the application's writes, not
   // the kernel's writeback of them. No async direct I/O: the kernel would
   // split and reorder an O_DIRECT transfer. No splice: plain buffers.
@@ -313,7 +312,7 @@ struct FuseArgv {
 
 }  // namespace
 
-int ServeFuse(DioFilesystem& fs, const DaemonOptions& options, void (*after_mount)(void*), void* context) {
+int ServeFuse(DioFilesystem& fs, const DaemonOptions& options) {
   if (dioh::Status status = CheckMountpoint(options.mountpoint); !status.ok()) {
     std::fprintf(stderr, "diofs: error: %s\n", status.message().c_str());
     return 2;
@@ -341,7 +340,6 @@ int ServeFuse(DioFilesystem& fs, const DaemonOptions& options, void (*after_moun
     close(options.ready_fd);
   }
   (void)fuse_daemonize(options.foreground ? 1 : 0);
-  if (after_mount != nullptr) after_mount(context);
   int rc;
   if (options.single_threaded) {
     rc = fuse_session_loop(session);

@@ -8,11 +8,14 @@
 
 namespace diofs {
 
+// DESIGN.md: the kernel sends at most 1 MiB per write; migration I/O stays below it.
+inline constexpr unsigned kFuseMaxWrite = 1u << 20;
+
 // Mounts `fs` at options.mountpoint and serves until unmounted or signalled
-// (SIGINT, SIGTERM, SIGHUP). `after_mount` runs once the mount is up, in the
-// process that serves (after daemonizing): start threads there, not before.
+// (SIGINT, SIGTERM, SIGHUP). Without -f it daemonizes once mounted: start no
+// thread before (the op log's flusher starts with its first record).
 // Returns the process exit status: 0 after a clean unmount, 2 when the mount
 // could not be made (the error is printed, nothing is left mounted).
-int ServeFuse(DioFilesystem& fs, const DaemonOptions& options, void (*after_mount)(void*), void* context);
+int ServeFuse(DioFilesystem& fs, const DaemonOptions& options);
 
 }  // namespace diofs

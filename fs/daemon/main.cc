@@ -1,27 +1,57 @@
-// diofs: parse, make the filesystem, mount, serve. See `diofs --help`.
+// diofs: parse, make the filesystem (and the op log), mount, serve, then
+// close the log with its trailer. See `diofs --help`.
 #include <cstdio>
+#include <memory>
 
 #include "fs/core/backend.h"
 #include "fs/core/filesystem.h"
 #include "fs/daemon/fuse_adapter.h"
 #include "fs/daemon/options.h"
+#include "fs/oplog/log_writer.h"
+
+namespace {
+
+int Fail(const dioh::Status& status) {
+  std::fprintf(stderr, "diofs: error: %s\n", status.message().c_str());
+  return 2;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   auto command = diofs::ParseDaemonOptions(argc, argv);
-  if (!command.ok()) {
-    std::fprintf(stderr, "diofs: error: %s\n", command.status().message().c_str());
-    return 2;
-  }
+  if (!command.ok()) return Fail(command.status());
   if (!command->options) {
     std::fputs(command->print.c_str(), stdout);
     return 0;
   }
   const diofs::DaemonOptions& options = *command->options;
   auto backend = diofs::MakeBackend(options.backend);
-  if (!backend.ok()) {
-    std::fprintf(stderr, "diofs: error: %s\n", backend.status().message().c_str());
-    return 2;
+  if (!backend.ok()) return Fail(backend.status());
+
+  // Opened before mounting, so that an unwritable log refuses the mount. Its
+  // flusher thread starts with the first record, after fuse_daemonize forked.
+  std::unique_ptr<diofs::oplog::LogWriter> log;
+  std::vector<diofs::OpObserver*> observers;
+  if (!options.log_path.empty()) {
+    auto writer = diofs::oplog::LogWriter::Open(
+        options.log_path, {options.profile.profile.name, diofs::kFuseMaxWrite, options.log_data});
+    if (!writer.ok()) return Fail(writer.status().WithContext("op log"));
+    log = std::move(*writer);
+    observers.push_back(log.get());
   }
-  diofs::DioFilesystem fs(std::move(*backend), options.profile, {});
-  return diofs::ServeFuse(fs, options, nullptr, nullptr);
+
+  int exit_status;
+  {
+    diofs::DioFilesystem fs(std::move(*backend), options.profile, observers);
+    exit_status = diofs::ServeFuse(fs, options);
+  }
+  if (log) {
+    // After the session: no FUSE worker records any more. The trailer marks a clean end.
+    if (const dioh::Status closed = log->Close(); !closed.ok()) {
+      std::fprintf(stderr, "diofs: op log: %s\n", closed.message().c_str());
+      if (exit_status == 0) exit_status = 1;
+    }
+  }
+  return exit_status;
 }

@@ -47,6 +47,8 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
   app.add_option("--dio-align", dio_align, "override the profile's offset and length alignment (power of two)");
   app.add_option("--dio-mem-align", mem_align, "override the profile's buffer alignment (power of two)");
   app.add_option("--odirect", odirect, "override: accept or reject open(O_DIRECT)");
+  app.add_option("--log", options.log_path, "record every operation to this binary op log (outside the mount)");
+  app.add_flag("--log-data", options.log_data, "keep written data in the op log too (for `dioharness log replay`)");
   app.add_option("--ready-fd", options.ready_fd, "write one byte to this descriptor once mounted");
   app.add_option("-o", options.fuse_options, "extra FUSE mount option (may repeat)");
   app.add_flag("-f,--foreground", options.foreground, "stay in the foreground");
@@ -89,6 +91,14 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
   options.mountpoint = std::filesystem::absolute(mountpoint, ec).lexically_normal().string();
   if (ec) return Bad("mountpoint '" + mountpoint + "': " + ec.message());
   if (options.mountpoint.size() > 1 && options.mountpoint.back() == '/') options.mountpoint.pop_back();
+  if (options.log_data && options.log_path.empty()) return Bad("--log-data needs --log FILE");
+  if (!options.log_path.empty()) {
+    options.log_path = std::filesystem::absolute(options.log_path, ec).lexically_normal().string();
+    // The log's writer would write into the filesystem it records.
+    if (options.log_path.rfind(options.mountpoint + "/", 0) == 0) {
+      return Bad("op log '" + options.log_path + "' must be outside the mountpoint");
+    }
+  }
   return DaemonCommand{std::move(options), ""};
 }
 

@@ -17,6 +17,8 @@ struct DaemonOptions {
   std::string mountpoint;          // absolute
   ProfileSwitch profile;           // preset plus overrides, and the on-violation policy
   std::string backend = "mem";     // "mem" or "passthrough:DIR"
+  std::string log_path;            // op log, absolute (empty: none); never inside the mount
+  bool log_data = false;           // keep written data in the op log, for replay
   bool foreground = false;         // -f
   bool single_threaded = false;    // -s
   int ready_fd = -1;               // written one byte once mounted (for harnesses)

@@ -5,7 +5,7 @@
 #include <cerrno>
 #include <charconv>
 
-#include "fs/oplog/log_names.h"
+#include "fs/core/op_names.h"
 #include "fs/oplog/log_stats.h"
 
 namespace dioharness::logtool {
@@ -23,8 +23,8 @@ dioh::Result<bool> ParseBool(std::string_view key, std::string_view value) {
 
 std::string KnownOps() {
   std::string names;
-  for (diofs::OpKind kind : diofs::oplog::kAllOpKinds) {
-    names += (names.empty() ? "" : ", ") + std::string(diofs::oplog::OpKindName(kind));
+  for (diofs::OpKind kind : diofs::kAllOpKinds) {
+    names += (names.empty() ? "" : ", ") + std::string(diofs::OpKindName(kind));
   }
   return names;
 }
@@ -34,7 +34,7 @@ dioh::Status AddCondition(std::string_view key, std::string_view value, RecordFi
     while (!value.empty()) {
       const std::size_t bar = value.find('|');
       const std::string_view name = value.substr(0, bar);
-      const auto kind = diofs::oplog::ParseOpKind(name);
+      const auto kind = diofs::ParseOpKind(name);
       if (!kind) return Bad("unknown op \"" + std::string(name) + "\" (known: " + KnownOps() + ")");
       filter.ops.insert(*kind);
       value = bar == std::string_view::npos ? std::string_view{} : value.substr(bar + 1);

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "fs/oplog/log_names.h"
+#include "fs/core/op_names.h"
 
 namespace dioharness::logtool {
 
@@ -25,7 +25,7 @@ std::string ErrnoName(std::int64_t result) {
 nlohmann::ordered_json RecordToJson(const LogRecord& r) {
   nlohmann::ordered_json j = {
       {"seq", r.seq},
-      {"op", diofs::oplog::OpKindName(r.kind)},
+      {"op", diofs::OpKindName(r.kind)},
       {"start_ns", r.start_ns},
       {"end_ns", r.end_ns},
       {"pid", r.pid},
@@ -39,8 +39,8 @@ nlohmann::ordered_json RecordToJson(const LogRecord& r) {
       {"direct", diofs::oplog::IsDirect(r.flags)},
       {"aux", r.aux},
       {"result", r.result},
-      {"rule", diofs::oplog::RuleName(r.rule)},
-      {"verdict", diofs::oplog::VerdictName(r.verdict)},
+      {"rule", diofs::RuleName(r.rule)},
+      {"verdict", diofs::VerdictName(r.verdict)},
       {"data_size", r.data_size},
       {"data_hash", HashHex(r.data_hash)},
       {"data_kept", r.data_kept},
@@ -69,7 +69,7 @@ nlohmann::json TransferJson(const TransferCount& count) {
 
 nlohmann::json StatsToJson(const diofs::oplog::LogStats& stats) {
   nlohmann::json by_op = nlohmann::json::object();
-  for (const auto& [kind, count] : stats.by_op) by_op[std::string(diofs::oplog::OpKindName(kind))] = count;
+  for (const auto& [kind, count] : stats.by_op) by_op[std::string(diofs::OpKindName(kind))] = count;
   nlohmann::json threads = nlohmann::json::array();
   for (const auto& [tid, t] : stats.by_thread) {
     threads.push_back({{"tid", tid},
@@ -82,7 +82,7 @@ nlohmann::json StatsToJson(const diofs::oplog::LogStats& stats) {
   }
   nlohmann::json rules = nlohmann::json::object();
   for (const auto& [rule, count] : stats.violations_by_rule) {
-    rules[std::string(diofs::oplog::RuleName(rule))] = count;
+    rules[std::string(diofs::RuleName(rule))] = count;
   }
   return {{"records", stats.records},
           {"failed", stats.failed},

@@ -3,7 +3,7 @@
 #include <cstdarg>
 #include <cstdio>
 
-#include "fs/oplog/log_names.h"
+#include "fs/core/op_names.h"
 #include "harness/logtool/record_json.h"
 
 namespace dioharness::logtool {
@@ -49,10 +49,10 @@ std::string RecordTableLine(const LogRecord& r, std::uint64_t start_monotonic_ns
   const std::string rule =
       r.rule == diofs::Rule::kNone
           ? "-"
-          : std::string(diofs::oplog::RuleName(r.rule)) + "/" + std::string(diofs::oplog::VerdictName(r.verdict));
+          : std::string(diofs::RuleName(r.rule)) + "/" + std::string(diofs::VerdictName(r.verdict));
   std::string line = Format(
       "%8llu %12.3f %-11s %7u %7u %-24s %12llu %9llu %8x %-3s %9s %-19s %16s", static_cast<unsigned long long>(r.seq),
-      ms, std::string(diofs::oplog::OpKindName(r.kind)).c_str(), r.pid, r.tid, r.path.c_str(),
+      ms, std::string(diofs::OpKindName(r.kind)).c_str(), r.pid, r.tid, r.path.c_str(),
       static_cast<unsigned long long>(r.offset), static_cast<unsigned long long>(r.length), r.flags,
       diofs::oplog::IsDirect(r.flags) ? "D" : "-", ResultText(r.result).c_str(), rule.c_str(),
       r.data_size > 0 ? HashHex(r.data_hash).c_str() : "-");
@@ -66,7 +66,7 @@ std::string StatsText(const diofs::oplog::LogHeader& header, const diofs::oplog:
   out += Format("records %llu, failed %llu\n\nby op:\n", static_cast<unsigned long long>(stats.records),
                 static_cast<unsigned long long>(stats.failed));
   for (const auto& [kind, count] : stats.by_op) {
-    out += Format("  %-12s %10llu\n", std::string(diofs::oplog::OpKindName(kind)).c_str(),
+    out += Format("  %-12s %10llu\n", std::string(diofs::OpKindName(kind)).c_str(),
                   static_cast<unsigned long long>(count));
   }
   out += "\nreads and writes, direct (O_DIRECT) vs buffered:\n";
@@ -84,7 +84,7 @@ std::string StatsText(const diofs::oplog::LogHeader& header, const diofs::oplog:
   out += "\nviolations by rule:\n";
   if (stats.violations_by_rule.empty()) out += "  none\n";
   for (const auto& [rule, count] : stats.violations_by_rule) {
-    out += Format("  %-20s %10llu\n", std::string(diofs::oplog::RuleName(rule)).c_str(),
+    out += Format("  %-20s %10llu\n", std::string(diofs::RuleName(rule)).c_str(),
                   static_cast<unsigned long long>(count));
   }
   out += Format("  (rejected with EINVAL: %llu)\n", static_cast<unsigned long long>(stats.violations_rejected));

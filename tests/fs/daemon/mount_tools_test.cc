@@ -75,7 +75,10 @@ INSTANTIATE_TEST_SUITE_P(
                                "backing folder"},
                       BadInput{"unknown_backend", {"--backend", "disk", "MNT"}, "backend must be"},
                       BadInput{"unknown_option", {"--colour", "MNT"}, "colour"},
-                      BadInput{"bad_policy", {"--on-violation", "ignore", "MNT"}, "on-violation must be"}),
+                      BadInput{"bad_policy", {"--on-violation", "ignore", "MNT"}, "on-violation must be"},
+                      BadInput{"unwritable_log", {"--log", "MNT/nope/ops.log", "MNT"}, "op log"},
+                      BadInput{"log_inside_mount", {"--log", "MNT/ops.log", "MNT"}, "must be outside the mountpoint"},
+                      BadInput{"log_data_without_log", {"--log-data", "MNT"}, "--log-data needs --log"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST(MountToolsTest, BusyMountpointIsRefused) {

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "fs/oplog/log_file.h"
-#include "fs/oplog/log_names.h"
+#include "fs/core/op_names.h"
 #include "fs/oplog/log_reader.h"
 #include "oplog_test_util.h"
 

@@ -1,13 +1,13 @@
-#include "fs/oplog/log_names.h"
+#include "fs/core/op_names.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
-namespace diofs::oplog {
+namespace diofs {
 namespace {
 
-TEST(LogNamesTest, EveryOpKindHasAUniqueNameThatParsesBack) {
+TEST(OpNamesTest, EveryOpKindHasAUniqueNameThatParsesBack) {
   std::set<std::string_view> names;
   for (OpKind kind : kAllOpKinds) {
     const std::string_view name = OpKindName(kind);
@@ -21,4 +21,4 @@ TEST(LogNamesTest, EveryOpKindHasAUniqueNameThatParsesBack) {
 }
 
 }  // namespace
-}  // namespace diofs::oplog
+}  // namespace diofs

@@ -1,6 +1,6 @@
-#include "fs/oplog/log_names.h"
+#include "fs/core/op_names.h"
 
-namespace diofs::oplog {
+namespace diofs {
 
 std::string_view OpKindName(OpKind kind) {
   switch (kind) {
@@ -52,4 +52,4 @@ std::optional<OpKind> ParseOpKind(std::string_view name) {
   return std::nullopt;
 }
 
-}  // namespace diofs::oplog
+}  // namespace diofs

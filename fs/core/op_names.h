@@ -1,4 +1,4 @@
-// Names of op kinds, rules and verdicts as they appear in dumps, filters and
+// Names of op kinds, rules and verdicts as they appear in stats, dumps, filters and
 // stats ("write", "offset_align", "rejected"), and the way back.
 #pragma once
 
@@ -7,7 +7,7 @@
 
 #include "fs/core/op_event.h"
 
-namespace diofs::oplog {
+namespace diofs {
 
 std::string_view OpKindName(OpKind kind);
 std::string_view RuleName(Rule rule);
@@ -22,4 +22,4 @@ inline constexpr OpKind kAllOpKinds[] = {
     OpKind::kUnlink,   OpKind::kRename,     OpKind::kMkdir,   OpKind::kRmdir,
     OpKind::kFault};
 
-}  // namespace diofs::oplog
+}  // namespace diofs
