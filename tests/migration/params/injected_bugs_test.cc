@@ -1,0 +1,29 @@
+#include "migration/params/injected_bugs.h"
+
+#include <set>
+
+#include <gtest/gtest.h>
+
+namespace dioh::migration {
+namespace {
+
+TEST(InjectedBugsTest, TheSevenNamesTheEngineUses) {
+  const std::set<std::string_view> names(InjectedBugNames().begin(), InjectedBugNames().end());
+  EXPECT_EQ(names, (std::set<std::string_view>{
+                       "unaligned-pages-offset", "odirect-main-channel", "ungated-direct-io",
+                       "silent-buffered-fallback", "misaligned-page-buffers",
+                       "bitmap-via-odirect-channel", "zero-pages-in-bitmap"}));
+}
+
+TEST(InjectedBugsTest, NameAndEnumAgree) {
+  for (std::string_view name : InjectedBugNames()) {
+    const auto bug = InjectedBugFromName(name);
+    ASSERT_TRUE(bug.has_value()) << name;
+    EXPECT_EQ(InjectedBugName(*bug), name);
+  }
+  EXPECT_EQ(InjectedBugFromName("zero-pages-in-bitmap"), InjectedBug::kZeroPagesInBitmap);
+  EXPECT_FALSE(InjectedBugFromName("no-such-bug").has_value());
+}
+
+}  // namespace
+}  // namespace dioh::migration
