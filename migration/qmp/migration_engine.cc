@@ -24,4 +24,8 @@ Status UnavailableEngine::StartIncoming(const MigrationJob&, StatusListener) {
   return Status::Error(ENOSYS, std::string(kMessage));
 }
 
+Result<std::string> UnavailableEngine::Inspect(const MigrationUri&) const {
+  return Status::Error(ENOSYS, std::string(kMessage));
+}
+
 }  // namespace dioh::migration

@@ -67,6 +67,9 @@ class MigrationEngine {
   // kCancelled (or kCompleted/kFailed if it was already finishing).
   virtual void Cancel() = 0;
   virtual MigrationProgress Progress() const = 0;
+  // `mrmigrate inspect`: a human-readable account of a mapped-ram file
+  // (header, blocks, bitmap and pages offsets, sections).
+  virtual Result<std::string> Inspect(const MigrationUri& uri) const = 0;
 };
 
 // The engine of a build without one: nothing ever starts.
@@ -77,6 +80,7 @@ class UnavailableEngine final : public MigrationEngine {
   Status StartIncoming(const MigrationJob& job, StatusListener listener) override;
   void Cancel() override {}
   MigrationProgress Progress() const override { return {}; }
+  Result<std::string> Inspect(const MigrationUri& uri) const override;
 };
 
 }  // namespace dioh::migration

@@ -23,6 +23,8 @@ class FakeEngine final : public MigrationEngine {
     return progress_;
   }
 
+  Result<std::string> Inspect(const MigrationUri& uri) const override { return "inspected " + uri.path; }
+
   // Test controls, callable from any thread.
   void Complete() {
     {

@@ -24,6 +24,7 @@ TEST(MigrationEngineTest, UnavailableEngineStartsNothing) {
   EXPECT_EQ(status.message(), "no migration engine is available in this build");
   EXPECT_EQ(engine.StartIncoming(MigrationJob{}, nullptr).message(), status.message());
   EXPECT_FALSE(called);
+  EXPECT_EQ(engine.Inspect(MigrationUri{}).status().message(), status.message());
 }
 
 }  // namespace
