@@ -59,7 +59,9 @@ class MigrationEngine {
   virtual ~MigrationEngine() = default;
   // Starts a save to job.uri. An error returned here means nothing started
   // and the listener is never called; afterwards every change, from kSetup to
-  // kCompleted/kFailed/kCancelled, goes through the listener.
+  // kCompleted/kFailed/kCancelled, goes through the listener. kSetup must be
+  // reported before this returns, from the calling thread (QEMU's
+  // migrate_init() sets it synchronously: the event precedes the reply).
   virtual Status StartOutgoing(const MigrationJob& job, StatusListener listener) = 0;
   // Starts a load from job.uri, same contract.
   virtual Status StartIncoming(const MigrationJob& job, StatusListener listener) = 0;

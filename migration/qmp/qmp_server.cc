@@ -89,6 +89,10 @@ void QmpServer::RequestStop() {
 }
 
 void QmpServer::QueueStatusChange(const StatusChange& change) {
+  if (std::this_thread::get_id() == loop_thread_) {
+    ApplyStatusChange(change);
+    return;
+  }
   {
     std::lock_guard<std::mutex> lock(changes_mutex_);
     changes_.push_back(change);
@@ -103,11 +107,15 @@ void QmpServer::DeliverStatusChanges() {
     std::lock_guard<std::mutex> lock(changes_mutex_);
     changes.swap(changes_);
   }
-  for (const StatusChange& change : changes) {
-    const auto event = controller_.OnStatusChange(change, EventTimestampNow());
-    if (!event || !session_) continue;
-    if (const auto line = session_->EventLine(*event); line && !Send(*line)) DropClient();
-  }
+  for (const StatusChange& change : changes) ApplyStatusChange(change);
+}
+
+void QmpServer::ApplyStatusChange(const StatusChange& change) {
+  const auto event = controller_.OnStatusChange(change, EventTimestampNow());
+  if (!event || !session_) return;
+  // A failed send is noticed by the next recv(), which drops the client: the
+  // session may be in the middle of Receive() here.
+  if (const auto line = session_->EventLine(*event)) Send(*line);
 }
 
 bool QmpServer::Send(const std::string& line) {
@@ -128,6 +136,7 @@ void QmpServer::DropClient() {
 }
 
 Status QmpServer::Run() {
+  loop_thread_ = std::this_thread::get_id();
   while (!stop_requested_.load()) {
     pollfd fds[2] = {{wake_read_fd_, POLLIN, 0}, {client_fd_ >= 0 ? client_fd_ : listen_fd_, POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0) {

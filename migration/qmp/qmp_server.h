@@ -1,8 +1,11 @@
 // QmpServer: the unix-socket edge of QMP. Listens where QEMU's
 // `-qmp unix:PATH,server=on,wait=off` would, serves one client at a time (a
 // chardev socket's behaviour: the next waits in the backlog), and moves bytes
-// between the socket and a QmpSession. Engine status changes are queued by
-// the listener (any thread) and turned into events on the loop's thread.
+// between the socket and a QmpSession. Engine status changes reported from
+// another thread are queued and turned into events on the loop's thread; those
+// reported on the loop's thread (the engine's kSetup inside StartOutgoing) are
+// applied at once, so that, as in QEMU, the "setup" event precedes the reply
+// to `migrate` and a query-migrate right after it already says "setup".
 #pragma once
 
 #include <atomic>
@@ -10,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "common/status/status.h"
 #include "migration/qmp/qmp_session.h"
@@ -43,6 +47,7 @@ class QmpServer {
   QmpServer(const QmpChardevSpec& spec, MigrationEngine& engine, BuildFeatures features, QmpVersion version);
   void QueueStatusChange(const StatusChange& change);
   void DeliverStatusChanges();
+  void ApplyStatusChange(const StatusChange& change);
   bool Send(const std::string& line);  // false: the client is gone
   void DropClient();
 
@@ -55,6 +60,7 @@ class QmpServer {
   int wake_read_fd_ = -1;
   int wake_write_fd_ = -1;
   std::atomic<bool> stop_requested_{false};
+  std::thread::id loop_thread_;  // set by Run()
   std::mutex changes_mutex_;
   std::deque<StatusChange> changes_;  // guarded by changes_mutex_
 };

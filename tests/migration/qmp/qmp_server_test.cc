@@ -255,6 +255,20 @@ TEST_F(QmpServerTest, MigrationLifecycleWithEvents) {
   server_.reset();
 }
 
+TEST_F(QmpServerTest, SetupEventPrecedesTheMigrateReplyAsInQemu) {
+  StartServer(engine_);
+  auto client = Connect();
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate-set-capabilities", "arguments": {"capabilities": [
+              {"capability": "events", "state": true}]}})"), Ok());
+  // Both requests in one write: the second must already see the migration.
+  client->SendRaw("{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"file:/tmp/x\"}}\n"
+                  "{\"execute\": \"query-migrate\"}\n");
+  EXPECT_EQ(client->ReadLine()["data"]["status"], "setup");
+  EXPECT_EQ(client->ReadLine()["data"]["status"], "active");
+  EXPECT_EQ(client->ReadLine(), Ok());
+  EXPECT_EQ(client->ReadLine()["return"]["status"], "active");
+}
+
 TEST_F(QmpServerTest, DirectIoGatingTable) {
   StartServer(engine_);
   auto client = Connect();
