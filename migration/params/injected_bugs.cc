@@ -6,11 +6,24 @@ namespace dioh::migration {
 namespace {
 
 // In InjectedBug order.
-constexpr std::array<std::string_view, 7> kNames = {
-    "unaligned-pages-offset",   "odirect-main-channel",     "ungated-direct-io",
-    "silent-buffered-fallback", "misaligned-page-buffers",  "bitmap-via-odirect-channel",
-    "zero-pages-in-bitmap",
+constexpr std::array<std::string_view, 10> kNames = {
+    "unaligned-pages-offset",   "odirect-main-channel",    "ungated-direct-io",
+    "silent-buffered-fallback", "misaligned-page-buffers", "bitmap-via-odirect-channel",
+    "zero-pages-in-bitmap",     "relative-rounding",       "truncate-prefix",
+    "ignore-short-writes",
 };
+
+struct Alias {
+  std::string_view alias;
+  InjectedBug bug;
+};
+constexpr std::array<Alias, 5> kAliases = {{
+    {"direct-main-channel", InjectedBug::kOdirectMainChannel},
+    {"buffered-channels", InjectedBug::kSilentBufferedFallback},
+    {"misaligned-buffers", InjectedBug::kMisalignedPageBuffers},
+    {"bitmap-via-direct-channel", InjectedBug::kBitmapViaOdirectChannel},
+    {"stale-zero-bits", InjectedBug::kZeroPagesInBitmap},
+}};
 
 }  // namespace
 
@@ -21,6 +34,9 @@ std::string_view InjectedBugName(InjectedBug bug) { return kNames[static_cast<st
 std::optional<InjectedBug> InjectedBugFromName(std::string_view name) {
   for (std::size_t i = 0; i < kNames.size(); ++i) {
     if (kNames[i] == name) return static_cast<InjectedBug>(i);
+  }
+  for (const Alias& alias : kAliases) {
+    if (alias.alias == name) return alias.bug;
   }
   return std::nullopt;
 }

@@ -17,10 +17,17 @@ enum class InjectedBug {
   kMisalignedPageBuffers,    // page I/O from buffers not page aligned
   kBitmapViaOdirectChannel,  // the bitmap written through an O_DIRECT channel
   kZeroPagesInBitmap,        // zero pages keep their bitmap bit (historical bug 1)
+  // Also reproduced by the engine (migration/channel/injected_bugs.h there):
+  kRelativeRounding,         // 1 MiB rounding relative to offset=, not absolute
+  kTruncatePrefix,           // O_TRUNC wipes the bytes before offset= (historical bug 2)
+  kIgnoreShortWrites,        // a short channel pwritev goes unnoticed (historical bug 5)
 };
 
+// Canonical names, in InjectedBug order.
 std::span<const std::string_view> InjectedBugNames();
 std::string_view InjectedBugName(InjectedBug bug);
+// A canonical name or one of the engine's aliases (direct-main-channel,
+// buffered-channels, misaligned-buffers, bitmap-via-direct-channel, stale-zero-bits).
 std::optional<InjectedBug> InjectedBugFromName(std::string_view name);
 
 }  // namespace dioh::migration

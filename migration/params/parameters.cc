@@ -97,12 +97,15 @@ ParamValue GetParameter(const MigrationParameters& params, const ParamSpec& spec
 }
 
 Status SetParameter(MigrationParameters& params, const ParamSpec& spec, const ParamValue& value) {
-  if (spec.name == "x-inject") {
+  if (spec.name == "x-inject") {  // stored by canonical name, aliases resolved
+    std::vector<std::string> canonical;
     for (const std::string& name : std::get<std::vector<std::string>>(value)) {
-      if (!InjectedBugFromName(name)) {
-        return Status::Error(EINVAL, "Parameter 'x-inject' does not accept value '" + name + "'");
-      }
+      const auto bug = InjectedBugFromName(name);
+      if (!bug) return Status::Error(EINVAL, "Parameter 'x-inject' does not accept value '" + name + "'");
+      canonical.emplace_back(InjectedBugName(*bug));
     }
+    params.x_inject = std::move(canonical);
+    return Status::Ok();
   }
   return std::visit(
       [&](auto member) -> Status {

@@ -7,12 +7,18 @@
 namespace dioh::migration {
 namespace {
 
-TEST(InjectedBugsTest, TheSevenNamesTheEngineUses) {
+TEST(InjectedBugsTest, TheNamesTheEngineUses) {
   const std::set<std::string_view> names(InjectedBugNames().begin(), InjectedBugNames().end());
   EXPECT_EQ(names, (std::set<std::string_view>{
                        "unaligned-pages-offset", "odirect-main-channel", "ungated-direct-io",
                        "silent-buffered-fallback", "misaligned-page-buffers",
-                       "bitmap-via-odirect-channel", "zero-pages-in-bitmap"}));
+                       "bitmap-via-odirect-channel", "zero-pages-in-bitmap", "relative-rounding",
+                       "truncate-prefix", "ignore-short-writes"}));
+}
+
+TEST(InjectedBugsTest, AliasesResolveToCanonicalBugs) {
+  EXPECT_EQ(InjectedBugFromName("stale-zero-bits"), InjectedBug::kZeroPagesInBitmap);
+  EXPECT_EQ(InjectedBugFromName("direct-main-channel"), InjectedBug::kOdirectMainChannel);
 }
 
 TEST(InjectedBugsTest, NameAndEnumAgree) {

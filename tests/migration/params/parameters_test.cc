@@ -42,6 +42,8 @@ TEST(ParametersTest, EnumAndInjectNamesAreValidated) {
                            std::vector<std::string>{"ungated-direct-io"}).ok());
   EXPECT_TRUE(p.Injects(InjectedBug::kUngatedDirectIo));
   EXPECT_FALSE(p.Injects(InjectedBug::kZeroPagesInBitmap));
+  ASSERT_TRUE(SetParameter(p, *FindParameter("x-inject"), std::vector<std::string>{"stale-zero-bits"}).ok());
+  EXPECT_EQ(p.x_inject, std::vector<std::string>{"zero-pages-in-bitmap"});
 }
 
 TEST(ParametersTest, ChecksWithQemuMessages) {
