@@ -37,14 +37,17 @@ std::vector<std::string> Split(const std::string& text, char separator) {
   return parts;
 }
 
-Result<ParamValue> ParseHmpValue(const ParamSpec& spec, const std::string& text) {
+// Writes into `out` (a value built in place: returning the variant through a
+// Result trips GCC 12's -Wmaybe-uninitialized under ASan).
+Status ParseHmpValue(const ParamSpec& spec, const std::string& text, ParamValue& out) {
   switch (spec.type) {
     case ParamType::kUint8:
     case ParamType::kUint32:
     case ParamType::kUint64: {
       auto number = ParseHmpUnsigned(spec.name, text, spec.type);
       if (!number.ok()) return number.status();
-      return ParamValue(*number);
+      out = *number;
+      return Status::Ok();
     }
     case ParamType::kSize: {
       // Bandwidths count MiB when no suffix is given (qemu_strtosz_MiB).
@@ -58,23 +61,26 @@ Result<ParamValue> ParseHmpValue(const ParamSpec& spec, const std::string& text)
                                          std::string(spec.name) + "'");
       }
       if (!size.ok()) return Expects(spec.name, "a non-negative number below 2^64");
-      return ParamValue(*size);
+      out = *size;
+      return Status::Ok();
     }
     case ParamType::kBool:
       for (const char* yes : {"on", "yes", "true"}) {
-        if (strcasecmp(text.c_str(), yes) == 0) return ParamValue(true);
+        if (strcasecmp(text.c_str(), yes) == 0) return out = true, Status::Ok();
       }
       for (const char* no : {"off", "no", "false"}) {
-        if (strcasecmp(text.c_str(), no) == 0) return ParamValue(false);
+        if (strcasecmp(text.c_str(), no) == 0) return out = false, Status::Ok();
       }
       return Status::Error(EINVAL, "Invalid parameter type for '" + std::string(spec.name) +
                                        "', expected: boolean");
     case ParamType::kString:
     case ParamType::kEnum:
-      return ParamValue(text);
+      out = text;
+      return Status::Ok();
     case ParamType::kStringList:
       // cpr-exec-command is a command line (split on spaces); x-inject a list of names.
-      return ParamValue(Split(text, spec.name == "x-inject" ? ',' : ' '));
+      out = Split(text, spec.name == "x-inject" ? ',' : ' ');
+      return Status::Ok();
   }
   return Status::Error(EINVAL, "unreachable parameter type");
 }
@@ -138,9 +144,9 @@ Result<ParameterChange> ParseHmpParameter(std::string_view name, std::string_vie
   const ParamSpec* spec = FindParameter(name);
   // qapi_enum_parse() on MigrationParameter.
   if (spec == nullptr) return Status::Error(EINVAL, "invalid parameter value: " + std::string(name));
-  auto parsed = ParseHmpValue(*spec, std::string(value));
-  if (!parsed.ok()) return parsed.status();
-  return ParameterChange{spec, std::move(*parsed)};
+  ParameterChange change{spec, ParamValue{}};
+  DIOH_RETURN_IF_ERROR(ParseHmpValue(*spec, std::string(value), change.value));
+  return change;
 }
 
 Result<CapabilityChange> ParseHmpCapability(std::string_view name, std::string_view state) {
