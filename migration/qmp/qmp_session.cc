@@ -105,21 +105,21 @@ QmpSession::Reply QmpSession::Dispatch(const Json& request, bool& quit) {
   // qmp_dispatch_check_obj()
   if (!request.is_object()) return generic("QMP input must be a JSON object");
   std::string command;
-  bool oob = false;
+  std::string exec_key;
   for (const auto& item : request.items()) {
     const std::string& key = item.key();
     if (key == "execute" || (key == "exec-oob" && oob_enabled_)) {
       if (!item.value().is_string()) return generic("QMP input member '" + key + "' must be a string");
-      if (!command.empty()) return generic("QMP input member '" + key + "' clashes with 'execute'");
+      if (!exec_key.empty()) return generic("QMP input member '" + key + "' clashes with '" + exec_key + "'");
       command = item.value().get<std::string>();
-      oob = key == "exec-oob";
+      exec_key = key;
     } else if (key == "arguments") {
       if (!item.value().is_object()) return generic("QMP input member 'arguments' must be an object");
     } else if (key != "id") {
       return generic("QMP input member '" + key + "' is unexpected");
     }
   }
-  if (command.empty() && !request.contains("execute")) return generic("QMP input lacks member 'execute'");
+  if (exec_key.empty()) return generic("QMP input lacks member 'execute'");
   const bool available = negotiated_ ? IsCommand(command) && command != "qmp_capabilities"
                                      : command == "qmp_capabilities";
   if (!available) {
@@ -130,7 +130,7 @@ QmpSession::Reply QmpSession::Dispatch(const Json& request, bool& quit) {
     }
     return Reply{{}, "CommandNotFound", "The command " + command + " has not been found"};
   }
-  if (oob) return generic("The command " + command + " does not support OOB");
+  if (exec_key == "exec-oob") return generic("The command " + command + " does not support OOB");
   const auto arguments = request.find("arguments");
   return Execute(command, arguments == request.end() ? Json::object() : *arguments, quit);
 }

@@ -68,6 +68,8 @@ TEST_F(QmpSessionTest, OobNegotiated) {
   ASSERT_EQ(One(R"({"execute": "qmp_capabilities", "arguments": {"enable": ["oob"]}})"), Json::parse(R"({"return": {}})"));
   EXPECT_EQ(One(R"({"exec-oob": "query-migrate", "id": "o"})")["error"]["desc"],
             "The command query-migrate does not support OOB");
+  EXPECT_EQ(One(R"({"exec-oob": "query-migrate", "execute": "query-migrate"})")["error"]["desc"],
+            "QMP input member 'execute' clashes with 'exec-oob'");
 }
 
 TEST_F(QmpSessionTest, QuitRepliesThenShutdownEvent) {
