@@ -4,13 +4,40 @@
 #include <cerrno>
 #include <cstring>
 #include <optional>
-#include <regex>
 
 namespace dioh::migration {
 namespace {
 
 constexpr int kMaxNesting = 1024;     // json-streamer.c MAX_NESTING
 constexpr std::size_t kMaxTokens = 2 * 1024 * 1024;  // MAX_TOKEN_COUNT
+
+// JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?
+// Returns 'i' (integer), 'f' (float) or 0 (not a number).
+char ClassifyNumber(std::string_view text) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    const std::size_t start = i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    return i - start;
+  };
+  if (i < text.size() && text[i] == '-') ++i;
+  const std::size_t first = i;
+  const std::size_t whole = digits();
+  if (whole == 0 || (whole > 1 && text[first] == '0')) return 0;
+  char kind = 'i';
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (digits() == 0) return 0;
+    kind = 'f';
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (digits() == 0) return 0;
+    kind = 'f';
+  }
+  return i == text.size() ? kind : 0;
+}
 
 Status ParseError(const std::string& what) { return Status::Error(EINVAL, "JSON parse error, " + what); }
 
@@ -203,12 +230,8 @@ bool JsonMessageStreamer::NextToken(Token& token) {
       if (first == '-' || std::isdigit(static_cast<unsigned char>(first))) {
         while (length < buffer_.size() && std::strchr("0123456789.eE+-", buffer_[length])) ++length;
         if (length == buffer_.size()) return false;
-        static const std::regex kInteger("-?(0|[1-9][0-9]*)");
-        static const std::regex kFloat("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
-        const std::string text = buffer_.substr(0, length);
-        token.type = std::regex_match(text, kInteger) ? TokenType::kInteger
-                     : std::regex_match(text, kFloat) ? TokenType::kFloat
-                                                       : TokenType::kError;
+        const char kind = ClassifyNumber(std::string_view(buffer_).substr(0, length));
+        token.type = kind == 'i' ? TokenType::kInteger : kind == 'f' ? TokenType::kFloat : TokenType::kError;
       } else if (std::islower(static_cast<unsigned char>(first))) {
         while (length < buffer_.size() && std::islower(static_cast<unsigned char>(buffer_[length]))) ++length;
         if (length == buffer_.size()) return false;

@@ -42,6 +42,13 @@ TEST(QmpJsonTest, ParseErrorsHaveQemuTexts) {
   EXPECT_EQ(Messages("{\"a\": \"\\q\"}\n"), std::vector<std::string>{"ERR JSON parse error, Missing value in dict"});
 }
 
+TEST(QmpJsonTest, NumberGrammar) {
+  EXPECT_EQ(Messages("[0, -1, 1.5e3, 2E-2, 18446744073709551615]\n"),
+            std::vector<std::string>{"[0, -1, 1500.0, 0.02, 18446744073709551615]"});
+  EXPECT_EQ(Messages("01\n"), std::vector<std::string>{"ERR JSON parse error, stray '01'"});
+  EXPECT_EQ(Messages("1.\n"), std::vector<std::string>{"ERR JSON parse error, stray '1.'"});
+}
+
 TEST(QmpJsonTest, RecoversAfterAnError) {
   EXPECT_EQ(Messages("@{\"ok\": 1}\n"),
             (std::vector<std::string>{"ERR JSON parse error, stray '@'", R"({"ok": 1})"}));
