@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -100,7 +101,11 @@ class MrmigrateQmpTest : public ::testing::Test {
     for (auto backoff = std::chrono::milliseconds(1); std::chrono::steady_clock::now() < deadline;
          backoff = std::min(backoff * 2, std::chrono::milliseconds(50))) {
       const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-      if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0) return fd;
+      if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0) {
+        const timeval receive_deadline{5, 0};  // a silent server fails the test, never hangs it
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &receive_deadline, sizeof receive_deadline);
+        return fd;
+      }
       ::close(fd);
       std::this_thread::sleep_for(backoff);  // a connect back-off, bounded by the deadline
     }
