@@ -1,0 +1,44 @@
+#include "migration/params/injected_bugs.h"
+
+#include <array>
+
+namespace dioh::migration {
+namespace {
+
+// In InjectedBug order.
+constexpr std::array<std::string_view, 10> kNames = {
+    "unaligned-pages-offset",   "odirect-main-channel",    "ungated-direct-io",
+    "silent-buffered-fallback", "misaligned-page-buffers", "bitmap-via-odirect-channel",
+    "zero-pages-in-bitmap",     "relative-rounding",       "truncate-prefix",
+    "ignore-short-writes",
+};
+
+struct Alias {
+  std::string_view alias;
+  InjectedBug bug;
+};
+constexpr std::array<Alias, 5> kAliases = {{
+    {"direct-main-channel", InjectedBug::kOdirectMainChannel},
+    {"buffered-channels", InjectedBug::kSilentBufferedFallback},
+    {"misaligned-buffers", InjectedBug::kMisalignedPageBuffers},
+    {"bitmap-via-direct-channel", InjectedBug::kBitmapViaOdirectChannel},
+    {"stale-zero-bits", InjectedBug::kZeroPagesInBitmap},
+}};
+
+}  // namespace
+
+std::span<const std::string_view> InjectedBugNames() { return kNames; }
+
+std::string_view InjectedBugName(InjectedBug bug) { return kNames[static_cast<std::size_t>(bug)]; }
+
+std::optional<InjectedBug> InjectedBugFromName(std::string_view name) {
+  for (std::size_t i = 0; i < kNames.size(); ++i) {
+    if (kNames[i] == name) return static_cast<InjectedBug>(i);
+  }
+  for (const Alias& alias : kAliases) {
+    if (alias.alias == name) return alias.bug;
+  }
+  return std::nullopt;
+}
+
+}  // namespace dioh::migration

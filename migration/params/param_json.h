@@ -1,0 +1,25 @@
+// The QMP (JSON) forms of parameters and capabilities: arguments of
+// migrate-set-parameters / migrate-set-capabilities checked as QEMU's QObject
+// input visitor checks them (same messages, same first error), and the
+// replies of query-migrate-parameters / query-migrate-capabilities.
+#pragma once
+
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status/status.h"
+#include "migration/params/migration_config.h"
+
+namespace dioh::migration {
+
+// Insertion-ordered, as QEMU's replies are written member by member.
+using Json = nlohmann::ordered_json;
+
+Result<std::vector<ParameterChange>> ParseSetParametersArguments(const Json& arguments);
+Result<std::vector<CapabilityChange>> ParseSetCapabilitiesArguments(const Json& arguments);
+
+Json ParametersToJson(const MigrationParameters& parameters);
+Json CapabilitiesToJson(const CapabilitySet& capabilities);
+
+}  // namespace dioh::migration

@@ -1,0 +1,71 @@
+// MigrationController: the migration state one mrmigrate process holds, shared
+// by every QMP connection and the CLI (QEMU's MigrationState): configuration,
+// status, and the engine. It applies QEMU's rules for starting, cancelling and
+// reconfiguring, and turns engine status changes into MIGRATION events.
+// Thread-free: status changes arrive through OnStatusChange, called by the
+// owner on its own thread (the engine's listener only queues them).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status/status.h"
+#include "migration/params/migration_config.h"
+#include "migration/params/param_json.h"
+#include "migration/qmp/migration_engine.h"
+
+namespace dioh::migration {
+
+// Wall-clock time of an event: QEMU's {"seconds": S, "microseconds": U}.
+struct EventTimestamp {
+  std::int64_t seconds = 0;
+  std::int64_t microseconds = 0;
+};
+EventTimestamp EventTimestampNow();
+
+// {"timestamp": {...}, "event": NAME, "data": DATA} as QEMU emits it.
+Json MakeEvent(const std::string& name, const Json& data, EventTimestamp timestamp);
+
+class MigrationController {
+ public:
+  // `listener` is handed to the engine for every start; the owner routes what
+  // it receives back to OnStatusChange.
+  MigrationController(MigrationEngine& engine, StatusListener listener, BuildFeatures features = {})
+      : engine_(engine), listener_(std::move(listener)), config_(features) {}
+
+  const MigrationConfig& config() const { return config_; }
+  MigrationStatus status() const { return status_; }
+  const std::string& error_desc() const { return error_desc_; }
+
+  // qmp_migrate_set_capabilities(): refused while a migration runs.
+  Status SetCapabilities(const std::vector<CapabilityChange>& changes);
+  // qmp_migrate_set_parameters().
+  Status SetParameters(const std::vector<ParameterChange>& changes);
+
+  // qmp_migrate() / qmp_migrate_incoming() with a URI.
+  Status Migrate(const std::string& uri);
+  Status MigrateIncoming(const std::string& uri);
+  // qmp_migrate_cancel(): a no-op when nothing runs.
+  void Cancel();
+
+  // Records a change reported by the engine; returns the MIGRATION event to
+  // send, if the `events` capability asks for events (migrate_generate_event()).
+  std::optional<Json> OnStatusChange(const StatusChange& change, EventTimestamp timestamp);
+
+  // query-migrate's reply: {} before any migration, then status and progress.
+  Json QueryMigrate() const;
+
+ private:
+  Result<MigrationJob> PrepareJob(const std::string& uri) const;
+
+  MigrationEngine& engine_;
+  StatusListener listener_;
+  MigrationConfig config_;
+  MigrationStatus status_ = MigrationStatus::kNone;
+  std::string error_desc_;
+  bool incoming_started_ = false;
+};
+
+}  // namespace dioh::migration

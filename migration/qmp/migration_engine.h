@@ -1,0 +1,88 @@
+// MigrationEngine: what the QMP server and the CLI ask of a migration engine.
+// The mapped-ram engine (migration/engine, another branch) implements it;
+// until it is plugged in, UnavailableEngine answers every start with
+// "no migration engine is available in this build".
+//
+// Threads: Start*/Cancel/Progress are called from one thread (the server loop
+// or the CLI). The engine may call the StatusListener from any thread, in
+// order, once per change; the listener only queues (it never calls back into
+// the engine or the controller).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/status/status.h"
+#include "migration/params/file_uri.h"
+#include "migration/params/migration_config.h"
+
+namespace dioh::migration {
+
+// QEMU's MigrationStatus values this engine goes through (migration.json).
+enum class MigrationStatus { kNone, kSetup, kActive, kCompleted, kFailed, kCancelling, kCancelled };
+
+std::string_view MigrationStatusName(MigrationStatus status);
+// setup, active and cancelling: a migration is in progress (migration_is_running()).
+bool MigrationIsRunning(MigrationStatus status);
+
+struct StatusChange {
+  MigrationStatus status = MigrationStatus::kNone;
+  std::string error_desc;  // kFailed: why, as query-migrate's "error-desc" shows it
+};
+using StatusListener = std::function<void(const StatusChange&)>;
+
+// What one migration works with: the file and a snapshot of the configuration
+// taken when the command was accepted (later changes do not affect it).
+struct MigrationJob {
+  MigrationUri uri;                 // transport kFile
+  CapabilitySet capabilities;
+  MigrationParameters parameters;
+  bool direct_io_effective = false;  // MigrationConfig::direct_io_effective() at start
+};
+
+// query-migrate's "ram" member (bytes and pages so far).
+struct MigrationProgress {
+  std::uint64_t total_bytes = 0;
+  std::uint64_t transferred_bytes = 0;
+  std::uint64_t remaining_bytes = 0;
+  std::uint64_t normal_pages = 0;
+  std::uint64_t zero_pages = 0;
+  std::uint64_t page_size = 4096;
+  std::optional<std::uint64_t> total_time_ms;  // set once completed
+};
+
+class MigrationEngine {
+ public:
+  virtual ~MigrationEngine() = default;
+  // Starts a save to job.uri. An error returned here means nothing started
+  // and the listener is never called; afterwards every change, from kSetup to
+  // kCompleted/kFailed/kCancelled, goes through the listener. kSetup must be
+  // reported before this returns, from the calling thread (QEMU's
+  // migrate_init() sets it synchronously: the event precedes the reply).
+  virtual Status StartOutgoing(const MigrationJob& job, StatusListener listener) = 0;
+  // Starts a load from job.uri, same contract.
+  virtual Status StartIncoming(const MigrationJob& job, StatusListener listener) = 0;
+  // Asks a running migration to stop: the engine reports kCancelling, then
+  // kCancelled (or kCompleted/kFailed if it was already finishing).
+  virtual void Cancel() = 0;
+  virtual MigrationProgress Progress() const = 0;
+  // `mrmigrate inspect`: a human-readable account of a mapped-ram file
+  // (header, blocks, bitmap and pages offsets, sections).
+  virtual Result<std::string> Inspect(const MigrationUri& uri) const = 0;
+};
+
+// The engine of a build without one: nothing ever starts.
+class UnavailableEngine final : public MigrationEngine {
+ public:
+  static constexpr std::string_view kMessage = "no migration engine is available in this build";
+  Status StartOutgoing(const MigrationJob& job, StatusListener listener) override;
+  Status StartIncoming(const MigrationJob& job, StatusListener listener) override;
+  void Cancel() override {}
+  MigrationProgress Progress() const override { return {}; }
+  Result<std::string> Inspect(const MigrationUri& uri) const override;
+};
+
+}  // namespace dioh::migration

@@ -1,0 +1,176 @@
+#include "migration/qmp/qmp_server.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+
+namespace dioh::migration {
+namespace {
+
+Status Errno(const std::string& what) { return Status::Error(errno, what + ": " + std::strerror(errno)); }
+
+Result<bool> ParseOnOff(const std::string& name, const std::string& value) {
+  if (value == "on") return true;
+  if (value == "off") return false;
+  return Status::Error(EINVAL, "Parameter '" + name + "' expects 'on' or 'off'");
+}
+
+}  // namespace
+
+Result<QmpChardevSpec> ParseQmpChardevSpec(const std::string& text) {
+  if (text.rfind("unix:", 0) != 0) {
+    return Status::Error(EINVAL, "mrmigrate serves QMP only on a unix socket: unix:PATH,server=on,wait=off");
+  }
+  std::istringstream in(text.substr(5));
+  QmpChardevSpec spec;
+  std::getline(in, spec.socket_path, ',');
+  if (spec.socket_path.empty()) return Status::Error(EINVAL, "Parameter 'path' is missing");
+  bool server = false;
+  for (std::string option; std::getline(in, option, ',');) {
+    const auto equals = option.find('=');
+    const std::string name = option.substr(0, equals);
+    const std::string value = equals == std::string::npos ? "on" : option.substr(equals + 1);
+    if (name != "server" && name != "wait") return Status::Error(EINVAL, "Invalid parameter '" + name + "'");
+    auto flag = ParseOnOff(name, value);
+    if (!flag.ok()) return flag.status();
+    (name == "server" ? server : spec.wait) = *flag;
+  }
+  if (!server) return Status::Error(EINVAL, "mrmigrate's QMP socket must be a server (server=on)");
+  return spec;
+}
+
+QmpServer::QmpServer(const QmpChardevSpec& spec, MigrationEngine& engine, BuildFeatures features,
+                     QmpVersion version)
+    : spec_(spec),
+      version_(std::move(version)),
+      controller_(engine, [this](const StatusChange& change) { QueueStatusChange(change); }, features) {}
+
+Result<std::unique_ptr<QmpServer>> QmpServer::Listen(const QmpChardevSpec& spec, MigrationEngine& engine,
+                                                     BuildFeatures features, QmpVersion version) {
+  std::unique_ptr<QmpServer> server(new QmpServer(spec, engine, features, std::move(version)));
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) return Errno("pipe2");
+  server->wake_read_fd_ = pipe_fds[0];
+  server->wake_write_fd_ = pipe_fds[1];
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (spec.socket_path.size() >= sizeof addr.sun_path) {
+    return Status::Error(ENAMETOOLONG, "QMP socket path too long: " + spec.socket_path);
+  }
+  std::memcpy(addr.sun_path, spec.socket_path.c_str(), spec.socket_path.size() + 1);
+  server->listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (server->listen_fd_ < 0) return Errno("socket");
+  if (::unlink(spec.socket_path.c_str()) != 0 && errno != ENOENT) return Errno("unlink " + spec.socket_path);
+  if (::bind(server->listen_fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+    return Errno("bind " + spec.socket_path);
+  }
+  if (::listen(server->listen_fd_, 1) != 0) return Errno("listen " + spec.socket_path);
+  return server;
+}
+
+QmpServer::~QmpServer() {
+  DropClient();
+  for (int fd : {listen_fd_, wake_read_fd_, wake_write_fd_}) {
+    if (fd >= 0) ::close(fd);
+  }
+  if (listen_fd_ >= 0) ::unlink(spec_.socket_path.c_str());
+}
+
+void QmpServer::RequestStop() {
+  stop_requested_.store(true);
+  const char byte = 's';
+  [[maybe_unused]] const ssize_t ignored = ::write(wake_write_fd_, &byte, 1);
+}
+
+void QmpServer::QueueStatusChange(const StatusChange& change) {
+  if (std::this_thread::get_id() == loop_thread_) {
+    ApplyStatusChange(change);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(changes_mutex_);
+    changes_.push_back(change);
+  }
+  const char byte = 'c';
+  [[maybe_unused]] const ssize_t ignored = ::write(wake_write_fd_, &byte, 1);
+}
+
+void QmpServer::DeliverStatusChanges() {
+  std::deque<StatusChange> changes;
+  {
+    std::lock_guard<std::mutex> lock(changes_mutex_);
+    changes.swap(changes_);
+  }
+  for (const StatusChange& change : changes) ApplyStatusChange(change);
+}
+
+void QmpServer::ApplyStatusChange(const StatusChange& change) {
+  const auto event = controller_.OnStatusChange(change, EventTimestampNow());
+  if (!event || !session_) return;
+  // A failed send is noticed by the next recv(), which drops the client: the
+  // session may be in the middle of Receive() here.
+  if (const auto line = session_->EventLine(*event)) Send(*line);
+}
+
+bool QmpServer::Send(const std::string& line) {
+  const std::string data = line + "\n";
+  for (std::size_t sent = 0; sent < data.size();) {
+    const ssize_t n = ::send(client_fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    sent += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+void QmpServer::DropClient() {
+  if (client_fd_ >= 0) ::close(client_fd_);
+  client_fd_ = -1;
+  session_.reset();
+}
+
+Status QmpServer::Run() {
+  loop_thread_ = std::this_thread::get_id();
+  while (!stop_requested_.load()) {
+    pollfd fds[2] = {{wake_read_fd_, POLLIN, 0}, {client_fd_ >= 0 ? client_fd_ : listen_fd_, POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return Errno("poll");
+    }
+    if (fds[0].revents != 0) {
+      char drain[64];
+      while (::read(wake_read_fd_, drain, sizeof drain) > 0) {
+      }
+      DeliverStatusChanges();
+    }
+    if (fds[1].revents == 0) continue;
+    if (client_fd_ < 0) {
+      client_fd_ = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (client_fd_ < 0) continue;  // the client went away before we took it
+      session_ = std::make_unique<QmpSession>(controller_, version_);
+      if (!Send(session_->Greeting())) DropClient();
+      continue;
+    }
+    char buffer[4096];
+    const ssize_t n = ::recv(client_fd_, buffer, sizeof buffer, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {  // closed, possibly in the middle of a command: forget its bytes
+      DropClient();
+      continue;
+    }
+    const QmpOutput output = session_->Receive(std::string_view(buffer, static_cast<std::size_t>(n)));
+    for (const std::string& line : output.lines) {
+      if (!Send(line)) break;
+    }
+    if (output.quit) return Status::Ok();
+  }
+  return Status::Ok();
+}
+
+}  // namespace dioh::migration

@@ -1,0 +1,68 @@
+// QmpServer: the unix-socket edge of QMP. Listens where QEMU's
+// `-qmp unix:PATH,server=on,wait=off` would, serves one client at a time (a
+// chardev socket's behaviour: the next waits in the backlog), and moves bytes
+// between the socket and a QmpSession. Engine status changes reported from
+// another thread are queued and turned into events on the loop's thread; those
+// reported on the loop's thread (the engine's kSetup inside StartOutgoing) are
+// applied at once, so that, as in QEMU, the "setup" event precedes the reply
+// to `migrate` and a query-migrate right after it already says "setup".
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "common/status/status.h"
+#include "migration/qmp/qmp_session.h"
+
+namespace dioh::migration {
+
+// The `-qmp` argument: "unix:PATH[,server=on|off][,wait=on|off]".
+struct QmpChardevSpec {
+  std::string socket_path;
+  bool wait = true;  // QEMU's default; wait=on blocks until a client connects
+};
+Result<QmpChardevSpec> ParseQmpChardevSpec(const std::string& spec);
+
+class QmpServer {
+ public:
+  // Binds and listens (an existing file at the path is replaced, as QEMU does).
+  static Result<std::unique_ptr<QmpServer>> Listen(const QmpChardevSpec& spec, MigrationEngine& engine,
+                                                   BuildFeatures features = {}, QmpVersion version = {});
+  ~QmpServer();
+  QmpServer(const QmpServer&) = delete;
+  QmpServer& operator=(const QmpServer&) = delete;
+
+  // Serves until a client sends `quit` or RequestStop() is called.
+  Status Run();
+  // Async-signal-safe: may be called from a SIGTERM handler or another thread.
+  void RequestStop();
+
+  const MigrationController& controller() const { return controller_; }
+
+ private:
+  QmpServer(const QmpChardevSpec& spec, MigrationEngine& engine, BuildFeatures features, QmpVersion version);
+  void QueueStatusChange(const StatusChange& change);
+  void DeliverStatusChanges();
+  void ApplyStatusChange(const StatusChange& change);
+  bool Send(const std::string& line);  // false: the client is gone
+  void DropClient();
+
+  QmpChardevSpec spec_;
+  QmpVersion version_;
+  MigrationController controller_;
+  std::unique_ptr<QmpSession> session_;
+  int listen_fd_ = -1;
+  int client_fd_ = -1;
+  int wake_read_fd_ = -1;
+  int wake_write_fd_ = -1;
+  std::atomic<bool> stop_requested_{false};
+  std::thread::id loop_thread_;  // set by Run()
+  std::mutex changes_mutex_;
+  std::deque<StatusChange> changes_;  // guarded by changes_mutex_
+};
+
+}  // namespace dioh::migration

@@ -1,0 +1,374 @@
+// QMP conformance over a real unix socket: raw JSON lines in and out, replies
+// checked field by field. The server runs in-process on a thread.
+#include "migration/qmp/qmp_server.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "tests/migration/qmp/fake_engine.h"
+
+namespace dioh::migration {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A client that speaks raw bytes: no QMP library, so the test sees the wire.
+class RawClient {
+ public:
+  explicit RawClient(const std::string& path) {
+    fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+    connected_ = ::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~RawClient() { Close(); }
+  bool connected() const { return connected_; }
+  void Close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  void SendRaw(const std::string& bytes) {
+    ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
+  }
+  // The next line from the server, parsed; null JSON on timeout or close.
+  Json ReadLine() {
+    const auto deadline = Clock::now() + std::chrono::seconds(5);
+    while (buffer_.find('\n') == std::string::npos) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      pollfd pfd{fd_, POLLIN, 0};
+      if (left <= 0 || ::poll(&pfd, 1, static_cast<int>(left)) <= 0) return Json();
+      char chunk[4096];
+      const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+      if (n <= 0) return Json();
+      buffer_.append(chunk, static_cast<std::size_t>(n));
+    }
+    const auto newline = buffer_.find('\n');
+    const std::string line = buffer_.substr(0, newline);
+    buffer_.erase(0, newline + 1);
+    return Json::parse(line);
+  }
+  // Sends a request line; returns its reply, keeping events aside.
+  Json Execute(const std::string& request) {
+    SendRaw(request + "\n");
+    for (;;) {
+      Json line = ReadLine();
+      if (line.is_null() || !line.contains("event")) return line;
+      events_.push_back(line);
+    }
+  }
+  // The next MIGRATION event status (kept or new); "" on timeout.
+  std::string NextMigrationStatus() {
+    while (events_.empty()) {
+      Json line = ReadLine();
+      if (line.is_null()) return "";
+      if (line.contains("event")) events_.push_back(line);
+    }
+    Json event = events_.front();
+    events_.erase(events_.begin());
+    EXPECT_EQ(event["event"], "MIGRATION");
+    EXPECT_TRUE(event["timestamp"]["seconds"].is_number_integer());
+    EXPECT_TRUE(event["timestamp"]["microseconds"].is_number_integer());
+    return event["data"]["status"].get<std::string>();
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string buffer_;
+  std::vector<Json> events_;
+};
+
+Json Parse(const char* text) { return Json::parse(text); }
+Json Ok() { return Parse(R"({"return": {}})"); }
+Json Error(const std::string& desc) {
+  return Json{{"error", {{"class", "GenericError"}, {"desc", desc}}}};
+}
+
+class QmpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/qmp-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override {
+    StopServer();
+    std::filesystem::remove_all(dir_);
+  }
+  void StartServer(MigrationEngine& engine, BuildFeatures features = {}) {
+    auto spec = ParseQmpChardevSpec("unix:" + dir_ + "/qmp.sock,server=on,wait=off");
+    ASSERT_TRUE(spec.ok());
+    auto server = QmpServer::Listen(*spec, engine, features);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(*server);
+    thread_ = std::thread([this] { run_status_ = server_->Run(); });
+  }
+  void StopServer() {
+    if (!server_) return;
+    server_->RequestStop();
+    thread_.join();
+    server_.reset();
+  }
+  std::unique_ptr<RawClient> Connect(bool negotiate = true) {
+    auto client = std::make_unique<RawClient>(dir_ + "/qmp.sock");
+    EXPECT_TRUE(client->connected());
+    const Json greeting = client->ReadLine();
+    EXPECT_TRUE(greeting.contains("QMP")) << greeting;
+    if (negotiate) {
+      EXPECT_EQ(client->Execute(R"({"execute": "qmp_capabilities"})"), Ok());
+    }
+    return client;
+  }
+  std::string Hmp(RawClient& client, const std::string& command) {
+    const Json reply = client.Execute(Json{{"execute", "human-monitor-command"},
+                                           {"arguments", {{"command-line", command}}}}.dump());
+    EXPECT_TRUE(reply.contains("return")) << reply;
+    return reply.value("return", std::string());
+  }
+
+  std::string dir_;
+  testing::FakeEngine engine_;
+  std::unique_ptr<QmpServer> server_;
+  std::thread thread_;
+  Status run_status_;
+};
+
+TEST_F(QmpServerTest, GreetingNegotiationAndVersion) {
+  StartServer(engine_);
+  RawClient client(dir_ + "/qmp.sock");
+  const Json greeting = client.ReadLine();
+  EXPECT_EQ(greeting["QMP"]["version"]["qemu"], Parse(R"({"micro": 50, "minor": 2, "major": 10})"));
+  EXPECT_TRUE(greeting["QMP"]["version"]["package"].is_string());
+  EXPECT_EQ(greeting["QMP"]["capabilities"], Parse(R"(["oob"])"));
+  EXPECT_EQ(client.Execute(R"({"execute": "query-version", "id": "v0"})"),
+            Parse(R"({"error": {"class": "CommandNotFound", "desc": "Expecting capabilities negotiation with 'qmp_capabilities'"}, "id": "v0"})"));
+  EXPECT_EQ(client.Execute(R"({"execute": "qmp_capabilities", "id": 1})"), Parse(R"({"return": {}, "id": 1})"));
+  const Json version = client.Execute(R"({"execute": "query-version", "id": {"any": ["json"]}})");
+  EXPECT_EQ(version["id"], Parse(R"({"any": ["json"]})"));
+  EXPECT_EQ(version["return"]["qemu"]["major"], 10);
+}
+
+TEST_F(QmpServerTest, CapabilitiesAndParametersRoundTrip) {
+  StartServer(engine_);
+  auto client = Connect();
+  const Json caps = client->Execute(R"({"execute": "query-migrate-capabilities"})")["return"];
+  ASSERT_EQ(caps.size(), kCapabilityCount);
+  EXPECT_EQ(caps[0], Parse(R"({"capability": "xbzrle", "state": false})"));
+  EXPECT_EQ(caps[kCapabilityCount - 1], Parse(R"({"capability": "mapped-ram", "state": false})"));
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate-set-capabilities", "arguments": {"capabilities": [
+              {"capability": "mapped-ram", "state": true}, {"capability": "multifd", "state": true}]}})"), Ok());
+  const Json after = client->Execute(R"({"execute": "query-migrate-capabilities"})")["return"];
+  EXPECT_EQ(after[kCapabilityCount - 1]["state"], true);
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate-set-capabilities", "arguments": {"capabilities": [
+              {"capability": "xbzrle", "state": true}]}})"), Error("Multifd is not compatible with xbzrle"));
+
+  Json params = client->Execute(R"({"execute": "query-migrate-parameters"})")["return"];
+  EXPECT_EQ(params["direct-io"], false);
+  EXPECT_EQ(params["multifd-channels"], 2);
+  EXPECT_EQ(params["zero-page-detection"], "multifd");
+  EXPECT_EQ(params["max-bandwidth"], 134217728);
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate-set-parameters", "arguments": {"direct-io": true, "multifd-channels": 4,
+              "zero-page-detection": "none", "x-inject": ["zero-pages-in-bitmap"]}})"), Ok());
+  params = client->Execute(R"({"execute": "query-migrate-parameters"})")["return"];
+  EXPECT_EQ(params["direct-io"], true);
+  EXPECT_EQ(params["multifd-channels"], 4);
+  EXPECT_EQ(params["zero-page-detection"], "none");
+  EXPECT_EQ(params["x-inject"], Parse(R"(["zero-pages-in-bitmap"])"));
+  EXPECT_EQ(Hmp(*client, "migrate_set_capability multifd off"), "");
+  EXPECT_NE(Hmp(*client, "info migrate_capabilities").find("\nmultifd: off\n"), std::string::npos);
+}
+
+TEST_F(QmpServerTest, InfoMigrateParametersMatchesQemusListing) {
+  StartServer(engine_);
+  auto client = Connect();
+  EXPECT_EQ(Hmp(*client, "migrate_set_parameter direct-io on"), "");
+  EXPECT_EQ(Hmp(*client, "migrate_set_parameter multifd-channels 2"), "");
+  EXPECT_EQ(Hmp(*client, "migrate_set_parameter max-bandwidth 0"), "");
+  // MAPPED-RAM.md, "What a real QEMU shows".
+  EXPECT_EQ(Hmp(*client, "info migrate_parameters"),
+            "announce-initial: 50 ms\nannounce-max: 550 ms\nannounce-rounds: 5\nannounce-step: 100 ms\n"
+            "throttle-trigger-threshold: 50\ncpu-throttle-initial: 20\ncpu-throttle-increment: 10\n"
+            "cpu-throttle-tailslow: off\nmax-cpu-throttle: 99\ntls-creds: ''\ntls-hostname: ''\ntls-authz: ''\n"
+            "max-bandwidth: 0 bytes/second\navail-switchover-bandwidth: 0 bytes/second\n"
+            "max-postcopy-bandwidth: 0 bytes/second\ndowntime-limit: 300 ms\nx-checkpoint-delay: 20000 ms\n"
+            "multifd-channels: 2\nmultifd-compression: none\nzero-page-detection: multifd\n"
+            "xbzrle-cache-size: 67108864 bytes\nx-vcpu-dirty-limit-period: 1000 ms\nvcpu-dirty-limit: 1 MB/s\n"
+            "mode: normal\ndirect-io: on\ncpr-exec-command:\n");
+  EXPECT_EQ(client->Execute(R"({"execute": "query-migrate-parameters"})")["return"]["direct-io"], true);
+}
+
+TEST_F(QmpServerTest, MigrationLifecycleWithEvents) {
+  StartServer(engine_);
+  auto client = Connect();
+  EXPECT_EQ(client->Execute(R"({"execute": "query-migrate"})"), Ok());
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate-set-capabilities", "arguments": {"capabilities": [
+              {"capability": "events", "state": true}]}})"), Ok());
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate", "arguments": {"uri": "file:/tmp/mr.img,offset=1M"}, "id": "m"})"),
+            Parse(R"({"return": {}, "id": "m"})"));
+  EXPECT_EQ(client->NextMigrationStatus(), "setup");
+  EXPECT_EQ(client->NextMigrationStatus(), "active");
+  ASSERT_EQ(engine_.jobs().size(), 1u);
+  EXPECT_EQ(engine_.jobs()[0].uri.offset, 1u << 20);
+  EXPECT_EQ(client->Execute(R"({"execute": "query-migrate"})")["return"]["status"], "active");
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate", "arguments": {"uri": "file:/tmp/other"}})"),
+            Error("There's a migration process in progress"));
+  engine_.Complete();
+  EXPECT_EQ(client->NextMigrationStatus(), "completed");
+  const Json info = client->Execute(R"({"execute": "query-migrate"})")["return"];
+  EXPECT_EQ(info["status"], "completed");
+  EXPECT_EQ(info["total-time"], 42);
+  EXPECT_EQ(info["ram"]["total"], 8 << 20);
+
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate", "arguments": {"uri": "file:/tmp/mr.img"}})"), Ok());
+  EXPECT_EQ(client->NextMigrationStatus(), "setup");
+  EXPECT_EQ(client->NextMigrationStatus(), "active");
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate_cancel"})"), Ok());
+  EXPECT_EQ(client->NextMigrationStatus(), "cancelling");
+  EXPECT_EQ(client->NextMigrationStatus(), "cancelled");
+
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate-incoming", "arguments": {"uri": "file:/tmp/mr.img"}})"), Ok());
+  EXPECT_EQ(client->NextMigrationStatus(), "setup");
+  EXPECT_EQ(client->NextMigrationStatus(), "active");
+  EXPECT_FALSE(engine_.outgoing().back());
+  engine_.Fail("multifd recv (0): read 0x0, expected 0x1000");
+  EXPECT_EQ(client->NextMigrationStatus(), "failed");
+  const Json failed = client->Execute(R"({"execute": "query-migrate"})")["return"];
+  EXPECT_EQ(failed["status"], "failed");
+  EXPECT_EQ(failed["error-desc"], "multifd recv (0): read 0x0, expected 0x1000");
+
+  EXPECT_EQ(client->Execute(R"({"execute": "quit"})"), Ok());
+  const Json shutdown = client->ReadLine();
+  EXPECT_EQ(shutdown["event"], "SHUTDOWN");
+  thread_.join();  // quit ends Run()
+  EXPECT_TRUE(run_status_.ok());
+  server_.reset();
+}
+
+TEST_F(QmpServerTest, SetupEventPrecedesTheMigrateReplyAsInQemu) {
+  StartServer(engine_);
+  auto client = Connect();
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate-set-capabilities", "arguments": {"capabilities": [
+              {"capability": "events", "state": true}]}})"), Ok());
+  // Both requests in one write: the second must already see the migration.
+  client->SendRaw("{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"file:/tmp/x\"}}\n"
+                  "{\"execute\": \"query-migrate\"}\n");
+  EXPECT_EQ(client->ReadLine()["data"]["status"], "setup");
+  EXPECT_EQ(client->ReadLine()["data"]["status"], "active");
+  EXPECT_EQ(client->ReadLine(), Ok());
+  EXPECT_EQ(client->ReadLine()["return"]["status"], "active");
+}
+
+TEST_F(QmpServerTest, DirectIoGatingTable) {
+  StartServer(engine_);
+  auto client = Connect();
+  ASSERT_EQ(client->Execute(R"({"execute": "migrate-set-capabilities", "arguments": {"capabilities": [
+              {"capability": "events", "state": true}]}})"), Ok());
+  int effective = 0;
+  for (int bits = 0; bits < 8; ++bits) {
+    const bool direct_io = bits & 1, mapped_ram = bits & 2, multifd = bits & 4;
+    SCOPED_TRACE(::testing::Message() << "direct-io=" << direct_io << " mapped-ram=" << mapped_ram << " multifd=" << multifd);
+    ASSERT_EQ(client->Execute(Json{{"execute", "migrate-set-capabilities"},
+                                   {"arguments", {{"capabilities", {{{"capability", "mapped-ram"}, {"state", mapped_ram}},
+                                                                    {{"capability", "multifd"}, {"state", multifd}}}}}}}.dump()), Ok());
+    ASSERT_EQ(client->Execute(Json{{"execute", "migrate-set-parameters"}, {"arguments", {{"direct-io", direct_io}}}}.dump()), Ok());
+    // Accepted and shown even where it has no effect, as QEMU does.
+    EXPECT_EQ(client->Execute(R"({"execute": "query-migrate-parameters"})")["return"]["direct-io"], direct_io);
+    EXPECT_NE(Hmp(*client, "info migrate_parameters").find(direct_io ? "\ndirect-io: on\n" : "\ndirect-io: off\n"),
+              std::string::npos);
+    const Json reply = client->Execute(R"({"execute": "migrate", "arguments": {"uri": "file:/tmp/gate.img"}})");
+    if (multifd && !mapped_ram) {
+      EXPECT_EQ(reply, Error("Migration requires multi-channel URIs (e.g. tcp)"));
+      continue;
+    }
+    ASSERT_EQ(reply, Ok());
+    const bool is_effective = engine_.jobs().back().direct_io_effective;
+    EXPECT_EQ(is_effective, direct_io && mapped_ram && multifd);
+    effective += is_effective;
+    EXPECT_EQ(client->NextMigrationStatus(), "setup");
+    EXPECT_EQ(client->NextMigrationStatus(), "active");
+    engine_.Complete();
+    // The server has seen the completion once its event arrives (read with a deadline).
+    ASSERT_EQ(client->NextMigrationStatus(), "completed");
+  }
+  EXPECT_EQ(effective, 1);
+}
+
+TEST_F(QmpServerTest, NoBuildTimeDirectIoChangesNothing) {
+  StartServer(engine_, BuildFeatures{.direct_io = false});
+  auto client = Connect();
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate-set-parameters", "arguments": {"multifd-channels": 4, "direct-io": true}})"),
+            Error("No build-time support for direct-io"));
+  const Json params = client->Execute(R"({"execute": "query-migrate-parameters"})")["return"];
+  EXPECT_EQ(params["direct-io"], false);
+  EXPECT_EQ(params["multifd-channels"], 2);
+  EXPECT_EQ(Hmp(*client, "migrate_set_parameter direct-io on"), "Error: No build-time support for direct-io\n");
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate-set-parameters", "arguments": {"direct-io": false}})"), Ok());
+}
+
+TEST_F(QmpServerTest, BadInputKeepsTheServerServing) {
+  StartServer(engine_);
+  auto client = Connect();
+  const Json alive = client->Execute(R"({"execute": "query-version"})");
+  auto still_alive = [&] { EXPECT_EQ(client->Execute(R"({"execute": "query-version"})"), alive); };
+  EXPECT_EQ(client->Execute(R"({"execute": })"), Error("JSON parse error, Missing value in dict"));
+  still_alive();
+  EXPECT_EQ(client->Execute("nonsense"), Error("JSON parse error, invalid keyword 'nonsense'"));
+  still_alive();
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate-set-parameters", "arguments": {"direct-io": "yes"}})"),
+            Error("Invalid parameter type for 'direct-io', expected: boolean"));
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate-set-parameters", "arguments": {"multifd-channels": 0}})"),
+            Error("Parameter 'multifd_channels' expects a value between 1 and 255"));
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate-set-parameters", "arguments": {"multifd-channels": 256}})"),
+            Error("Parameter 'multifd-channels' expects uint8_t"));
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate-set-parameters", "arguments": {"no-such-parameter": 1}})"),
+            Error("Parameter 'no-such-parameter' is unexpected"));
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate-set-parameters", "arguments": {"x-inject": ["not-a-bug"]}})"),
+            Error("Parameter 'x-inject' does not accept value 'not-a-bug'"));
+  EXPECT_EQ(client->Execute(R"({"execute": "no-such-command", "id": 3})"),
+            Parse(R"({"error": {"class": "CommandNotFound", "desc": "The command no-such-command has not been found"}, "id": 3})"));
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate", "arguments": {"uri": "file:/tmp/x,offset=0x20M"}})"),
+            Error("file URI has bad offset 0x20M: Invalid argument"));
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate", "arguments": {}})"), Error("need either 'uri' or 'channels' argument"));
+  EXPECT_EQ(client->Execute(R"({"execute": "query-migrate-parameters"})")["return"]["multifd-channels"], 2);
+  still_alive();
+
+  // A client that goes away in the middle of a command: the next one is served.
+  client->SendRaw(R"({"execute": "migrate-set-parameters", "arguments": {"multifd-chan)");
+  client->Close();
+  auto next = Connect();
+  EXPECT_EQ(next->Execute(R"({"execute": "query-version"})"), alive);
+  EXPECT_EQ(next->Execute(R"({"execute": "query-migrate-parameters"})")["return"]["multifd-channels"], 2);
+}
+
+TEST_F(QmpServerTest, WithoutAnEngineMigrateSaysSo) {
+  UnavailableEngine none;
+  StartServer(none);
+  auto client = Connect();
+  EXPECT_EQ(client->Execute(R"({"execute": "migrate", "arguments": {"uri": "file:/tmp/x"}})"),
+            Error("no migration engine is available in this build"));
+  EXPECT_EQ(client->Execute(R"({"execute": "query-migrate"})"), Ok());
+}
+
+TEST(QmpChardevSpecTest, QemuSpelling) {
+  auto spec = ParseQmpChardevSpec("unix:/tmp/q.sock,server=on,wait=off");
+  ASSERT_TRUE(spec.ok());
+  EXPECT_EQ(spec->socket_path, "/tmp/q.sock");
+  EXPECT_FALSE(spec->wait);
+  EXPECT_FALSE(ParseQmpChardevSpec("tcp:localhost:4444,server=on").ok());
+  EXPECT_FALSE(ParseQmpChardevSpec("unix:/tmp/q.sock").ok());  // a client socket
+  EXPECT_EQ(ParseQmpChardevSpec("unix:/tmp/q.sock,server=on,bogus=1").status().message(), "Invalid parameter 'bogus'");
+}
+
+}  // namespace
+}  // namespace dioh::migration
