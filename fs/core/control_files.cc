@@ -23,13 +23,15 @@ struct ControlSpec {
   mode_t mode;
 };
 
-constexpr std::array<ControlSpec, 4> kControlFiles = {{
+constexpr std::array<ControlSpec, 6> kControlFiles = {{
     {ControlFile::kStats, 3, "stats", 0444},
     {ControlFile::kProfile, 4, "profile", 0644},
     {ControlFile::kMark, 5, "mark", 0222},
     {ControlFile::kViolation, 6, "violation", 0222},
+    {ControlFile::kFaults, 7, "faults", 0644},  // fs/sim/FAULTS.md
+    {ControlFile::kError, 8, "error", 0444},    // why the last control write failed
 }};
-static_assert(6 < InodeTable::kFirstFileIno);
+static_assert(8 < InodeTable::kFirstFileIno);
 
 const ControlSpec* SpecOf(std::uint64_t ino) {
   for (const ControlSpec& spec : kControlFiles) {
@@ -92,6 +94,11 @@ dioh::Result<Opened> DioFilesystem::OpenControl(std::uint64_t ino, std::uint32_t
   } else if (spec->file == ControlFile::kProfile) {
     const auto profile = CurrentProfile();
     handle->snapshot = profile->profile.ToJson(profile->on_violation) + "\n";
+  } else if (spec->file == ControlFile::kFaults) {
+    handle->snapshot = sim_.faults()->ToJson() + "\n";
+  } else if (spec->file == ControlFile::kError) {
+    std::lock_guard lock(error_mutex_);
+    handle->snapshot = last_control_error_.empty() ? "" : last_control_error_ + "\n";
   }
   const std::uint64_t fh = handles_.Add(std::move(handle));
   // direct_io: reads reach diofs whatever size the kernel believes the file has.
@@ -104,9 +111,15 @@ dioh::Result<std::size_t> DioFilesystem::WriteControl(OpenHandle& handle, std::s
   switch (handle.control) {
     case ControlFile::kProfile: {
       auto next = ParseProfileSwitch(text, *CurrentProfile());
-      if (!next.ok()) return next.status();
+      if (!next.ok()) return ControlError(next.status().WithContext("profile"));
       std::lock_guard lock(profile_mutex_);
       profile_ = std::make_shared<const ProfileSwitch>(std::move(*next));
+      break;
+    }
+    case ControlFile::kFaults: {
+      auto plan = sim::FaultPlan::Parse(text);
+      if (!plan.ok()) return ControlError(plan.status().WithContext("faults"));
+      sim_.SetFaults(std::move(*plan));
       break;
     }
     case ControlFile::kMark: {

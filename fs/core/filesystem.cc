@@ -2,6 +2,7 @@
 // transfers are in filesystem_io.cc, /.diofs/ in control_files.cc.
 #include "fs/core/filesystem.h"
 
+#include <fcntl.h>
 #include <linux/fs.h>
 
 #include <cerrno>
@@ -28,10 +29,38 @@ bool IsBadName(const std::string& name) {
 }  // namespace
 
 DioFilesystem::DioFilesystem(std::unique_ptr<Backend> backend, ProfileSwitch profile,
-                             std::vector<OpObserver*> observers)
+                             std::vector<OpObserver*> observers, const SimOptions& sim)
     : backend_(std::move(backend)),
       observers_(std::move(observers)),
-      profile_(std::make_shared<const ProfileSwitch>(std::move(profile))) {}
+      profile_(std::make_shared<const ProfileSwitch>(std::move(profile))),
+      sim_(sim.device, sim.faults, sim.sleeper) {}
+
+std::optional<Fault> DioFilesystem::DecideFault(OpKind kind, const std::string& path, std::uint32_t flags,
+                                                std::uint64_t offset, std::uint64_t length, const Caller& caller) {
+  auto fault = sim_.Decide({kind, path, (flags & O_DIRECT) != 0, offset, length});
+  if (fault) {
+    OpEvent event = Begin(OpKind::kFault, caller);
+    event.path = path;
+    event.offset = offset;
+    event.length = length;
+    event.flags = flags;
+    event.aux = static_cast<std::uint32_t>(kind);
+    const std::string text = StorageSim::Describe(*fault);
+    event.text = text;
+    Emit(event);
+  }
+  return fault;
+}
+
+dioh::Status DioFilesystem::InjectOther(OpKind kind, const std::string& path, const Caller& caller) {
+  return sim_.Other(DecideFault(kind, path, 0, 0, 0, caller));
+}
+
+dioh::Status DioFilesystem::ControlError(dioh::Status status) {
+  std::lock_guard lock(error_mutex_);
+  last_control_error_ = status.message();
+  return status;
+}
 
 DioFilesystem::~DioFilesystem() = default;
 
@@ -104,8 +133,10 @@ dioh::Result<NodeAttr> DioFilesystem::SetAttr(std::uint64_t ino, std::optional<s
     event.path = path ? std::string_view(*path) : std::string_view();
     event.fh = fh.value_or(0);
     event.offset = *request.size;
-    const dioh::Status status = (handle && handle->file) ? handle->file->Resize(*request.size)
-                                                         : backend_->Truncate(*path, *request.size);
+    dioh::Status status = InjectOther(OpKind::kTruncate, path.value_or(""), caller);
+    if (status.ok()) {
+      status = (handle && handle->file) ? handle->file->Resize(*request.size) : backend_->Truncate(*path, *request.size);
+    }
     event.result = ResultOf(status);
     Emit(event);
     DIOH_RETURN_IF_ERROR(status);
@@ -124,7 +155,8 @@ dioh::Result<Entry> DioFilesystem::MakeDir(std::uint64_t parent, const std::stri
   OpEvent event = Begin(OpKind::kMkdir, caller);
   event.path = *path;
   event.aux = mode;
-  dioh::Status status = backend_->MakeDir(*path, mode);
+  dioh::Status status = InjectOther(OpKind::kMkdir, *path, caller);
+  if (status.ok()) status = backend_->MakeDir(*path, mode);
   dioh::Result<NodeAttr> attr = status.ok() ? backend_->Stat(*path) : dioh::Result<NodeAttr>(status);
   event.result = ResultOf(attr.status());
   if (attr.ok()) event.ino = inodes_.Lookup(*path);
@@ -147,7 +179,8 @@ dioh::Status DioFilesystem::RemoveName(OpKind kind, std::uint64_t parent, const 
   if (!path) return dioh::Status::Error(LookupControl(parent, name) ? EPERM : EINVAL, "bad name");
   OpEvent event = Begin(kind, caller);
   event.path = *path;
-  const dioh::Status status = kind == OpKind::kRmdir ? backend_->RemoveDir(*path) : backend_->Unlink(*path);
+  dioh::Status status = InjectOther(kind, *path, caller);
+  if (status.ok()) status = kind == OpKind::kRmdir ? backend_->RemoveDir(*path) : backend_->Unlink(*path);
   if (status.ok()) inodes_.Removed(*path);
   event.result = ResultOf(status);
   Emit(event);
@@ -166,7 +199,8 @@ dioh::Status DioFilesystem::Rename(std::uint64_t parent, const std::string& name
   event.path = *from;
   event.text = *to;
   event.aux = flags;
-  const dioh::Status status = backend_->Rename(*from, *to, flags);
+  dioh::Status status = InjectOther(OpKind::kRename, *from, caller);
+  if (status.ok()) status = backend_->Rename(*from, *to, flags);
   if (status.ok()) {
     if ((flags & RENAME_EXCHANGE) != 0) {
       inodes_.Exchanged(*from, *to);

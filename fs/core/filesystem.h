@@ -26,6 +26,7 @@
 #include "fs/core/op_counters.h"
 #include "fs/core/op_event.h"
 #include "fs/core/profile.h"
+#include "fs/core/storage_sim.h"
 
 namespace diofs {
 
@@ -52,10 +53,18 @@ struct SetAttrRequest {
   std::optional<timespec> mtime;
 };
 
+// The storage simulation diofs starts with (--device, --faults); off by default.
+struct SimOptions {
+  sim::DeviceSpec device;
+  std::shared_ptr<sim::FaultPlan> faults;
+  Sleeper sleeper = SleepFor;
+};
+
 class DioFilesystem {
  public:
   // `observers` see every operation after the counters do; they must outlive this.
-  DioFilesystem(std::unique_ptr<Backend> backend, ProfileSwitch profile, std::vector<OpObserver*> observers);
+  DioFilesystem(std::unique_ptr<Backend> backend, ProfileSwitch profile, std::vector<OpObserver*> observers,
+                const SimOptions& sim = {});
   ~DioFilesystem();
 
   // Namespace.
@@ -112,6 +121,14 @@ class DioFilesystem {
                       const Caller& caller);
   // Sets offset, length, rule and verdict of a transfer event (its flags set).
   RuleVerdict CheckTransferEvent(OpEvent& event, std::uint64_t offset, std::uint64_t length) const;
+  // Asks the fault rules about an operation; a fired rule becomes a kFault
+  // event naming it (the operation's own event follows).
+  std::optional<Fault> DecideFault(OpKind kind, const std::string& path, std::uint32_t flags, std::uint64_t offset,
+                                   std::uint64_t length, const Caller& caller);
+  // An operation without data: the fault rule's errno or delay, if one fires.
+  dioh::Status InjectOther(OpKind kind, const std::string& path, const Caller& caller);
+  // Remembers why a control write failed, for /.diofs/error.
+  dioh::Status ControlError(dioh::Status status);
   // Records a change of the handle's flags (an fcntl(F_SETFL) between transfers).
   void NoteFlags(OpenHandle& handle, std::uint64_t fh, const std::string& path, std::uint32_t flags,
                  const Caller& caller);
@@ -130,6 +147,9 @@ class DioFilesystem {
   HandleTable handles_;
   mutable std::mutex profile_mutex_;  // a leaf lock: guards the pointer, not the profile
   std::shared_ptr<const ProfileSwitch> profile_;
+  StorageSim sim_;
+  mutable std::mutex error_mutex_;  // a leaf lock: guards last_control_error_
+  std::string last_control_error_;
 };
 
 }  // namespace diofs

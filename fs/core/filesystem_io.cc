@@ -45,7 +45,11 @@ dioh::Result<Opened> DioFilesystem::OpenPath(const std::string& path, std::optio
   event.rule = verdict.rule;
   event.verdict = verdict.verdict;
   dioh::Result<Opened> opened = Rejected(verdict.rule);
-  if (verdict.verdict != Verdict::kRejected) {
+  dioh::Status injected = verdict.verdict == Verdict::kRejected
+                              ? dioh::Status::Ok()
+                              : InjectOther(create ? OpKind::kCreate : OpKind::kOpen, path, caller);
+  if (!injected.ok()) opened = injected;
+  if (verdict.verdict != Verdict::kRejected && injected.ok()) {
     OpenRequest request;
     request.access = static_cast<int>(flags & O_ACCMODE);
     request.create = create;
@@ -127,7 +131,10 @@ dioh::Result<std::size_t> DioFilesystem::Read(std::uint64_t fh, std::uint64_t of
   event.flags = flags;  // this request's, whatever other threads did since
   const RuleVerdict verdict = CheckTransferEvent(event, offset, out.size());
   dioh::Result<std::size_t> done = Rejected(verdict.rule);
-  if (verdict.verdict != Verdict::kRejected) done = handle->file->ReadAt(offset, out);
+  if (verdict.verdict != Verdict::kRejected) {
+    done = sim_.Read(*handle->file, offset, out, DecideFault(OpKind::kRead, path, flags, offset, out.size(), caller));
+    if (done.ok()) sim_.ChargeTransfer((flags & O_DIRECT) != 0, /*write=*/false, *done);
+  }
   event.result = done.ok() ? static_cast<std::int64_t>(*done) : -done.status().code();
   Emit(event);
   return done;
@@ -146,7 +153,10 @@ dioh::Result<std::size_t> DioFilesystem::Write(std::uint64_t fh, std::uint64_t o
   event.data = data;
   const RuleVerdict verdict = CheckTransferEvent(event, offset, data.size());
   dioh::Result<std::size_t> done = Rejected(verdict.rule);
-  if (verdict.verdict != Verdict::kRejected) done = handle->file->WriteAt(offset, data);
+  if (verdict.verdict != Verdict::kRejected) {
+    done = sim_.Write(*handle->file, offset, data, DecideFault(OpKind::kWrite, path, flags, offset, data.size(), caller));
+    if (done.ok()) sim_.ChargeTransfer((flags & O_DIRECT) != 0, /*write=*/true, *done);
+  }
   event.result = done.ok() ? static_cast<std::int64_t>(*done) : -done.status().code();
   Emit(event);
   return done;
@@ -158,8 +168,10 @@ dioh::Status DioFilesystem::Flush(std::uint64_t fh, const Caller& caller) {
   if (handle->control != ControlFile::kNone) return dioh::Status::Ok();
   const std::string path = inodes_.PathOf(handle->ino).value_or("");
   OpEvent event = HandleEvent(OpKind::kFlush, *handle, fh, path, caller);
+  const dioh::Status status = InjectOther(OpKind::kFlush, path, caller);
+  event.result = ResultOf(status);
   Emit(event);
-  return dioh::Status::Ok();
+  return status;
 }
 
 dioh::Status DioFilesystem::Fsync(std::uint64_t fh, bool data_only, const Caller& caller) {
@@ -169,7 +181,9 @@ dioh::Status DioFilesystem::Fsync(std::uint64_t fh, bool data_only, const Caller
   const std::string path = inodes_.PathOf(handle->ino).value_or("");
   OpEvent event = HandleEvent(OpKind::kFsync, *handle, fh, path, caller);
   event.aux = data_only ? 1 : 0;
-  const dioh::Status status = handle->file->Sync(data_only);
+  dioh::Status status = InjectOther(OpKind::kFsync, path, caller);
+  if (status.ok()) status = handle->file->Sync(data_only);
+  if (status.ok()) sim_.ChargeFsync();
   event.result = ResultOf(status);
   Emit(event);
   return status;
@@ -185,7 +199,8 @@ dioh::Status DioFilesystem::Fallocate(std::uint64_t fh, int mode, std::uint64_t 
   event.offset = offset;
   event.length = length;
   event.aux = static_cast<std::uint32_t>(mode);
-  const dioh::Status status = handle->file->Allocate(mode, offset, length);
+  dioh::Status status = InjectOther(OpKind::kFallocate, path, caller);
+  if (status.ok()) status = handle->file->Allocate(mode, offset, length);
   event.result = ResultOf(status);
   Emit(event);
   return status;

@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
 
   int exit_status;
   {
-    diofs::DioFilesystem fs(std::move(*backend), options.profile, observers);
+    diofs::DioFilesystem fs(std::move(*backend), options.profile, observers, options.sim);
     exit_status = diofs::ServeFuse(fs, options);
   }
   if (log) {

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include <CLI/CLI.hpp>
 
@@ -49,6 +51,11 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
   app.add_option("--odirect", odirect, "override: accept or reject open(O_DIRECT)");
   app.add_option("--log", options.log_path, "record every operation to this binary op log (outside the mount)");
   app.add_flag("--log-data", options.log_data, "keep written data in the op log too (for `dioharness log replay`)");
+  std::string device, faults_file;
+  app.add_option("--device", device,
+                 "simulate a device's latency and bandwidth: nvme, sata-ssd, hdd, nfs-1g, with overrides "
+                 "(nvme,write-bw=200M,seed=7; see fs/sim/FAULTS.md)");
+  app.add_option("--faults", faults_file, "fault rules (JSON, fs/sim/FAULTS.md); change them at runtime in .diofs/faults");
   app.add_option("--ready-fd", options.ready_fd, "write one byte to this descriptor once mounted");
   app.add_option("-o", options.fuse_options, "extra FUSE mount option (may repeat)");
   app.add_flag("-f,--foreground", options.foreground, "stay in the foreground");
@@ -87,6 +94,19 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
     return Bad("backend must be 'mem' or 'passthrough:DIR', not '" + backend + "'");
   }
   options.backend = backend;
+  if (!device.empty()) {
+    auto spec = sim::ParseDeviceSpec(device);
+    if (!spec.ok()) return spec.status().WithContext("--device");
+    options.sim.device = *spec;
+  }
+  if (!faults_file.empty()) {
+    std::ifstream in(faults_file);
+    if (!in) return Bad("--faults: cannot read '" + faults_file + "'");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto plan = sim::FaultPlan::Parse(text);
+    if (!plan.ok()) return plan.status().WithContext("--faults " + faults_file);
+    options.sim.faults = *plan;
+  }
   std::error_code ec;
   options.mountpoint = std::filesystem::absolute(mountpoint, ec).lexically_normal().string();
   if (ec) return Bad("mountpoint '" + mountpoint + "': " + ec.message());

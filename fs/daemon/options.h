@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/status/status.h"
+#include "fs/core/filesystem.h"
 #include "fs/core/profile.h"
 
 namespace diofs {
@@ -19,6 +20,7 @@ struct DaemonOptions {
   std::string backend = "mem";     // "mem" or "passthrough:DIR"
   std::string log_path;            // op log, absolute (empty: none); never inside the mount
   bool log_data = false;           // keep written data in the op log, for replay
+  SimOptions sim;                  // --device, --faults (storage simulation)
   bool foreground = false;         // -f
   bool single_threaded = false;    // -s
   int ready_fd = -1;               // written one byte once mounted (for harnesses)

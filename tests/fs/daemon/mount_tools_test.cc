@@ -78,7 +78,10 @@ INSTANTIATE_TEST_SUITE_P(
                       BadInput{"bad_policy", {"--on-violation", "ignore", "MNT"}, "on-violation must be"},
                       BadInput{"unwritable_log", {"--log", "MNT/nope/ops.log", "MNT"}, "op log"},
                       BadInput{"log_inside_mount", {"--log", "MNT/ops.log", "MNT"}, "must be outside the mountpoint"},
-                      BadInput{"log_data_without_log", {"--log-data", "MNT"}, "--log-data needs --log"}),
+                      BadInput{"log_data_without_log", {"--log-data", "MNT"}, "--log-data needs --log"},
+                      BadInput{"unknown_device", {"--device", "floppy", "MNT"}, "--device"},
+                      BadInput{"missing_faults_file", {"--faults", "MNT/none.json", "MNT"}, "cannot read"},
+                      BadInput{"bad_faults_file", {"--faults", "FILE", "MNT"}, "--faults"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST(MountToolsTest, BusyMountpointIsRefused) {

@@ -1,0 +1,50 @@
+// The storage simulation through a real mount: fault rules given at start
+// and changed at runtime in .diofs/faults, with their reasons in .diofs/error.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tests/fs/daemon/mount_test_util.h"
+
+namespace {
+
+using diofs_test::AlignedBuffer;
+
+TEST(MountSimTest, RulesFromAFileAndAtRuntime) {
+  const auto dir = std::filesystem::temp_directory_path() / ("diofs-faults-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string rules = (dir / "rules.json").string();
+  std::ofstream(rules) << R"({"seed":1,"rules":[{"name":"second-write-eio","op":"write","path":"/vm.img",
+                               "when":{"nth":2},"action":{"errno":"EIO"}}]})";
+  {
+    DIOFS_MOUNT_OR_SKIP(mount, {"--faults", rules, "--device", "nvme"});
+    AlignedBuffer buffer(4096, 1);
+    const int fd = open(mount->Path("vm.img").c_str(), O_CREAT | O_RDWR | O_DIRECT, 0644);
+    ASSERT_GE(fd, 0);
+    EXPECT_EQ(pwrite(fd, buffer.data(), 4096, 0), 4096);
+    EXPECT_EQ(pwrite(fd, buffer.data(), 4096, 4096), -1);
+    EXPECT_EQ(errno, EIO);
+    EXPECT_EQ(pwrite(fd, buffer.data(), 4096, 4096), 4096);
+
+    {  // a new rule set, in force when the write returns
+      std::ofstream control(mount->Path(".diofs/faults"));
+      control << R"({"rules":[{"name":"short","op":"write","action":{"short":512}}]})" << std::flush;
+      ASSERT_TRUE(control.good());
+    }
+    EXPECT_EQ(pwrite(fd, buffer.data(), 4096, 0), 512);
+    std::ofstream bad(mount->Path(".diofs/faults"));
+    bad << R"({"rules":[{"op":"wrte"}]})" << std::flush;
+    EXPECT_TRUE(bad.fail()) << "a bad rule set must fail the write";
+    const std::string why = diofs_test::ReadText(mount->Path(".diofs/error"));
+    EXPECT_NE(why.find("unknown op"), std::string::npos) << why;
+    EXPECT_NE(diofs_test::ReadText(mount->Path(".diofs/faults")).find("\"short\""), std::string::npos);
+    close(fd);
+    EXPECT_EQ(diofs_test::Stats(*mount)["ops"]["fault"], 2);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
