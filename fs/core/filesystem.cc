@@ -2,6 +2,8 @@
 // transfers are in filesystem_io.cc, /.diofs/ in control_files.cc.
 #include "fs/core/filesystem.h"
 
+#include "fs/core/monotonic_clock.h"
+
 #include <fcntl.h>
 #include <linux/fs.h>
 
@@ -10,12 +12,6 @@
 
 namespace diofs {
 namespace {
-
-std::uint64_t NowNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<std::uint64_t>(ts.tv_nsec);
-}
 
 dioh::Status NoEntry() { return dioh::Status::Error(ENOENT, "no such file or directory"); }
 
@@ -67,14 +63,14 @@ DioFilesystem::~DioFilesystem() = default;
 OpEvent DioFilesystem::Begin(OpKind kind, const Caller& caller) {
   OpEvent event;
   event.kind = kind;
-  event.start_ns = NowNs();
+  event.start_ns = MonotonicNs();
   event.pid = caller.pid;
   event.tid = caller.tid;
   return event;
 }
 
 void DioFilesystem::Emit(OpEvent& event) {
-  event.end_ns = NowNs();
+  event.end_ns = MonotonicNs();
   counters_.OnOp(event);
   for (OpObserver* observer : observers_) observer->OnOp(event);
 }

@@ -1,5 +1,7 @@
 #include "fs/core/storage_sim.h"
 
+#include "fs/core/monotonic_clock.h"
+
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -9,12 +11,6 @@
 
 namespace diofs {
 namespace {
-
-std::uint64_t NowNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<std::uint64_t>(ts.tv_nsec);
-}
 
 dioh::Status Injected(const Fault& fault, int code) {
   return dioh::Status::Error(code, "injected by fault rule '" + fault.rule().name + "'");
@@ -118,7 +114,7 @@ void StorageSim::ChargeTransfer(bool direct, bool write, std::uint64_t bytes) {
   if (!device_enabled_) return;
   const sim::IoClass io_class = direct ? (write ? sim::IoClass::kDirectWrite : sim::IoClass::kDirectRead)
                                        : (write ? sim::IoClass::kBufferedWrite : sim::IoClass::kBufferedRead);
-  const std::uint64_t delay = device_.IoDelay(io_class, bytes, NowNs(), ordinal_.fetch_add(1));
+  const std::uint64_t delay = device_.IoDelay(io_class, bytes, MonotonicNs(), ordinal_.fetch_add(1));
   if (delay > 0) sleeper_(delay);
 }
 
