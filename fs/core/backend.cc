@@ -7,10 +7,13 @@
 
 namespace diofs {
 
-dioh::Result<std::unique_ptr<Backend>> MakeBackend(std::string_view spec) {
-  if (spec == "mem") return MakeMemBackend();
+dioh::Result<std::unique_ptr<Backend>> MakeBackend(std::string_view spec, std::uint64_t capacity_bytes) {
+  if (spec == "mem") return MakeMemBackend(capacity_bytes);
   constexpr std::string_view kPassthrough = "passthrough:";
   if (spec.substr(0, kPassthrough.size()) == kPassthrough && spec.size() > kPassthrough.size()) {
+    if (capacity_bytes != 0) {
+      return dioh::Status::Error(EINVAL, "--capacity works with the mem backend only (a passthrough folder has its own)");
+    }
     return MakePassthroughBackend(std::string(spec.substr(kPassthrough.size())));
   }
   return dioh::Status::Error(EINVAL, "backend must be 'mem' or 'passthrough:DIR', not '" + std::string(spec) + "'");

@@ -93,8 +93,9 @@ class Backend {
 };
 
 // "mem" or "passthrough:DIR". A passthrough folder must exist and be readable
-// and writable; the error names it otherwise.
-dioh::Result<std::unique_ptr<Backend>> MakeBackend(std::string_view spec);
+// and writable; the error names it otherwise. `capacity_bytes` (0: none) is
+// for mem only: a passthrough folder has the capacity of its filesystem.
+dioh::Result<std::unique_ptr<Backend>> MakeBackend(std::string_view spec, std::uint64_t capacity_bytes = 0);
 
 // "/a/b/c" -> {"/a/b", "c"}; "/c" -> {"/", "c"}.
 std::pair<std::string_view, std::string_view> SplitPath(std::string_view path);

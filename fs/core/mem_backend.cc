@@ -94,7 +94,11 @@ class MemBackendFile final : public BackendFile {
 // only). Data transfers go through a handle and never take tree_mutex_.
 class MemBackend final : public Backend {
  public:
-  MemBackend() : root_(std::make_shared<MemNode>()) { root_->mode = S_IFDIR | 0755; }
+  explicit MemBackend(std::uint64_t capacity_bytes)
+      : budget_(std::make_shared<PageBudget>((capacity_bytes + MemFile::kPageSize - 1) / MemFile::kPageSize)),
+        root_(std::make_shared<MemNode>()) {
+    root_->mode = S_IFDIR | 0755;
+  }
 
   std::string Describe() const override { return "mem"; }
 
@@ -126,7 +130,7 @@ class MemBackend final : public Backend {
       if (!parent) return Err(ENOENT, path, "no such directory");
       node = std::make_shared<MemNode>();
       node->mode = S_IFREG | (request.mode & 07777);
-      node->data = std::make_shared<MemFile>();
+      node->data = std::make_shared<MemFile>(budget_);
       parent->children.emplace(std::string(name), node);
       parent->mtime = parent->ctime = Now();
     } else if (S_ISDIR(node->mode)) {
@@ -239,13 +243,14 @@ class MemBackend final : public Backend {
 
   dioh::Result<FsUsage> Usage() override {
     FsUsage usage;
-    std::uint64_t files = 0, pages = 0;
+    std::uint64_t files = 0;
     {
       std::lock_guard lock(tree_mutex_);
-      Count(*root_, files, pages);
+      Count(*root_, files);
     }
-    usage.total_bytes = kReportedCapacity;
-    usage.free_bytes = kReportedCapacity - std::min(kReportedCapacity, pages * MemFile::kPageSize);
+    const std::uint64_t used = budget_->used() * MemFile::kPageSize;
+    usage.total_bytes = budget_->limit() != 0 ? budget_->limit() * MemFile::kPageSize : kReportedCapacity;
+    usage.free_bytes = usage.total_bytes - std::min(usage.total_bytes, used);
     usage.files = files;
     usage.free_files = 1u << 20;
     return usage;
@@ -255,10 +260,9 @@ class MemBackend final : public Backend {
   // What statfs reports when no capacity is set: 1 TiB, so df shows sane figures.
   static constexpr std::uint64_t kReportedCapacity = 1ull << 40;
 
-  static void Count(const MemNode& node, std::uint64_t& files, std::uint64_t& pages) {
+  static void Count(const MemNode& node, std::uint64_t& files) {
     ++files;
-    if (node.data) pages += node.data->allocated_pages();
-    for (const auto& [name, child] : node.children) Count(*child, files, pages);
+    for (const auto& [name, child] : node.children) Count(*child, files);
   }
 
   std::shared_ptr<MemNode> Find(std::string_view path) const {
@@ -282,12 +286,15 @@ class MemBackend final : public Backend {
     return {parent, name};
   }
 
+  std::shared_ptr<PageBudget> budget_;  // shared with every MemFile
   std::mutex tree_mutex_;  // guards the tree: every MemNode's children, mode and times
   std::shared_ptr<MemNode> root_;
 };
 
 }  // namespace
 
-std::unique_ptr<Backend> MakeMemBackend() { return std::make_unique<MemBackend>(); }
+std::unique_ptr<Backend> MakeMemBackend(std::uint64_t capacity_bytes) {
+  return std::make_unique<MemBackend>(capacity_bytes);
+}
 
 }  // namespace diofs

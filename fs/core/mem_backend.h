@@ -3,12 +3,15 @@
 // backend: nothing touches the machine's disks.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "fs/core/backend.h"
 
 namespace diofs {
 
-std::unique_ptr<Backend> MakeMemBackend();
+// `capacity_bytes` (0: unlimited) bounds the pages all files may hold:
+// a write that needs more fails with ENOSPC; statfs reports the capacity.
+std::unique_ptr<Backend> MakeMemBackend(std::uint64_t capacity_bytes = 0);
 
 }  // namespace diofs

@@ -31,8 +31,27 @@ std::size_t MemFile::ReadAt(std::uint64_t offset, std::span<std::byte> out) cons
   return total;
 }
 
-std::size_t MemFile::WriteAt(std::uint64_t offset, std::span<const std::byte> data) {
+bool PageBudget::TryTake(std::uint64_t pages) {
+  std::uint64_t used = used_.load(std::memory_order_relaxed);
+  do {
+    if (limit_ != 0 && used + pages > limit_) return false;
+  } while (!used_.compare_exchange_weak(used, used + pages, std::memory_order_relaxed));
+  return true;
+}
+
+MemFile::~MemFile() { budget_->Give(pages_.size()); }
+
+dioh::Result<std::size_t> MemFile::WriteAt(std::uint64_t offset, std::span<const std::byte> data) {
   std::unique_lock lock(mutex_);
+  const bool limited = budget_->limit() != 0;
+  if (limited && !data.empty()) {
+    std::uint64_t missing = 0;
+    for (std::uint64_t i = offset / kPageSize; i <= (offset + data.size() - 1) / kPageSize; ++i) {
+      missing += pages_.count(i) == 0 ? 1 : 0;
+    }
+    if (!budget_->TryTake(missing)) return dioh::Status::Error(ENOSPC, "no space left (capacity)");
+  }
+  const std::size_t pages_before = pages_.size();
   std::size_t done = 0;
   while (done < data.size()) {
     const std::uint64_t pos = offset + done;
@@ -47,11 +66,19 @@ std::size_t MemFile::WriteAt(std::uint64_t offset, std::span<const std::byte> da
   if (offset + data.size() > size_.load(std::memory_order_relaxed)) {
     size_.store(offset + data.size(), std::memory_order_release);
   }
+  // Without a limit nothing was taken up front: count the new pages now.
+  if (!limited) (void)budget_->TryTake(pages_.size() - pages_before);
   return data.size();
 }
 
 void MemFile::ZeroRangeLocked(std::uint64_t offset, std::uint64_t length) {
   if (length == 0) return;
+  const std::size_t pages_before = pages_.size();
+  DropRangeLocked(offset, length);
+  budget_->Give(pages_before - pages_.size());
+}
+
+void MemFile::DropRangeLocked(std::uint64_t offset, std::uint64_t length) {
   const std::uint64_t end = offset + length;
   // Partial pages at either end are cleared; whole pages in between dropped.
   const auto clear = [this](std::uint64_t from, std::uint64_t to) {

@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   const diofs::DaemonOptions& options = *command->options;
-  auto backend = diofs::MakeBackend(options.backend);
+  auto backend = diofs::MakeBackend(options.backend, options.capacity);
   if (!backend.ok()) return Fail(backend.status());
 
   // Opened before mounting, so that an unwritable log refuses the mount. Its

@@ -1,5 +1,7 @@
 #include "fs/daemon/options.h"
 
+#include "fs/sim/units.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -51,7 +53,8 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
   app.add_option("--odirect", odirect, "override: accept or reject open(O_DIRECT)");
   app.add_option("--log", options.log_path, "record every operation to this binary op log (outside the mount)");
   app.add_flag("--log-data", options.log_data, "keep written data in the op log too (for `dioharness log replay`)");
-  std::string device, faults_file;
+  std::string device, faults_file, capacity;
+  app.add_option("--capacity", capacity, "mem backend: what all files may hold (64M, 2G); beyond it writes fail with ENOSPC");
   app.add_option("--device", device,
                  "simulate a device's latency and bandwidth: nvme, sata-ssd, hdd, nfs-1g, with overrides "
                  "(nvme,write-bw=200M,seed=7; see fs/sim/FAULTS.md)");
@@ -94,6 +97,11 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
     return Bad("backend must be 'mem' or 'passthrough:DIR', not '" + backend + "'");
   }
   options.backend = backend;
+  if (!capacity.empty()) {
+    auto bytes = sim::ParseSize(capacity);
+    if (!bytes.ok()) return bytes.status().WithContext("--capacity");
+    options.capacity = *bytes;
+  }
   if (!device.empty()) {
     auto spec = sim::ParseDeviceSpec(device);
     if (!spec.ok()) return spec.status().WithContext("--device");

@@ -21,6 +21,7 @@ struct DaemonOptions {
   std::string log_path;            // op log, absolute (empty: none); never inside the mount
   bool log_data = false;           // keep written data in the op log, for replay
   SimOptions sim;                  // --device, --faults (storage simulation)
+  std::uint64_t capacity = 0;      // --capacity (mem backend), 0: none
   bool foreground = false;         // -f
   bool single_threaded = false;    // -s
   int ready_fd = -1;               // written one byte once mounted (for harnesses)

@@ -21,7 +21,7 @@ std::vector<std::byte> Read(const MemFile& f, std::uint64_t offset, std::size_t 
 TEST(MemFileTest, HolesReadAsZerosAndOnlyWrittenPagesCost) {
   MemFile f;
   f.Resize(64ull << 30);  // 64 GiB, sparse
-  ASSERT_EQ(f.WriteAt(1ull << 30, Bytes(8192, 0xAB)), 8192u);
+  ASSERT_EQ(*f.WriteAt(1ull << 30, Bytes(8192, 0xAB)), 8192u);
   EXPECT_EQ(f.size(), 64ull << 30);
   EXPECT_EQ(f.allocated_pages(), 2u);
   EXPECT_EQ(Read(f, 0, 4096), Bytes(4096, 0));
@@ -30,7 +30,7 @@ TEST(MemFileTest, HolesReadAsZerosAndOnlyWrittenPagesCost) {
 
 TEST(MemFileTest, UnalignedWritesSpanPages) {
   MemFile f;
-  ASSERT_EQ(f.WriteAt(4000, Bytes(200, 1)), 200u);
+  ASSERT_EQ(*f.WriteAt(4000, Bytes(200, 1)), 200u);
   EXPECT_EQ(f.size(), 4200u);
   EXPECT_EQ(f.allocated_pages(), 2u);
   auto all = Read(f, 0, 5000);
@@ -40,7 +40,7 @@ TEST(MemFileTest, UnalignedWritesSpanPages) {
 
 TEST(MemFileTest, PunchHoleKeepsSizeAndZeroes) {
   MemFile f;
-  ASSERT_EQ(f.WriteAt(0, Bytes(3 * 4096, 7)), 3u * 4096);
+  ASSERT_EQ(*f.WriteAt(0, Bytes(3 * 4096, 7)), 3u * 4096);
   ASSERT_TRUE(f.Allocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 100, 2 * 4096).ok());
   EXPECT_EQ(f.size(), 3u * 4096);
   EXPECT_EQ(f.allocated_pages(), 2u);  // the middle page went; the partial ones were cleared
@@ -64,7 +64,7 @@ TEST(MemFileTest, AllocateExtendsUnlessKeepSize) {
 
 TEST(MemFileTest, ShrinkThenGrowReadsZeros) {
   MemFile f;
-  ASSERT_EQ(f.WriteAt(0, Bytes(10000, 9)), 10000u);
+  ASSERT_EQ(*f.WriteAt(0, Bytes(10000, 9)), 10000u);
   f.Resize(5000);
   f.Resize(10000);
   auto all = Read(f, 0, 10000);
@@ -87,7 +87,7 @@ TEST(MemFileTest, MatchesAModelUnderRandomOperations) {
     switch (rng() % 4) {
       case 0:
       case 1:
-        f.WriteAt(offset, Bytes(length, fill));
+        ASSERT_TRUE(f.WriteAt(offset, Bytes(length, fill)).ok());
         if (model.size() < offset + length) model.resize(offset + length);
         std::fill(model.begin() + static_cast<std::ptrdiff_t>(offset),
                   model.begin() + static_cast<std::ptrdiff_t>(offset + length), std::byte{fill});
@@ -106,6 +106,30 @@ TEST(MemFileTest, MatchesAModelUnderRandomOperations) {
     ASSERT_EQ(f.size(), model.size());
   }
   EXPECT_EQ(Read(f, 0, model.size()), model);
+}
+
+}  // namespace
+}  // namespace diofs
+
+namespace diofs {
+namespace {
+
+TEST(PageBudgetTest, CapacityBoundsNewPagesOnly) {
+  auto budget = std::make_shared<PageBudget>(4);
+  {
+    MemFile f(budget);
+    ASSERT_EQ(*f.WriteAt(0, Bytes(3 * 4096, 1)), 3u * 4096);
+    auto over = f.WriteAt(3 * 4096, Bytes(2 * 4096, 2));
+    ASSERT_FALSE(over.ok());
+    EXPECT_EQ(over.status().code(), ENOSPC);
+    EXPECT_EQ(f.size(), 3u * 4096) << "a write refused for space writes nothing";
+    EXPECT_TRUE(f.WriteAt(100, Bytes(4000, 3)).ok()) << "overwriting allocated pages needs no space";
+    ASSERT_TRUE(f.Allocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 2 * 4096).ok());
+    EXPECT_EQ(budget->used(), 1u);
+    EXPECT_TRUE(f.WriteAt(3 * 4096, Bytes(3 * 4096, 4)).ok());
+    EXPECT_EQ(budget->used(), 4u);
+  }
+  EXPECT_EQ(budget->used(), 0u) << "a deleted file gives its pages back";
 }
 
 }  // namespace

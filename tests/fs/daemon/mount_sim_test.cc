@@ -47,4 +47,17 @@ TEST(MountSimTest, RulesFromAFileAndAtRuntime) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(MountSimTest, CapacityFailsWritesWithEnospcAndShowsInDf) {
+  DIOFS_MOUNT_OR_SKIP(mount, {"--capacity", "1M"});
+  const auto df = diofs_test::RunShell("df -P -B1 " + mount->mountpoint() + " | tail -1");
+  EXPECT_NE(df.output.find(" 1048576 "), std::string::npos) << df.output;
+  auto dd = diofs_test::RunShell("dd if=/dev/zero of=" + mount->Path("fill") + " bs=4096 count=300 oflag=direct");
+  EXPECT_NE(dd.status, 0) << dd.output;
+  EXPECT_NE(dd.output.find("No space left on device"), std::string::npos) << dd.output;
+  EXPECT_EQ(std::filesystem::file_size(mount->Path("fill")), 1u << 20) << "exactly the capacity was written";
+  ASSERT_EQ(unlink(mount->Path("fill").c_str()), 0);
+  auto again = diofs_test::RunShell("dd if=/dev/zero of=" + mount->Path("again") + " bs=4096 count=10 oflag=direct");
+  EXPECT_EQ(again.status, 0) << "space comes back with the unlink: " << again.output;
+}
+
 }  // namespace
