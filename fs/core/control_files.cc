@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fs/core/filesystem.h"
+#include "fs/sim/units.h"
 
 namespace diofs {
 namespace {
@@ -23,15 +24,17 @@ struct ControlSpec {
   mode_t mode;
 };
 
-constexpr std::array<ControlSpec, 6> kControlFiles = {{
+constexpr std::array<ControlSpec, 8> kControlFiles = {{
     {ControlFile::kStats, 3, "stats", 0444},
     {ControlFile::kProfile, 4, "profile", 0644},
     {ControlFile::kMark, 5, "mark", 0222},
     {ControlFile::kViolation, 6, "violation", 0222},
     {ControlFile::kFaults, 7, "faults", 0644},  // fs/sim/FAULTS.md
     {ControlFile::kError, 8, "error", 0444},    // why the last control write failed
+    {ControlFile::kCrash, 9, "crash", 0222},    // "crash", or "torn SEED": drop unsynced data
+    {ControlFile::kUnsynced, 10, "unsynced", 0444},
 }};
-static_assert(8 < InodeTable::kFirstFileIno);
+static_assert(10 < InodeTable::kFirstFileIno);
 
 const ControlSpec* SpecOf(std::uint64_t ino) {
   for (const ControlSpec& spec : kControlFiles) {
@@ -96,6 +99,8 @@ dioh::Result<Opened> DioFilesystem::OpenControl(std::uint64_t ino, std::uint32_t
     handle->snapshot = profile->profile.ToJson(profile->on_violation) + "\n";
   } else if (spec->file == ControlFile::kFaults) {
     handle->snapshot = sim_.faults()->ToJson() + "\n";
+  } else if (spec->file == ControlFile::kUnsynced) {
+    handle->snapshot = (volatile_ ? volatile_->UnsyncedJson() : std::string("{}")) + "\n";
   } else if (spec->file == ControlFile::kError) {
     std::lock_guard lock(error_mutex_);
     handle->snapshot = last_control_error_.empty() ? "" : last_control_error_ + "\n";
@@ -120,6 +125,21 @@ dioh::Result<std::size_t> DioFilesystem::WriteControl(OpenHandle& handle, std::s
       auto plan = sim::FaultPlan::Parse(text);
       if (!plan.ok()) return ControlError(plan.status().WithContext("faults"));
       sim_.SetFaults(std::move(*plan));
+      break;
+    }
+    case ControlFile::kCrash: {
+      // "crash" drops every unsynced change; "torn SEED" keeps seeded sector prefixes.
+      const bool torn = text.rfind("torn", 0) == 0;
+      std::uint64_t seed = 0;
+      if (torn && text.size() > 5) {
+        auto parsed = sim::ParseSize(text.substr(5));
+        if (!parsed.ok()) return ControlError(parsed.status().WithContext("crash"));
+        seed = *parsed;
+      } else if (!torn && text != "crash" && text != "1") {
+        return ControlError(dioh::Status::Error(EINVAL, "crash: write 'crash' or 'torn SEED', not '" + std::string(text) + "'"));
+      }
+      auto undone = Crash(torn, seed);
+      if (!undone.ok()) return ControlError(undone.status().WithContext("crash"));
       break;
     }
     case ControlFile::kMark: {

@@ -29,7 +29,19 @@ DioFilesystem::DioFilesystem(std::unique_ptr<Backend> backend, ProfileSwitch pro
     : backend_(std::move(backend)),
       observers_(std::move(observers)),
       profile_(std::make_shared<const ProfileSwitch>(std::move(profile))),
-      sim_(sim.device, sim.faults, sim.sleeper) {}
+      sim_(sim.device, sim.faults, sim.sleeper),
+      volatile_(sim.volatile_data ? std::make_shared<VolatileLayer>() : nullptr) {}
+
+dioh::Result<std::uint64_t> DioFilesystem::Crash(bool torn, std::uint64_t seed) {
+  if (!volatile_) return dioh::Status::Error(EINVAL, "diofs runs without --volatile: nothing is volatile");
+  auto undone = volatile_->Crash(torn, seed);
+  OpEvent event = Begin(OpKind::kMarker, Caller{});
+  const std::string text = std::string(torn ? "crash (torn)" : "crash") + ": " +
+                           (undone.ok() ? std::to_string(*undone) + " unsynced changes lost" : undone.status().message());
+  event.text = text;
+  Emit(event);
+  return undone;
+}
 
 std::optional<Fault> DioFilesystem::DecideFault(OpKind kind, const std::string& path, std::uint32_t flags,
                                                 std::uint64_t offset, std::uint64_t length, const Caller& caller) {

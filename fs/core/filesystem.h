@@ -27,6 +27,7 @@
 #include "fs/core/op_event.h"
 #include "fs/core/profile.h"
 #include "fs/core/storage_sim.h"
+#include "fs/core/volatile_layer.h"
 
 namespace diofs {
 
@@ -58,6 +59,7 @@ struct SimOptions {
   sim::DeviceSpec device;
   std::shared_ptr<sim::FaultPlan> faults;
   Sleeper sleeper = SleepFor;
+  bool volatile_data = false;  // --volatile: unsynced data lives in a layer a crash drops
 };
 
 class DioFilesystem {
@@ -98,6 +100,11 @@ class DioFilesystem {
   dioh::Status Fallocate(std::uint64_t fh, int mode, std::uint64_t offset, std::uint64_t length,
                          const Caller& caller);
   void Release(std::uint64_t fh, const Caller& caller);
+
+  // A simulated crash (/.diofs/crash, SIGUSR1): every change not yet fsync'd
+  // is lost; with `torn`, each lost write keeps a seeded prefix of sectors.
+  // Fails when diofs runs without --volatile. Returns the changes undone.
+  dioh::Result<std::uint64_t> Crash(bool torn, std::uint64_t seed);
 
   // The profile in force (what /.diofs/profile reads, and switches).
   ProfileSwitch profile() const;
@@ -148,6 +155,7 @@ class DioFilesystem {
   mutable std::mutex profile_mutex_;  // a leaf lock: guards the pointer, not the profile
   std::shared_ptr<const ProfileSwitch> profile_;
   StorageSim sim_;
+  std::shared_ptr<VolatileLayer> volatile_;  // null without --volatile
   mutable std::mutex error_mutex_;  // a leaf lock: guards last_control_error_
   std::string last_control_error_;
 };

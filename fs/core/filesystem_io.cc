@@ -64,7 +64,7 @@ dioh::Result<Opened> DioFilesystem::OpenPath(const std::string& path, std::optio
       handle->ino = create ? inodes_.Lookup(path) : *ino;
       handle->open_flags = flags;
       handle->last_flags.store(flags, std::memory_order_relaxed);
-      handle->file = std::move(*file);
+      handle->file = volatile_ ? volatile_->Wrap(std::move(*file), handle->ino, path) : std::move(*file);
       const std::uint64_t handle_ino = handle->ino;
       const std::uint64_t fh = handles_.Add(std::move(handle));
       opened = Opened{Entry{handle_ino, *attr}, fh, (flags & O_DIRECT) != 0};
@@ -182,6 +182,9 @@ dioh::Status DioFilesystem::Fsync(std::uint64_t fh, bool data_only, const Caller
   OpEvent event = HandleEvent(OpKind::kFsync, *handle, fh, path, caller);
   event.aux = data_only ? 1 : 0;
   dioh::Status status = InjectOther(OpKind::kFsync, path, caller);
+  // A failed fsync loses the dirty data, as Linux marks the pages it could
+  // not write back clean (the "fsyncgate" behaviour).
+  if (!status.ok() && volatile_) (void)volatile_->Drop(handle->ino);
   if (status.ok()) status = handle->file->Sync(data_only);
   if (status.ok()) sim_.ChargeFsync();
   event.result = ResultOf(status);

@@ -16,7 +16,7 @@
 namespace diofs {
 
 // The files of the hidden /.diofs/ folder (control_files.h serves them).
-enum class ControlFile : std::uint8_t { kNone, kStats, kProfile, kMark, kViolation, kFaults, kError };
+enum class ControlFile : std::uint8_t { kNone, kStats, kProfile, kMark, kViolation, kFaults, kError, kCrash, kUnsynced };
 
 struct OpenHandle {
   std::uint64_t ino = 0;

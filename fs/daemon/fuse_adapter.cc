@@ -312,7 +312,7 @@ struct FuseArgv {
 
 }  // namespace
 
-int ServeFuse(DioFilesystem& fs, const DaemonOptions& options) {
+int ServeFuse(DioFilesystem& fs, const DaemonOptions& options, const std::function<void()>& on_serve) {
   if (dioh::Status status = CheckMountpoint(options.mountpoint); !status.ok()) {
     std::fprintf(stderr, "diofs: error: %s\n", status.message().c_str());
     return 2;
@@ -340,6 +340,7 @@ int ServeFuse(DioFilesystem& fs, const DaemonOptions& options) {
     close(options.ready_fd);
   }
   (void)fuse_daemonize(options.foreground ? 1 : 0);
+  if (on_serve) on_serve();
   int rc;
   if (options.single_threaded) {
     rc = fuse_session_loop(session);

@@ -3,6 +3,8 @@
 // translates: no rule, no state of its own but the session.
 #pragma once
 
+#include <functional>
+
 #include "fs/core/filesystem.h"
 #include "fs/daemon/options.h"
 
@@ -16,6 +18,7 @@ inline constexpr unsigned kFuseMaxWrite = 1u << 20;
 // thread before (the op log's flusher starts with its first record).
 // Returns the process exit status: 0 after a clean unmount, 2 when the mount
 // could not be made (the error is printed, nothing is left mounted).
-int ServeFuse(DioFilesystem& fs, const DaemonOptions& options);
+// `on_serve` runs in the serving process once mounted (after daemonizing).
+int ServeFuse(DioFilesystem& fs, const DaemonOptions& options, const std::function<void()>& on_serve = {});
 
 }  // namespace diofs

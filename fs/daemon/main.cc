@@ -1,6 +1,11 @@
 // diofs: parse, make the filesystem (and the op log), mount, serve, then
 // close the log with its trailer. See `diofs --help`.
+#include <pthread.h>
+
+#include <atomic>
+#include <csignal>
 #include <cstdio>
+#include <thread>
 #include <memory>
 
 #include "fs/core/backend.h"
@@ -44,7 +49,27 @@ int main(int argc, char** argv) {
   int exit_status;
   {
     diofs::DioFilesystem fs(std::move(*backend), options.profile, observers, options.sim);
-    exit_status = diofs::ServeFuse(fs, options);
+    // SIGUSR1 is a simulated crash (with --volatile). It is blocked in every
+    // thread and taken by one that may lock: a signal handler may not.
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &usr1, nullptr);
+    std::atomic<bool> stopping{false};
+    std::thread crasher;
+    exit_status = diofs::ServeFuse(fs, options, [&] {
+      crasher = std::thread([&] {
+        for (int sig = 0; sigwait(&usr1, &sig) == 0 && !stopping.load();) {
+          auto undone = fs.Crash(/*torn=*/false, 0);
+          if (!undone.ok()) std::fprintf(stderr, "diofs: SIGUSR1: %s\n", undone.status().message().c_str());
+        }
+      });
+    });
+    if (crasher.joinable()) {
+      stopping = true;
+      pthread_kill(crasher.native_handle(), SIGUSR1);
+      crasher.join();
+    }
   }
   if (log) {
     // After the session: no FUSE worker records any more. The trailer marks a clean end.

@@ -59,6 +59,8 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
                  "simulate a device's latency and bandwidth: nvme, sata-ssd, hdd, nfs-1g, with overrides "
                  "(nvme,write-bw=200M,seed=7; see fs/sim/FAULTS.md)");
   app.add_option("--faults", faults_file, "fault rules (JSON, fs/sim/FAULTS.md); change them at runtime in .diofs/faults");
+  app.add_flag("--volatile", options.sim.volatile_data,
+               "keep data not yet fsync'd in a volatile layer that a crash (.diofs/crash, SIGUSR1) drops");
   app.add_option("--ready-fd", options.ready_fd, "write one byte to this descriptor once mounted");
   app.add_option("-o", options.fuse_options, "extra FUSE mount option (may repeat)");
   app.add_flag("-f,--foreground", options.foreground, "stay in the foreground");

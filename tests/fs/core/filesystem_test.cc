@@ -186,7 +186,7 @@ TEST_F(FilesystemTest, ControlFolderIsReservedAndHidden) {
   ASSERT_TRUE(dir.ok());
   auto listing = fs_->OpenDir(dir->ino);
   ASSERT_TRUE(listing.ok());
-  EXPECT_EQ(fs_->ReadDir(*listing, 2)->size(), 6u);  // stats, profile, mark, violation, faults, error
+  EXPECT_EQ(fs_->ReadDir(*listing, 2)->size(), 8u);  // stats profile mark violation faults error crash unsynced
   EXPECT_EQ(fs_->Lookup(kRoot, "..").status().code(), ENOENT);
 }
 

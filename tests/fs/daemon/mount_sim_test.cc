@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <cstring>
 #include <filesystem>
+#include <thread>
 
 #include "tests/fs/daemon/mount_test_util.h"
 
@@ -58,6 +61,42 @@ TEST(MountSimTest, CapacityFailsWritesWithEnospcAndShowsInDf) {
   ASSERT_EQ(unlink(mount->Path("fill").c_str()), 0);
   auto again = diofs_test::RunShell("dd if=/dev/zero of=" + mount->Path("again") + " bs=4096 count=10 oflag=direct");
   EXPECT_EQ(again.status, 0) << "space comes back with the unlink: " << again.output;
+}
+
+}  // namespace
+
+namespace {
+
+TEST(MountSimTest, CrashByControlFileAndBySignalDropsUnsyncedData) {
+  DIOFS_MOUNT_OR_SKIP(mount, {"--volatile"});
+  const std::string file = mount->Path("db");
+  const int fd = open(file.c_str(), O_CREAT | O_RDWR, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(pwrite(fd, "durable", 7, 0), 7);
+  ASSERT_EQ(fsync(fd), 0);
+  ASSERT_EQ(pwrite(fd, "LOST!!!", 7, 0), 7);
+  EXPECT_NE(diofs_test::ReadText(mount->Path(".diofs/unsynced")).find("\"/db\""), std::string::npos);
+  std::ofstream(mount->Path(".diofs/crash")) << "crash" << std::flush;
+  char back[8] = {};
+  // O_DIRECT read: the kernel's page cache must not answer for diofs.
+  const int direct = open(file.c_str(), O_RDONLY | O_DIRECT);
+  diofs_test::AlignedBuffer buffer(4096);
+  ASSERT_EQ(pread(direct, buffer.data(), 4096, 0), 7);
+  std::memcpy(back, buffer.data(), 7);
+  EXPECT_STREQ(back, "durable");
+
+  ASSERT_EQ(pwrite(fd, "again!!", 7, 0), 7);
+  ASSERT_EQ(kill(mount->daemon_pid(), SIGUSR1), 0);
+  // The signal is taken asynchronously: wait (with a deadline) until nothing is unsynced.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (diofs_test::ReadText(mount->Path(".diofs/unsynced")) != "{}\n" && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_EQ(pread(direct, buffer.data(), 4096, 0), 7);
+  std::memcpy(back, buffer.data(), 7);
+  EXPECT_STREQ(back, "durable");
+  close(direct);
+  close(fd);
 }
 
 }  // namespace
