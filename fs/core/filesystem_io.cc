@@ -133,7 +133,7 @@ dioh::Result<std::size_t> DioFilesystem::Read(std::uint64_t fh, std::uint64_t of
   dioh::Result<std::size_t> done = Rejected(verdict.rule);
   if (verdict.verdict != Verdict::kRejected) {
     done = sim_.Read(*handle->file, offset, out, DecideFault(OpKind::kRead, path, flags, offset, out.size(), caller));
-    if (done.ok()) sim_.ChargeTransfer((flags & O_DIRECT) != 0, /*write=*/false, *done);
+    if (done.ok()) sim_.ChargeTransfer((flags & O_DIRECT) != 0, /*write=*/false, *done, event.start_ns);
   }
   event.result = done.ok() ? static_cast<std::int64_t>(*done) : -done.status().code();
   Emit(event);
@@ -155,7 +155,7 @@ dioh::Result<std::size_t> DioFilesystem::Write(std::uint64_t fh, std::uint64_t o
   dioh::Result<std::size_t> done = Rejected(verdict.rule);
   if (verdict.verdict != Verdict::kRejected) {
     done = sim_.Write(*handle->file, offset, data, DecideFault(OpKind::kWrite, path, flags, offset, data.size(), caller));
-    if (done.ok()) sim_.ChargeTransfer((flags & O_DIRECT) != 0, /*write=*/true, *done);
+    if (done.ok()) sim_.ChargeTransfer((flags & O_DIRECT) != 0, /*write=*/true, *done, event.start_ns);
   }
   event.result = done.ok() ? static_cast<std::int64_t>(*done) : -done.status().code();
   Emit(event);

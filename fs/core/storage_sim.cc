@@ -110,12 +110,13 @@ dioh::Status StorageSim::Other(const std::optional<Fault>& fault) {
   return dioh::Status::Ok();  // short and corrupt mean nothing without data
 }
 
-void StorageSim::ChargeTransfer(bool direct, bool write, std::uint64_t bytes) {
+void StorageSim::ChargeTransfer(bool direct, bool write, std::uint64_t bytes, std::uint64_t arrival_ns) {
   if (!device_enabled_) return;
   const sim::IoClass io_class = direct ? (write ? sim::IoClass::kDirectWrite : sim::IoClass::kDirectRead)
                                        : (write ? sim::IoClass::kBufferedWrite : sim::IoClass::kBufferedRead);
-  const std::uint64_t delay = device_.IoDelay(io_class, bytes, MonotonicNs(), ordinal_.fetch_add(1));
-  if (delay > 0) sleeper_(delay);
+  const std::uint64_t delay = device_.IoDelay(io_class, bytes, arrival_ns, ordinal_.fetch_add(1));
+  const std::uint64_t served_ns = MonotonicNs() - arrival_ns;  // the backend's own time counts
+  if (delay > served_ns) sleeper_(delay - served_ns);
 }
 
 void StorageSim::ChargeFsync() {

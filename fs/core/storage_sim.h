@@ -52,9 +52,10 @@ class StorageSim {
   // Any other operation: fails with the rule's errno, or waits its delay.
   dioh::Status Other(const std::optional<Fault>& fault);
 
-  // Waits as long as the device takes for a transfer or an fsync. Called
-  // with no lock held.
-  void ChargeTransfer(bool direct, bool write, std::uint64_t bytes);
+  // Waits as long as the device takes for a transfer that arrived at
+  // `arrival_ns` (CLOCK_MONOTONIC), less the time already spent serving it,
+  // or for an fsync. Called with no lock held.
+  void ChargeTransfer(bool direct, bool write, std::uint64_t bytes, std::uint64_t arrival_ns);
   void ChargeFsync();
   bool device_enabled() const { return device_enabled_; }
 
