@@ -2,9 +2,11 @@
 // migrate_cancel reaches it through its I/O seam: once the flag is set every
 // open, read and write fails with ECANCELED, the channels stop, and the
 // engine's save or load ends as failed, which the runner reports as cancelled.
+// `cancelled` is asked before every open, read and write (from the channels'
+// threads, so it must be thread-safe).
 #pragma once
 
-#include <atomic>
+#include <functional>
 
 #include "migration/channel/file_io.h"
 
@@ -12,13 +14,13 @@ namespace dioh::migration {
 
 class CancellableFileSystem final : public mrm::channel::FileSystem {
  public:
-  CancellableFileSystem(mrm::channel::FileSystem& inner, const std::atomic<bool>& cancelled)
-      : inner_(inner), cancelled_(cancelled) {}
+  CancellableFileSystem(mrm::channel::FileSystem& inner, std::function<bool()> cancelled)
+      : inner_(inner), cancelled_(std::move(cancelled)) {}
   Result<std::unique_ptr<mrm::channel::File>> Open(const std::string& path, int flags, mode_t mode) override;
 
  private:
   mrm::channel::FileSystem& inner_;
-  const std::atomic<bool>& cancelled_;
+  std::function<bool()> cancelled_;
 };
 
 }  // namespace dioh::migration

@@ -61,7 +61,7 @@ void MappedRamEngine::RunSave(const mrm::engine::SaveConfig& config) {
   auto ram = mrm::ram::HostRam::Allocate(guest_.blocks);
   if (!ram.ok()) return Finish({mrm::engine::MigrationState::kFailed, ram.status().message(), {}});
   ram->ApplyPass(config.content, 0);
-  CancellableFileSystem fs(fs_, cancel_requested_);
+  CancellableFileSystem fs(fs_, [this] { return cancel_requested_.load(); });
   Finish(mrm::engine::SaveMigration(fs, *ram, config,
                                     [this](const mrm::engine::MigrationStatus& s) { OnEngineStatus(s); }));
 }
@@ -70,7 +70,7 @@ void MappedRamEngine::RunLoad(const mrm::engine::LoadConfig& config) {
   // Allocate() zero-fills: pages whose bitmap bit is clear stay zero.
   auto ram = mrm::ram::HostRam::Allocate(guest_.blocks);
   if (!ram.ok()) return Finish({mrm::engine::MigrationState::kFailed, ram.status().message(), {}});
-  CancellableFileSystem fs(fs_, cancel_requested_);
+  CancellableFileSystem fs(fs_, [this] { return cancel_requested_.load(); });
   Finish(mrm::engine::LoadMigration(fs, *ram, config,
                                     [this](const mrm::engine::MigrationStatus& s) { OnEngineStatus(s); }));
 }
