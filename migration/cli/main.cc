@@ -58,8 +58,8 @@ struct CommonOptions {
 void AddGuestOptions(CLI::App& command, GuestOptions& guest) {
   command.add_option("--ram", guest.ram,
                      "RAM blocks as IDSTR=SIZE[,IDSTR=SIZE...], sizes with K/M/G/T (powers of 1024), "
-                     "multiples of 4 KiB, e.g. pc.ram=1G,vga.vram=16M")
-      ->default_str(kDefaultRamSpec);
+                     "multiples of 4 KiB, e.g. pc.ram=1G,vga.vram=16M (default " + std::string(kDefaultRamSpec) + ")")
+      ->type_name("BLOCKS");
   command.add_option("--seed", guest.seed,
                      "seed of the page content: every page is a function of (seed, block, page, pass), "
                      "so a load verifies the RAM it received and names the first block and page that differ")
@@ -152,7 +152,8 @@ int Main(int argc, char** argv) {
   CLI::App* save = app.add_subcommand("save", "Save a RAM image to TARGET in mapped-ram format");
   save->add_option("TARGET", save_target, "file:PATH[,offset=N] or PATH")->required();
   AddCommonOptions(*save, save_options);
-  CLI::App* load = app.add_subcommand("load", "Load a mapped-ram image from TARGET and verify it");
+  CLI::App* load = app.add_subcommand("load", "Load a mapped-ram image from TARGET and verify every page against the guest model: "
+                                        "give the same --ram, --seed, --zero-fraction, --dirty-fraction and --passes as the save");
   load->add_option("TARGET", load_target, "file:PATH[,offset=N] or PATH")->required();
   AddCommonOptions(*load, load_options);
   CLI::App* inspect = app.add_subcommand("inspect", "Describe the layout of a mapped-ram file");
