@@ -1,8 +1,11 @@
 #include "migration/cli/engine_factory.h"
 
+#include "migration/runner/mapped_ram_engine.h"
+
 namespace dioh::migration {
 
-// Until the mapped-ram engine (migration/engine) is merged, nothing migrates.
-std::unique_ptr<MigrationEngine> MakeMigrationEngine() { return std::make_unique<UnavailableEngine>(); }
+std::unique_ptr<MigrationEngine> MakeMigrationEngine(const GuestSpec& guest) {
+  return std::make_unique<MappedRamEngine>(mrm::channel::PosixFileSystem(), guest);
+}
 
 }  // namespace dioh::migration

@@ -4,9 +4,11 @@
 #include <memory>
 
 #include "migration/qmp/migration_engine.h"
+#include "migration/runner/guest_spec.h"
 
 namespace dioh::migration {
 
-std::unique_ptr<MigrationEngine> MakeMigrationEngine();
+// The mapped-ram engine over the real filesystem, saving or verifying `guest`.
+std::unique_ptr<MigrationEngine> MakeMigrationEngine(const GuestSpec& guest);
 
 }  // namespace dioh::migration

@@ -15,6 +15,7 @@
 #include "migration/cli/engine_factory.h"
 #include "migration/cli/migration_waiter.h"
 #include "migration/qmp/qmp_server.h"
+#include "migration/runner/mapped_ram_engine.h"
 
 namespace dioh::migration {
 namespace {
@@ -41,6 +42,7 @@ int Fail(const Status& status) {
 }
 
 struct CommonOptions {
+  GuestOptions guest;
   std::vector<std::string> capabilities;
   std::vector<std::string> parameters;
   bool pretend_no_direct_io = false;
@@ -51,7 +53,29 @@ struct CommonOptions {
   }
 };
 
+// The guest whose RAM a save sends and a load (or migrate-incoming) checks:
+// source and destination must be given the same options.
+void AddGuestOptions(CLI::App& command, GuestOptions& guest) {
+  command.add_option("--ram", guest.ram,
+                     "RAM blocks as IDSTR=SIZE[,IDSTR=SIZE...], sizes with K/M/G/T (powers of 1024), "
+                     "multiples of 4 KiB, e.g. pc.ram=1G,vga.vram=16M (default " + std::string(kDefaultRamSpec) + ")")
+      ->type_name("BLOCKS");
+  command.add_option("--seed", guest.seed,
+                     "seed of the page content: every page is a function of (seed, block, page, pass), "
+                     "so a load verifies the RAM it received and names the first block and page that differ")
+      ->default_str("1");
+  command.add_option("--zero-fraction", guest.zero_fraction, "share of all-zero pages, 0..1")->default_str("0.5");
+  command.add_option("--dirty-fraction", guest.dirty_fraction,
+                     "live save: share of pages rewritten at each pass after the first, 0..1 "
+                     "(a rewritten page may go from data to zero)")
+      ->default_str("0");
+  command.add_option("--passes", guest.passes,
+                     "live save: passes over RAM (1 = not live); a load verifies the content after the last pass")
+      ->default_str("1");
+}
+
 void AddCommonOptions(CLI::App& command, CommonOptions& options) {
+  AddGuestOptions(command, options.guest);
   command.add_option("--capability", options.capabilities,
                      "NAME=on|off, as QMP migrate-set-capabilities (repeatable)")
       ->expected(1)
@@ -66,7 +90,9 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
 }
 
 int RunMigration(bool outgoing, const std::string& target, const CommonOptions& options) {
-  const std::unique_ptr<MigrationEngine> engine = MakeMigrationEngine();
+  auto guest = MakeGuestSpec(options.guest);
+  if (!guest.ok()) return Fail(guest.status());
+  const std::unique_ptr<MigrationEngine> engine = MakeMigrationEngine(*guest);
   MigrationWaiter waiter;
   MigrationController controller(*engine, waiter.Listener(), options.features());
   if (Status status = ApplyCliOptions(controller, options.capabilities, options.parameters); !status.ok()) {
@@ -85,11 +111,11 @@ int RunMigration(bool outgoing, const std::string& target, const CommonOptions& 
   return Fail(Status::Error(ECANCELED, "migration cancelled"));
 }
 
-int RunInspect(const std::string& target) {
-  const std::unique_ptr<MigrationEngine> engine = MakeMigrationEngine();
+int RunInspect(const std::string& target, bool json) {
   auto uri = ParseMigrationUri(ToMigrationUri(target));
   if (!uri.ok()) return Fail(uri.status());
-  auto report = engine->Inspect(*uri);
+  const MappedRamEngine engine(mrm::channel::PosixFileSystem(), GuestSpec{});
+  auto report = json ? engine.InspectJson(*uri) : engine.Inspect(*uri);
   if (!report.ok()) return Fail(report.status());
   std::cout << *report;
   return 0;
@@ -98,7 +124,9 @@ int RunInspect(const std::string& target) {
 int RunQmp(const std::string& chardev, const CommonOptions& options) {
   auto spec = ParseQmpChardevSpec(chardev);
   if (!spec.ok()) return Fail(spec.status());
-  const std::unique_ptr<MigrationEngine> engine = MakeMigrationEngine();
+  auto guest = MakeGuestSpec(options.guest);
+  if (!guest.ok()) return Fail(guest.status());
+  const std::unique_ptr<MigrationEngine> engine = MakeMigrationEngine(*guest);
   auto server = QmpServer::Listen(*spec, *engine, options.features());
   if (!server.ok()) return Fail(server.status());
   // --capability/--parameter are not offered here: over QMP, set them with
@@ -120,16 +148,20 @@ int Main(int argc, char** argv) {
 
   CommonOptions save_options, load_options, qmp_options;
   std::string save_target, load_target, inspect_target, qmp_chardev;
+  bool inspect_json = false;
   CLI::App* save = app.add_subcommand("save", "Save a RAM image to TARGET in mapped-ram format");
   save->add_option("TARGET", save_target, "file:PATH[,offset=N] or PATH")->required();
   AddCommonOptions(*save, save_options);
-  CLI::App* load = app.add_subcommand("load", "Load a mapped-ram image from TARGET and verify it");
+  CLI::App* load = app.add_subcommand("load", "Load a mapped-ram image from TARGET and verify every page against the guest model: "
+                                        "give the same --ram, --seed, --zero-fraction, --dirty-fraction and --passes as the save");
   load->add_option("TARGET", load_target, "file:PATH[,offset=N] or PATH")->required();
   AddCommonOptions(*load, load_options);
   CLI::App* inspect = app.add_subcommand("inspect", "Describe the layout of a mapped-ram file");
   inspect->add_option("TARGET", inspect_target, "file:PATH[,offset=N] or PATH")->required();
+  inspect->add_flag("--json", inspect_json, "print the report as JSON");
   CLI::App* qmp = app.add_subcommand("qmp", "Serve QMP on a unix socket until `quit` or SIGTERM");
   qmp->add_option("--qmp", qmp_chardev, "unix:PATH,server=on,wait=off (QEMU's -qmp spelling)")->required();
+  AddGuestOptions(*qmp, qmp_options.guest);
   qmp->add_flag("--x-pretend-no-direct-io", qmp_options.pretend_no_direct_io,
                 "test seam: behave as a build without O_DIRECT (setting direct-io fails)");
   try {
@@ -139,7 +171,7 @@ int Main(int argc, char** argv) {
   }
   if (*save) return RunMigration(true, save_target, save_options);
   if (*load) return RunMigration(false, load_target, load_options);
-  if (*inspect) return RunInspect(inspect_target);
+  if (*inspect) return RunInspect(inspect_target, inspect_json);
   if (*qmp) return RunQmp(qmp_chardev, qmp_options);
   if (!top_level_qmp.empty()) return RunQmp(top_level_qmp, qmp_options);
   std::cerr << app.help();

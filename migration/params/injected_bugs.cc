@@ -6,7 +6,7 @@ namespace dioh::migration {
 namespace {
 
 // In InjectedBug order.
-constexpr std::array<std::string_view, 10> kNames = {
+constexpr std::array<std::string_view, kInjectedBugCount> kNames = {
     "unaligned-pages-offset",   "odirect-main-channel",    "ungated-direct-io",
     "silent-buffered-fallback", "misaligned-page-buffers", "bitmap-via-odirect-channel",
     "zero-pages-in-bitmap",     "relative-rounding",       "truncate-prefix",

@@ -3,6 +3,7 @@
 // the one list of names: the engine looks its bugs up here.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -17,11 +18,11 @@ enum class InjectedBug {
   kMisalignedPageBuffers,    // page I/O from buffers not page aligned
   kBitmapViaOdirectChannel,  // the bitmap written through an O_DIRECT channel
   kZeroPagesInBitmap,        // zero pages keep their bitmap bit (historical bug 1)
-  // Also reproduced by the engine (migration/channel/injected_bugs.h there):
   kRelativeRounding,         // 1 MiB rounding relative to offset=, not absolute
   kTruncatePrefix,           // O_TRUNC wipes the bytes before offset= (historical bug 2)
   kIgnoreShortWrites,        // a short channel pwritev goes unnoticed (historical bug 5)
 };
+inline constexpr std::size_t kInjectedBugCount = static_cast<std::size_t>(InjectedBug::kIgnoreShortWrites) + 1;
 
 // Canonical names, in InjectedBug order.
 std::span<const std::string_view> InjectedBugNames();
