@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "fs/oplog/log_reader.h"
 #include "tests/fs/daemon/mount_test_util.h"
 #include "tests/migration/cli/run_mrmigrate.h"
@@ -121,3 +123,26 @@ TEST(MrmigrateDiofsTest, DirectIoOffMeansNoODirectAnywhere) {
 }
 
 }  // namespace
+
+// The storage simulation against the engine (issue: storage simulation).
+TEST(MrmigrateDiofsTest, RunningOutOfSpaceMidSaveFailsTheMigration) {
+  const TempDir dir;
+  DIOFS_MOUNT_OR_SKIP(mount, {"--profile", "strict-4k", "--capacity", "16M"});
+  const ProcessRun save = Mrmigrate("save " + Options(true) + mount->Path("guest.img"));
+  EXPECT_EQ(save.exit_code, 1) << save.output;
+  EXPECT_NE(save.output.find("mrmigrate: failed\n"), std::string::npos) << save.output;
+  EXPECT_NE(save.output.find("No space left on device"), std::string::npos) << save.output;
+}
+
+TEST(MrmigrateDiofsTest, InjectedShortWritesAreCaughtByTheEngine) {
+  const TempDir dir;
+  const std::string rules = (dir.path / "short.json").string();
+  std::ofstream(rules) << R"({"rules":[{"name":"short-page-write","op":"write","direct":true,
+                              "when":{"nth":3},"action":{"short":2048}}]})";  // less than any page write
+  DIOFS_MOUNT_OR_SKIP(mount, {"--profile", "strict-4k", "--faults", rules});
+  const ProcessRun save = Mrmigrate("save " + Options(true) + mount->Path("guest.img"));
+  EXPECT_EQ(save.exit_code, 1) << save.output;
+  EXPECT_NE(save.output.find("mrmigrate: failed\n"), std::string::npos) << save.output;
+  EXPECT_NE(save.output.find("short write"), std::string::npos) << save.output;
+  EXPECT_EQ(diofs_test::Stats(*mount)["ops"]["fault"], 1);
+}
