@@ -121,10 +121,10 @@ TEST_F(StorageSimTest, CorruptionFlipsExactlyTheBitsAskedAndNeverTheCallersBuffe
 TEST_F(StorageSimTest, DelayAndDeviceTimeAreWaitedWithTheSleeper) {
   Make(R"({"rules":[{"op":"fsync","action":{"delay":"7ms"}}]})", "none,write-lat=50us,fsync-lat=1ms");
   ASSERT_TRUE(Write(0, 1).ok());
-  // The 50 us latency, less the time the write itself already took.
+  // The 50 us latency, less the time the write itself already took (which
+  // under a sanitizer may be all of it).
   const std::uint64_t write_wait = g_slept_ns.load();
   EXPECT_LE(write_wait, 50'000u);
-  EXPECT_GT(write_wait, 0u);
   ASSERT_TRUE(fs_->Fsync(fh_, false, kCaller).ok());
   EXPECT_EQ(g_slept_ns.load() - write_wait, 7'000'000u + 1'000'000u);
 }

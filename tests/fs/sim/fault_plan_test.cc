@@ -114,26 +114,30 @@ TEST(FaultPlanActionTest, Errno) {
 }
 
 TEST(FaultPlanActionTest, ShortTransfer) {
-  auto d = Plan(R"({"rules":[{"action":{"short":"1K"}}]})")->Decide(Write("/f", 0, 8192));
+  auto plan = Plan(R"({"rules":[{"action":{"short":"1K"}}]})");  // a decision points into its plan
+  auto d = plan->Decide(Write("/f", 0, 8192));
   ASSERT_TRUE(d);
   EXPECT_EQ(d->rule->action, Action::kShort);
   EXPECT_EQ(d->rule->bytes, 1024u);
 }
 
 TEST(FaultPlanActionTest, TornWriteFailsOrClaimsSuccess) {
-  auto fail = Plan(R"({"rules":[{"action":{"torn":512}}]})")->Decide(Write("/f", 0, 4096));
+  auto fail_plan = Plan(R"({"rules":[{"action":{"torn":512}}]})");
+  auto fail = fail_plan->Decide(Write("/f", 0, 4096));
   ASSERT_TRUE(fail);
   EXPECT_EQ(fail->rule->action, Action::kTorn);
   EXPECT_EQ(fail->rule->bytes, 512u);
   EXPECT_TRUE(fail->rule->fail_after_tear);
   EXPECT_EQ(fail->rule->error, EIO);
-  auto lie = Plan(R"({"rules":[{"action":{"torn":512,"then":"succeed"}}]})")->Decide(Write("/f", 0, 4096));
+  auto lie_plan = Plan(R"({"rules":[{"action":{"torn":512,"then":"succeed"}}]})");
+  auto lie = lie_plan->Decide(Write("/f", 0, 4096));
   ASSERT_TRUE(lie);
   EXPECT_FALSE(lie->rule->fail_after_tear);
 }
 
 TEST(FaultPlanActionTest, Delay) {
-  auto d = Plan(R"({"rules":[{"action":{"delay":"15ms"}}]})")->Decide(Write("/f", 0, 1));
+  auto plan = Plan(R"({"rules":[{"action":{"delay":"15ms"}}]})");
+  auto d = plan->Decide(Write("/f", 0, 1));
   ASSERT_TRUE(d);
   EXPECT_EQ(d->rule->action, Action::kDelay);
   EXPECT_EQ(d->rule->delay_ns, 15'000'000u);
