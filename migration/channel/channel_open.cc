@@ -1,12 +1,16 @@
 #include "migration/channel/channel_open.h"
 
+#include "migration/params/migration_config.h"
+
 #include <fcntl.h>
 
 #include <cerrno>
 
 namespace mrm::channel {
 
-bool DirectIoEffective(bool direct_io, bool mapped_ram, bool multifd) { return direct_io && mapped_ram && multifd; }
+bool DirectIoEffective(bool direct_io, bool mapped_ram, bool multifd) {
+  return dioh::migration::DirectIoEffective(direct_io, mapped_ram, multifd);
+}
 
 int ChannelOpenFlags(ChannelRole role, Direction direction, DirectIoDecision direct, const InjectedBugs& bugs) {
   const bool out = direction == Direction::kOutgoing;

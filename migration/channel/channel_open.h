@@ -15,7 +15,7 @@
 
 namespace mrm::channel {
 
-// migrate_direct_io(): direct-io && mapped-ram && multifd.
+// migrate_direct_io(): forwards to the params core's rule (migration_config.h).
 bool DirectIoEffective(bool direct_io, bool mapped_ram, bool multifd);
 
 enum class ChannelRole { kMain, kMultifd };

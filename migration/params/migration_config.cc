@@ -24,9 +24,11 @@ Status MigrationConfig::SetCapabilities(const std::vector<CapabilityChange>& cha
   return Status::Ok();
 }
 
+bool DirectIoEffective(bool direct_io, bool mapped_ram, bool multifd) { return direct_io && mapped_ram && multifd; }
+
 bool MigrationConfig::direct_io_effective() const {
-  return parameters_.direct_io && capabilities_.enabled(Capability::kMappedRam) &&
-         capabilities_.enabled(Capability::kMultifd);
+  return DirectIoEffective(parameters_.direct_io, capabilities_.enabled(Capability::kMappedRam),
+                           capabilities_.enabled(Capability::kMultifd));
 }
 
 Status MigrationConfig::CheckTransport(const MigrationUri& uri) const {

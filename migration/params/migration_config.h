@@ -29,6 +29,10 @@ struct CapabilityChange {
   bool enabled;
 };
 
+// migrate_direct_io() (migration/options.c): direct-io takes effect only with
+// both mapped-ram and multifd. The one place this rule is written.
+bool DirectIoEffective(bool direct_io, bool mapped_ram, bool multifd);
+
 class MigrationConfig {
  public:
   explicit MigrationConfig(BuildFeatures features = {}) : features_(features) {}
