@@ -17,7 +17,7 @@ namespace {
 using nlohmann::json;
 
 json CheckToJson(const CheckResult& c) {
-  return {{"name", c.name}, {"passed", c.passed}, {"detail", c.detail}};
+  return {{"name", c.name}, {"passed", c.passed}, {"detail", c.detail}, {"skipped", c.skipped}};
 }
 
 json ResultToJson(const ScenarioResult& r) {
@@ -75,7 +75,7 @@ dioh::Result<Report> ReportFromJson(const std::string& text) {
       s.seconds = r.at("seconds").get<double>();
       for (const json& c : r.at("checks")) {
         s.checks.push_back({c.at("name").get<std::string>(), c.at("passed").get<bool>(),
-                            c.at("detail").get<std::string>()});
+                            c.at("detail").get<std::string>(), c.value("skipped", false)});
       }
       report.results.push_back(std::move(s));
     }
@@ -156,6 +156,7 @@ std::string ToJUnitXml(const Report& report) {
     for (const CheckResult& c : r.checks) {
       x << "    <testcase classname=\"" << suite << "\" name=\"" << XmlEscape(c.name) << "\">";
       if (!c.passed) x << "<failure message=\"" << XmlEscape(c.detail) << "\"/>";
+      if (c.passed && c.skipped) x << "<skipped message=\"" << XmlEscape(c.detail) << "\"/>";
       x << "</testcase>\n";
     }
     x << "  </testsuite>\n";

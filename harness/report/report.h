@@ -14,6 +14,8 @@ struct CheckResult {
   std::string name;    // "odirect-aligned", "bitmap-matches-pages", ...
   bool passed = false;
   std::string detail;  // why it failed (the first offending operation), or a summary
+  // The check could not apply to this run (detail says why); counts as passed.
+  bool skipped = false;
 };
 
 struct ScenarioResult {

@@ -1,0 +1,82 @@
+// Checks: the invariants of DESIGN.md (section dioharness) as pure functions
+// over what a run left behind — the op log, the produced migration file and
+// the RAM model — so each is unit-tested on small hand-made inputs without a
+// mount or an engine. CHECKS.md beside this file lists every check, what it
+// reads, and which injected bug (x-inject) it catches.
+//
+// Verdicts never depend on thread scheduling: a check reads the set of
+// operations, not their order.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "fs/oplog/log_format.h"
+#include "harness/report/report.h"
+#include "migration/format/byte_source.h"
+#include "migration/ram/page_content.h"
+
+namespace dioh {
+
+// What the harness asked the engine for (the scenario, after QEMU's rules).
+struct MigrationFacts {
+  bool mapped_ram = false;
+  bool multifd = false;
+  bool direct_io_requested = false;
+  bool direct_io_effective = false;        // direct-io && mapped-ram && multifd
+  std::string direct_io_not_effective;     // the reason, when requested but not effective
+  std::uint32_t channels = 0;              // multifd-channels
+  std::uint64_t uri_offset = 0;            // file:...,offset=N
+  std::uint64_t ram_bytes = 0;             // sum of the RAM block sizes
+  std::uint32_t passes = 1;                // > 1: live save
+};
+
+// The rules of the diofs profile the run used.
+struct ProfileFacts {
+  std::string name;
+  std::uint64_t dio_align = 4096;  // offset and length of O_DIRECT transfers
+  std::uint64_t mem_align = 4096;  // buffer addresses (reported by libdiocheck)
+  bool odirect_rejected = false;   // the profile fails open(O_DIRECT)
+  bool checks_alignment = true;    // false for lenient profiles (tmpfs-like)
+};
+
+// Final status of one side.
+struct SideOutcome {
+  std::string status;      // "completed", "failed", "timeout", ...
+  std::string error_desc;
+};
+
+struct CheckInput {
+  const std::vector<diofs::oplog::LogRecord>* records = nullptr;  // the whole log, in seq order
+  std::string file_path;               // the migration file as the log names it ("/guest.img")
+  std::set<std::uint32_t> save_pids;   // the source engine's process(es)
+  std::set<std::uint32_t> load_pids;   // the destination engine's; empty when no load ran
+  MigrationFacts facts;
+  ProfileFacts profile;
+  // The produced file after the save (absent: the save created no file).
+  const mrm::format::ByteSource* file = nullptr;
+  // The guest RAM model (absent for an engine whose RAM is not modelled, i.e. QEMU).
+  struct RamModel {
+    mrm::ram::ContentSpec content;
+    std::vector<std::pair<std::string, std::uint64_t>> blocks;  // idstr, size in bytes
+    std::uint32_t passes = 1;
+  };
+  std::optional<RamModel> ram;
+  std::vector<std::uint8_t> prefix;    // the bytes the harness wrote before offset=
+  std::string expected;                // ExpectedOutcome::ToString() with {file} substituted
+  SideOutcome save;
+  std::optional<SideOutcome> load;
+};
+
+// Every check, in a fixed order; each returns passed, failed (detail names the
+// first offending operation or page) or skipped (detail says why it could not
+// apply, e.g. "no file: the save failed before creating it").
+std::vector<CheckResult> RunChecks(const CheckInput& input);
+
+// The names RunChecks reports, in order (for reports and `regress` catalog).
+const std::vector<std::string>& CheckNames();
+
+}  // namespace dioh

@@ -1,0 +1,89 @@
+// Engine drivers: start a migration engine as a process with a QMP socket and
+// drive a save or a load through QMP. The QMP sequence is the same for every
+// engine (qmp_capabilities, migrate-set-capabilities, migrate-set-parameters,
+// migrate / migrate-incoming, wait for the MIGRATION event, query-migrate;
+// then quit, from the runner); only how the process is started differs:
+//   mrmigrate (default)  mrmigrate qmp --qmp unix:SOCK,server=on,wait=off --ram ... --seed ...
+//   qemu:PATH            PATH -machine q35 -m SIZE -nodefaults -display none -S
+//                        -qmp unix:SOCK,server=on,wait=off [-incoming defer]
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status/status.h"
+#include "harness/qmp/qmp_client.h"
+#include "harness/scenario/scenario.h"
+
+namespace dioh {
+
+struct EngineLaunch {
+  std::string work_dir;        // private folder: the QMP socket and stderr capture go here
+  std::string label;           // "source" / "destination": file names, messages
+  bool incoming = false;       // QEMU: -incoming defer
+  GuestSetup guest;
+  bool no_direct_io_build = false;
+  std::string preload_library;  // non-empty: LD_PRELOAD it (libdiocheck)
+  std::vector<std::string> extra_env;  // "NAME=VALUE"
+};
+
+// A running engine. The destructor kills it (SIGKILL to its process group) if
+// it is still alive and reaps it: no process outlives the harness's run.
+class EngineProcess {
+ public:
+  virtual ~EngineProcess() = default;
+  virtual pid_t pid() const = 0;
+  virtual QmpClient& qmp() = 0;
+  // stderr (and stdout) the engine printed so far, from its capture file.
+  virtual std::string Output() const = 0;
+  // Waits for exit; after the deadline, SIGKILL and reap. Returns the wait status text
+  // ("exit 0", "killed by signal 9").
+  virtual Result<std::string> WaitExit(Deadline deadline) = 0;
+  virtual void Kill() = 0;
+};
+
+struct MigrationRequest {
+  std::map<std::string, bool> capabilities;  // "events" is added
+  nlohmann::json parameters = nlohmann::json::object();
+  std::string uri;                           // file:PATH[,offset=N]
+  bool incoming = false;
+  Deadline deadline;
+};
+
+struct MigrationOutcome {
+  std::string status;      // "completed", "failed", "timeout", "engine-died", "qmp-error"
+  std::string error_desc;  // query-migrate's error-desc, or what went wrong with the engine
+  double seconds = 0;      // from migrate/migrate-incoming to the final status
+  std::string ToString() const;  // "completed" or "failed: <error_desc>"
+};
+
+class EngineDriver {
+ public:
+  virtual ~EngineDriver() = default;
+  virtual std::string name() const = 0;  // "mrmigrate", "qemu:/usr/bin/qemu-system-x86_64"
+  // Whether the engine's RAM is the seed model of GuestSetup (mrmigrate): the
+  // RAM checks can then recompute every page.
+  virtual bool ram_is_modelled() const = 0;
+  // Starts the engine and connects to its QMP socket before the deadline.
+  virtual Result<std::unique_ptr<EngineProcess>> Launch(const EngineLaunch& launch, Deadline deadline) = 0;
+};
+
+// Sends quit and waits for the process to exit (killing it at the deadline).
+Result<std::string> QuitEngine(EngineProcess& engine, Deadline deadline);
+
+// "mrmigrate" (the one beside this binary, or $MRMIGRATE_BINARY), "mrmigrate:PATH", "qemu:PATH".
+// A missing or non-executable binary is an error naming it.
+Result<std::unique_ptr<EngineDriver>> MakeEngineDriver(const std::string& spec);
+
+// The QMP sequence above, on a launched engine. A QMP error on a command is a
+// "failed" outcome with QEMU's error text (e.g. setting direct-io without
+// build support); the deadline passing is "timeout".
+MigrationOutcome DriveMigration(EngineProcess& engine, const MigrationRequest& request);
+
+}  // namespace dioh

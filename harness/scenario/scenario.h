@@ -1,0 +1,86 @@
+// Scenario: one migration run the harness drives — the diofs it runs on
+// (profile, storage simulation, faults), the guest, the capabilities and
+// parameters set over QMP, and the outcome it must end in. Scenarios are JSON
+// files in harness/scenarios/ (SCENARIOS.md beside this file is the schema).
+// Pure: parsing and validation only, no I/O except LoadScenarioFile.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status/status.h"
+
+namespace dioh {
+
+// What the engine must report at the end of the save (and of the load).
+struct ExpectedOutcome {
+  enum class Status { kCompleted, kFailed };
+  Status status = Status::kCompleted;
+  // kFailed: the exact error-desc query-migrate must report. "{file}" stands
+  // for the migration file's absolute path (it lives in a temporary mount).
+  std::string error;
+
+  std::string ToString() const;  // "completed" or "failed: <error>"
+};
+
+struct DiofsSetup {
+  std::string profile = "strict-4k";   // a preset name (fs/core/profile.h)
+  std::string backend = "mem";         // mem | passthrough
+  std::string on_violation = "einval"; // einval | record
+  std::string device;                  // --device preset or spec; empty: no latency model
+  std::string capacity;                // --capacity SIZE; empty: unlimited
+  nlohmann::json faults;               // fault rules (fs/sim/FAULTS.md); null: none
+};
+
+struct GuestSetup {
+  std::string ram = "pc.ram=256M";  // mrmigrate --ram: IDSTR=SIZE[,IDSTR=SIZE...]
+  std::uint64_t seed = 1;
+  double zero_fraction = 0.5;
+  double dirty_fraction = 0.0;
+  std::uint32_t passes = 1;         // > 1: a live save
+
+  // Sum of the block sizes (QEMU's -m), bytes.
+  std::uint64_t TotalRamBytes() const;
+};
+
+struct Scenario {
+  std::string name;         // unique, [a-z0-9-]+; the report's testcase name
+  std::string description;
+  std::string source_file;  // where it was read from ("" when built in code)
+
+  DiofsSetup diofs;
+  GuestSetup guest;
+  // migrate-set-capabilities, on both sides. "events" is always added by the driver.
+  std::map<std::string, bool> capabilities;
+  // migrate-set-parameters, on both sides (direct-io, multifd-channels, x-inject, ...).
+  nlohmann::json parameters = nlohmann::json::object();
+  std::uint64_t uri_offset = 0;  // file:PATH,offset=N; the harness writes N prefix bytes first
+  bool preload = false;          // run the engines under libdiocheck (LD_PRELOAD)
+  bool load = true;              // load the file into a second engine started for incoming
+  bool no_direct_io_build = false;  // mrmigrate --x-pretend-no-direct-io (QEMU without O_DIRECT)
+  double timeout_seconds = 120;  // per engine step; a hung engine is killed and the run failed
+  // Absent: derived from the profile rules (matrix). Present: what must happen.
+  std::optional<ExpectedOutcome> expect;
+  // Run by `dioharness matrix` over every profile.
+  bool matrix = false;
+};
+
+// Parses one scenario. Every error names the file and the field:
+// "harness/scenarios/x.json: field 'guest.passes': must be an integer >= 1".
+Result<Scenario> ParseScenario(std::string_view json_text, const std::string& file);
+Result<Scenario> LoadScenarioFile(const std::string& path);
+// Every *.json in `dir`, sorted by file name; names must be unique.
+Result<std::vector<Scenario>> LoadScenarioDir(const std::string& dir);
+
+// True when QEMU's migrate_direct_io() would hold: direct-io && mapped-ram && multifd.
+bool DirectIoEffective(const Scenario& scenario);
+// Why direct-io was requested but is not effective ("mapped-ram is off", ...); "" otherwise.
+std::string DirectIoNotEffectiveReason(const Scenario& scenario);
+
+}  // namespace dioh
