@@ -11,12 +11,13 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DDIOHARNESS_WERROR=ON
 endif
 
-.PHONY: all deps build demo test test-unit test-asan test-tsan bench clean help
+.PHONY: all deps build demo demo-dd test test-unit test-asan test-tsan bench clean help
 
 all: build
 
 help:
-	@echo "make demo       mount diofs, run the main job, print the verdict"
+	@echo "make demo       dioharness demo: save and load 256 MiB with direct-io on a strict-4k diofs, check, verdict"
+	@echo "make demo-dd    diofs alone: dd with O_DIRECT accepted at 4096 bytes, refused at 100"
 	@echo "make test       build and run every test (unit + integration + regression)"
 	@echo "make test-unit  only the mount-free unit tests"
 	@echo "make test-asan  unit tests under AddressSanitizer + UBSan"
@@ -34,6 +35,9 @@ build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
+	$(BUILD)/bin/dioharness demo
+
+demo-dd: build
 	scripts/demo.sh $(BUILD)
 
 test: build
