@@ -32,6 +32,9 @@ struct MigrationFacts {
   std::uint64_t uri_offset = 0;            // file:...,offset=N
   std::uint64_t ram_bytes = 0;             // sum of the RAM block sizes
   std::uint32_t passes = 1;                // > 1: live save
+  // false for zero-page-detection=none: zero pages are then sent as data and
+  // keep their bitmap bit.
+  bool zero_page_detection = true;
 };
 
 // The rules of the diofs profile the run used.

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status/status.h"
+#include "fs/core/profile.h"
 
 namespace dioh {
 
@@ -22,12 +23,23 @@ namespace dioh {
 struct ExpectedOutcome {
   enum class Status { kCompleted, kFailed };
   Status status = Status::kCompleted;
-  // kFailed: the exact error-desc query-migrate must report. "{file}" stands
-  // for the migration file's absolute path (it lives in a temporary mount).
+  // kFailed: the error-desc query-migrate must report. "{file}" stands for
+  // the migration file's absolute path (it lives in a temporary mount); "*"
+  // stands for any run of characters (a channel number, an offset: the
+  // channel that fails first depends on scheduling). Anything else is exact.
   std::string error;
 
   std::string ToString() const;  // "completed" or "failed: <error>"
+  // `error` with "{file}" replaced by `file`: the pattern for one run.
+  std::string ErrorFor(const std::string& file) const;
+  // Whether an engine's final status and error-desc are this outcome, for the
+  // migration file `file`.
+  bool Matches(const std::string& status, const std::string& error_desc, const std::string& file) const;
 };
+
+// Whether `text` matches `pattern`, where "*" matches any run of characters
+// (none included) and every other character only itself.
+bool MatchesWildcard(std::string_view pattern, std::string_view text);
 
 struct DiofsSetup {
   std::string profile = "strict-4k";   // a preset name (fs/core/profile.h)
@@ -82,5 +94,19 @@ Result<std::vector<Scenario>> LoadScenarioDir(const std::string& dir);
 bool DirectIoEffective(const Scenario& scenario);
 // Why direct-io was requested but is not effective ("mapped-ram is off", ...); "" otherwise.
 std::string DirectIoNotEffectiveReason(const Scenario& scenario);
+// Whether the scenario sets direct-io to true.
+bool DirectIoRequested(const Scenario& scenario);
+
+// The outcome the profile's rules imply for the scenario (`dioharness
+// matrix`), ignoring `scenario.expect`, faults and capacity:
+//  - direct-io set on an engine built without O_DIRECT: failed, "No build-time
+//    support for direct-io" (QEMU migrate_params_check());
+//  - direct-io effective on a profile that rejects open(O_DIRECT): failed,
+//    "Could not open '{file}': filesystem does not support O_DIRECT";
+//  - direct-io effective, the profile's dio alignment above the 4 KiB page and
+//    violations failed with EINVAL, and some page write of the guest model not
+//    aligned to it: failed with the channel's pwritev error (a wildcard pattern);
+//  - otherwise completed.
+ExpectedOutcome DeriveExpectedOutcome(const Scenario& scenario, const diofs::Profile& profile);
 
 }  // namespace dioh

@@ -1,0 +1,156 @@
+#include "harness/engine/child_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <csignal>
+#include <cstring>
+
+extern char** environ;
+
+namespace dioh {
+namespace {
+
+int MillisLeft(std::chrono::steady_clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  return static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, INT_MAX));
+}
+
+std::string NameOf(const std::string& entry) { return entry.substr(0, entry.find('=')); }
+
+}  // namespace
+
+std::vector<std::string> MergeEnvironment(const std::vector<std::string>& base,
+                                          const std::vector<std::string>& extra) {
+  std::vector<std::string> merged;
+  for (const std::string& entry : base) {
+    const std::string name = NameOf(entry);
+    const bool replaced = std::any_of(extra.begin(), extra.end(), [&](const std::string& e) { return NameOf(e) == name; });
+    if (!replaced) merged.push_back(entry);
+  }
+  merged.insert(merged.end(), extra.begin(), extra.end());
+  return merged;
+}
+
+std::string WaitStatusText(int wait_status) {
+  if (WIFEXITED(wait_status)) return "exit " + std::to_string(WEXITSTATUS(wait_status));
+  if (WIFSIGNALED(wait_status)) {
+    const int signal = WTERMSIG(wait_status);
+    const char* name = sigabbrev_np(signal);
+    return "killed by signal " + std::to_string(signal) + (name != nullptr ? std::string(" (SIG") + name + ")" : "");
+  }
+  return "wait status " + std::to_string(wait_status);
+}
+
+std::string LastLines(const std::string& text, std::size_t count) {
+  std::size_t end = text.size();
+  while (end > 0 && text[end - 1] == '\n') --end;
+  std::size_t start = end;
+  for (std::size_t lines = 0; start > 0; --start) {
+    if (text[start - 1] == '\n' && ++lines == count) break;
+  }
+  return text.substr(start, end - start);
+}
+
+Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(const SpawnRequest& request) {
+  if (request.argv.empty()) return Status::Error(EINVAL, "spawn: no program given");
+  const std::string& program = request.argv[0];
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, request.capture_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  // A group of its own (pgid = its pid); default signal actions and an empty
+  // mask, whatever the harness has set for itself.
+  sigset_t defaults, empty;
+  sigemptyset(&defaults);
+  for (int signal : {SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGUSR1, SIGUSR2, SIGCHLD}) sigaddset(&defaults, signal);
+  sigemptyset(&empty);
+  posix_spawnattr_setpgroup(&attributes, 0);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setsigmask(&attributes, &empty);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+
+  std::vector<std::string> base;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) base.emplace_back(*entry);
+  std::vector<std::string> env = MergeEnvironment(base, request.extra_env);
+  std::vector<std::string> argv = request.argv;
+  std::vector<char*> c_argv, c_env;
+  for (std::string& a : argv) c_argv.push_back(a.data());
+  c_argv.push_back(nullptr);
+  for (std::string& e : env) c_env.push_back(e.data());
+  c_env.push_back(nullptr);
+
+  pid_t pid = -1;
+  const int error = posix_spawn(&pid, program.c_str(), &actions, &attributes, c_argv.data(), c_env.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  if (error != 0) return Status::Error(error, "cannot start " + program + ": " + std::strerror(error));
+  // Bookworm's <sys/pidfd.h> lacks extern "C": call the system call itself.
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) {
+    const int open_error = errno;
+    kill(-pid, SIGKILL);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return Status::Error(open_error, std::string("pidfd_open (Linux 5.3 or later needed): ") + std::strerror(open_error));
+  }
+  return std::unique_ptr<ChildProcess>(new ChildProcess(pid, pidfd));
+}
+
+ChildProcess::~ChildProcess() {
+  if (!reaped_) {
+    Kill();
+    Reap();
+  }
+  if (pidfd_ >= 0) close(pidfd_);
+}
+
+bool ChildProcess::HasExited() {
+  if (reaped_) return true;
+  pollfd p{pidfd_, POLLIN, 0};
+  return poll(&p, 1, 0) > 0;
+}
+
+bool ChildProcess::WaitForExit(std::chrono::steady_clock::time_point deadline) {
+  if (reaped_) return true;
+  pollfd p{pidfd_, POLLIN, 0};  // a pidfd turns readable when the process exits
+  for (;;) {
+    const int ready = poll(&p, 1, MillisLeft(deadline));
+    if (ready > 0) break;
+    if (ready == 0 || errno != EINTR) return false;
+  }
+  Reap();
+  return true;
+}
+
+void ChildProcess::Kill() {
+  // The group id is the child's pid, which cannot be reused before it is reaped.
+  if (!reaped_) kill(-pid_, SIGKILL);
+}
+
+void ChildProcess::Reap() {
+  if (reaped_) return;
+  // Whatever the engine left behind in its group goes with it.
+  kill(-pid_, SIGKILL);
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  wait_status_ = status;
+  reaped_ = true;
+}
+
+std::string ChildProcess::ExitText() const { return reaped_ ? WaitStatusText(wait_status_) : "running"; }
+
+}  // namespace dioh

@@ -1,0 +1,110 @@
+// DriveMigration: the QMP sequence of a save or a load, the same for
+// mrmigrate and QEMU (qapi/migration.json): capabilities, parameters,
+// migrate / migrate-incoming, the final MIGRATION event, query-migrate.
+#include <cerrno>
+#include <cstdio>
+
+#include "harness/engine/child_process.h"
+#include "harness/engine/engine_driver.h"
+
+namespace dioh {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kOutputLinesInErrors = 20;
+// How long an engine whose QMP connection broke gets to finish exiting.
+constexpr auto kExitGrace = std::chrono::seconds(2);
+
+bool IsFinalStatus(const std::string& status) {
+  return status == "completed" || status == "failed" || status == "cancelled";
+}
+
+std::string Seconds(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f s", seconds);
+  return text;
+}
+
+class MigrationSession {
+ public:
+  MigrationSession(EngineProcess& engine, const MigrationRequest& request)
+      : engine_(engine), request_(request), started_(std::chrono::steady_clock::now()) {}
+
+  MigrationOutcome Run() {
+    json capabilities = json::array({{{"capability", "events"}, {"state", true}}});
+    for (const auto& [name, on] : request_.capabilities) {
+      if (name != "events") capabilities.push_back({{"capability", name}, {"state", on}});
+    }
+    if (auto failed = Command("migrate-set-capabilities", {{"capabilities", capabilities}})) return *failed;
+    if (!request_.parameters.empty()) {
+      if (auto failed = Command("migrate-set-parameters", request_.parameters)) return *failed;
+    }
+    migrate_sent_ = std::chrono::steady_clock::now();
+    // exit-on-error false (QEMU 9.1): a failed incoming QEMU stays up so that
+    // query-migrate can tell why, instead of exiting.
+    const json migrate = request_.incoming ? json{{"uri", request_.uri}, {"exit-on-error", false}}
+                                           : json{{"uri", request_.uri}};
+    if (auto failed = Command(request_.incoming ? "migrate-incoming" : "migrate", migrate)) return *failed;
+    auto event = engine_.qmp().WaitForEvent(
+        "MIGRATION",
+        [](const json& e) { return IsFinalStatus(e.value("data", json::object()).value("status", "")); },
+        request_.deadline);
+    if (!event.ok()) return Broken(event.status(), "waiting for the final MIGRATION event");
+    MigrationOutcome outcome = Outcome((*event)["data"]["status"].get<std::string>(), "");
+    if (outcome.status != "completed") {
+      auto info = engine_.qmp().Execute("query-migrate", json::object(), request_.deadline);
+      if (!info.ok()) return Broken(info.status(), "query-migrate");
+      if (info->ok) outcome.error_desc = info->value.value("error-desc", "");
+    }
+    return outcome;
+  }
+
+ private:
+  // Runs one command; a QMP error or a broken engine ends the migration.
+  std::optional<MigrationOutcome> Command(const std::string& command, const json& arguments) {
+    auto reply = engine_.qmp().Execute(command, arguments, request_.deadline);
+    if (!reply.ok()) return Broken(reply.status(), command);
+    if (!reply->ok) return Outcome("failed", reply->error_desc);
+    return std::nullopt;
+  }
+
+  MigrationOutcome Outcome(std::string status, std::string error_desc) const {
+    MigrationOutcome outcome{std::move(status), std::move(error_desc), 0};
+    if (migrate_sent_) {
+      outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - *migrate_sent_).count();
+    }
+    return outcome;
+  }
+
+  // The engine hung (deadline) or went away (connection closed).
+  MigrationOutcome Broken(const Status& status, const std::string& step) {
+    if (status.code() == ETIMEDOUT) {
+      engine_.Kill();
+      const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+      return Outcome("timeout", step + ": no answer after " + Seconds(waited) + ", the deadline; engine killed");
+    }
+    const auto grace = std::min(request_.deadline, std::chrono::steady_clock::now() + kExitGrace);
+    auto exit_text = engine_.WaitExit(grace);
+    const std::string how = exit_text.ok() ? *exit_text : exit_text.status().message();
+    return Outcome("engine-died", step + ": " + status.message() + "; engine " + how + "; its output:\n" +
+                                      LastLines(engine_.Output(), kOutputLinesInErrors));
+  }
+
+  EngineProcess& engine_;
+  const MigrationRequest& request_;
+  const std::chrono::steady_clock::time_point started_;
+  std::optional<std::chrono::steady_clock::time_point> migrate_sent_;
+};
+
+}  // namespace
+
+std::string MigrationOutcome::ToString() const {
+  return status == "completed" ? status : status + ": " + error_desc;
+}
+
+MigrationOutcome DriveMigration(EngineProcess& engine, const MigrationRequest& request) {
+  return MigrationSession(engine, request).Run();
+}
+
+}  // namespace dioh

@@ -1,0 +1,284 @@
+// ParseScenario: the JSON form of SCENARIOS.md, checked field by field on a
+// copy; the first error names the file and the field.
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "fs/sim/device_model.h"
+#include "fs/sim/fault_plan.h"
+#include "fs/sim/units.h"
+#include "harness/scenario/scenario.h"
+#include "migration/params/param_json.h"
+#include "migration/ram/host_ram.h"
+
+namespace dioh {
+namespace {
+
+using nlohmann::json;
+
+// Reads the members of one JSON object; every error carries the file and the
+// dotted field name.
+class ObjectReader {
+ public:
+  ObjectReader(const std::string& file, std::string prefix, const json& object)
+      : file_(file), prefix_(std::move(prefix)), object_(object) {}
+
+  Status Error(const std::string& key, const std::string& reason) const {
+    return Status::Error(EINVAL, file_ + ": field '" + prefix_ + key + "': " + reason);
+  }
+
+  // Unknown members are errors (a typo must not silently become a default).
+  Status OnlyKnown(std::initializer_list<const char*> known) const {
+    for (const auto& [key, value] : object_.items()) {
+      if (std::none_of(known.begin(), known.end(), [&](const char* name) { return key == name; })) {
+        std::string names;
+        for (const char* name : known) names += std::string(names.empty() ? "" : ", ") + name;
+        return Error(key, "unknown field (known: " + names + ")");
+      }
+    }
+    return Status::Ok();
+  }
+
+  const json* Find(const std::string& key) const {
+    const auto it = object_.find(key);
+    return it == object_.end() ? nullptr : &*it;
+  }
+
+  Status String(const std::string& key, std::string& out) const {
+    const json* value = Find(key);
+    if (value == nullptr) return Status::Ok();
+    if (!value->is_string()) return Error(key, "must be a string");
+    out = value->get<std::string>();
+    return Status::Ok();
+  }
+
+  Status Bool(const std::string& key, bool& out) const {
+    const json* value = Find(key);
+    if (value == nullptr) return Status::Ok();
+    if (!value->is_boolean()) return Error(key, "must be true or false");
+    out = value->get<bool>();
+    return Status::Ok();
+  }
+
+  Status Unsigned(const std::string& key, std::uint64_t& out, std::uint64_t min = 0,
+                  std::uint64_t max = UINT64_MAX) const {
+    const json* value = Find(key);
+    if (value == nullptr) return Status::Ok();
+    const auto range = "must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
+    if (!value->is_number_unsigned()) return Error(key, range);
+    const std::uint64_t number = value->get<std::uint64_t>();
+    if (number < min || number > max) return Error(key, range);
+    out = number;
+    return Status::Ok();
+  }
+
+  Status Fraction(const std::string& key, double& out) const {
+    const json* value = Find(key);
+    if (value == nullptr) return Status::Ok();
+    if (!value->is_number() || value->get<double>() < 0.0 || value->get<double>() > 1.0) {
+      return Error(key, "must be a number in [0, 1]");
+    }
+    out = value->get<double>();
+    return Status::Ok();
+  }
+
+  // A member that must be an object, read by `read` when present.
+  Status Object(const std::string& key, const std::function<Status(const ObjectReader&)>& read) const {
+    const json* value = Find(key);
+    if (value == nullptr) return Status::Ok();
+    if (!value->is_object()) return Error(key, "must be an object");
+    return read(ObjectReader(file_, prefix_ + key + ".", *value));
+  }
+
+ private:
+  const std::string& file_;
+  std::string prefix_;
+  const json& object_;
+};
+
+Status ReadDiofs(const ObjectReader& in, DiofsSetup& out) {
+  DIOH_RETURN_IF_ERROR(in.OnlyKnown({"profile", "backend", "on_violation", "device", "capacity", "faults"}));
+  DIOH_RETURN_IF_ERROR(in.String("profile", out.profile));
+  if (auto profile = diofs::ProfileByName(out.profile); !profile.ok()) {
+    return in.Error("profile", profile.status().message());
+  }
+  DIOH_RETURN_IF_ERROR(in.String("backend", out.backend));
+  if (out.backend != "mem" && out.backend != "passthrough") return in.Error("backend", "must be \"mem\" or \"passthrough\"");
+  DIOH_RETURN_IF_ERROR(in.String("on_violation", out.on_violation));
+  if (auto mode = diofs::ParseOnViolation(out.on_violation); !mode.ok()) return in.Error("on_violation", mode.status().message());
+  DIOH_RETURN_IF_ERROR(in.String("device", out.device));
+  if (!out.device.empty()) {
+    if (auto spec = diofs::sim::ParseDeviceSpec(out.device); !spec.ok()) return in.Error("device", spec.status().message());
+  }
+  DIOH_RETURN_IF_ERROR(in.String("capacity", out.capacity));
+  if (!out.capacity.empty()) {
+    if (auto bytes = diofs::sim::ParseSize(out.capacity); !bytes.ok()) return in.Error("capacity", bytes.status().message());
+  }
+  if (const json* faults = in.Find("faults")) {
+    if (!faults->is_object()) return in.Error("faults", "must be an object (fs/sim/FAULTS.md)");
+    if (auto plan = diofs::sim::FaultPlan::Parse(faults->dump()); !plan.ok()) return in.Error("faults", plan.status().message());
+    out.faults = *faults;
+  }
+  return Status::Ok();
+}
+
+Status ReadGuest(const ObjectReader& in, GuestSetup& out) {
+  DIOH_RETURN_IF_ERROR(in.OnlyKnown({"ram", "seed", "zero_fraction", "dirty_fraction", "passes"}));
+  DIOH_RETURN_IF_ERROR(in.String("ram", out.ram));
+  auto blocks = mrm::ram::ParseRamSpec(out.ram);
+  if (!blocks.ok()) return in.Error("ram", blocks.status().message());
+  if (blocks->empty()) return in.Error("ram", "names no RAM block");
+  std::set<std::string> names;
+  for (const mrm::ram::RamBlockSpec& block : *blocks) {
+    if (!names.insert(block.idstr).second) return in.Error("ram", "names block " + block.idstr + " twice");
+  }
+  DIOH_RETURN_IF_ERROR(in.Unsigned("seed", out.seed));
+  DIOH_RETURN_IF_ERROR(in.Fraction("zero_fraction", out.zero_fraction));
+  DIOH_RETURN_IF_ERROR(in.Fraction("dirty_fraction", out.dirty_fraction));
+  std::uint64_t passes = out.passes;
+  DIOH_RETURN_IF_ERROR(in.Unsigned("passes", passes, 1, UINT32_MAX));
+  out.passes = static_cast<std::uint32_t>(passes);
+  return Status::Ok();
+}
+
+Status ReadCapabilities(const ObjectReader& in, const json& object, std::map<std::string, bool>& out) {
+  for (const auto& [name, value] : object.items()) {
+    if (!migration::CapabilityFromName(name)) return in.Error(name, "not a QEMU migration capability");
+    if (!value.is_boolean()) return in.Error(name, "must be true or false");
+    out[name] = value.get<bool>();
+  }
+  return Status::Ok();
+}
+
+Status ReadExpect(const ObjectReader& in, std::optional<ExpectedOutcome>& out) {
+  DIOH_RETURN_IF_ERROR(in.OnlyKnown({"status", "error"}));
+  std::string status;
+  DIOH_RETURN_IF_ERROR(in.String("status", status));
+  ExpectedOutcome outcome;
+  if (status == "completed") {
+    if (in.Find("error") != nullptr) return in.Error("error", "only a failed outcome has an error");
+  } else if (status == "failed") {
+    outcome.status = ExpectedOutcome::Status::kFailed;
+    DIOH_RETURN_IF_ERROR(in.String("error", outcome.error));
+    if (outcome.error.empty()) return in.Error("error", "a failed outcome needs the error-desc it must carry");
+  } else {
+    return in.Error("status", "must be \"completed\" or \"failed\"");
+  }
+  out = outcome;
+  return Status::Ok();
+}
+
+bool IsScenarioName(const std::string& name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+Status ReadScenario(const ObjectReader& in, Scenario& out) {
+  DIOH_RETURN_IF_ERROR(in.OnlyKnown({"name", "description", "diofs", "guest", "capabilities", "parameters",
+                                     "uri_offset", "preload", "load", "no_direct_io_build", "timeout_seconds",
+                                     "expect", "matrix"}));
+  if (in.Find("name") == nullptr) return in.Error("name", "missing (every scenario is named)");
+  DIOH_RETURN_IF_ERROR(in.String("name", out.name));
+  if (!IsScenarioName(out.name)) return in.Error("name", "must be lower-case letters, digits and '-' only");
+  DIOH_RETURN_IF_ERROR(in.String("description", out.description));
+  DIOH_RETURN_IF_ERROR(in.Object("diofs", [&](const ObjectReader& r) { return ReadDiofs(r, out.diofs); }));
+  DIOH_RETURN_IF_ERROR(in.Object("guest", [&](const ObjectReader& r) { return ReadGuest(r, out.guest); }));
+  if (const json* capabilities = in.Find("capabilities")) {
+    if (!capabilities->is_object()) return in.Error("capabilities", "must be an object of NAME: true|false");
+    DIOH_RETURN_IF_ERROR(in.Object("capabilities", [&](const ObjectReader& r) {
+      return ReadCapabilities(r, *capabilities, out.capabilities);
+    }));
+  }
+  if (const json* parameters = in.Find("parameters")) {
+    if (!parameters->is_object()) return in.Error("parameters", "must be an object of migrate-set-parameters arguments");
+    // QEMU's own checks of migrate-set-parameters arguments, with its messages.
+    auto changes = migration::ParseSetParametersArguments(migration::Json::parse(parameters->dump()));
+    if (!changes.ok()) return in.Error("parameters", changes.status().message());
+    out.parameters = *parameters;
+  }
+  DIOH_RETURN_IF_ERROR(in.Unsigned("uri_offset", out.uri_offset));
+  DIOH_RETURN_IF_ERROR(in.Bool("preload", out.preload));
+  DIOH_RETURN_IF_ERROR(in.Bool("load", out.load));
+  DIOH_RETURN_IF_ERROR(in.Bool("no_direct_io_build", out.no_direct_io_build));
+  if (const json* timeout = in.Find("timeout_seconds")) {
+    if (!timeout->is_number() || timeout->get<double>() <= 0) return in.Error("timeout_seconds", "must be a number > 0");
+    out.timeout_seconds = timeout->get<double>();
+  }
+  DIOH_RETURN_IF_ERROR(in.Object("expect", [&](const ObjectReader& r) { return ReadExpect(r, out.expect); }));
+  DIOH_RETURN_IF_ERROR(in.Bool("matrix", out.matrix));
+  return Status::Ok();
+}
+
+// "line 3, column 7" of a byte position (1-based, as editors count).
+std::string LineColumn(std::string_view text, std::size_t byte) {
+  byte = std::min(byte, text.size());
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < byte; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+}  // namespace
+
+Result<Scenario> ParseScenario(std::string_view json_text, const std::string& file) {
+  json document;
+  try {
+    document = json::parse(json_text.begin(), json_text.end());
+  } catch (const json::parse_error& error) {
+    // nlohmann's byte is one past the offending character.
+    const std::size_t byte = error.byte > 0 ? error.byte - 1 : 0;
+    std::string reason = error.what();
+    if (const auto colon = reason.find(": "); colon != std::string::npos) reason = reason.substr(colon + 2);
+    return Status::Error(EINVAL, file + ": " + LineColumn(json_text, byte) + ": JSON syntax error: " + reason);
+  }
+  if (!document.is_object()) return Status::Error(EINVAL, file + ": a scenario must be a JSON object");
+  Scenario scenario;
+  scenario.source_file = file;
+  DIOH_RETURN_IF_ERROR(ReadScenario(ObjectReader(file, "", document), scenario));
+  return scenario;
+}
+
+Result<Scenario> LoadScenarioFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Error(ENOENT, path + ": cannot read: " + std::strerror(errno));
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseScenario(text.str(), path);
+}
+
+Result<std::vector<Scenario>> LoadScenarioDir(const std::string& dir) {
+  std::error_code ec;
+  std::vector<std::string> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json") paths.push_back(entry.path().string());
+  }
+  if (ec) return Status::Error(ec.value(), dir + ": cannot list: " + ec.message());
+  std::sort(paths.begin(), paths.end());
+  std::vector<Scenario> scenarios;
+  std::map<std::string, std::string> file_of_name;
+  for (const std::string& path : paths) {
+    auto scenario = LoadScenarioFile(path);
+    if (!scenario.ok()) return scenario.status();
+    const auto [it, fresh] = file_of_name.emplace(scenario->name, path);
+    if (!fresh) {
+      return Status::Error(EINVAL, path + ": field 'name': '" + scenario->name + "' is already the name of " + it->second);
+    }
+    scenarios.push_back(std::move(*scenario));
+  }
+  return scenarios;
+}
+
+}  // namespace dioh

@@ -1,0 +1,117 @@
+#include <signal.h>
+
+#include "harness/engine/engine_driver.h"
+#include "tests/harness/engine/engine_test_util.h"
+
+namespace dioh {
+namespace {
+
+using namespace std::chrono_literals;
+
+bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+class DriveMigrationTest : public engine_test::WorkDirTest {
+ protected:
+  std::unique_ptr<EngineProcess> Start(const std::string& spec, const std::string& label, bool incoming,
+                                       bool no_direct_io_build = false) {
+    auto driver = MakeEngineDriver(spec);
+    EXPECT_TRUE(driver.ok()) << driver.status().message();
+    if (!driver.ok()) return nullptr;
+    EngineLaunch launch;
+    launch.work_dir = dir_;
+    launch.label = label;
+    launch.incoming = incoming;
+    launch.guest.ram = "pc.ram=16M";
+    launch.no_direct_io_build = no_direct_io_build;
+    auto engine = (*driver)->Launch(launch, DeadlineIn(10s));
+    EXPECT_TRUE(engine.ok()) << engine.status().message();
+    return engine.ok() ? std::move(*engine) : nullptr;
+  }
+  MigrationRequest Request(bool incoming, std::chrono::milliseconds timeout = 60s) const {
+    MigrationRequest request;
+    request.capabilities = {{"mapped-ram", true}, {"multifd", true}};
+    request.parameters = {{"multifd-channels", 4}, {"max-bandwidth", 0}};
+    request.uri = "file:" + dir_ + "/guest.img";
+    request.incoming = incoming;
+    request.deadline = DeadlineIn(timeout);
+    return request;
+  }
+  // Save with one engine, load (and verify) with a second, both over QMP.
+  void SaveAndLoad(const std::string& spec) {
+    auto source = Start(spec, "source", false);
+    ASSERT_NE(source, nullptr);
+    const MigrationOutcome saved = DriveMigration(*source, Request(false));
+    EXPECT_EQ(saved.ToString(), "completed") << source->Output();
+    EXPECT_GT(saved.seconds, 0);
+    EXPECT_EQ(*QuitEngine(*source, DeadlineIn(10s)), "exit 0");
+    EXPECT_GT(std::filesystem::file_size(dir_ + "/guest.img"), 16u << 20);
+    auto destination = Start(spec, "destination", true);
+    ASSERT_NE(destination, nullptr);
+    const MigrationOutcome loaded = DriveMigration(*destination, Request(true));
+    EXPECT_EQ(loaded.ToString(), "completed") << destination->Output();
+    EXPECT_EQ(*QuitEngine(*destination, DeadlineIn(10s)), "exit 0");
+  }
+};
+
+TEST_F(DriveMigrationTest, MrmigrateSavesAndLoadsA16MiBGuest) { SaveAndLoad("mrmigrate"); }
+
+// The QEMU driver's command line and the same QMP sequence, against a fake
+// qemu that runs mrmigrate: what a real QEMU 9.1+ is driven with.
+TEST_F(DriveMigrationTest, QemuDriverSavesAndLoads) {
+  SaveAndLoad("qemu:" + WriteFakeQemu());
+  EXPECT_PRED2(Contains, ReadFile(dir_ + "/qemu.args"), "-incoming defer");
+}
+
+TEST_F(DriveMigrationTest, ALoadOfAFileThatIsNotThereFailsWithTheEngineError) {
+  auto destination = Start("mrmigrate", "destination", true);
+  ASSERT_NE(destination, nullptr);
+  const MigrationOutcome loaded = DriveMigration(*destination, Request(true));
+  EXPECT_EQ(loaded.status, "failed");
+  EXPECT_PRED2(Contains, loaded.error_desc, dir_ + "/guest.img");
+}
+
+TEST_F(DriveMigrationTest, NoBuildSupportForDirectIoIsAFailedOutcome) {
+  auto source = Start("mrmigrate", "source", false, /*no_direct_io_build=*/true);
+  ASSERT_NE(source, nullptr);
+  MigrationRequest request = Request(false);
+  request.parameters["direct-io"] = true;
+  const MigrationOutcome outcome = DriveMigration(*source, request);
+  EXPECT_EQ(outcome.ToString(), "failed: No build-time support for direct-io");
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/guest.img"));  // refused before migrate
+}
+
+TEST_F(DriveMigrationTest, ARefusedCapabilityIsAFailedOutcome) {
+  auto source = Start("mrmigrate", "source", false);
+  ASSERT_NE(source, nullptr);
+  MigrationRequest request = Request(false);
+  request.capabilities = {{"mapped-ram", true}, {"xbzrle", true}};
+  const MigrationOutcome outcome = DriveMigration(*source, request);
+  EXPECT_EQ(outcome.status, "failed");
+  EXPECT_FALSE(outcome.error_desc.empty());
+}
+
+// A hung engine (stopped, so it answers nothing) costs the deadline, then is killed.
+TEST_F(DriveMigrationTest, AHungEngineTimesOutAndIsKilled) {
+  auto source = Start("mrmigrate", "source", false);
+  ASSERT_NE(source, nullptr);
+  ASSERT_EQ(kill(source->pid(), SIGSTOP), 0);
+  const MigrationOutcome outcome = DriveMigration(*source, Request(false, 500ms));
+  EXPECT_EQ(outcome.status, "timeout");
+  EXPECT_PRED2(Contains, outcome.error_desc, "migrate-set-capabilities: no answer after ");
+  EXPECT_PRED2(Contains, outcome.error_desc, "engine killed");
+  auto exit = source->WaitExit(DeadlineIn(10s));
+  ASSERT_TRUE(exit.ok());
+  EXPECT_EQ(*exit, "killed by signal 9 (SIGKILL)");
+}
+
+TEST_F(DriveMigrationTest, AnEngineThatDiedIsReportedWithItsOutput) {
+  auto source = Start("mrmigrate", "source", false);
+  ASSERT_NE(source, nullptr);
+  ASSERT_EQ(kill(source->pid(), SIGUSR1), 0);  // default action: terminate, no core file
+  const MigrationOutcome outcome = DriveMigration(*source, Request(false));
+  EXPECT_EQ(outcome.status, "engine-died");
+  EXPECT_PRED2(Contains, outcome.error_desc, "engine killed by signal 10 (SIGUSR1)");
+}
+
+}  // namespace
+}  // namespace dioh
