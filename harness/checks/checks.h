@@ -70,6 +70,10 @@ struct CheckInput {
   std::optional<RamModel> ram;
   std::vector<std::uint8_t> prefix;    // the bytes the harness wrote before offset=
   std::string expected;                // ExpectedOutcome::ToString() with {file} substituted
+  // The expected failure is diofs refusing misaligned O_DIRECT I/O
+  // (ExpectedOutcome::rejected_io): odirect-aligned then accepts misaligned
+  // transfers that were refused with EINVAL, and only those.
+  bool rejections_expected = false;
   SideOutcome save;
   std::optional<SideOutcome> load;
 };

@@ -85,6 +85,9 @@ int RunRegress(const RegressOptions& options) {
   for (unsigned repeat = 1; repeat <= options.repeat && !interrupted; ++repeat) {
     dioh::BatchOptions batch_options = prepared->batch;
     if (options.repeat > 1) batch_options.label = "repeat " + std::to_string(repeat) + "/" + std::to_string(options.repeat) + " ";
+    batch_options.judge = [&regress_jobs](std::size_t i, const dioh::ScenarioResult& run) {
+      return regress_jobs[i].injected == nullptr ? run : dioh::JudgeInjected(*regress_jobs[i].injected, run);
+    };
     dioh::BatchRun batch = dioh::RunBatch(jobs, prepared->environment, batch_options);
     interrupted = batch.interrupted;
     for (std::size_t i = 0; i < batch.runs.size(); ++i) {

@@ -32,12 +32,13 @@ BatchRun RunBatch(const std::vector<Job>& jobs, const RunEnvironment& environmen
       (void)WriteFileAtomically(maps_dir + "/" + jobs[i].id + ".svg", run.write_map_svg);
     }
     if (options.progress != nullptr) {
+      const ScenarioResult shown = options.judge ? options.judge(i, run.result) : run.result;
       char line[256];
       std::snprintf(line, sizeof line, "%s[%zu/%zu] %-44s %s  %5.1f s", options.label.c_str(), i + 1, jobs.size(),
-                    jobs[i].id.c_str(), run.result.passed ? "PASS" : "FAIL", run.result.seconds);
+                    jobs[i].id.c_str(), shown.passed ? "PASS" : "FAIL", shown.seconds);
       *options.progress << line << "\n";
-      if (!run.result.passed) {
-        for (const CheckResult& check : run.result.checks) {
+      if (!shown.passed) {
+        for (const CheckResult& check : shown.checks) {
           if (!check.passed) *options.progress << "      " << check.name << ": " << check.detail << "\n";
         }
       }

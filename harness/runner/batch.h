@@ -4,6 +4,7 @@
 // Ctrl-C (the job in flight unwinds; the rest are not started).
 #pragma once
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -21,6 +22,9 @@ struct BatchOptions {
   std::string out_dir;               // write maps go to out_dir/maps/<id>.svg
   WriteMaps write_maps = WriteMaps::kFailed;
   std::string label;                 // prefix of progress lines ("repeat 2/3 ")
+  // What a run's progress line judges (regress: an injected run passes when
+  // its bug is caught). Null: the run's own verdict.
+  std::function<ScenarioResult(std::size_t job_index, const ScenarioResult& run)> judge;
 };
 
 struct BatchRun {

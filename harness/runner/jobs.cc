@@ -8,11 +8,17 @@
 namespace dioh {
 
 Result<Job> JobFromScenario(const Scenario& scenario) {
-  if (!scenario.expect.has_value()) {
-    return Status::Error(EINVAL, scenario.source_file + ": field 'expect': required by `dioharness run` "
-                                   "(only `matrix` derives the outcome from the profile)");
+  ExpectedOutcome expected;
+  if (scenario.expect.has_value()) {
+    expected = *scenario.expect;
+  } else {
+    auto profile = diofs::ProfileByName(scenario.diofs.profile);
+    if (!profile.ok()) {
+      return Status::Error(EINVAL, scenario.source_file + ": field 'diofs.profile': " + profile.status().message());
+    }
+    expected = DeriveExpectedOutcome(scenario, *profile);
   }
-  return Job{scenario, *scenario.expect, scenario.name + "@" + scenario.diofs.profile};
+  return Job{scenario, expected, scenario.name + "@" + scenario.diofs.profile};
 }
 
 std::vector<Job> MatrixJobs(const std::vector<Scenario>& scenarios) {

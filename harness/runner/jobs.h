@@ -19,7 +19,8 @@ struct Job {
   std::string id;     // "fallback-no-mapped-ram@strict-4k": unique within a command
 };
 
-// A scenario as written: its own profile, its own `expect` (required).
+// A scenario as written: its own profile, its own `expect` (derived from
+// that profile's rules when absent).
 Result<Job> JobFromScenario(const Scenario& scenario);
 
 // `dioharness matrix`: every scenario marked "matrix": true × every profile

@@ -20,8 +20,8 @@ const std::vector<RegressionCase>& RegressionCatalog() {
        "direct-io is effective but the channels write without O_DIRECT"},
       {"misaligned-page-buffers", "regress-live", "odirect-aligned",
        "libdiocheck reports page buffers that are not 4096-aligned in memory"},
-      {"bitmap-via-odirect-channel", "regress-live", "main-channel-buffered",
-       "the bitmap is written with O_DIRECT, outside any pages region"},
+      {"bitmap-via-odirect-channel", "regress-live", "odirect-aligned",
+       "the bitmap (a few hundred bytes) goes through an O_DIRECT channel: a misaligned O_DIRECT write"},
       {"zero-pages-in-bitmap", "regress-live", "bitmap-matches-pages",
        "a page that went data -> zero keeps its bitmap bit"},
       {"relative-rounding", "regress-live", "page-io-in-regions",
@@ -51,7 +51,7 @@ Result<std::vector<RegressJob>> RegressJobs(const std::map<std::string, Scenario
       clean.push_back({*job, nullptr});
     }
     Job bugged = *job;
-    bugged.scenario.parameters["x-inject"] = c.bug;
+    bugged.scenario.parameters["x-inject"] = nlohmann::json::array({c.bug});  // QEMU-style: a list of names
     bugged.id = c.scenario + "+" + c.bug;
     injected.push_back({std::move(bugged), &c});
   }

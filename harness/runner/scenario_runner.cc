@@ -154,7 +154,7 @@ std::optional<CheckInput::RamModel> RamModelOf(const GuestSetup& guest) {
   CheckInput::RamModel model;
   model.content = spec->content;
   model.passes = spec->passes;
-  for (const auto& block : spec->blocks) model.blocks.emplace_back(block.idstr, block.size);
+  for (const auto& block : spec->blocks) model.blocks.emplace_back(block.idstr, block.used_length);
   return model;
 }
 
@@ -308,6 +308,7 @@ JobRun RunJob(const Job& job, const RunEnvironment& environment) {
   if (environment.engine->ram_is_modelled()) input.ram = RamModelOf(scenario.guest);
   input.prefix = prefix;
   input.expected = result.expected;
+  input.rejections_expected = job.expected.rejected_io;
   if (save.outcome) input.save = SideOutcome{save.outcome->status, save.outcome->error_desc};
   if (load.outcome) input.load = SideOutcome{load.outcome->status, load.outcome->error_desc};
 

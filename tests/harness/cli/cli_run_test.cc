@@ -30,7 +30,9 @@ class CliRunTest : public testing::Test {
   }
   void TearDown() override {
     EXPECT_FALSE(MountedUnder(dir_)) << "a mount was left under " << dir_;
-    if (std::filesystem::exists(dir_ + "/tmp")) EXPECT_TRUE(std::filesystem::is_empty(dir_ + "/tmp"));
+    if (std::filesystem::exists(dir_ + "/tmp")) {
+      EXPECT_TRUE(std::filesystem::is_empty(dir_ + "/tmp"));
+    }
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
   }
@@ -99,10 +101,10 @@ TEST_F(CliRunTest, AMissingEngineBinaryIsAClearError) {
 }
 
 TEST_F(CliRunTest, MergeJoinsShardReports) {
-  const std::string report = R"({"title": "dioharness matrix (shard 1/2)", "started_at": "2026-11-30T07:00:00Z",
+  const std::string report = R"json({"title": "dioharness matrix (shard 1/2)", "started_at": "2026-11-30T07:00:00Z",
     "wall_seconds": 3.0, "configuration": {"engine": "mrmigrate", "shard": "1/2"},
     "results": [{"scenario": "a", "profile": "strict-4k", "expected": "completed", "outcome": "completed",
-                 "passed": true, "seconds": 1.0, "checks": []}]})";
+                 "passed": true, "seconds": 1.0, "checks": []}]})json";
   const std::string one = Write("one.json", report);
   const std::string two = Write("two.json", report);
   std::string out, err;

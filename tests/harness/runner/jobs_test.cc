@@ -18,9 +18,13 @@ Scenario MatrixScenario(const std::string& name) {
   return scenario;
 }
 
-TEST(JobsTest, AScenarioRunsAsWrittenAndNeedsAnExpectation) {
+TEST(JobsTest, AScenarioRunsAsWrittenOrWithTheOutcomeItsProfileImplies) {
   Scenario scenario = MatrixScenario("s");
-  EXPECT_FALSE(JobFromScenario(scenario).ok());
+  scenario.diofs.profile = "no-odirect";
+  auto derived = JobFromScenario(scenario);
+  ASSERT_TRUE(derived.ok());
+  EXPECT_EQ(derived->expected.status, ExpectedOutcome::Status::kFailed);
+  scenario.diofs.profile = "strict-4k";
   scenario.expect = ExpectedOutcome{};
   auto job = JobFromScenario(scenario);
   ASSERT_TRUE(job.ok());

@@ -44,7 +44,7 @@ TEST(RegressTest, JobsAreOneCleanRunPerScenarioThenOnePerBug) {
     if (job.injected == nullptr) {
       EXPECT_FALSE(job.job.scenario.parameters.contains("x-inject"));
     } else {
-      EXPECT_EQ(job.job.scenario.parameters["x-inject"], job.injected->bug);
+      EXPECT_EQ(job.job.scenario.parameters["x-inject"], nlohmann::json::array({job.injected->bug}));
       EXPECT_EQ(job.job.scenario.name, job.injected->scenario);
     }
   }
@@ -58,7 +58,7 @@ TEST(RegressTest, AMissingScenarioIsNamed) {
   EXPECT_NE(jobs.status().message().find("regress-live"), std::string::npos);
 }
 
-ScenarioResult Run(std::vector<CheckResult> checks) {
+ScenarioResult RunWith(std::vector<CheckResult> checks) {
   ScenarioResult result;
   result.scenario = "regress-live";
   result.profile = "strict-4k";
@@ -71,22 +71,22 @@ TEST(RegressTest, AnInjectedRunPassesOnlyWhenTheNamedCheckFailed) {
   const RegressionCase& zero_bits = RegressionCatalog()[6];
   ASSERT_EQ(zero_bits.bug, "zero-pages-in-bitmap");
   const ScenarioResult caught = JudgeInjected(
-      zero_bits, Run({{"bitmap-matches-pages", false, "pc.ram page 12: bit set, page is zero"}, {"ram-equal", false, "x"}}));
+      zero_bits, RunWith({{"bitmap-matches-pages", false, "pc.ram page 12: bit set, page is zero"}, {"ram-equal", false, "x"}}));
   EXPECT_TRUE(caught.passed);
   ASSERT_EQ(caught.checks.size(), 1u);
   EXPECT_EQ(caught.checks[0].name, "caught-by-bitmap-matches-pages");
   EXPECT_EQ(caught.checks[0].detail, "pc.ram page 12: bit set, page is zero");
   EXPECT_NE(caught.outcome.find("also failed: ram-equal"), std::string::npos);
 
-  const ScenarioResult missed = JudgeInjected(zero_bits, Run({{"bitmap-matches-pages", true, ""}, {"ram-equal", false, "x"}}));
+  const ScenarioResult missed = JudgeInjected(zero_bits, RunWith({{"bitmap-matches-pages", true, ""}, {"ram-equal", false, "x"}}));
   EXPECT_FALSE(missed.passed);
   EXPECT_NE(missed.outcome.find("NOT caught"), std::string::npos);
 }
 
 TEST(RegressTest, SignaturesIgnoreDetailsButNotVerdicts) {
-  const ScenarioResult a = Run({{"odirect-aligned", true, "tid 100"}});
-  const ScenarioResult b = Run({{"odirect-aligned", true, "tid 200"}});
-  const ScenarioResult c = Run({{"odirect-aligned", false, "tid 100"}});
+  const ScenarioResult a = RunWith({{"odirect-aligned", true, "tid 100"}});
+  const ScenarioResult b = RunWith({{"odirect-aligned", true, "tid 200"}});
+  const ScenarioResult c = RunWith({{"odirect-aligned", false, "tid 100"}});
   EXPECT_EQ(VerdictSignature(a), VerdictSignature(b));
   EXPECT_NE(VerdictSignature(a), VerdictSignature(c));
 }
