@@ -4,6 +4,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 
 #include <cstdint>
 #include <memory>
@@ -72,6 +73,15 @@ class LogBuilder {
   }
   std::vector<LogRecord> records_;
 };
+
+// The check failed (not skipped) and its detail mentions `text`.
+inline ::testing::AssertionResult FailedMentioning(const CheckResult& r, const std::string& text) {
+  if (r.passed || r.skipped) return ::testing::AssertionFailure() << "did not fail: " << r.detail;
+  if (r.detail.find(text) == std::string::npos) {
+    return ::testing::AssertionFailure() << "detail \"" << r.detail << "\" does not mention \"" << text << "\"";
+  }
+  return ::testing::AssertionSuccess();
+}
 
 // A CheckInput over `records` with the save and load pids, strict-4k, direct-io off.
 inline CheckInput BaseInput(const std::vector<LogRecord>* records) {

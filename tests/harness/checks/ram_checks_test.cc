@@ -9,6 +9,7 @@ namespace dioh::checks {
 namespace {
 
 using testing::EngineRun;
+using testing::FailedMentioning;
 
 // A clean save and load of pc.ram (2 MiB) and vga.vram (1 MiB), half zero pages.
 struct Saved {
@@ -57,9 +58,7 @@ TEST(BitmapMatchesPages, FailsABitClearForADataPage) {
   Saved s;
   const std::uint64_t data = s.FirstPage(true);
   s.FlipBit(data);
-  const CheckResult r = CheckBitmapMatchesPages(s.run.Input());
-  EXPECT_FALSE(r.passed);
-  EXPECT_NE(r.detail.find("page " + std::to_string(data) + ": bitmap bit clear"), std::string::npos) << r.detail;
+  EXPECT_TRUE(FailedMentioning(CheckBitmapMatchesPages(s.run.Input()), "page " + std::to_string(data) + ": bitmap bit clear"));
 }
 
 TEST(BitmapMatchesPages, WithoutAModelEverySetPageMustHaveBeenWritten) {
@@ -71,10 +70,7 @@ TEST(BitmapMatchesPages, WithoutAModelEverySetPageMustHaveBeenWritten) {
   EXPECT_NE(good.detail.find("no RAM model"), std::string::npos);
   const std::uint64_t zero = s.FirstPage(false);  // never written: a hole
   s.FlipBit(zero);
-  const CheckResult r = CheckBitmapMatchesPages(in);
-  EXPECT_FALSE(r.passed);
-  EXPECT_NE(r.detail.find("page " + std::to_string(zero) + ": bitmap bit set but no write"), std::string::npos)
-      << r.detail;
+  EXPECT_TRUE(FailedMentioning(CheckBitmapMatchesPages(in), "page " + std::to_string(zero) + ": bitmap bit set but no write"));
 }
 
 TEST(BitmapMatchesPages, ZeroPageDetectionNoneSetsEveryBit) {
@@ -96,22 +92,16 @@ TEST(RamEqual, PassesACleanSaveAndNamesTheFirstDifferentPage) {
   EXPECT_FALSE(good.skipped);
   const std::uint64_t data = s.FirstPage(true);
   s.PageByte(data, 100) ^= 0xff;
-  const CheckResult r = CheckRamEqual(s.run.Input());
-  EXPECT_FALSE(r.passed);
-  EXPECT_NE(r.detail.find("RAM block pc.ram page " + std::to_string(data) + " differs from the source at byte 100"),
-            std::string::npos)
-      << r.detail;
+  EXPECT_TRUE(FailedMentioning(CheckRamEqual(s.run.Input()),
+                               "RAM block pc.ram page " + std::to_string(data) + " differs from the source at byte 100"));
 }
 
 TEST(RamEqual, FailsADataPageLeftAsAHole) {
   Saved s;
   const std::uint64_t data = s.FirstPage(true);
   s.FlipBit(data);
-  const CheckResult r = CheckRamEqual(s.run.Input());
-  EXPECT_FALSE(r.passed);
-  EXPECT_NE(r.detail.find("page " + std::to_string(data) + ": bitmap bit clear (restored as zero)"),
-            std::string::npos)
-      << r.detail;
+  EXPECT_TRUE(FailedMentioning(CheckRamEqual(s.run.Input()),
+                               "page " + std::to_string(data) + ": bitmap bit clear (restored as zero)"));
 }
 
 TEST(RamEqual, ACompletedSaveNeedsACompletedLoad) {
