@@ -10,5 +10,6 @@
 namespace dioharness::cli {
 
 void RegisterLogCommand(CLI::App& app, int& exit_code);
+void RegisterBenchReportCommand(CLI::App& app, int& exit_code);
 
 }  // namespace dioharness::cli
