@@ -1,5 +1,6 @@
 #include "harness/benchreport/bench_results.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <set>
 #include <nlohmann/json.hpp>
@@ -112,11 +113,13 @@ dioh::Result<BenchFile> ParseBenchJson(const std::string& file, const std::strin
   std::map<std::string, BenchRun> medians, means;  // by run_name
   std::vector<std::string> order;  // first appearance of each run_name
   std::set<std::string> seen;
+  std::vector<double> cvs;
   for (const json& entry : document["benchmarks"]) {
     if (!entry.is_object() || entry.contains("error_occurred")) continue;
     BenchRun run = RunFrom(file, entry);
     if (seen.insert(run.name).second) order.push_back(run.name);
     if (entry.value("run_type", std::string("iteration")) == "aggregate") {
+      if (entry.value("aggregate_name", std::string()) == "cv") cvs.push_back(NumberOr(entry, "real_time", 0));
       if (entry.value("aggregate_name", std::string()) != "median") continue;
       run.samples = entry.value("repetitions", 1);
       medians[run.name] = std::move(run);
@@ -125,6 +128,10 @@ dioh::Result<BenchFile> ParseBenchJson(const std::string& file, const std::strin
     } else {
       means.emplace(run.name, std::move(run));
     }
+  }
+  if (!cvs.empty()) {
+    std::sort(cvs.begin(), cvs.end());
+    result.context.median_cv = cvs[cvs.size() / 2];
   }
   for (const std::string& name : order) {
     if (const auto it = medians.find(name); it != medians.end()) {

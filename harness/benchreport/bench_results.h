@@ -22,6 +22,10 @@ struct BenchContext {
   std::vector<double> load_avg;  // 1, 5 and 15 minutes, when the run started
   std::string kernel;
   std::string build_type;
+  // The median over the runs of the coefficient of variation of their
+  // repetitions' real time (the "cv" aggregate, 0.05 = 5 %): how noisy the
+  // machine was. Absent without repetitions.
+  std::optional<double> median_cv;
 };
 
 // One benchmark instance. Its name "odirect_write/tmpfs/4096/real_time/threads:4"

@@ -57,10 +57,13 @@ void WriteMachine(std::ostringstream& out, const BenchSummary& summary) {
       << Distinct(summary.machines, [](const BenchContext& c) { return c.build_type; }) << "\n\n";
   out << "Load average when each benchmark binary started (a load above the CPU count means other work "
          "shared the machine and the absolute figures are lower than on an idle one; ratios within one "
-         "run share that load):\n\n";
+         "run share that load). The cv (standard deviation over mean of the repetitions' time) says how far "
+         "a single figure can be trusted: a ratio closer to its goal than a few cv is within the noise.\n\n";
   std::vector<std::vector<std::string>> rows;
-  for (const BenchContext& c : summary.machines) rows.push_back({c.file, c.date, LoadAverage(c)});
-  WriteTable(out, {"file", "date", "load average 1 / 5 / 15 min"}, rows);
+  for (const BenchContext& c : summary.machines) {
+    rows.push_back({c.file, c.date, LoadAverage(c), c.median_cv ? FormatFixed(*c.median_cv * 100, 1) + " %" : "-"});
+  }
+  WriteTable(out, {"file", "date", "load average 1 / 5 / 15 min", "median cv of the repetitions"}, rows);
   out << "\n";
 }
 

@@ -50,6 +50,11 @@ TEST(BenchResults, ReadsTheContextWithTheCustomFields) {
   EXPECT_EQ(file->context.kernel, "6.18.44");
   EXPECT_EQ(file->context.build_type, "Release");
   EXPECT_EQ(file->context.load_avg, (std::vector<double>{3.5, 2.25, 1.0}));
+  EXPECT_FALSE(file->context.median_cv.has_value());  // no runs, no repetitions
+  auto noisy = ParseBenchJson("io.json", MakeBenchJson({{"BM_A"}, {"BM_B"}}));
+  ASSERT_TRUE(noisy.ok());
+  ASSERT_TRUE(noisy->context.median_cv.has_value());
+  EXPECT_DOUBLE_EQ(*noisy->context.median_cv, 0.02);
 }
 
 TEST(BenchResults, RejectsWhatIsNotBenchmarkJsonNamingTheFile) {

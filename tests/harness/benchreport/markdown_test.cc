@@ -7,8 +7,8 @@ namespace {
 
 BenchSummary Sample() {
   BenchSummary summary;
-  summary.machines.push_back({"io.json", "2026-11-30T08:00:00", "vm", 2, {3.5, 2.25, 1}, "6.18.44", "Release"});
-  summary.machines.push_back({"engine.json", "2026-11-30T08:05:00", "vm", 2, {}, "", ""});
+  summary.machines.push_back({"io.json", "2026-11-30T08:00:00", "vm", 2, {3.5, 2.25, 1}, "6.18.44", "Release", 0.02});
+  summary.machines.push_back({"engine.json", "2026-11-30T08:05:00", "vm", 2, {}, "", "", std::nullopt});
   Table t;
   t.title = "diofs against tmpfs";
   t.note = "MiB/s.";
@@ -25,8 +25,8 @@ TEST(Markdown, MachineFromTheContextWithLoadPerFile) {
   const std::string md = RenderMarkdown(Sample(), "summary.svg");
   EXPECT_NE(md.find("- CPUs (nproc): 2\n"), std::string::npos) << md;
   EXPECT_NE(md.find("- kernel: 6.18.44\n"), std::string::npos);
-  EXPECT_NE(md.find("| io.json | 2026-11-30T08:00:00 | 3.50 / 2.25 / 1.00 |"), std::string::npos);
-  EXPECT_NE(md.find("| engine.json | 2026-11-30T08:05:00 | - |"), std::string::npos);
+  EXPECT_NE(md.find("| io.json | 2026-11-30T08:00:00 | 3.50 / 2.25 / 1.00 | 2.0 % |"), std::string::npos);
+  EXPECT_NE(md.find("| engine.json | 2026-11-30T08:05:00 | - | - |"), std::string::npos);
 }
 
 TEST(Markdown, GoalsTablesAndChart) {
