@@ -12,9 +12,27 @@ constexpr double kWidth = 900, kLabelWidth = 290, kValueWidth = 60, kTop = 50, k
 constexpr double kPlotWidth = kWidth - kLabelWidth - kValueWidth - 20;
 const char* const kPalette[] = {"#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f"};
 
+// The bars group by group, groups in the order they first appear (the table
+// builders add bars of two groups alternately).
+std::vector<RatioBar> Grouped(const std::vector<RatioBar>& bars) {
+  std::vector<std::string> groups;
+  for (const RatioBar& bar : bars) {
+    if (std::find(groups.begin(), groups.end(), bar.group) == groups.end()) groups.push_back(bar.group);
+  }
+  std::vector<RatioBar> grouped;
+  for (const std::string& group : groups) {
+    for (const RatioBar& bar : bars) {
+      if (bar.group == group) grouped.push_back(bar);
+    }
+  }
+  return grouped;
+}
+
 }  // namespace
 
-std::string RenderRatioChartSvg(const BenchSummary& summary) {
+std::string RenderRatioChartSvg(const BenchSummary& unordered) {
+  BenchSummary summary;
+  summary.bars = Grouped(unordered.bars);
   double max_ratio = 1.2;  // 1.0 always fits with room to see a bar pass it
   std::size_t groups = 0;
   for (std::size_t i = 0; i < summary.bars.size(); ++i) {

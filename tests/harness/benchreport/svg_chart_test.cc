@@ -39,6 +39,14 @@ TEST(SvgChart, LongerBarForTheLargerRatio) {
   EXPECT_NEAR(width_of(1) / width_of(0), 4.0, 1e-3);  // the SVG prints 6 significant digits
 }
 
+TEST(SvgChart, DrawsEachGroupOnceInOrderOfFirstAppearance) {
+  BenchSummary summary;
+  summary.bars = {{"log on / off", "a", 1.0}, {"log-data / off", "a", 0.5}, {"log on / off", "b", 0.9}};
+  const std::string svg = RenderRatioChartSvg(summary);
+  EXPECT_EQ(Count(svg, "font-weight=\"bold\""), 2u);
+  EXPECT_LT(svg.find(">0.90<"), svg.find("log-data / off"));
+}
+
 TEST(SvgChart, SaysWhenThereAreNoRatios) {
   EXPECT_NE(RenderRatioChartSvg(BenchSummary{}).find("no ratios measured"), std::string::npos);
 }
