@@ -15,5 +15,6 @@ void RegisterRunCommand(CLI::App& app, int& exit_code);
 void RegisterMatrixCommand(CLI::App& app, int& exit_code);
 void RegisterRegressCommand(CLI::App& app, int& exit_code);
 void RegisterMergeCommand(CLI::App& app, int& exit_code);
+void RegisterBenchReportCommand(CLI::App& app, int& exit_code);
 
 }  // namespace dioharness::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   dioharness::cli::RegisterRegressCommand(app, exit_code);
   dioharness::cli::RegisterMergeCommand(app, exit_code);
   dioharness::cli::RegisterLogCommand(app, exit_code);
+  dioharness::cli::RegisterBenchReportCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
