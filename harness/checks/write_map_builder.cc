@@ -1,5 +1,7 @@
 #include "harness/checks/write_map_builder.h"
 
+#include <nlohmann/json.hpp>
+
 #include <map>
 #include <set>
 
@@ -72,6 +74,16 @@ WriteMap BuildWriteMap(const CheckInput& input, const std::vector<CheckResult>& 
       const bool violation = r->rule != diofs::Rule::kNone || named.count(r->seq) != 0;
       map.points.push_back({r->start_ns, r->offset, r->length, channel, side == Side::kLoad, violation});
     }
+  }
+  // libdiocheck refuses a misaligned buffer before the call reaches diofs:
+  // its report (a record of /.diofs/violation) is all the log has of that
+  // I/O, so it is drawn where the I/O would have gone.
+  for (const LogRecord& r : *input.records) {
+    if (r.kind != diofs::OpKind::kViolation || !checks::IsEnginePid(input, r.pid)) continue;
+    const auto report = nlohmann::json::parse(r.text, nullptr, /*allow_exceptions=*/false);
+    if (!report.is_object() || !report.contains("offset") || !report["offset"].is_number_unsigned()) continue;
+    const std::uint64_t length = report.value("length", std::uint64_t{0});
+    map.points.push_back({r.start_ns, report["offset"].get<std::uint64_t>(), length, 0, input.load_pids.count(r.pid) != 0, true});
   }
   return map;
 }
