@@ -142,7 +142,7 @@ dioh::Result<std::size_t> DioFilesystem::Read(std::uint64_t fh, std::uint64_t of
 
 dioh::Result<std::size_t> DioFilesystem::Write(std::uint64_t fh, std::uint64_t offset,
                                                std::span<const std::byte> data, std::uint32_t flags,
-                                               const Caller& caller) {
+                                               const Caller& caller, AfterReply* after_reply) {
   auto handle = handles_.Get(fh);
   if (!handle) return BadHandle();
   if (handle->control != ControlFile::kNone) return WriteControl(*handle, data, caller);
@@ -151,6 +151,7 @@ dioh::Result<std::size_t> DioFilesystem::Write(std::uint64_t fh, std::uint64_t o
   OpEvent event = HandleEvent(OpKind::kWrite, *handle, fh, path, caller);
   event.flags = flags;  // this request's, whatever other threads did since
   event.data = data;
+  event.after_reply = after_reply;
   const RuleVerdict verdict = CheckTransferEvent(event, offset, data.size());
   dioh::Result<std::size_t> done = Rejected(verdict.rule);
   if (verdict.verdict != Verdict::kRejected) {
