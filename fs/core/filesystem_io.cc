@@ -107,6 +107,9 @@ void DioFilesystem::NoteFlags(OpenHandle& handle, std::uint64_t fh, const std::s
   // SETFL_MASK): the open-only flags (O_CREAT, O_TRUNC...) never arrive
   // with a transfer, and the kernel adds O_LARGEFILE of its own.
   constexpr std::uint32_t kSetFlMask = O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME | O_NONBLOCK;
+  // The usual case, unchanged flags, only reads: channels writing through one
+  // handle do not bounce its cache line with a store per transfer.
+  if (handle.last_flags.load(std::memory_order_relaxed) == flags) return;
   const std::uint32_t before = handle.last_flags.exchange(flags, std::memory_order_relaxed);
   if ((before & kSetFlMask) == (flags & kSetFlMask)) return;
   OpEvent event = HandleEvent(OpKind::kFlagChange, handle, fh, path, caller);
