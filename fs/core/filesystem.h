@@ -93,8 +93,10 @@ class DioFilesystem {
   // `flags` are the file's flags as they arrive with the request (fi->flags).
   dioh::Result<std::size_t> Read(std::uint64_t fh, std::uint64_t offset, std::span<std::byte> out,
                                  std::uint32_t flags, const Caller& caller);
+  // With `after_reply`, observers may postpone payload work (the log's hash)
+  // until the caller runs it, after replying, while `data` is still valid.
   dioh::Result<std::size_t> Write(std::uint64_t fh, std::uint64_t offset, std::span<const std::byte> data,
-                                  std::uint32_t flags, const Caller& caller);
+                                  std::uint32_t flags, const Caller& caller, AfterReply* after_reply = nullptr);
   dioh::Status Flush(std::uint64_t fh, const Caller& caller);
   dioh::Status Fsync(std::uint64_t fh, bool data_only, const Caller& caller);
   dioh::Status Fallocate(std::uint64_t fh, int mode, std::uint64_t offset, std::uint64_t length,

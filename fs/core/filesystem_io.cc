@@ -107,6 +107,9 @@ void DioFilesystem::NoteFlags(OpenHandle& handle, std::uint64_t fh, const std::s
   // SETFL_MASK): the open-only flags (O_CREAT, O_TRUNC...) never arrive
   // with a transfer, and the kernel adds O_LARGEFILE of its own.
   constexpr std::uint32_t kSetFlMask = O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME | O_NONBLOCK;
+  // The usual case, unchanged flags, only reads: channels writing through one
+  // handle do not bounce its cache line with a store per transfer.
+  if (handle.last_flags.load(std::memory_order_relaxed) == flags) return;
   const std::uint32_t before = handle.last_flags.exchange(flags, std::memory_order_relaxed);
   if ((before & kSetFlMask) == (flags & kSetFlMask)) return;
   OpEvent event = HandleEvent(OpKind::kFlagChange, handle, fh, path, caller);
@@ -142,7 +145,7 @@ dioh::Result<std::size_t> DioFilesystem::Read(std::uint64_t fh, std::uint64_t of
 
 dioh::Result<std::size_t> DioFilesystem::Write(std::uint64_t fh, std::uint64_t offset,
                                                std::span<const std::byte> data, std::uint32_t flags,
-                                               const Caller& caller) {
+                                               const Caller& caller, AfterReply* after_reply) {
   auto handle = handles_.Get(fh);
   if (!handle) return BadHandle();
   if (handle->control != ControlFile::kNone) return WriteControl(*handle, data, caller);
@@ -151,6 +154,7 @@ dioh::Result<std::size_t> DioFilesystem::Write(std::uint64_t fh, std::uint64_t o
   OpEvent event = HandleEvent(OpKind::kWrite, *handle, fh, path, caller);
   event.flags = flags;  // this request's, whatever other threads did since
   event.data = data;
+  event.after_reply = after_reply;
   const RuleVerdict verdict = CheckTransferEvent(event, offset, data.size());
   dioh::Result<std::size_t> done = Rejected(verdict.rule);
   if (verdict.verdict != Verdict::kRejected) {

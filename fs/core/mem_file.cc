@@ -9,22 +9,57 @@
 
 namespace diofs {
 
+// The shards a transfer of pages [first, last] touches, locked in ascending
+// shard order (so two transfers cannot deadlock), released by the destructor.
+class MemFile::ShardLocks {
+ public:
+  ShardLocks(std::array<Shard, kShards>& shards, std::uint64_t first, std::uint64_t last) : shards_(shards) {
+    const std::uint64_t first_chunk = first / kPagesPerChunk, last_chunk = last / kPagesPerChunk;
+    if (last_chunk - first_chunk + 1 >= kShards) {
+      mask_ = ~std::uint64_t{0};
+    } else {
+      for (std::uint64_t c = first_chunk; c <= last_chunk; ++c) mask_ |= std::uint64_t{1} << (c % kShards);
+    }
+    for (std::size_t i = 0; i < kShards; ++i) {
+      if ((mask_ >> i) & 1) shards_[i].mutex.lock();
+    }
+  }
+  ~ShardLocks() {
+    for (std::size_t i = kShards; i-- > 0;) {
+      if ((mask_ >> i) & 1) shards_[i].mutex.unlock();
+    }
+  }
+  ShardLocks(const ShardLocks&) = delete;
+  ShardLocks& operator=(const ShardLocks&) = delete;
+
+ private:
+  static_assert(kShards == 64, "one bit of mask_ per shard");
+  std::array<Shard, kShards>& shards_;
+  std::uint64_t mask_ = 0;
+};
+
+MemFile::Page* MemFile::FindLocked(std::uint64_t page) const {
+  const auto& pages = shards_[ShardOf(page)].pages;
+  const auto it = pages.find(page);
+  return it == pages.end() ? nullptr : it->second.get();
+}
+
 std::size_t MemFile::ReadAt(std::uint64_t offset, std::span<std::byte> out) const {
   std::shared_lock lock(mutex_);
   const std::uint64_t size = size_.load(std::memory_order_relaxed);
   if (offset >= size) return 0;
   const std::size_t total = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), size - offset));
+  if (total == 0) return 0;
+  ShardLocks shards(shards_, offset / kPageSize, (offset + total - 1) / kPageSize);
   std::size_t done = 0;
   while (done < total) {
     const std::uint64_t pos = offset + done;
-    const std::uint64_t index = pos / kPageSize;
     const std::size_t in_page = static_cast<std::size_t>(pos % kPageSize);
     const std::size_t n = std::min(total - done, kPageSize - in_page);
-    const auto it = pages_.find(index);
-    if (it == pages_.end()) {
-      std::memset(out.data() + done, 0, n);
+    if (const Page* page = FindLocked(pos / kPageSize)) {
+      std::memcpy(out.data() + done, page->data() + in_page, n);
     } else {
-      std::memcpy(out.data() + done, it->second->data() + in_page, n);
+      std::memset(out.data() + done, 0, n);
     }
     done += n;
   }
@@ -39,51 +74,59 @@ bool PageBudget::TryTake(std::uint64_t pages) {
   return true;
 }
 
-MemFile::~MemFile() { budget_->Give(pages_.size()); }
+MemFile::~MemFile() { budget_->Give(page_count_.load(std::memory_order_relaxed)); }
 
 dioh::Result<std::size_t> MemFile::WriteAt(std::uint64_t offset, std::span<const std::byte> data) {
-  std::unique_lock lock(mutex_);
+  if (data.empty()) return std::size_t{0};
+  const std::uint64_t first = offset / kPageSize, last = (offset + data.size() - 1) / kPageSize;
+  std::shared_lock lock(mutex_);
+  // Every page of the range is looked up and inserted under its shard's
+  // lock, held for the whole write: the budget counts each new page once.
+  ShardLocks shards(shards_, first, last);
   const bool limited = budget_->limit() != 0;
-  if (limited && !data.empty()) {
+  if (limited) {
     std::uint64_t missing = 0;
-    for (std::uint64_t i = offset / kPageSize; i <= (offset + data.size() - 1) / kPageSize; ++i) {
-      missing += pages_.count(i) == 0 ? 1 : 0;
-    }
+    for (std::uint64_t i = first; i <= last; ++i) missing += FindLocked(i) == nullptr ? 1 : 0;
     if (!budget_->TryTake(missing)) return dioh::Status::Error(ENOSPC, "no space left (capacity)");
   }
-  const std::size_t pages_before = pages_.size();
+  std::uint64_t added = 0;
   std::size_t done = 0;
   while (done < data.size()) {
     const std::uint64_t pos = offset + done;
     const std::uint64_t index = pos / kPageSize;
     const std::size_t in_page = static_cast<std::size_t>(pos % kPageSize);
     const std::size_t n = std::min(data.size() - done, kPageSize - in_page);
-    auto& page = pages_[index];
-    if (!page) page = std::make_unique<Page>();  // value-initialised: zeros
+    auto& page = shards_[ShardOf(index)].pages[index];
+    if (!page) {
+      // A page written whole needs no zeros first.
+      page = n == kPageSize ? std::make_unique_for_overwrite<Page>() : std::make_unique<Page>();
+      ++added;
+    }
     std::memcpy(page->data() + in_page, data.data() + done, n);
     done += n;
   }
-  if (offset + data.size() > size_.load(std::memory_order_relaxed)) {
-    size_.store(offset + data.size(), std::memory_order_release);
+  page_count_.fetch_add(added, std::memory_order_relaxed);
+  const std::uint64_t end = offset + data.size();
+  std::uint64_t size = size_.load(std::memory_order_relaxed);
+  while (end > size && !size_.compare_exchange_weak(size, end, std::memory_order_release)) {
   }
   // Without a limit nothing was taken up front: count the new pages now.
-  if (!limited) (void)budget_->TryTake(pages_.size() - pages_before);
+  if (!limited) (void)budget_->TryTake(added);
   return data.size();
 }
 
 void MemFile::ZeroRangeLocked(std::uint64_t offset, std::uint64_t length) {
   if (length == 0) return;
-  const std::size_t pages_before = pages_.size();
+  const std::uint64_t pages_before = page_count_.load(std::memory_order_relaxed);
   DropRangeLocked(offset, length);
-  budget_->Give(pages_before - pages_.size());
+  budget_->Give(pages_before - page_count_.load(std::memory_order_relaxed));
 }
 
 void MemFile::DropRangeLocked(std::uint64_t offset, std::uint64_t length) {
   const std::uint64_t end = offset + length;
   // Partial pages at either end are cleared; whole pages in between dropped.
   const auto clear = [this](std::uint64_t from, std::uint64_t to) {
-    const auto it = pages_.find(from / kPageSize);
-    if (it != pages_.end()) std::memset(it->second->data() + from % kPageSize, 0, to - from);
+    if (Page* page = FindLocked(from / kPageSize)) std::memset(page->data() + from % kPageSize, 0, to - from);
   };
   std::uint64_t first_whole = (offset + kPageSize - 1) / kPageSize;
   const std::uint64_t end_whole = end / kPageSize;  // exclusive
@@ -93,12 +136,18 @@ void MemFile::DropRangeLocked(std::uint64_t offset, std::uint64_t length) {
   }
   if (offset % kPageSize != 0) clear(offset, first_whole * kPageSize);
   if (end % kPageSize != 0) clear(end_whole * kPageSize, end);
-  // A huge range over a sparse file: walk the map, not the range.
-  if (end_whole - first_whole > pages_.size()) {
-    std::erase_if(pages_, [&](const auto& entry) { return entry.first >= first_whole && entry.first < end_whole; });
+  std::uint64_t dropped = 0;
+  // A huge range over a sparse file: walk the maps, not the range.
+  if (end_whole - first_whole > page_count_.load(std::memory_order_relaxed)) {
+    for (Shard& shard : shards_) {
+      dropped += std::erase_if(shard.pages, [&](const auto& entry) {
+        return entry.first >= first_whole && entry.first < end_whole;
+      });
+    }
   } else {
-    for (; first_whole < end_whole; ++first_whole) pages_.erase(first_whole);
+    for (; first_whole < end_whole; ++first_whole) dropped += shards_[ShardOf(first_whole)].pages.erase(first_whole);
   }
+  page_count_.fetch_sub(dropped, std::memory_order_relaxed);
 }
 
 dioh::Status MemFile::Allocate(int mode, std::uint64_t offset, std::uint64_t length) {
@@ -133,9 +182,6 @@ void MemFile::Resize(std::uint64_t size) {
   size_.store(size, std::memory_order_release);
 }
 
-std::uint64_t MemFile::allocated_pages() const {
-  std::shared_lock lock(mutex_);
-  return pages_.size();
-}
+std::uint64_t MemFile::allocated_pages() const { return page_count_.load(std::memory_order_relaxed); }
 
 }  // namespace diofs

@@ -1,11 +1,14 @@
 // MemFile: the data of one file of the mem backend — a sparse map of 4 KiB
 // pages; a page that was never written, or was punched, is a hole and reads
-// as zeros. One reader-writer lock per file: transfers to different files
-// never contend.
+// as zeros. The page map is split into shards by 1 MiB chunk, each with its
+// own lock, so that transfers to different chunks of one file (multifd
+// channels writing one migration file) do not serialize; changes of size
+// and punched ranges take the whole file.
 #pragma once
 
 #include <array>
 #include <atomic>
+#include <mutex>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -51,13 +54,27 @@ class MemFile {
 
  private:
   using Page = std::array<std::byte, kPageSize>;
+  static constexpr std::size_t kShards = 64;
+  static constexpr std::uint64_t kPagesPerChunk = 256;  // 1 MiB: one max_write transfer
+  struct Shard {
+    std::mutex mutex;
+    std::unordered_map<std::uint64_t, std::unique_ptr<Page>> pages;
+  };
+  class ShardLocks;  // the shards of a page range, locked in ascending order
+
+  static std::size_t ShardOf(std::uint64_t page) { return (page / kPagesPerChunk) % kShards; }
+  Page* FindLocked(std::uint64_t page) const;
   // Zeroes [offset, offset + length): whole pages are dropped, partial ones cleared.
   void ZeroRangeLocked(std::uint64_t offset, std::uint64_t length);
   void DropRangeLocked(std::uint64_t offset, std::uint64_t length);  // ZeroRangeLocked without the budget
 
   std::shared_ptr<PageBudget> budget_;
-  mutable std::shared_mutex mutex_;  // guards pages_ and size_ changes
-  std::unordered_map<std::uint64_t, std::unique_ptr<Page>> pages_;
+  // Lock order: mutex_, then shard locks in ascending shard order. Shared by
+  // transfers (which then lock their shards), exclusive for size changes and
+  // punching (which then touch every shard without their locks).
+  mutable std::shared_mutex mutex_;
+  mutable std::array<Shard, kShards> shards_;
+  std::atomic<std::uint64_t> page_count_{0};  // pages in every shard
   std::atomic<std::uint64_t> size_{0};
 };
 

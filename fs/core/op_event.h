@@ -7,6 +7,7 @@
 // data: an observer that keeps them must copy.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -50,6 +51,8 @@ enum class Verdict : std::uint8_t {
   kRecorded = 2,  // let through and flagged (--on-violation record)
 };
 
+class AfterReply;
+
 struct OpEvent {
   OpKind kind = OpKind::kOpen;
   std::uint64_t start_ns = 0;  // CLOCK_MONOTONIC when the request arrived
@@ -68,6 +71,9 @@ struct OpEvent {
   Verdict verdict = Verdict::kPass;
   std::span<const std::byte> data;  // write payload (hashed; kept with --log-data)
   std::string_view text;             // marker text, violation report, fault rule, new path
+  // Set by an edge that runs work after its reply (the FUSE adapter on a
+  // write): an observer may postpone payload work there (AfterReply::Defer).
+  AfterReply* after_reply = nullptr;
 };
 
 class OpObserver {
@@ -76,6 +82,50 @@ class OpObserver {
   // Called once per operation, after the reply is decided, on the thread that
   // served it. Must be thread-safe and must not block on other operations.
   virtual void OnOp(const OpEvent& event) = 0;
+  // Finishes what OnOp postponed with AfterReply::Defer: called once, on the
+  // thread that served the op, after its reply, with the event's payload
+  // still valid. Must not block on other operations either.
+  virtual void OnReplied(std::uint64_t token, std::span<const std::byte> data) {
+    (void)token;
+    (void)data;
+  }
+};
+
+// Work observers postpone until an operation's reply is sent (the op log's
+// payload hash): the application's write returns without waiting for it.
+// The edge keeps one on its stack while the request's buffer is valid and
+// runs it after replying; the destructor runs whatever is left, so a
+// postponed record is always finished.
+class AfterReply {
+ public:
+  AfterReply() = default;
+  ~AfterReply() { Run(); }
+  AfterReply(const AfterReply&) = delete;
+  AfterReply& operator=(const AfterReply&) = delete;
+
+  bool full() const { return count_ == kCapacity; }
+  // Postpones observer->OnReplied(token, data). Returns false (and postpones
+  // nothing) when full: the observer then does the work at once.
+  bool Defer(OpObserver* observer, std::uint64_t token, std::span<const std::byte> data) {
+    if (full()) return false;
+    items_[count_++] = Item{observer, token, data};
+    return true;
+  }
+  // Runs everything postponed so far, in order.
+  void Run() {
+    for (std::size_t i = 0; i < count_; ++i) items_[i].observer->OnReplied(items_[i].token, items_[i].data);
+    count_ = 0;
+  }
+
+ private:
+  struct Item {
+    OpObserver* observer = nullptr;
+    std::uint64_t token = 0;
+    std::span<const std::byte> data;
+  };
+  static constexpr std::size_t kCapacity = 4;  // one per observer that postpones; diofs has one (the log)
+  std::array<Item, kCapacity> items_{};
+  std::size_t count_ = 0;
 };
 
 }  // namespace diofs

@@ -245,11 +245,18 @@ void OnRead(fuse_req_t req, fuse_ino_t /*ino*/, size_t size, off_t offset, fuse_
 }
 
 void OnWrite(fuse_req_t req, fuse_ino_t /*ino*/, const char* data, size_t size, off_t offset, fuse_file_info* fi) {
+  // The op log hashes the payload after the reply: `data` lives in this
+  // worker's request buffer, which libfuse reuses only after we return.
+  AfterReply after_reply;
   auto done = Fs(req).Write(fi->fh, static_cast<std::uint64_t>(offset),
                             std::span(reinterpret_cast<const std::byte*>(data), size),
-                            static_cast<std::uint32_t>(fi->flags), CallerOf(req));
-  if (!done.ok()) return ReplyError(req, done.status());
-  fuse_reply_write(req, *done);
+                            static_cast<std::uint32_t>(fi->flags), CallerOf(req), &after_reply);
+  if (!done.ok()) {
+    ReplyError(req, done.status());
+  } else {
+    fuse_reply_write(req, *done);
+  }
+  after_reply.Run();
 }
 
 void OnFlush(fuse_req_t req, fuse_ino_t /*ino*/, fuse_file_info* fi) {

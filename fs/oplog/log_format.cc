@@ -63,8 +63,7 @@ std::size_t RecordFrameSize(const OpEvent& event, bool keep_data) {
          (KeepsData(event, keep_data) ? event.data.size() : 0);
 }
 
-void EncodeRecordFrame(const OpEvent& event, std::uint64_t seq, std::uint64_t data_hash,
-                       bool keep_data, std::byte* out) {
+void EncodeRecordHead(const OpEvent& event, std::uint64_t seq, bool keep_data, std::byte* out) {
   namespace f = record_field;
   const bool kept = KeepsData(event, keep_data);
   std::byte* body = out + kFrameHeadSize;
@@ -76,7 +75,7 @@ void EncodeRecordFrame(const OpEvent& event, std::uint64_t seq, std::uint64_t da
   PutField<std::uint64_t>(body, f::kOffset, event.offset);
   PutField<std::uint64_t>(body, f::kLength, event.length);
   PutField<std::int64_t>(body, f::kResult, event.result);
-  PutField<std::uint64_t>(body, f::kDataHash, data_hash);
+  PutField<std::uint64_t>(body, f::kDataHash, 0);
   PutField<std::uint64_t>(body, f::kDataSize, event.data.size());
   PutField<std::uint32_t>(body, f::kPid, event.pid);
   PutField<std::uint32_t>(body, f::kTid, event.tid);
@@ -92,14 +91,25 @@ void EncodeRecordFrame(const OpEvent& event, std::uint64_t seq, std::uint64_t da
   if (!event.path.empty()) std::memcpy(cursor, event.path.data(), event.path.size());
   cursor += event.path.size();
   if (!event.text.empty()) std::memcpy(cursor, event.text.data(), event.text.size());
-  cursor += event.text.size();
+}
+
+void SealRecordFrame(std::byte* out, std::uint64_t data_hash, std::span<const std::byte> data) {
+  namespace f = record_field;
+  std::byte* body = out + kFrameHeadSize;
+  const bool kept = (GetField<std::uint8_t>(body, f::kRecordFlags) & kRecordFlagDataKept) != 0;
+  PutField<std::uint64_t>(body, f::kDataHash, data_hash);
   // The checksum covers head, path and text; kept data is covered by data_hash.
-  const std::size_t covered = static_cast<std::size_t>(cursor - body);
-  if (kept) std::memcpy(cursor, event.data.data(), event.data.size());
-  const auto body_size =
-      static_cast<std::uint32_t>(covered + (kept ? event.data.size() : 0));
-  PutFrameHead(out, FrameType::kRecord, body_size,
-               FrameChecksum(FrameType::kRecord, body_size, {body, covered}));
+  const std::size_t covered =
+      kRecordHeadSize + GetField<std::uint32_t>(body, f::kPathLen) + GetField<std::uint32_t>(body, f::kTextLen);
+  if (kept) std::memcpy(body + covered, data.data(), data.size());
+  const auto body_size = static_cast<std::uint32_t>(covered + (kept ? data.size() : 0));
+  PutFrameHead(out, FrameType::kRecord, body_size, FrameChecksum(FrameType::kRecord, body_size, {body, covered}));
+}
+
+void EncodeRecordFrame(const OpEvent& event, std::uint64_t seq, std::uint64_t data_hash,
+                       bool keep_data, std::byte* out) {
+  EncodeRecordHead(event, seq, keep_data, out);
+  SealRecordFrame(out, data_hash, event.data);
 }
 
 std::vector<std::byte> EncodeTrailerFrame(const LogTrailer& trailer) {

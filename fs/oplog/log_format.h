@@ -88,6 +88,13 @@ std::size_t RecordFrameSize(const OpEvent& event, bool keep_data);
 // is XXH3_64bits of event.data, computed by the caller (outside any lock).
 void EncodeRecordFrame(const OpEvent& event, std::uint64_t seq, std::uint64_t data_hash,
                        bool keep_data, std::byte* out);
+// The same frame in two steps, so that the payload work can wait until the
+// op's reply is sent: EncodeRecordHead writes all but the payload's hash, its
+// copy (when kept) and the frame checksum; SealRecordFrame adds those, from
+// event.data, to the frame EncodeRecordHead wrote. A frame is valid only
+// once sealed.
+void EncodeRecordHead(const OpEvent& event, std::uint64_t seq, bool keep_data, std::byte* out);
+void SealRecordFrame(std::byte* out, std::uint64_t data_hash, std::span<const std::byte> data);
 
 std::vector<std::byte> EncodeTrailerFrame(const LogTrailer& trailer);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <functional>
 #include <utility>
 
 namespace diofs::oplog {
@@ -68,36 +69,76 @@ void LogWriter::ReserveLocked(std::unique_lock<std::mutex>& lock, std::size_t fr
 }
 
 void LogWriter::OnOp(const OpEvent& event) {
-  const std::uint64_t data_hash = HashData(event.data);  // outside the lock
+  // A payload is hashed after the reply when the edge allows it, else here,
+  // before the lock.
+  const bool postpone = event.after_reply != nullptr && !event.after_reply->full() && !event.data.empty();
+  const std::uint64_t data_hash = postpone ? 0 : HashData(event.data);
   const std::size_t frame_size = RecordFrameSize(event, header_.keep_data);
-  std::unique_lock lock(mu_);
-  if (!stopping_) ReserveLocked(lock, frame_size);
-  if (stopping_) {
-    ++late_events_;
-    return;
+  std::byte* frame = nullptr;
+  {
+    std::unique_lock lock(mu_);
+    if (!stopping_) ReserveLocked(lock, frame_size);
+    if (stopping_) {
+      ++late_events_;
+      return;
+    }
+    // Started by the first record, not by Open: a daemon may Open the log,
+    // then fork (fuse_daemonize), and threads do not survive a fork.
+    if (!flusher_.joinable()) flusher_ = std::thread(&LogWriter::FlusherLoop, this);
+    const std::uint64_t seq = next_seq_++;
+    frame = active_.bytes.get() + active_.size;
+    if (postpone) {
+      EncodeRecordHead(event, seq, header_.keep_data, frame);
+      ++active_.unsealed;
+    } else {
+      EncodeRecordFrame(event, seq, data_hash, header_.keep_data, frame);
+    }
+    active_.size += frame_size;
+    active_.last_seq = seq;
+    if (active_.size >= options_.buffer_bytes) (void)RotateLocked();
   }
-  // Started by the first record, not by Open: a daemon may Open the log,
-  // then fork (fuse_daemonize), and threads do not survive a fork.
-  if (!flusher_.joinable()) flusher_ = std::thread(&LogWriter::FlusherLoop, this);
-  const std::uint64_t seq = next_seq_++;
-  EncodeRecordFrame(event, seq, data_hash, header_.keep_data, active_.bytes.get() + active_.size);
-  active_.size += frame_size;
-  active_.last_seq = seq;
-  if (active_.size >= options_.buffer_bytes) (void)RotateLocked();
+  // The frame's bytes are this thread's alone until it is sealed: no other
+  // producer writes there and the flusher waits for unsealed == 0.
+  if (postpone) (void)event.after_reply->Defer(this, reinterpret_cast<std::uintptr_t>(frame), event.data);
 }
+
+void LogWriter::OnReplied(std::uint64_t token, std::span<const std::byte> data) {
+  auto* frame = reinterpret_cast<std::byte*>(static_cast<std::uintptr_t>(token));
+  SealRecordFrame(frame, HashData(data), data);  // outside the lock
+  std::lock_guard lock(mu_);
+  if (--BufferHoldingLocked(frame).unsealed == 0) flusher_wake_.notify_one();
+}
+
+LogWriter::Buffer& LogWriter::BufferHoldingLocked(const std::byte* frame) {
+  const auto holds = [frame](const Buffer& b) {
+    return std::less_equal<>()(b.bytes.get(), frame) && std::less<>()(frame, b.bytes.get() + b.size);
+  };
+  if (holds(active_)) return active_;
+  // A frame is sealed before its buffer leaves queued_ (FrontWritableLocked).
+  return *std::find_if(queued_.begin(), queued_.end(), holds);
+}
+
+bool LogWriter::FrontWritableLocked() const { return !queued_.empty() && queued_.front().unsealed == 0; }
 
 void LogWriter::FlusherLoop() {
   std::unique_lock lock(mu_);
   while (true) {
-    flusher_wake_.wait_for(lock, options_.flush_interval,
-                           [&] { return !queued_.empty() || flush_requested_ || stopping_; });
+    // A queued buffer waits for its unsealed frames (OnReplied wakes us).
+    const auto front_unsealed = [&] { return !queued_.empty() && queued_.front().unsealed != 0; };
+    flusher_wake_.wait_for(lock, options_.flush_interval, [&] {
+      return FrontWritableLocked() || (!front_unsealed() && (flush_requested_ || stopping_));
+    });
+    if (front_unsealed()) continue;
     // Woken by a timeout, a Flush() or Close(): the partly filled buffer goes too.
-    if (queued_.empty()) (void)RotateLocked();
-    flush_requested_ = false;
+    if (queued_.empty()) {
+      (void)RotateLocked();
+      flush_requested_ = false;  // else kept: the active buffer goes after the queued ones
+    }
     if (queued_.empty()) {
       if (stopping_) return;
       continue;
     }
+    if (front_unsealed()) continue;
     Buffer buffer = std::move(queued_.front());
     queued_.pop_front();
     const bool healthy = io_status_.ok();

@@ -2,9 +2,13 @@
 // (LOG_FORMAT.md). Lossless: each OnOp call becomes exactly one record, with a
 // gap-free sequence number assigned here.
 //
-// Hot path: OnOp hashes the payload outside any lock, then, under one short
-// mutex, takes the next sequence number and copies the encoded record into
-// the active in-memory buffer (no formatting, no syscall). A full buffer is
+// Hot path: under one short mutex, OnOp takes the next sequence number and
+// encodes the record into the active in-memory buffer (no formatting, no
+// syscall). The payload's hash (and copy, with keep_data) is done outside the
+// lock: after the op's reply when the event carries an AfterReply (a FUSE
+// write: OnReplied seals the reserved frame), else before taking the lock. A
+// buffer holding a reserved but unsealed frame is not written until sealed,
+// so the file only ever holds whole, sealed records, in sequence order. A full buffer is
 // handed to a flusher thread, which write(2)s it while producers keep filling
 // the next buffer; the flusher also writes a partly filled buffer every
 // `flush_interval`, so a crashed daemon loses at most that much. When all
@@ -23,6 +27,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -52,13 +57,16 @@ class LogWriter final : public OpObserver {
   LogWriter& operator=(const LogWriter&) = delete;
 
   void OnOp(const OpEvent& event) override;
+  void OnReplied(std::uint64_t token, std::span<const std::byte> data) override;
 
   // Writes every record accepted so far to the file (not fsync) and returns
   // the first write error, if any. For markers that must be on disk now.
   dioh::Status Flush();
   // Writes the remaining records and the trailer, fdatasyncs and closes.
   // Events arriving after Close are not recorded and are counted in
-  // late_events(). Returns the first I/O error of the writer's life.
+  // late_events(). Returns the first I/O error of the writer's life. Call it
+  // once every AfterReply that holds a record of this writer has run (the
+  // daemon closes after its FUSE session ended): it waits for them.
   dioh::Status Close();
 
   std::uint64_t records_accepted() const;  // sequence numbers handed out
@@ -72,6 +80,7 @@ class LogWriter final : public OpObserver {
     std::size_t size = 0;
     std::size_t capacity = 0;
     std::uint64_t last_seq = 0;  // highest sequence number inside
+    std::size_t unsealed = 0;    // frames reserved whose payload work waits for OnReplied
   };
 
   LogWriter(OutputFile file, LogHeader header, const LogWriterOptions& options);
@@ -81,6 +90,10 @@ class LogWriter final : public OpObserver {
   // Queues active_ for writing if it holds records and a replacement exists.
   bool RotateLocked();
   Buffer TakeFreeBufferLocked();
+  // The active or queued buffer that holds `frame`.
+  Buffer& BufferHoldingLocked(const std::byte* frame);
+  // The oldest queued buffer can be written: it exists and is sealed.
+  bool FrontWritableLocked() const;
 
   const LogHeader header_;
   const LogWriterOptions options_;

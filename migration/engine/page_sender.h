@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <vector>
 
 #include "common/status/status.h"
@@ -40,6 +41,12 @@ struct SendContext {
   uint64_t max_pages_per_write = kMaxPagesPerBatch;  // 1 without multifd (ram_save_page)
   channel::InjectedBugs inject;
   SendCounters* counters = nullptr;
+  // Buffered channels to one file take turns to write, one batch per turn:
+  // the kernel serializes buffered writes to an inode anyway (inode_lock in
+  // generic_file_write_iter and shmem_file_write_iter), and contending for
+  // it once per pwritev costs more than the copies. While one channel
+  // writes, the others scan their next batch. Null: no turns (O_DIRECT, one channel).
+  std::mutex* write_turn = nullptr;
 };
 
 bool IsZeroPage(const uint8_t* page);
@@ -47,6 +54,9 @@ bool IsZeroPage(const uint8_t* page);
 // Marks a zero page in the bitmap (unless x-inject zero-pages-in-bitmap keeps a stale bit).
 void MarkZeroPage(const SendContext& ctx, uint32_t block, uint64_t page);
 
+// In two steps: every page of the batch is classified (zero detection,
+// bitmap, counters) without a syscall, then the runs are written
+// (multifd_send_thread: the packet is prepared, then written).
 dioh::Status SendBatch(const SendContext& ctx, const PageBatch& batch, uint32_t channel);
 
 }  // namespace mrm::engine

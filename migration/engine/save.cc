@@ -1,8 +1,11 @@
 #include "migration/engine/save.h"
 
+#include <fcntl.h>
+
 #include <cerrno>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <utility>
 
 #include "migration/channel/channel_open.h"
@@ -49,6 +52,7 @@ class Saver {
   std::vector<uint64_t> bitmap_offsets_;
   SendCounters counters_;
   SendContext ctx_;
+  std::mutex write_turn_;  // see SendContext::write_turn
   std::unique_ptr<ChannelPool> pool_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   uint64_t dirty_syncs_ = 0;
@@ -143,6 +147,8 @@ dioh::Status Saver::OpenChannels() {
     channel_files_.push_back(std::move(*file));
     ctx_.files.push_back(channel_files_.back().get());
   }
+  // Buffered channels to one file take turns per batch (SendContext::write_turn).
+  if (config_.channels > 1 && (flags & O_DIRECT) == 0) ctx_.write_turn = &write_turn_;
   pool_ = std::make_unique<ChannelPool>(config_.channels);
   return dioh::Status::Ok();
 }

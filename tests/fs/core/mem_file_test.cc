@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <thread>
 #include <vector>
 
 namespace diofs {
@@ -130,6 +131,37 @@ TEST(PageBudgetTest, CapacityBoundsNewPagesOnly) {
     EXPECT_EQ(budget->used(), 4u);
   }
   EXPECT_EQ(budget->used(), 0u) << "a deleted file gives its pages back";
+}
+
+// Four channels writing to one file at once, across shard boundaries and
+// over each other's pages, against a capacity that fits exactly: every page
+// is counted once, nothing is refused, the data is whole.
+TEST(PageBudgetTest, ConcurrentWritersToOneFileKeepTheBudgetExact) {
+  constexpr std::size_t kChunk = 1u << 20;  // MemFile's shard granularity
+  constexpr std::size_t kWrite = kChunk / 2;
+  constexpr std::uint64_t kBlocks = 72;  // more chunks than shards: shards are shared
+  auto budget = std::make_shared<PageBudget>(kBlocks * kWrite / 4096);
+  MemFile f(budget);
+  // Block b is kWrite bytes at b MiB + 768 KiB: it straddles two chunks.
+  const auto offset_of = [](std::uint64_t block) { return block * kChunk + kChunk * 3 / 4; };
+  std::vector<std::thread> channels;
+  for (std::uint64_t c = 0; c < 4; ++c) {
+    channels.emplace_back([&, c] {
+      // Each channel writes every block (the same pages as the others), from its own start.
+      for (std::uint64_t i = 0; i < kBlocks; ++i) {
+        const std::uint64_t block = (i + c * 18) % kBlocks;
+        auto done = f.WriteAt(offset_of(block), Bytes(kWrite, static_cast<std::uint8_t>(block + 1)));
+        EXPECT_TRUE(done.ok()) << done.status().ToString();
+      }
+    });
+  }
+  for (auto& channel : channels) channel.join();
+  EXPECT_EQ(f.allocated_pages(), kBlocks * kWrite / 4096);
+  EXPECT_EQ(budget->used(), f.allocated_pages());
+  EXPECT_EQ(f.size(), offset_of(kBlocks - 1) + kWrite);
+  for (std::uint64_t block = 0; block < kBlocks; ++block) {
+    ASSERT_EQ(Read(f, offset_of(block), kWrite), Bytes(kWrite, static_cast<std::uint8_t>(block + 1)));
+  }
 }
 
 }  // namespace

@@ -3,7 +3,11 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <mutex>
+#include <thread>
 
 #include "migration/channel/fake_file_io.h"
 
@@ -61,6 +65,43 @@ TEST(PageSender, WithoutDetectionEveryPageIsData) {
   ASSERT_TRUE(SendBatch(f.ctx, {0, {7, 8}}, 0).ok());
   EXPECT_EQ(f.Writes().size(), 2u);
   EXPECT_TRUE(f.bitmaps[0].Test(7));
+}
+
+// With a write turn, a channel classifies its batch first (counters and
+// bitmap), then waits for the turn before its first pwritev.
+TEST(PageSender, ChannelScansWithoutTheTurnAndWritesOnlyWithIt) {
+  Fixture f;
+  for (uint64_t p : {0, 1, 4}) f.Data(p);
+  std::mutex turn;
+  f.ctx.write_turn = &turn;
+  std::unique_lock held(turn);  // another channel is writing
+  dioh::Status sent = dioh::Status::Error(EINPROGRESS, "not sent");
+  std::thread channel([&] { sent = SendBatch(f.ctx, {0, {0, 1, 2, 3, 4}}, 0); });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (f.counters.normal_pages.load() == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  EXPECT_EQ(f.counters.normal_pages.load(), 3u);
+  EXPECT_EQ(f.counters.zero_pages.load(), 2u);
+  EXPECT_TRUE(f.bitmaps[0].Test(4));
+  EXPECT_TRUE(f.Writes().empty());  // the turn is not ours yet
+  held.unlock();
+  channel.join();
+  ASSERT_TRUE(sent.ok()) << sent.ToString();
+  auto w = f.Writes();
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0].length, 2u * 4096);
+  EXPECT_EQ(w[1].offset, (1u << 20) + 4 * 4096);
+}
+
+TEST(PageSender, ZeroPageDetectionLooksAtEveryByte) {
+  Fixture f;
+  uint8_t* page = f.ram.blocks()[0].page(10);
+  EXPECT_TRUE(IsZeroPage(page));
+  for (size_t byte : {size_t{0}, size_t{63}, size_t{64}, size_t{2049}, size_t{4095}}) {
+    page[byte] = 1;
+    EXPECT_FALSE(IsZeroPage(page)) << "byte " << byte;
+    page[byte] = 0;
+  }
+  EXPECT_TRUE(IsZeroPage(page));
 }
 
 TEST(PageSender, BitmapSerializesLittleEndianLongs) {
