@@ -3,6 +3,12 @@ include(GoogleTest)
 # dioharness_add_gtest(NAME LABEL <unit|integration|regression> SOURCES ... [LIBS ...])
 # One GoogleTest binary; every test case becomes a ctest test carrying LABEL.
 # Integration tests mount diofs: each uses its own temporary mountpoint.
+# unit_tests: every test binary labelled `unit`, so that the sanitizer builds
+# (make test-asan) compile only what they run.
+if(NOT TARGET unit_tests)
+  add_custom_target(unit_tests)
+endif()
+
 function(dioharness_add_gtest name)
   cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;LIBS" ${ARGN})
   if(NOT ARG_LABEL MATCHES "^(unit|integration|regression)$")
@@ -13,6 +19,9 @@ function(dioharness_add_gtest name)
   endif()
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main dioharness_warnings Threads::Threads)
+  if(ARG_LABEL STREQUAL "unit")
+    add_dependencies(unit_tests ${name})
+  endif()
   gtest_discover_tests(${name}
     PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT}
     DISCOVERY_TIMEOUT 30)

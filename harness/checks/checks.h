@@ -32,6 +32,9 @@ struct MigrationFacts {
   std::uint64_t uri_offset = 0;            // file:...,offset=N
   std::uint64_t ram_bytes = 0;             // sum of the RAM block sizes
   std::uint32_t passes = 1;                // > 1: live save
+  // false for zero-page-detection=none: zero pages are then sent as data and
+  // keep their bitmap bit.
+  bool zero_page_detection = true;
 };
 
 // The rules of the diofs profile the run used.
@@ -67,6 +70,10 @@ struct CheckInput {
   std::optional<RamModel> ram;
   std::vector<std::uint8_t> prefix;    // the bytes the harness wrote before offset=
   std::string expected;                // ExpectedOutcome::ToString() with {file} substituted
+  // The expected failure is diofs refusing misaligned O_DIRECT I/O
+  // (ExpectedOutcome::rejected_io): odirect-aligned then accepts misaligned
+  // transfers that were refused with EINVAL, and only those.
+  bool rejections_expected = false;
   SideOutcome save;
   std::optional<SideOutcome> load;
 };

@@ -10,5 +10,11 @@
 namespace dioharness::cli {
 
 void RegisterLogCommand(CLI::App& app, int& exit_code);
+void RegisterDemoCommand(CLI::App& app, int& exit_code);
+void RegisterRunCommand(CLI::App& app, int& exit_code);
+void RegisterMatrixCommand(CLI::App& app, int& exit_code);
+void RegisterRegressCommand(CLI::App& app, int& exit_code);
+void RegisterMergeCommand(CLI::App& app, int& exit_code);
+void RegisterBenchReportCommand(CLI::App& app, int& exit_code);
 
 }  // namespace dioharness::cli

@@ -6,14 +6,23 @@
 #include <iostream>
 
 #include "harness/cli/commands.h"
+#include "harness/runner/interrupt.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"dioharness: test harness for O_DIRECT migration I/O on diofs.\n"
                "Run 'dioharness COMMAND --help' for the options of a command."};
   app.name("dioharness");
   app.require_subcommand(1);
+  // Before any thread: Ctrl-C kills the engines and lets the runner unmount (harness/runner/interrupt.h).
+  dioh::InterruptWatcher::Install();
   int exit_code = 0;
+  dioharness::cli::RegisterDemoCommand(app, exit_code);
+  dioharness::cli::RegisterRunCommand(app, exit_code);
+  dioharness::cli::RegisterMatrixCommand(app, exit_code);
+  dioharness::cli::RegisterRegressCommand(app, exit_code);
+  dioharness::cli::RegisterMergeCommand(app, exit_code);
   dioharness::cli::RegisterLogCommand(app, exit_code);
+  dioharness::cli::RegisterBenchReportCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
@@ -126,8 +127,19 @@ Result<std::unique_ptr<MountedDiofs>> MountedDiofs::Mount(const std::vector<std:
   std::vector<char*> c_argv;
   for (std::string& a : argv) c_argv.push_back(a.data());
   c_argv.push_back(nullptr);
+  // diofs gets its own process group, so a terminal's Ctrl-C reaches only the
+  // harness, which unmounts in order; and an empty signal mask, as the harness
+  // may block SIGINT/SIGTERM for its own signal thread (masks survive exec).
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t no_signals;
+  sigemptyset(&no_signals);
+  posix_spawnattr_setsigmask(&attr, &no_signals);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
   pid_t pid = -1;
-  const int spawn_error = posix_spawn(&pid, binary.c_str(), &actions, nullptr, c_argv.data(), environ);
+  const int spawn_error = posix_spawn(&pid, binary.c_str(), &actions, &attr, c_argv.data(), environ);
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&actions);
   close(ready[1]);
   if (spawn_error != 0) {

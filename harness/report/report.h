@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status/status.h"
@@ -26,11 +27,15 @@ struct ScenarioResult {
   bool passed = false;   // outcome as expected and every check passed
   double seconds = 0;
   std::vector<CheckResult> checks;
+  std::string configuration{};  // one line: capabilities, parameters, guest ("mapped-ram multifd×4 direct-io=on ...")
 };
 
 struct Report {
   std::string title;       // "dioharness demo", "dioharness matrix (shard 1/4)"
   std::string started_at;  // ISO 8601, UTC
+  double wall_seconds = 0;  // the whole command, start to report
+  // How the run was made: engine, binaries, shard, repeat count, machine.
+  std::vector<std::pair<std::string, std::string>> configuration;
   std::vector<ScenarioResult> results;
 
   std::size_t passed() const;

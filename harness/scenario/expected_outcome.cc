@@ -102,7 +102,9 @@ ExpectedOutcome DeriveExpectedOutcome(const Scenario& scenario, const diofs::Pro
   if (scenario.diofs.on_violation == "einval" && SomePageWriteMisaligned(scenario, profile.dio_align.bytes())) {
     // page_sender.cc WriteRun: which channel, run and block fail first
     // depends on scheduling, hence the wildcards.
-    return Failed("multifd send (*): pwritev of 0x* bytes at 0x* (ramblock *): pwritev: Invalid argument");
+    ExpectedOutcome refused = Failed("multifd send (*): pwritev of 0x* bytes at 0x* (ramblock *): pwritev: Invalid argument");
+    refused.rejected_io = true;
+    return refused;
   }
   return ExpectedOutcome{};
 }

@@ -28,6 +28,10 @@ struct ExpectedOutcome {
   // stands for any run of characters (a channel number, an offset: the
   // channel that fails first depends on scheduling). Anything else is exact.
   std::string error;
+  // kFailed only: the failure is the profile refusing misaligned O_DIRECT
+  // I/O with EINVAL (a 64 KiB disk under 4 KiB page writes). The refused
+  // transfers are then the expected failure, not a violation that slipped by.
+  bool rejected_io = false;
 
   std::string ToString() const;  // "completed" or "failed: <error>"
   // `error` with "{file}" replaced by `file`: the pattern for one run.

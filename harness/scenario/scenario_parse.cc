@@ -157,16 +157,18 @@ Status ReadCapabilities(const ObjectReader& in, const json& object, std::map<std
 }
 
 Status ReadExpect(const ObjectReader& in, std::optional<ExpectedOutcome>& out) {
-  DIOH_RETURN_IF_ERROR(in.OnlyKnown({"status", "error"}));
+  DIOH_RETURN_IF_ERROR(in.OnlyKnown({"status", "error", "rejected_io"}));
   std::string status;
   DIOH_RETURN_IF_ERROR(in.String("status", status));
   ExpectedOutcome outcome;
   if (status == "completed") {
     if (in.Find("error") != nullptr) return in.Error("error", "only a failed outcome has an error");
+    if (in.Find("rejected_io") != nullptr) return in.Error("rejected_io", "only a failed outcome has refused I/O");
   } else if (status == "failed") {
     outcome.status = ExpectedOutcome::Status::kFailed;
     DIOH_RETURN_IF_ERROR(in.String("error", outcome.error));
     if (outcome.error.empty()) return in.Error("error", "a failed outcome needs the error-desc it must carry");
+    DIOH_RETURN_IF_ERROR(in.Bool("rejected_io", outcome.rejected_io));
   } else {
     return in.Error("status", "must be \"completed\" or \"failed\"");
   }

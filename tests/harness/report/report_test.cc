@@ -19,7 +19,11 @@ Report Sample() {
                        {{"odirect-aligned", true, "512 O_DIRECT writes, all aligned"}}});
   r.results.push_back({"unaligned-pages", "strict-4k", "completed", "failed: Invalid argument", false, 0.25,
                        {{"odirect-aligned", false, "write #17 at offset 1000 <len 4096> | tid 12"},
-                        {"bitmap-matches-pages", true, ""}}});
+                        {"bitmap-matches-pages", true, ""},
+                        {"prefix-intact", true, "no offset=", true}}});
+  r.wall_seconds = 2.5;
+  r.configuration = {{"engine", "mrmigrate"}, {"shard", "1/2"}};
+  r.results[1].configuration = "mapped-ram multifd direct-io=on";
   return r;
 }
 
@@ -37,6 +41,10 @@ TEST(ReportTest, JsonRoundTrips) {
   EXPECT_EQ(j["passed"], 1);
   EXPECT_EQ(j["failed"], 1);
   EXPECT_EQ(j["results"][1]["checks"][0]["name"], "odirect-aligned");
+  EXPECT_EQ(j["results"][1]["checks"][2]["skipped"], true);
+  EXPECT_EQ(j["wall_seconds"], 2.5);
+  EXPECT_EQ(j["configuration"]["engine"], "mrmigrate");
+  EXPECT_EQ(parsed->results[1].configuration, "mapped-ram multifd direct-io=on");
 }
 
 TEST(ReportTest, BadJsonIsAnErrorNotACrash) {
@@ -53,15 +61,28 @@ TEST(ReportTest, MarkdownHasOneRowPerResultAndListsFailedChecks) {
   // A pipe in a detail must not break the table or the list.
   EXPECT_NE(md.find("**odirect-aligned**: write #17 at offset 1000 <len 4096> | tid 12"), std::string::npos);
   EXPECT_EQ(md.find("bitmap-matches-pages"), std::string::npos);  // passed checks are not listed
+  EXPECT_NE(md.find("took 2.5 s"), std::string::npos);
+  EXPECT_NE(md.find("- engine: mrmigrate"), std::string::npos);
+  EXPECT_NE(md.find("| unaligned-pages | strict-4k | mapped-ram multifd direct-io=on |"), std::string::npos);
+}
+
+TEST(ReportTest, MarkdownListsOnlyTheFirstTwentyFailures) {
+  Report r;
+  r.title = "t";
+  for (int i = 0; i < 25; ++i) r.results.push_back({"s" + std::to_string(i), "p", "completed", "failed", false, 0, {{"c", false, "d"}}});
+  const std::string md = ToMarkdown(r);
+  EXPECT_NE(md.find("`s19`"), std::string::npos);
+  EXPECT_EQ(md.find("`s20`"), std::string::npos);
+  EXPECT_NE(md.find("and 5 more"), std::string::npos);
 }
 
 TEST(ReportTest, JUnitNamesEveryCheckAndEscapes) {
   const std::string xml = ToJUnitXml(Sample());
-  EXPECT_NE(xml.find(R"(<testsuites name="dioharness matrix" tests="5" failures="2">)"), std::string::npos) << xml;
-  EXPECT_NE(xml.find(R"(name="unaligned-pages [strict-4k]" tests="3" failures="2")"), std::string::npos);
+  EXPECT_NE(xml.find(R"(<testsuites name="dioharness matrix" tests="4" failures="1">)"), std::string::npos) << xml;
+  EXPECT_NE(xml.find(R"(name="unaligned-pages [strict-4k]" tests="3" failures="1")"), std::string::npos);
   EXPECT_NE(xml.find(R"(<failure message="write #17 at offset 1000 &lt;len 4096&gt; | tid 12"/>)"),
             std::string::npos);
-  EXPECT_NE(xml.find(R"(<failure message="expected completed, got failed: Invalid argument"/>)"),
+  EXPECT_NE(xml.find(R"(<testcase classname="unaligned-pages [strict-4k]" name="prefix-intact"><skipped message="no offset="/>)"),
             std::string::npos);
 }
 
@@ -74,6 +95,8 @@ TEST(ReportTest, MergeKeepsShardOrderAndEarliestStart) {
   EXPECT_EQ(m.started_at, "2026-11-25T17:00:00Z");
   ASSERT_EQ(m.results.size(), 3u);
   EXPECT_EQ(m.results[2].scenario, "save-load-4ch");
+  EXPECT_EQ(m.wall_seconds, 2.5);  // the slowest shard, not the sum
+  for (const auto& entry : m.configuration) EXPECT_NE(entry.first, "shard");
 }
 
 TEST(ReportTest, WritesTheThreeFiles) {

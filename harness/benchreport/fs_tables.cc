@@ -1,0 +1,129 @@
+// Tables of diofs_io_bench: diofs against tmpfs, the op log's cost, 4 KiB ops/s.
+#include <optional>
+#include <set>
+#include <tuple>
+
+#include "harness/benchreport/summary.h"
+
+namespace dioh::benchreport {
+namespace {
+
+const char* const kAccesses[] = {"odirect_write", "odirect_read", "buffered_write"};
+constexpr const char* kOneMiB = "1048576";
+constexpr const char* kFourKiB = "4096";
+
+struct FsPoint {
+  std::string access, size, threads;
+};
+
+// Every (access, size, threads) measured on tmpfs or diofs, in run order.
+std::vector<FsPoint> Points(const std::vector<BenchRun>& runs) {
+  std::vector<FsPoint> points;
+  std::set<std::tuple<std::string, std::string, std::string>> seen;
+  for (const char* access : kAccesses) {
+    for (const BenchRun& run : runs) {
+      if (run.path.size() != 3 || run.path[0] != access) continue;
+      const std::string& threads = run.params.at("threads");
+      if (seen.insert({access, run.path[2], threads}).second) points.push_back({access, run.path[2], threads});
+    }
+  }
+  return points;
+}
+
+double Rate(const std::vector<BenchRun>& runs, const FsPoint& p, const char* target) {
+  const BenchRun* run = FindRun(runs, {p.access, target, p.size}, {{"threads", p.threads}});
+  return run ? run->bytes_per_second : 0;
+}
+
+double Ops(const std::vector<BenchRun>& runs, const FsPoint& p, const char* target) {
+  const BenchRun* run = FindRun(runs, {p.access, target, p.size}, {{"threads", p.threads}});
+  return run ? run->items_per_second : 0;
+}
+
+std::optional<double> Ratio(double numerator, double denominator) {
+  if (numerator <= 0 || denominator <= 0) return std::nullopt;
+  return numerator / denominator;
+}
+
+std::string Label(const FsPoint& p) {
+  return p.access + " " + FormatSize(p.size) + " x" + p.threads;
+}
+
+void AddBar(BenchSummary& summary, const char* group, std::string label, std::optional<double> ratio) {
+  if (ratio) summary.bars.push_back({group, std::move(label), *ratio});
+}
+
+Table DiofsVsTmpfs(const std::vector<BenchRun>& runs, const std::vector<FsPoint>& points, BenchSummary& summary) {
+  Table t;
+  t.title = "diofs against tmpfs";
+  t.note = "MiB/s (median of the repetitions), diofs with the op log off (strict-4k, mem backend); "
+           "tmpfs (/dev/shm) is the limit on this machine, measured in the same run.";
+  t.header = {"access", "size", "threads", "tmpfs MiB/s", "diofs MiB/s", "diofs / tmpfs"};
+  for (const FsPoint& p : points) {
+    const double tmpfs = Rate(runs, p, "tmpfs"), diofs = Rate(runs, p, "diofs_log_off");
+    t.rows.push_back({p.access, FormatSize(p.size), p.threads, FormatMiBps(tmpfs), FormatMiBps(diofs),
+                      FormatRatio(diofs, tmpfs)});
+    if (p.size == kOneMiB) AddBar(summary, "diofs / tmpfs", Label(p), Ratio(diofs, tmpfs));
+  }
+  for (const char* threads : {"1", "4"}) {
+    const FsPoint p{"odirect_write", kOneMiB, threads};
+    t.goals.push_back(CheckGoal(std::string("diofs reaches at least 50 % of tmpfs on 1 MiB O_DIRECT writes, ") +
+                                    threads + (threads[0] == '1' ? " thread" : " threads"),
+                                Ratio(Rate(runs, p, "diofs_log_off"), Rate(runs, p, "tmpfs")), 0.5, true));
+  }
+  return t;
+}
+
+Table LogCost(const std::vector<BenchRun>& runs, const std::vector<FsPoint>& points, BenchSummary& summary) {
+  Table t;
+  t.title = "op log cost through diofs";
+  t.note = "MiB/s through diofs with the op log off, on (--log) and on with data (--log-data), same run.";
+  t.header = {"access", "size", "threads", "log off", "log on", "on / off", "log-data", "log-data / off"};
+  for (const FsPoint& p : points) {
+    const double off = Rate(runs, p, "diofs_log_off"), on = Rate(runs, p, "diofs_log_on"),
+                 data = Rate(runs, p, "diofs_log_data");
+    t.rows.push_back({p.access, FormatSize(p.size), p.threads, FormatMiBps(off), FormatMiBps(on),
+                      FormatRatio(on, off), FormatMiBps(data), FormatRatio(data, off)});
+    if (p.size == kOneMiB) {
+      AddBar(summary, "log on / off", Label(p), Ratio(on, off));
+      AddBar(summary, "log-data / off", Label(p), Ratio(data, off));
+    }
+  }
+  for (const char* threads : {"1", "4"}) {
+    const FsPoint p{"odirect_write", kOneMiB, threads};
+    const std::optional<double> ratio = Ratio(Rate(runs, p, "diofs_log_on"), Rate(runs, p, "diofs_log_off"));
+    std::optional<double> cost_percent;
+    if (ratio) cost_percent = (1.0 - *ratio) * 100.0;
+    t.goals.push_back(CheckGoal(std::string("the op log costs at most 3 % on 1 MiB O_DIRECT writes (cost in %), ") +
+                                    threads + (threads[0] == '1' ? " thread" : " threads"),
+                                cost_percent, 3.0, false, 1));
+  }
+  return t;
+}
+
+Table SmallOps(const std::vector<BenchRun>& runs, const std::vector<FsPoint>& points) {
+  Table t;
+  t.title = "4 KiB operations per second";
+  t.note = "ops/s at 4 KiB; every thread works on its own file.";
+  t.header = {"access", "threads", "tmpfs", "diofs log off", "diofs log on", "diofs log-data", "diofs / tmpfs"};
+  for (const FsPoint& p : points) {
+    if (p.size != kFourKiB) continue;
+    const double tmpfs = Ops(runs, p, "tmpfs"), off = Ops(runs, p, "diofs_log_off");
+    auto ops = [](double v) { return v > 0 ? FormatFixed(v, 0) : std::string("-"); };
+    t.rows.push_back({p.access, p.threads, ops(tmpfs), ops(off), ops(Ops(runs, p, "diofs_log_on")),
+                      ops(Ops(runs, p, "diofs_log_data")), FormatRatio(off, tmpfs)});
+  }
+  return t;
+}
+
+}  // namespace
+
+void AddFsTables(const std::vector<BenchRun>& runs, BenchSummary& summary) {
+  const std::vector<FsPoint> points = Points(runs);
+  if (points.empty()) return;
+  summary.tables.push_back(DiofsVsTmpfs(runs, points, summary));
+  summary.tables.push_back(LogCost(runs, points, summary));
+  summary.tables.push_back(SmallOps(runs, points));
+}
+
+}  // namespace dioh::benchreport

@@ -1,0 +1,65 @@
+#include "harness/benchreport/summary.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace dioh::benchreport {
+
+std::string FormatFixed(double value, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+std::string FormatMiBps(double bytes_per_second) {
+  if (bytes_per_second <= 0) return "-";
+  return FormatFixed(bytes_per_second / (1 << 20), bytes_per_second < (10 << 20) ? 1 : 0);
+}
+
+std::string FormatRatio(double numerator, double denominator) {
+  if (numerator <= 0 || denominator <= 0) return "-";
+  return FormatFixed(numerator / denominator, 2);
+}
+
+std::string FormatSize(const std::string& bytes) {
+  char* end = nullptr;
+  const unsigned long long value = std::strtoull(bytes.c_str(), &end, 10);
+  if (end == bytes.c_str() || *end != '\0') return bytes;
+  if (value >= (1ull << 20) && value % (1ull << 20) == 0) return std::to_string(value >> 20) + " MiB";
+  if (value >= 1024 && value % 1024 == 0) return std::to_string(value >> 10) + " KiB";
+  return std::to_string(value) + " B";
+}
+
+Goal CheckGoal(std::string text, std::optional<double> value, double threshold, bool at_least, int decimals) {
+  Goal goal;
+  goal.text = std::move(text);
+  goal.value = value;
+  if (!value) {
+    goal.verdict = "not measured";
+    return goal;
+  }
+  const std::string measured = FormatFixed(*value, decimals), limit = FormatFixed(threshold, decimals);
+  goal.met = at_least ? *value >= threshold : *value <= threshold;
+  const char* relation = at_least ? (goal.met ? ">=" : "<") : (goal.met ? "<=" : ">");
+  goal.verdict = goal.met ? "met: " + measured + " " + relation + " " + limit
+                          : "missed by " + FormatFixed(std::fabs(*value - threshold), decimals) + " (" + measured +
+                                " " + relation + " " + limit + ")";
+  return goal;
+}
+
+BenchSummary Summarize(const std::vector<BenchFile>& files, const std::vector<HarnessWallTime>& harness) {
+  BenchSummary summary;
+  std::vector<BenchRun> runs;
+  for (const BenchFile& file : files) {
+    summary.machines.push_back(file.context);
+    runs.insert(runs.end(), file.runs.begin(), file.runs.end());
+  }
+  AddFsTables(runs, summary);
+  AddEngineTables(runs, summary);
+  AddLogWriterTable(runs, summary);
+  AddHarnessTable(harness, summary);
+  return summary;
+}
+
+}  // namespace dioh::benchreport

@@ -1,0 +1,49 @@
+#include "harness/checks/checks.h"
+
+#include "harness/checks/check_functions.h"
+
+namespace dioh {
+namespace {
+
+struct NamedCheck {
+  const char* name;
+  CheckResult (*run)(const CheckInput&);
+};
+
+// The order of the report: I/O rules first, then layout, content, outcome.
+constexpr NamedCheck kChecks[] = {
+    {"odirect-aligned", checks::CheckODirectAligned},
+    {"odirect-iff-direct-io", checks::CheckODirectIffDirectIo},
+    {"main-channel-buffered", checks::CheckMainChannelBuffered},
+    {"page-io-in-regions", checks::CheckPageIoInRegions},
+    {"bitmap-matches-pages", checks::CheckBitmapMatchesPages},
+    {"ram-equal", checks::CheckRamEqual},
+    {"prefix-intact", checks::CheckPrefixIntact},
+    {"short-writes-noticed", checks::CheckShortWritesNoticed},
+    {"file-parses", checks::CheckFileParses},
+    {"expected-outcome", checks::CheckExpectedOutcome},
+    {"file-size-bounded", checks::CheckFileSizeBounded},
+};
+
+}  // namespace
+
+std::vector<CheckResult> RunChecks(const CheckInput& input) {
+  std::vector<CheckResult> results;
+  for (const NamedCheck& check : kChecks) {
+    CheckResult result = check.run(input);
+    result.name = check.name;  // the report's names come from this one table
+    results.push_back(std::move(result));
+  }
+  return results;
+}
+
+const std::vector<std::string>& CheckNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const NamedCheck& check : kChecks) out.emplace_back(check.name);
+    return out;
+  }();
+  return names;
+}
+
+}  // namespace dioh

@@ -1,0 +1,163 @@
+// odirect-aligned, odirect-iff-direct-io, main-channel-buffered: how the
+// engines used O_DIRECT, read from the op log (and, for the last, the layout).
+#include <nlohmann/json.hpp>
+
+#include "harness/checks/check_functions.h"
+#include "harness/checks/check_support.h"
+
+namespace dioh::checks {
+namespace {
+
+using diofs::OpKind;
+using diofs::Rule;
+using diofs::Verdict;
+
+bool IsAlignmentRule(Rule rule) {
+  return rule == Rule::kOffsetAlign || rule == Rule::kLengthAlign || rule == Rule::kMemAlign;
+}
+
+// A libdiocheck report (one JSON line, fs/diocheck/violation.h) in words.
+std::string DescribeViolation(const LogRecord& r) {
+  std::string text = "libdiocheck report seq " + std::to_string(r.seq) + " tid " + std::to_string(r.tid) + ": ";
+  const auto report = nlohmann::json::parse(r.text, nullptr, /*allow_exceptions=*/false);
+  if (!report.is_object()) return text + r.text;
+  const std::string call = report.value("call", "?");
+  const std::string address = report.value("address", "?");
+  const std::uint64_t length = report.value("length", std::uint64_t{0});
+  const std::uint64_t align = report.value("mem_align", std::uint64_t{0});
+  return text + call + " buffer " + address + " (segment length " + std::to_string(length) +
+         ") not aligned to " + std::to_string(align) + " in memory";
+}
+
+std::string RuleText(Rule rule, std::uint64_t align) {
+  switch (rule) {
+    case Rule::kOffsetAlign: return "offset not a multiple of " + std::to_string(align);
+    case Rule::kLengthAlign: return "length not a multiple of " + std::to_string(align);
+    case Rule::kMemAlign: return "buffer memory not aligned";
+    default: return "rule broken";
+  }
+}
+
+// Why `r` (an engine record) breaks the alignment rules, or "".
+std::string AlignmentProblem(const CheckInput& input, const LogRecord& r, std::uint64_t align) {
+  if (r.kind == OpKind::kViolation) return DescribeViolation(r);
+  if (r.path != input.file_path) return "";
+  if (IsTransfer(r) && HasODirect(r) && input.profile.checks_alignment) {
+    if (r.offset % align != 0) return DescribeOp(r) + ": offset not a multiple of " + std::to_string(align);
+    if (r.length % align != 0) return DescribeOp(r) + ": length not a multiple of " + std::to_string(align);
+  }
+  if (r.verdict != Verdict::kPass && IsAlignmentRule(r.rule)) {
+    return DescribeOp(r) + ": " + RuleText(r.rule, align) + " (diofs " +
+           (r.verdict == Verdict::kRejected ? "rejected it" : "recorded it") + ")";
+  }
+  return "";
+}
+
+}  // namespace
+
+CheckResult CheckODirectAligned(const CheckInput& input) {
+  const char* name = "odirect-aligned";
+  if (input.records == nullptr) return Skipped(name, "no op log");
+  bool reported = false;
+  for (const LogRecord& r : *input.records) {
+    reported = reported || (r.kind == OpKind::kViolation && IsEnginePid(input, r.pid));
+  }
+  if (!input.profile.checks_alignment && !reported) {
+    return Skipped(name, "profile " + input.profile.name + " checks no alignment and libdiocheck reported nothing");
+  }
+  const std::uint64_t align = input.profile.dio_align == 0 ? 1 : input.profile.dio_align;
+  std::uint64_t direct_transfers = 0;
+  std::uint64_t rejected = 0;
+  std::string first_rejected;
+  for (const LogRecord& r : *input.records) {
+    if (!IsEnginePid(input, r.pid)) continue;
+    const std::string problem = AlignmentProblem(input, r, align);
+    // Where the expected outcome is the profile refusing the engine's I/O
+    // (4 KiB page writes on a 64 KiB disk), a misaligned transfer that diofs
+    // refused with EINVAL is that expected failure; one that got through is not.
+    const bool refused = IsTransfer(r) && r.verdict == Verdict::kRejected && r.result < 0;
+    if (!problem.empty() && input.rejections_expected && refused) {
+      if (rejected++ == 0) first_rejected = problem;
+      continue;
+    }
+    if (!problem.empty()) return Failed(name, problem);
+    if (r.path == input.file_path && IsTransfer(r) && HasODirect(r)) ++direct_transfers;
+  }
+  if (rejected > 0) {
+    return Passed(name, std::to_string(rejected) + " misaligned O_DIRECT transfers refused by the profile, as expected; first: " +
+                            first_rejected);
+  }
+  return Passed(name, std::to_string(direct_transfers) + " O_DIRECT transfers, offsets and lengths multiples of " +
+                          std::to_string(align) + (reported ? "" : "; no buffer misalignment reported"));
+}
+
+CheckResult CheckODirectIffDirectIo(const CheckInput& input) {
+  const char* name = "odirect-iff-direct-io";
+  if (input.records == nullptr) return Skipped(name, "no op log");
+  const MigrationFacts& facts = input.facts;
+  if (!facts.direct_io_effective) {
+    for (const LogRecord* r : EngineRecords(input)) {
+      if ((IsOpen(*r) || IsTransfer(*r)) && HasODirect(*r)) {
+        const std::string why = facts.direct_io_requested ? "direct-io not effective (" + facts.direct_io_not_effective + ")"
+                                                          : "direct-io off";
+        return Failed(name, why + ", yet " + DescribeOp(*r) + " used O_DIRECT");
+      }
+    }
+    if (facts.direct_io_requested) return Passed(name, "direct-io not effective: " + facts.direct_io_not_effective);
+    return Passed(name, "direct-io off and no O_DIRECT open or transfer");
+  }
+  // Effective: every page transfer of a channel handle must carry O_DIRECT.
+  // Opens are not judged: after an O_DIRECT open fails with EINVAL the engine
+  // re-opens without it only to word its error (QEMU's message), moving no data.
+  std::uint64_t transfers = 0;
+  for (Side side : {Side::kSave, Side::kLoad}) {
+    const std::optional<MainHandle> main = FindMainHandle(input, side);
+    for (const LogRecord* r : SideRecords(input, side)) {
+      if (!IsTransfer(*r) || !IsChannelRecord(*r, main)) continue;
+      if (!HasODirect(*r)) {
+        return Failed(name, "silent buffered fallback: " + DescribeOp(*r) + " by channel handle " +
+                                std::to_string(r->fh) + " without O_DIRECT while direct-io is effective");
+      }
+      ++transfers;
+    }
+  }
+  return Passed(name, "direct-io effective: " + std::to_string(transfers) + " channel transfers, all O_DIRECT");
+}
+
+CheckResult CheckMainChannelBuffered(const CheckInput& input) {
+  const char* name = "main-channel-buffered";
+  if (input.records == nullptr) return Skipped(name, "no op log");
+  std::string opened;
+  for (Side side : {Side::kSave, Side::kLoad}) {
+    const std::optional<MainHandle> main = FindMainHandle(input, side);
+    if (!main) continue;
+    const char* side_name = side == Side::kSave ? "save" : "load";
+    if (main->open != nullptr && HasODirect(*main->open)) {
+      return Failed(name, std::string(side_name) + " main channel opened with O_DIRECT: " + DescribeOp(*main->open) +
+                              " (handle " + std::to_string(main->fh) + ")");
+    }
+    for (const LogRecord* r : SideRecords(input, side)) {
+      if (r->fh == main->fh && IsTransfer(*r) && HasODirect(*r)) {
+        return Failed(name, std::string(side_name) + " main channel transfer with O_DIRECT: " + DescribeOp(*r));
+      }
+    }
+    opened += opened.empty() ? "" : ", ";
+    opened += std::string(side_name) + " handle " + std::to_string(main->fh);
+  }
+  if (opened.empty()) return Skipped(name, "no engine opened " + input.file_path);
+  // Headers, bitmaps and device state belong to the main channel: an O_DIRECT
+  // write outside every pages region is main-channel data sent the wrong way.
+  auto stream = ParseInputFile(input);
+  if (!stream.ok()) {
+    return Passed(name, "main channel buffered (" + opened + "); regions not checked: " + stream.status().message());
+  }
+  const std::vector<PagesRegion> regions = PagesRegions(*stream);
+  for (const LogRecord* r : SideRecords(input, Side::kSave)) {
+    if (r->kind == OpKind::kWrite && HasODirect(*r) && RegionHolding(regions, r->offset, r->length) == nullptr) {
+      return Failed(name, "main-channel data through O_DIRECT: " + DescribeOp(*r) + " lies outside every pages region");
+    }
+  }
+  return Passed(name, "main channel buffered (" + opened + "); every O_DIRECT write inside a pages region");
+}
+
+}  // namespace dioh::checks

@@ -1,0 +1,79 @@
+#include "harness/checks/write_map_builder.h"
+
+#include <map>
+#include <set>
+
+#include "harness/checks/check_support.h"
+
+namespace dioh {
+namespace {
+
+using checks::LogRecord;
+using checks::Side;
+
+// The seq numbers failed checks named ("... seq 812 ..."): drawn in red.
+std::set<std::uint64_t> NamedSeqs(const std::vector<CheckResult>& results) {
+  std::set<std::uint64_t> seqs;
+  const std::string key = "seq ";
+  for (const CheckResult& r : results) {
+    if (r.passed) continue;
+    for (std::size_t at = r.detail.find(key); at != std::string::npos; at = r.detail.find(key, at + 1)) {
+      std::size_t end = at + key.size();
+      std::uint64_t seq = 0;
+      bool digits = false;
+      while (end < r.detail.size() && r.detail[end] >= '0' && r.detail[end] <= '9') {
+        seq = seq * 10 + static_cast<std::uint64_t>(r.detail[end++] - '0');
+        digits = true;
+      }
+      if (digits) seqs.insert(seq);
+    }
+  }
+  return seqs;
+}
+
+std::string Subtitle(const CheckInput& input) {
+  const MigrationFacts& f = input.facts;
+  const std::string direct = f.direct_io_effective ? "direct-io on"
+                             : f.direct_io_requested ? "direct-io requested, not effective"
+                                                     : "direct-io off";
+  std::string text = input.profile.name + ", " + (f.multifd ? std::to_string(f.channels) + " channels" : "no multifd") +
+                     ", " + direct;
+  if (f.uri_offset != 0) text += ", offset=" + std::to_string(f.uri_offset);
+  if (f.passes > 1) text += ", " + std::to_string(f.passes) + " passes";
+  return text;
+}
+
+}  // namespace
+
+WriteMap BuildWriteMap(const CheckInput& input, const std::vector<CheckResult>& results, std::string title) {
+  WriteMap map;
+  map.title = std::move(title);
+  map.subtitle = Subtitle(input);
+  map.channels = {"main"};
+  if (input.facts.uri_offset != 0) map.regions.push_back({0, input.facts.uri_offset, "prefix before offset="});
+  if (auto stream = checks::ParseInputFile(input); stream.ok()) {
+    for (const checks::PagesRegion& region : checks::PagesRegions(*stream)) {
+      map.regions.push_back({region.begin, region.end, region.idstr + " pages"});
+    }
+  }
+  const std::set<std::uint64_t> named = NamedSeqs(results);
+  for (Side side : {Side::kSave, Side::kLoad}) {
+    const std::optional<checks::MainHandle> main = checks::FindMainHandle(input, side);
+    const diofs::OpKind kind = side == Side::kSave ? diofs::OpKind::kWrite : diofs::OpKind::kRead;
+    std::map<std::uint32_t, std::size_t> channel_of_tid;
+    for (const LogRecord* r : checks::SideRecords(input, side)) {
+      if (r->kind != kind) continue;
+      std::size_t channel = 0;
+      if (checks::IsChannelRecord(*r, main)) {
+        auto [it, added] = channel_of_tid.try_emplace(r->tid, channel_of_tid.size() + 1);
+        channel = it->second;
+        if (added && channel >= map.channels.size()) map.channels.push_back("channel " + std::to_string(channel));
+      }
+      const bool violation = r->rule != diofs::Rule::kNone || named.count(r->seq) != 0;
+      map.points.push_back({r->start_ns, r->offset, r->length, channel, side == Side::kLoad, violation});
+    }
+  }
+  return map;
+}
+
+}  // namespace dioh

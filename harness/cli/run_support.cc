@@ -1,0 +1,70 @@
+#include "harness/cli/run_support.h"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "harness/runner/interrupt.h"
+
+namespace dioharness::cli {
+
+void AddRunOptions(CLI::App& command, RunOptions& options, const std::string& default_out, const std::string& default_maps) {
+  options.out_dir = default_out;
+  options.maps = default_maps;
+  command.add_option("--engine", options.engine,
+                     "migration engine: mrmigrate (the one beside dioharness), mrmigrate:PATH, or qemu:PATH "
+                     "(a QEMU >= 9.1 system emulator, driven over QMP the same way)")
+      ->capture_default_str();
+  command.add_option("--out", options.out_dir, "folder for report.json, report.md, report.xml and write maps")
+      ->capture_default_str();
+  command.add_flag("--quiet", options.quiet, "no progress lines; only the summary");
+  command.add_flag("--json", options.json, "print report.json to stdout instead of progress and summary");
+  command.add_flag("--keep-logs", options.keep_logs, "keep each run's op log in OUT/logs/<job>.oplog");
+  command.add_option("--maps", options.maps, "write maps (SVG) to draw: all, failed, none")
+      ->check(CLI::IsMember({"all", "failed", "none"}))
+      ->capture_default_str();
+}
+
+dioh::Result<Prepared> Prepare(const RunOptions& options, std::ostream& out) {
+  Prepared prepared;
+  auto engine = dioh::MakeEngineDriver(options.engine);
+  if (!engine.ok()) return engine.status();
+  prepared.engine = std::move(*engine);
+  prepared.environment.engine = prepared.engine.get();
+  prepared.environment.preload_library = dioh::DefaultPreloadLibrary();
+  prepared.environment.keep_logs = options.keep_logs;
+  prepared.environment.artefact_dir = options.out_dir + "/logs";
+  if (options.keep_logs) std::filesystem::create_directories(prepared.environment.artefact_dir);
+  prepared.batch.out_dir = options.out_dir;
+  prepared.batch.write_maps = options.maps == "all"      ? dioh::WriteMaps::kAll
+                              : options.maps == "failed" ? dioh::WriteMaps::kFailed
+                                                         : dioh::WriteMaps::kNone;
+  prepared.batch.progress = options.quiet || options.json ? nullptr : &out;
+  return prepared;
+}
+
+std::string DefaultScenarioDir() {
+  if (const char* dir = std::getenv("DIOHARNESS_SCENARIOS"); dir != nullptr && *dir != '\0') return dir;
+  return DIOHARNESS_SCENARIO_DIR;
+}
+
+int Finish(dioh::Report& report, const RunOptions& options, bool interrupted, std::ostream& out, std::ostream& err) {
+  if (dioh::Status status = dioh::WriteReportFiles(report, options.out_dir, "report"); !status.ok()) {
+    err << "dioharness: " << status.message() << "\n";
+    return kExitUsage;
+  }
+  if (options.json) {
+    out << dioh::ToJson(report);
+  } else {
+    out << report.title << ": " << report.passed() << " passed, " << report.failed() << " failed, "
+        << report.results.size() << " runs in " << static_cast<int>(report.wall_seconds + 0.5) << " s\n"
+        << "reports: " << options.out_dir << "/report.{json,md,xml}\n";
+  }
+  if (interrupted) {
+    err << "dioharness: interrupted (signal " << dioh::InterruptWatcher::Instance().signal_number()
+        << "): engines killed, diofs unmounted; the report holds the runs that finished\n";
+    return kExitInterrupted;
+  }
+  return report.failed() == 0 ? kExitPassed : kExitFailed;
+}
+
+}  // namespace dioharness::cli

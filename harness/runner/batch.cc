@@ -1,0 +1,92 @@
+#include "harness/runner/batch.h"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+#include "harness/mount/mounted_diofs.h"
+#include "harness/report/report.h"
+#include "harness/runner/interrupt.h"
+
+namespace dioh {
+
+BatchRun RunBatch(const std::vector<Job>& jobs, const RunEnvironment& environment, const BatchOptions& options) {
+  BatchRun batch;
+  const std::string maps_dir = options.out_dir + "/maps";
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (InterruptWatcher::Instance().interrupted()) {
+      batch.interrupted = true;
+      break;
+    }
+    JobRun run = RunJob(jobs[i], environment);
+    run.result.configuration = DescribeScenario(jobs[i].scenario);
+    if (InterruptWatcher::Instance().interrupted()) batch.interrupted = true;
+    const bool want_map = options.write_maps == WriteMaps::kAll ||
+                          (options.write_maps == WriteMaps::kFailed && !run.result.passed);
+    if (want_map && !run.write_map_svg.empty() && !options.out_dir.empty()) {
+      std::error_code ignored;
+      std::filesystem::create_directories(maps_dir, ignored);
+      (void)WriteFileAtomically(maps_dir + "/" + jobs[i].id + ".svg", run.write_map_svg);
+    }
+    if (options.progress != nullptr) {
+      const ScenarioResult shown = options.judge ? options.judge(i, run.result) : run.result;
+      char line[256];
+      std::snprintf(line, sizeof line, "%s[%zu/%zu] %-44s %s  %5.1f s", options.label.c_str(), i + 1, jobs.size(),
+                    jobs[i].id.c_str(), shown.passed ? "PASS" : "FAIL", shown.seconds);
+      *options.progress << line << "\n";
+      if (!shown.passed) {
+        for (const CheckResult& check : shown.checks) {
+          if (!check.passed) *options.progress << "      " << check.name << ": " << check.detail << "\n";
+        }
+      }
+      options.progress->flush();
+    }
+    batch.runs.push_back(std::move(run));
+    if (batch.interrupted) break;
+  }
+  return batch;
+}
+
+std::string NowIso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+std::vector<std::pair<std::string, std::string>> RunConfiguration(const RunEnvironment& environment) {
+  std::vector<std::pair<std::string, std::string>> configuration;
+  configuration.emplace_back("engine", environment.engine != nullptr ? environment.engine->name() : "none");
+  configuration.emplace_back("diofs", MountedDiofs::DiofsBinary());
+  utsname host{};
+  if (uname(&host) == 0) {
+    configuration.emplace_back("machine", std::string(host.sysname) + " " + host.release + " " + host.machine + ", " +
+                                              std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) + " cores");
+  }
+  return configuration;
+}
+
+std::string DescribeScenario(const Scenario& scenario) {
+  std::string text;
+  for (const auto& [name, on] : scenario.capabilities) {
+    if (on) text += name + " ";
+  }
+  for (const auto& [name, value] : scenario.parameters.items()) {
+    text += name + "=" + (value.is_string() ? value.get<std::string>() : value.dump()) + " ";
+  }
+  text += scenario.guest.ram;
+  if (scenario.guest.passes > 1) text += " passes=" + std::to_string(scenario.guest.passes);
+  if (scenario.uri_offset > 0) text += " offset=" + std::to_string(scenario.uri_offset);
+  if (scenario.preload) text += " libdiocheck";
+  if (!scenario.diofs.device.empty()) text += " device=" + scenario.diofs.device;
+  if (!scenario.diofs.capacity.empty()) text += " capacity=" + scenario.diofs.capacity;
+  if (!scenario.diofs.faults.is_null()) text += " faults";
+  return text;
+}
+
+}  // namespace dioh

@@ -1,0 +1,85 @@
+#include <gtest/gtest.h>
+
+#include "harness/benchreport/summary.h"
+#include "tests/harness/benchreport/bench_json.h"
+
+namespace dioh::benchreport {
+namespace {
+
+using testing::FakeRun;
+using testing::kMiB;
+
+// 1 MiB O_DIRECT writes: tmpfs 1000 MiB/s; diofs 600 (1 thread) and 400 (4
+// threads) with the log off; the log costs 2.5 % and 10 %.
+std::vector<BenchRun> OneMiBWrites() {
+  std::vector<FakeRun> runs;
+  const double rates[][4] = {{1000, 600, 585, 300}, {1000, 400, 360, 200}};  // tmpfs, off, on, data
+  const char* targets[] = {"tmpfs", "diofs_log_off", "diofs_log_on", "diofs_log_data"};
+  for (int t = 0; t < 2; ++t) {
+    for (int i = 0; i < 4; ++i) {
+      const int threads = t == 0 ? 1 : 4;  // Google Benchmark names the thread count
+      runs.push_back({std::string("odirect_write/") + targets[i] + "/1048576/real_time/threads:" + std::to_string(threads), threads,
+                      rates[t][i] * kMiB, rates[t][i]});
+    }
+  }
+  runs.push_back({"odirect_read/tmpfs/4096/real_time/threads:1", 1, 40 * kMiB, 10240});
+  runs.push_back({"odirect_read/diofs_log_off/4096/real_time/threads:1", 1, 10 * kMiB, 2560});
+  return testing::ParseRuns(runs);
+}
+
+const Table& TableTitled(const BenchSummary& summary, const std::string& title) {
+  for (const Table& table : summary.tables) {
+    if (table.title == title) return table;
+  }
+  ADD_FAILURE() << "no table " << title;
+  static const Table kNone;
+  return kNone;
+}
+
+TEST(FsTables, DiofsAgainstTmpfsWithTheGoalPerThreadCount) {
+  BenchSummary summary;
+  AddFsTables(OneMiBWrites(), summary);
+  const Table& t = TableTitled(summary, "diofs against tmpfs");
+  ASSERT_EQ(t.rows.size(), 3u);
+  EXPECT_EQ(t.rows[0], (std::vector<std::string>{"odirect_write", "1 MiB", "1", "1000", "600", "0.60"}));
+  EXPECT_EQ(t.rows[1][5], "0.40");
+  EXPECT_EQ(t.rows[2], (std::vector<std::string>{"odirect_read", "4 KiB", "1", "40", "10", "0.25"}));
+  ASSERT_EQ(t.goals.size(), 2u);
+  EXPECT_TRUE(t.goals[0].met);
+  EXPECT_FALSE(t.goals[1].met);
+  EXPECT_EQ(t.goals[1].verdict, "missed by 0.10 (0.40 < 0.50)");
+}
+
+TEST(FsTables, LogCostIsOneMinusOnOverOffInPercent) {
+  BenchSummary summary;
+  AddFsTables(OneMiBWrites(), summary);
+  const Table& t = TableTitled(summary, "op log cost through diofs");
+  EXPECT_EQ(t.rows[0], (std::vector<std::string>{"odirect_write", "1 MiB", "1", "600", "585", "0.97", "300", "0.50"}));
+  ASSERT_EQ(t.goals.size(), 2u);
+  EXPECT_TRUE(t.goals[0].met);
+  EXPECT_EQ(t.goals[0].verdict, "met: 2.5 <= 3.0");
+  EXPECT_FALSE(t.goals[1].met);
+  EXPECT_EQ(t.goals[1].verdict, "missed by 7.0 (10.0 > 3.0)");
+}
+
+TEST(FsTables, FourKiBOpsPerSecondAndBarsForOneMiB) {
+  BenchSummary summary;
+  AddFsTables(OneMiBWrites(), summary);
+  const Table& t = TableTitled(summary, "4 KiB operations per second");
+  ASSERT_EQ(t.rows.size(), 1u);
+  EXPECT_EQ(t.rows[0], (std::vector<std::string>{"odirect_read", "1", "10240", "2560", "-", "-", "0.25"}));
+  // 1 MiB rows only: diofs/tmpfs, log on/off, log-data/off for 1 and 4 threads.
+  ASSERT_EQ(summary.bars.size(), 6u);
+  EXPECT_EQ(summary.bars[0].group, "diofs / tmpfs");
+  EXPECT_EQ(summary.bars[0].label, "odirect_write 1 MiB x1");
+  EXPECT_DOUBLE_EQ(summary.bars[0].ratio, 0.6);
+}
+
+TEST(FsTables, NoneWithoutFsRuns) {
+  BenchSummary summary;
+  AddFsTables(testing::ParseRuns({{"save/tmpfs/direct_io:0/channels:1/manual_time", 1, 1.0}}), summary);
+  EXPECT_TRUE(summary.tables.empty());
+}
+
+}  // namespace
+}  // namespace dioh::benchreport

@@ -1,0 +1,165 @@
+#include <fcntl.h>
+#include <gtest/gtest.h>
+
+#include "harness/checks/check_functions.h"
+#include "harness/checks/check_support.h"
+#include "tests/harness/checks/check_test_util.h"
+#include "tests/migration/format/small_stream.h"
+
+namespace dioh::checks {
+namespace {
+
+using testing::BaseInput;
+using testing::kHarnessPid;
+using testing::kLoadPid;
+using testing::kSavePid;
+using testing::LogBuilder;
+
+constexpr std::uint32_t kOutDirect = O_WRONLY | O_DIRECT;
+
+// Save: main channel (fh 1, tid 100) writes the header; channels fh 2 and 3.
+LogBuilder SaveLog(std::uint32_t channel_flags) {
+  LogBuilder log;
+  log.Open(kSavePid, 100, 1, O_CREAT | O_WRONLY);
+  log.Write(kSavePid, 100, 1, 0, 0x8a, O_WRONLY);
+  log.Open(kSavePid, 11, 2, channel_flags);
+  log.Open(kSavePid, 12, 3, channel_flags);
+  log.Write(kSavePid, 11, 2, 0x100000, 16384, channel_flags);
+  log.Write(kSavePid, 12, 3, 0x104000, 4096, channel_flags);
+  return log;
+}
+
+TEST(ODirectAligned, PassesAlignedTransfersAndFailsTheFirstMisalignedOffset) {
+  LogBuilder log = SaveLog(kOutDirect);
+  CheckInput in = BaseInput(&log.records());
+  EXPECT_TRUE(CheckODirectAligned(in).passed);
+  log.Write(kSavePid, 4711, 3, 0x100200, 4096, kOutDirect).seq = 812;
+  const CheckResult r = CheckODirectAligned(in);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail, "write seq 812 tid 4711 offset 0x100200 length 4096: offset not a multiple of 4096");
+}
+
+TEST(ODirectAligned, FailsAMisalignedLengthOfALoadRead) {
+  LogBuilder log = SaveLog(kOutDirect);
+  log.Read(kLoadPid, 21, 5, 0x100000, 6000, O_RDONLY | O_DIRECT);
+  CheckInput in = BaseInput(&log.records());
+  const CheckResult r = CheckODirectAligned(in);
+  EXPECT_FALSE(r.passed);
+  EXPECT_NE(r.detail.find("length not a multiple of 4096"), std::string::npos) << r.detail;
+}
+
+TEST(ODirectAligned, IgnoresOtherProcessesAndBufferedTransfers) {
+  LogBuilder log = SaveLog(kOutDirect);
+  log.Read(kHarnessPid, 300, 9, 0x10, 100, O_RDONLY | O_DIRECT);  // the harness copying the file out
+  log.Write(kSavePid, 100, 1, 0x8a, 64, O_WRONLY);                 // buffered main channel
+  EXPECT_TRUE(CheckODirectAligned(BaseInput(&log.records())).passed);
+}
+
+TEST(ODirectAligned, FailsALibdiocheckReportEvenOnALenientProfile) {
+  LogBuilder log = SaveLog(kOutDirect);
+  CheckInput in = BaseInput(&log.records());
+  in.profile.checks_alignment = false;
+  in.profile.name = "tmpfs";
+  EXPECT_TRUE(CheckODirectAligned(in).skipped);
+  diofs::oplog::LogRecord& v = log.Add(diofs::OpKind::kViolation, kSavePid, 11, 0);
+  v.path = "/.diofs/violation";
+  v.rule = diofs::Rule::kMemAlign;
+  v.text = R"({"diocheck":"mem_align","call":"pwritev2","address":"0x5581000008","length":4096,"mem_align":4096})";
+  const CheckResult r = CheckODirectAligned(in);
+  EXPECT_FALSE(r.passed);
+  EXPECT_FALSE(r.skipped);
+  EXPECT_EQ(r.detail, "libdiocheck report seq 7 tid 11: pwritev2 buffer 0x5581000008 (segment length 4096) not aligned "
+                      "to 4096 in memory");
+}
+
+TEST(ODirectAligned, FailsARecordDiofsFlagged) {
+  LogBuilder log = SaveLog(kOutDirect);
+  diofs::oplog::LogRecord& w = log.Write(kSavePid, 11, 2, 0x200000, 512, O_WRONLY);
+  w.rule = diofs::Rule::kLengthAlign;
+  w.verdict = diofs::Verdict::kRecorded;
+  const CheckResult r = CheckODirectAligned(BaseInput(&log.records()));
+  EXPECT_FALSE(r.passed);
+  EXPECT_NE(r.detail.find("(diofs recorded it)"), std::string::npos) << r.detail;
+}
+
+TEST(ODirectIffDirectIo, EffectiveNeedsODirectOnEveryChannelTransfer) {
+  LogBuilder direct = SaveLog(kOutDirect);
+  CheckInput in = BaseInput(&direct.records());
+  in.facts.direct_io_requested = in.facts.direct_io_effective = true;
+  EXPECT_TRUE(CheckODirectIffDirectIo(in).passed);
+  LogBuilder buffered = SaveLog(O_WRONLY);
+  in.records = &buffered.records();
+  const CheckResult r = CheckODirectIffDirectIo(in);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail, "silent buffered fallback: write seq 5 tid 11 offset 0x100000 length 16384 by channel handle 2 "
+                      "without O_DIRECT while direct-io is effective");
+}
+
+TEST(ODirectIffDirectIo, AFailedODirectOpenAndItsPlainProbeMoveNoData) {
+  LogBuilder log;
+  log.Open(kSavePid, 100, 1, O_CREAT | O_WRONLY);
+  log.Write(kSavePid, 100, 1, 0, 0x8a, O_WRONLY);
+  log.Open(kSavePid, 11, 0, kOutDirect).result = -EINVAL;
+  log.Open(kSavePid, 11, 2, O_WRONLY);  // the engine words QEMU's error
+  CheckInput in = BaseInput(&log.records());
+  in.facts.direct_io_requested = in.facts.direct_io_effective = true;
+  EXPECT_TRUE(CheckODirectIffDirectIo(in).passed);
+}
+
+TEST(ODirectIffDirectIo, RequestedButNotEffectiveSaysWhy) {
+  LogBuilder log = SaveLog(O_WRONLY);
+  CheckInput in = BaseInput(&log.records());
+  in.facts.direct_io_requested = true;
+  in.facts.direct_io_not_effective = "multifd is off";
+  const CheckResult r = CheckODirectIffDirectIo(in);
+  EXPECT_TRUE(r.passed);
+  EXPECT_EQ(r.detail, "direct-io not effective: multifd is off");
+  log.Open(kLoadPid, 200, 4, O_RDONLY | O_DIRECT);
+  const CheckResult used = CheckODirectIffDirectIo(in);
+  EXPECT_FALSE(used.passed);
+  EXPECT_EQ(used.detail, "direct-io not effective (multifd is off), yet open seq 7 tid 200 used O_DIRECT");
+}
+
+TEST(MainChannelBuffered, FailsAMainChannelOpenedWithODirect) {
+  LogBuilder log;
+  log.Open(kSavePid, 100, 1, O_CREAT | O_WRONLY | O_DIRECT);
+  log.Write(kSavePid, 100, 1, 0, 0x8a, O_WRONLY | O_DIRECT).result = -EINVAL;
+  const CheckResult r = CheckMainChannelBuffered(BaseInput(&log.records()));
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail, "save main channel opened with O_DIRECT: open seq 1 tid 100 (handle 1)");
+}
+
+TEST(MainChannelBuffered, FindsTheLoadMainChannelByItsHeaderRead) {
+  LogBuilder log = SaveLog(kOutDirect);
+  log.Open(kLoadPid, 21, 7, O_RDONLY | O_DIRECT);  // a channel opened first
+  log.Open(kLoadPid, 200, 8, O_RDONLY | O_DIRECT);
+  log.Read(kLoadPid, 200, 8, 0, 65536, O_RDONLY | O_DIRECT);
+  const CheckResult r = CheckMainChannelBuffered(BaseInput(&log.records()));
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail, "load main channel opened with O_DIRECT: open seq 8 tid 200 (handle 8)");
+}
+
+TEST(MainChannelBuffered, FailsAnODirectWriteOutsideThePagesRegions) {
+  const auto stream = mrm::format::testing::BuildSmallStream();
+  mrm::format::MemoryByteSource file(stream.bytes);
+  LogBuilder log = SaveLog(kOutDirect);
+  CheckInput in = BaseInput(&log.records());
+  in.file = &file;
+  const CheckResult good = CheckMainChannelBuffered(in);
+  EXPECT_TRUE(good.passed) << good.detail;
+  const std::uint64_t bitmap = stream.layouts[0].bitmap_offset;
+  log.Write(kSavePid, 11, 2, bitmap, 64, kOutDirect);
+  const CheckResult r = CheckMainChannelBuffered(in);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail, "main-channel data through O_DIRECT: write seq 7 tid 11 offset " + Hex(bitmap) +
+                          " length 64 lies outside every pages region");
+}
+
+TEST(MainChannelBuffered, SkipsWhenNoEngineOpenedTheFile) {
+  LogBuilder log;
+  log.Open(kHarnessPid, 300, 1, O_RDONLY);
+  EXPECT_TRUE(CheckMainChannelBuffered(BaseInput(&log.records())).skipped);
+}
+
+}  // namespace
+}  // namespace dioh::checks

@@ -1,0 +1,109 @@
+#include <fcntl.h>
+#include <gtest/gtest.h>
+
+#include "harness/checks/check_functions.h"
+#include "migration/format/byte_source.h"
+#include "tests/harness/checks/check_test_util.h"
+
+namespace dioh::checks {
+namespace {
+
+using testing::BaseInput;
+using testing::kLoadPid;
+using testing::kSavePid;
+using testing::LogBuilder;
+
+TEST(PrefixIntact, ComparesTheBytesBeforeOffset) {
+  std::vector<std::uint8_t> bytes(8192, 0xee);
+  mrm::format::MemoryByteSource file(bytes);
+  CheckInput in = BaseInput(nullptr);
+  in.file = &file;
+  EXPECT_TRUE(CheckPrefixIntact(in).skipped);  // offset=0
+  in.facts.uri_offset = 4096;
+  in.prefix.assign(4096, 0xee);
+  EXPECT_TRUE(CheckPrefixIntact(in).passed);
+  EXPECT_FALSE(CheckPrefixIntact(in).skipped);
+  bytes[17] = 0;
+  const CheckResult r = CheckPrefixIntact(in);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail, "byte 0x11 before offset= is 0x0, was 0xee");
+}
+
+TEST(PrefixIntact, NamesTheTruncatingOpenAndACutFile) {
+  std::vector<std::uint8_t> bytes(100, 0);
+  mrm::format::MemoryByteSource file(bytes);
+  LogBuilder log;
+  log.Open(kSavePid, 100, 1, O_CREAT | O_WRONLY | O_TRUNC);
+  CheckInput in = BaseInput(&log.records());
+  in.file = &file;
+  in.facts.uri_offset = 4096;
+  in.prefix.assign(4096, 0xee);
+  const CheckResult r = CheckPrefixIntact(in);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail, "file is 100 bytes: the 4096 bytes before offset= are cut (open seq 1 tid 100 had O_TRUNC)");
+}
+
+TEST(ShortWritesNoticed, AnUnresumedShortWriteInACompletedSaveFails) {
+  LogBuilder log;
+  log.Open(kSavePid, 11, 2, O_WRONLY | O_DIRECT);
+  diofs::oplog::LogRecord& fault = log.Add(diofs::OpKind::kFault, kSavePid, 11, 2);
+  fault.offset = 0x100000;
+  fault.aux = static_cast<std::uint32_t>(diofs::OpKind::kWrite);
+  fault.text = "rule 'short-once' #1: short 4096";
+  log.Write(kSavePid, 11, 2, 0x100000, 16384, O_WRONLY | O_DIRECT).result = 4096;
+  CheckInput in = BaseInput(&log.records());
+  const CheckResult r = CheckShortWritesNoticed(in);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail, "short write at offset 0x100000: 4096 of 16384 bytes, yet the save completed (write seq 3 tid 11 "
+                      "offset 0x100000 length 16384) (fault rule 'short-once' #1: short 4096)");
+  in.save = {"failed", "multifd send (0): short write of 0x1000 of 0x4000 bytes at 0x100000 (ramblock pc.ram)"};
+  EXPECT_TRUE(CheckShortWritesNoticed(in).passed);
+}
+
+TEST(ShortWritesNoticed, AShortWriteResumedWhereItStoppedIsNoticed) {
+  LogBuilder log;
+  log.Open(kSavePid, 100, 1, O_CREAT | O_WRONLY);
+  log.Write(kSavePid, 100, 1, 0, 32768, O_WRONLY).result = 100;
+  log.Write(kSavePid, 100, 1, 100, 32668, O_WRONLY);
+  const CheckResult r = CheckShortWritesNoticed(BaseInput(&log.records()));
+  EXPECT_TRUE(r.passed) << r.detail;
+  EXPECT_EQ(r.detail, "1 short transfers, each resumed or failing its side");
+}
+
+TEST(ShortWritesNoticed, AShortReadInACompletedLoadFails) {
+  LogBuilder log;
+  log.Read(kLoadPid, 21, 5, 0x100000, 1u << 20, O_RDONLY | O_DIRECT).result = 4096;
+  CheckInput in = BaseInput(&log.records());
+  in.load = SideOutcome{"completed", ""};
+  EXPECT_FALSE(CheckShortWritesNoticed(in).passed);
+  in.load = SideOutcome{"failed", "multifd recv (0): read 0x1000, expected 0x100000"};
+  EXPECT_TRUE(CheckShortWritesNoticed(in).passed);
+}
+
+TEST(ExpectedOutcome, CompletedMeansBothSidesCompleted) {
+  CheckInput in = BaseInput(nullptr);
+  in.load = SideOutcome{"completed", ""};
+  EXPECT_TRUE(CheckExpectedOutcome(in).passed);
+  in.load = SideOutcome{"failed", "bad"};
+  const CheckResult r = CheckExpectedOutcome(in);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail, "expected completed; save completed; load failed: bad");
+}
+
+TEST(ExpectedOutcome, AnExpectedFailureNeedsTheExactMessage) {
+  CheckInput in = BaseInput(nullptr);
+  const std::string message = "Could not open '/m/guest.img': filesystem does not support O_DIRECT";
+  in.expected = "failed: " + message;
+  in.save = {"failed", message};
+  EXPECT_TRUE(CheckExpectedOutcome(in).passed);
+  in.save.error_desc = message + ".";
+  EXPECT_FALSE(CheckExpectedOutcome(in).passed);
+  in.save = {"completed", ""};
+  in.load = SideOutcome{"failed", message};  // the destination refused it
+  EXPECT_TRUE(CheckExpectedOutcome(in).passed);
+  in.expected.clear();
+  EXPECT_TRUE(CheckExpectedOutcome(in).skipped);
+}
+
+}  // namespace
+}  // namespace dioh::checks

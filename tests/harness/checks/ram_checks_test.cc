@@ -1,0 +1,130 @@
+#include <gtest/gtest.h>
+
+#include "harness/checks/check_functions.h"
+#include "harness/checks/check_support.h"
+#include "migration/format/stream_parser.h"
+#include "tests/harness/checks/check_test_util.h"
+
+namespace dioh::checks {
+namespace {
+
+using testing::EngineRun;
+using testing::FailedMentioning;
+
+// A clean save and load of pc.ram (2 MiB) and vga.vram (1 MiB), half zero pages.
+struct Saved {
+  EngineRun run;
+  mrm::format::RamBlockRecord pc_ram;
+
+  Saved() {
+    run.save = testing::SaveWith(2, true, {5, 0.5, 0});
+    run.Run();
+    auto parsed = mrm::format::ParseMigrationFile(*run.file);
+    EXPECT_TRUE(parsed.ok()) << parsed.status().message();
+    if (parsed.ok()) pc_ram = parsed->ram_blocks[0];
+  }
+  // The first page of pc.ram whose bit is `set`.
+  std::uint64_t FirstPage(bool set) const {
+    std::uint64_t page = 0;
+    while (BitmapBitSet(pc_ram.bitmap, page) != set) ++page;
+    return page;
+  }
+  void FlipBit(std::uint64_t page) {
+    run.bytes[pc_ram.header.bitmap_offset + page / 8] ^= static_cast<std::uint8_t>(1u << (page % 8));
+  }
+  std::uint8_t& PageByte(std::uint64_t page, std::uint64_t byte) {
+    return run.bytes[pc_ram.header.pages_offset + page * 4096 + byte];
+  }
+};
+
+TEST(BitmapMatchesPages, PassesACleanSave) {
+  Saved s;
+  const CheckResult r = CheckBitmapMatchesPages(s.run.Input());
+  EXPECT_TRUE(r.passed) << r.detail;
+  EXPECT_FALSE(r.skipped);
+}
+
+TEST(BitmapMatchesPages, FailsABitSetForAZeroPage) {
+  Saved s;
+  const std::uint64_t zero = s.FirstPage(false);
+  s.FlipBit(zero);
+  const CheckResult r = CheckBitmapMatchesPages(s.run.Input());
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail, "block pc.ram page " + std::to_string(zero) +
+                          ": bitmap bit set but the page's final version is zero (after pass 0)");
+}
+
+TEST(BitmapMatchesPages, FailsABitClearForADataPage) {
+  Saved s;
+  const std::uint64_t data = s.FirstPage(true);
+  s.FlipBit(data);
+  EXPECT_TRUE(FailedMentioning(CheckBitmapMatchesPages(s.run.Input()), "page " + std::to_string(data) + ": bitmap bit clear"));
+}
+
+TEST(BitmapMatchesPages, WithoutAModelEverySetPageMustHaveBeenWritten) {
+  Saved s;
+  CheckInput in = s.run.Input();
+  in.ram.reset();
+  const CheckResult good = CheckBitmapMatchesPages(in);
+  EXPECT_TRUE(good.passed) << good.detail;
+  EXPECT_NE(good.detail.find("no RAM model"), std::string::npos);
+  const std::uint64_t zero = s.FirstPage(false);  // never written: a hole
+  s.FlipBit(zero);
+  EXPECT_TRUE(FailedMentioning(CheckBitmapMatchesPages(in), "page " + std::to_string(zero) + ": bitmap bit set but no write"));
+}
+
+TEST(BitmapMatchesPages, ZeroPageDetectionNoneSetsEveryBit) {
+  EngineRun run;
+  run.save = testing::SaveWith(2, true, {5, 0.5, 0});
+  run.save.zero_page_detection = mrm::engine::ZeroPageDetection::kNone;
+  run.Run();
+  CheckInput in = run.Input();
+  EXPECT_FALSE(CheckBitmapMatchesPages(in).passed);  // zero pages carry bits
+  in.facts.zero_page_detection = false;
+  const CheckResult r = CheckBitmapMatchesPages(in);
+  EXPECT_TRUE(r.passed) << r.detail;
+}
+
+TEST(RamEqual, PassesACleanSaveAndNamesTheFirstDifferentPage) {
+  Saved s;
+  const CheckResult good = CheckRamEqual(s.run.Input());
+  EXPECT_TRUE(good.passed) << good.detail;
+  EXPECT_FALSE(good.skipped);
+  const std::uint64_t data = s.FirstPage(true);
+  s.PageByte(data, 100) ^= 0xff;
+  EXPECT_TRUE(FailedMentioning(CheckRamEqual(s.run.Input()),
+                               "RAM block pc.ram page " + std::to_string(data) + " differs from the source at byte 100"));
+}
+
+TEST(RamEqual, FailsADataPageLeftAsAHole) {
+  Saved s;
+  const std::uint64_t data = s.FirstPage(true);
+  s.FlipBit(data);
+  EXPECT_TRUE(FailedMentioning(CheckRamEqual(s.run.Input()),
+                               "page " + std::to_string(data) + ": bitmap bit clear (restored as zero)"));
+}
+
+TEST(RamEqual, ACompletedSaveNeedsACompletedLoad) {
+  Saved s;
+  CheckInput in = s.run.Input();
+  in.load = SideOutcome{"failed", "multifd recv (1): read 0x1000, expected 0x4000"};
+  const CheckResult r = CheckRamEqual(in);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail, "the save completed but the load ended failed: multifd recv (1): read 0x1000, expected 0x4000");
+  in.ram.reset();
+  EXPECT_FALSE(CheckRamEqual(in).passed);  // QEMU: still judged
+  in.load.reset();
+  EXPECT_TRUE(CheckRamEqual(in).skipped);
+}
+
+TEST(RamEqual, ABlockMissingFromTheFileFails) {
+  Saved s;
+  CheckInput in = s.run.Input();
+  in.ram->blocks.emplace_back("pc.bios", 65536);
+  const CheckResult r = CheckRamEqual(in);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail, "block pc.bios of the guest is missing from the file");
+}
+
+}  // namespace
+}  // namespace dioh::checks

@@ -1,0 +1,142 @@
+// dioharness run / merge / demo from the outside: reports written, bad input
+// refused with the file and field, a missing engine named, and Ctrl-C leaving
+// nothing mounted or running.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/mount/mounted_diofs.h"
+#include "tests/harness/cli/process_util.h"
+
+namespace {
+
+using cli_test::ReadFile;
+
+bool MountedUnder(const std::string& dir) {
+  return ReadFile("/proc/self/mounts").find(dir) != std::string::npos;
+}
+
+class CliRunTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/cli_run_test.XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    std::filesystem::create_directories(dir_ + "/tmp");
+  }
+  void TearDown() override {
+    EXPECT_FALSE(MountedUnder(dir_)) << "a mount was left under " << dir_;
+    if (std::filesystem::exists(dir_ + "/tmp")) {
+      EXPECT_TRUE(std::filesystem::is_empty(dir_ + "/tmp"));
+    }
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  std::string Write(const std::string& name, const std::string& text) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+  // Runs dioharness with TMPDIR inside the test's folder.
+  int Run(const std::vector<std::string>& args, std::string* out = nullptr, std::string* err = nullptr,
+          std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
+    std::vector<std::string> argv = {DIOHARNESS_BIN};
+    argv.insert(argv.end(), args.begin(), args.end());
+    cli_test::Child child = cli_test::Start(argv, dir_, {"TMPDIR=" + dir_ + "/tmp"});
+    const int code = cli_test::Wait(child, timeout);
+    if (out != nullptr) *out = ReadFile(child.out_path);
+    if (err != nullptr) *err = ReadFile(child.err_path);
+    return code;
+  }
+  std::string dir_;
+};
+
+constexpr const char* kSmall = R"({
+  "name": "small",
+  "guest": {"ram": "pc.ram=8M"},
+  "capabilities": {"mapped-ram": true, "multifd": true},
+  "parameters": {"multifd-channels": 2, "direct-io": true},
+  "expect": {"status": "completed"}
+})";
+
+TEST_F(CliRunTest, RunWritesTheReportsAndPasses) {
+  if (auto reason = dioh::MountedDiofs::FuseUnusableReason()) GTEST_SKIP() << "FUSE unusable here: " << *reason;
+  const std::string scenario = Write("small.json", kSmall);
+  std::string out, err;
+  EXPECT_EQ(Run({"run", scenario, "--out", dir_ + "/out"}, &out, &err), 0) << out << err;
+  EXPECT_NE(out.find("[1/1] small@strict-4k"), std::string::npos) << out;
+  EXPECT_NE(out.find("PASS"), std::string::npos) << out;
+  for (const char* file : {"report.json", "report.md", "report.xml", "maps/small@strict-4k.svg"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir_ + "/out/" + file)) << file;
+  }
+  const auto report = nlohmann::json::parse(ReadFile(dir_ + "/out/report.json"));
+  EXPECT_EQ(report["passed"], 1);
+  EXPECT_GT(report["wall_seconds"].get<double>(), 0.0);
+}
+
+TEST_F(CliRunTest, AMalformedScenarioNamesTheFileAndTheField) {
+  const std::string scenario = Write("bad.json", R"({"name": "bad", "guest": {"passes": 0}, "expect": {"status": "completed"}})");
+  std::string out, err;
+  EXPECT_EQ(Run({"run", scenario}, &out, &err), 2);
+  EXPECT_NE(err.find("bad.json"), std::string::npos) << err;
+  EXPECT_NE(err.find("guest.passes"), std::string::npos) << err;
+}
+
+TEST_F(CliRunTest, BrokenJsonNamesTheFile) {
+  const std::string scenario = Write("broken.json", "{\"name\": \"x\",\n \"guest\": {\n");
+  std::string err;
+  EXPECT_EQ(Run({"run", scenario}, nullptr, &err), 2);
+  EXPECT_NE(err.find("broken.json"), std::string::npos) << err;
+}
+
+TEST_F(CliRunTest, AMissingEngineBinaryIsAClearError) {
+  const std::string scenario = Write("small.json", kSmall);
+  std::string err;
+  EXPECT_EQ(Run({"run", scenario, "--engine", "qemu:/no/such/qemu-system-x86_64"}, nullptr, &err), 2);
+  EXPECT_NE(err.find("/no/such/qemu-system-x86_64"), std::string::npos) << err;
+}
+
+TEST_F(CliRunTest, MergeJoinsShardReports) {
+  const std::string report = R"json({"title": "dioharness matrix (shard 1/2)", "started_at": "2026-11-30T07:00:00Z",
+    "wall_seconds": 3.0, "configuration": {"engine": "mrmigrate", "shard": "1/2"},
+    "results": [{"scenario": "a", "profile": "strict-4k", "expected": "completed", "outcome": "completed",
+                 "passed": true, "seconds": 1.0, "checks": []}]})json";
+  const std::string one = Write("one.json", report);
+  const std::string two = Write("two.json", report);
+  std::string out, err;
+  EXPECT_EQ(Run({"merge", one, two, "--out", dir_ + "/merged"}, &out, &err), 0) << err;
+  const auto merged = nlohmann::json::parse(ReadFile(dir_ + "/merged/report.json"));
+  EXPECT_EQ(merged["title"], "dioharness matrix");
+  EXPECT_EQ(merged["results"].size(), 2u);
+  EXPECT_EQ(Run({"merge", Write("junk.json", "[1,2]")}, nullptr, &err), 2);
+  EXPECT_NE(err.find("junk.json"), std::string::npos) << err;
+}
+
+TEST_F(CliRunTest, CtrlCKillsTheEngineUnmountsAndExits130) {
+  if (auto reason = dioh::MountedDiofs::FuseUnusableReason()) GTEST_SKIP() << "FUSE unusable here: " << *reason;
+  // The hung engine never finishes: only the interrupt can end this run.
+  std::string scenario_text = kSmall;
+  scenario_text.replace(scenario_text.find("\"name\""), 0, "\"timeout_seconds\": 600, ");
+  const std::string scenario = Write("small.json", scenario_text);
+  std::vector<std::string> argv = {DIOHARNESS_BIN, "run", scenario, "--out", dir_ + "/out",
+                                   "--engine", std::string("mrmigrate:") + HUNG_QMP_ENGINE};
+  cli_test::Child child = cli_test::Start(argv, dir_, {"TMPDIR=" + dir_ + "/tmp"});
+  // Wait until diofs is mounted and the engine has its QMP socket.
+  ASSERT_TRUE(cli_test::WaitUntil(child, [&] { return MountedUnder(dir_); }, std::chrono::seconds(20)))
+      << ReadFile(child.err_path);
+  ASSERT_TRUE(cli_test::WaitUntil(child, [&] {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_ + "/tmp", std::filesystem::directory_options::skip_permission_denied)) {
+      if (entry.is_socket()) return true;
+    }
+    return false;
+  }, std::chrono::seconds(20)));
+  kill(child.pid, SIGINT);
+  EXPECT_EQ(cli_test::Wait(child, std::chrono::seconds(30)), 130) << ReadFile(child.err_path);
+  EXPECT_NE(ReadFile(child.err_path).find("interrupted"), std::string::npos);
+}
+
+}  // namespace

@@ -1,0 +1,110 @@
+// RunJob end to end on a real diofs mount and the real mrmigrate: a small
+// scenario passes every check; a hung engine is timed out, killed and
+// cleaned up. Every run gets a private TMPDIR, so "nothing left behind"
+// means: that folder is empty and nothing under it is mounted.
+#include "harness/runner/scenario_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "harness/checks/checks.h"
+#include "harness/mount/mounted_diofs.h"
+
+namespace dioh {
+namespace {
+
+bool MountedUnder(const std::string& dir) {
+  std::ifstream mounts("/proc/self/mounts");
+  std::string line;
+  while (std::getline(mounts, line)) {
+    if (line.find(dir) != std::string::npos) return true;
+  }
+  return false;
+}
+
+class RunnerMountTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    if (auto reason = MountedDiofs::FuseUnusableReason()) GTEST_SKIP() << "FUSE unusable here: " << *reason;
+    char pattern[] = "/tmp/runner_mount_test.XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    tmpdir_ = pattern;
+    const char* old = std::getenv("TMPDIR");
+    old_tmpdir_ = old != nullptr ? old : "";
+    setenv("TMPDIR", tmpdir_.c_str(), 1);
+  }
+  void TearDown() override {
+    if (tmpdir_.empty()) return;
+    if (old_tmpdir_.empty()) unsetenv("TMPDIR");
+    else setenv("TMPDIR", old_tmpdir_.c_str(), 1);
+    EXPECT_FALSE(MountedUnder(tmpdir_)) << "a mount was left under " << tmpdir_;
+    EXPECT_TRUE(std::filesystem::is_empty(tmpdir_)) << "files were left in " << tmpdir_;
+    std::error_code ignored;
+    std::filesystem::remove_all(tmpdir_, ignored);
+  }
+  static Scenario Small() {
+    Scenario scenario;
+    scenario.name = "small";
+    scenario.guest.ram = "pc.ram=8M,vga.vram=4M";
+    scenario.capabilities = {{"mapped-ram", true}, {"multifd", true}};
+    scenario.parameters = {{"multifd-channels", 2}, {"direct-io", true}};
+    scenario.expect = ExpectedOutcome{};
+    return scenario;
+  }
+  std::string tmpdir_, old_tmpdir_;
+};
+
+TEST_F(RunnerMountTest, ASmallDirectIoSaveAndLoadPassesEveryCheck) {
+  auto engine = MakeEngineDriver("mrmigrate");
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  RunEnvironment environment;
+  environment.engine = engine->get();
+  auto job = JobFromScenario(Small());
+  ASSERT_TRUE(job.ok());
+  const JobRun run = RunJob(*job, environment);
+  std::ostringstream failures;
+  for (const CheckResult& check : run.result.checks) {
+    if (!check.passed) failures << check.name << ": " << check.detail << "\n";
+  }
+  EXPECT_TRUE(run.result.passed) << run.result.outcome << "\n" << failures.str();
+  EXPECT_EQ(run.result.outcome, "completed; load completed");
+  EXPECT_EQ(run.result.checks.size(), CheckNames().size());
+  EXPECT_GT(run.file_bytes, 12u << 20);
+  EXPECT_NE(run.write_map_svg.find("<svg"), std::string::npos);
+}
+
+TEST_F(RunnerMountTest, AHungEngineIsTimedOutKilledAndReportedAsFailed) {
+  auto engine = MakeEngineDriver(std::string("mrmigrate:") + HUNG_QMP_ENGINE);
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  RunEnvironment environment;
+  environment.engine = engine->get();
+  Scenario scenario = Small();
+  scenario.timeout_seconds = 1;
+  auto job = JobFromScenario(scenario);
+  ASSERT_TRUE(job.ok());
+  const JobRun run = RunJob(*job, environment);
+  EXPECT_FALSE(run.result.passed);
+  EXPECT_EQ(run.result.outcome.rfind("timeout", 0), 0u) << run.result.outcome;
+  // TearDown: nothing mounted, nothing left.
+}
+
+TEST_F(RunnerMountTest, AProfileThatDoesNotExistFailsTheRunWithItsName) {
+  auto engine = MakeEngineDriver("mrmigrate");
+  ASSERT_TRUE(engine.ok());
+  RunEnvironment environment;
+  environment.engine = engine->get();
+  Scenario scenario = Small();
+  scenario.diofs.profile = "strict-3k";
+  auto job = JobFromScenario(scenario);
+  ASSERT_TRUE(job.ok());
+  const JobRun run = RunJob(*job, environment);
+  EXPECT_FALSE(run.result.passed);
+  EXPECT_NE(run.result.outcome.find("strict-3k"), std::string::npos) << run.result.outcome;
+}
+
+}  // namespace
+}  // namespace dioh
