@@ -30,7 +30,10 @@ nlohmann::json ScenarioToJson(const Scenario& scenario) {
   };
   if (scenario.expect) {
     json["expect"] = {{"status", scenario.expect->status == ExpectedOutcome::Status::kCompleted ? "completed" : "failed"}};
-    if (scenario.expect->status == ExpectedOutcome::Status::kFailed) json["expect"]["error"] = scenario.expect->error;
+    if (scenario.expect->status == ExpectedOutcome::Status::kFailed) {
+      json["expect"]["error"] = scenario.expect->error;
+      json["expect"]["rejected_io"] = scenario.expect->rejected_io;
+    }
   }
   return json;
 }

@@ -47,6 +47,9 @@ TEST(ScenarioJsonTest, EveryFieldRoundTrips) {
   scenario.matrix = true;
   ExpectRoundTrip(scenario);
   EXPECT_EQ(ScenarioToJson(scenario)["expect"]["error"], "No build-time support for direct-io");
+  scenario.expect->rejected_io = true;
+  ExpectRoundTrip(scenario);
+  EXPECT_EQ(ScenarioToJson(scenario)["expect"]["rejected_io"], true);
 }
 
 // The regression catalog's scenarios are valid scenario files.
