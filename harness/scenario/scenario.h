@@ -91,6 +91,10 @@ struct Scenario {
 // "harness/scenarios/x.json: field 'guest.passes': must be an integer >= 1".
 Result<Scenario> ParseScenario(std::string_view json_text, const std::string& file);
 Result<Scenario> LoadScenarioFile(const std::string& path);
+// The JSON form of a scenario (every field, defaults included; no
+// source_file): what reports show as the configuration, and what
+// ParseScenario reads back to the same scenario.
+nlohmann::json ScenarioToJson(const Scenario& scenario);
 // Every *.json in `dir`, sorted by file name; names must be unique.
 Result<std::vector<Scenario>> LoadScenarioDir(const std::string& dir);
 

@@ -1,0 +1,41 @@
+#include "harness/scenario/scenario.h"
+
+namespace dioh {
+
+nlohmann::json ScenarioToJson(const Scenario& scenario) {
+  nlohmann::json diofs = {{"profile", scenario.diofs.profile},
+                          {"backend", scenario.diofs.backend},
+                          {"on_violation", scenario.diofs.on_violation},
+                          {"device", scenario.diofs.device},
+                          {"capacity", scenario.diofs.capacity}};
+  if (!scenario.diofs.faults.is_null()) diofs["faults"] = scenario.diofs.faults;
+  nlohmann::json json = {
+      {"name", scenario.name},
+      {"description", scenario.description},
+      {"diofs", diofs},
+      {"guest",
+       {{"ram", scenario.guest.ram},
+        {"seed", scenario.guest.seed},
+        {"zero_fraction", scenario.guest.zero_fraction},
+        {"dirty_fraction", scenario.guest.dirty_fraction},
+        {"passes", scenario.guest.passes}}},
+      {"capabilities", scenario.capabilities},
+      {"parameters", scenario.parameters},
+      {"uri_offset", scenario.uri_offset},
+      {"preload", scenario.preload},
+      {"load", scenario.load},
+      {"no_direct_io_build", scenario.no_direct_io_build},
+      {"timeout_seconds", scenario.timeout_seconds},
+      {"matrix", scenario.matrix},
+  };
+  if (scenario.expect) {
+    json["expect"] = {{"status", scenario.expect->status == ExpectedOutcome::Status::kCompleted ? "completed" : "failed"}};
+    if (scenario.expect->status == ExpectedOutcome::Status::kFailed) {
+      json["expect"]["error"] = scenario.expect->error;
+      json["expect"]["rejected_io"] = scenario.expect->rejected_io;
+    }
+  }
+  return json;
+}
+
+}  // namespace dioh

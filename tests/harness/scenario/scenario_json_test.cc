@@ -1,0 +1,65 @@
+#include <gtest/gtest.h>
+
+#include "harness/scenario/regression_scenarios.h"
+#include "harness/scenario/scenario.h"
+
+namespace dioh {
+namespace {
+
+// ParseScenario(ScenarioToJson(s)) gives s back: compared through the JSON.
+void ExpectRoundTrip(const Scenario& scenario) {
+  const nlohmann::json json = ScenarioToJson(scenario);
+  auto parsed = ParseScenario(json.dump(), "roundtrip.json");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message() << "\n" << json.dump(2);
+  EXPECT_EQ(ScenarioToJson(*parsed), json);
+  EXPECT_EQ(parsed->expect.has_value(), scenario.expect.has_value());
+  EXPECT_EQ(parsed->source_file, "roundtrip.json");
+}
+
+TEST(ScenarioJsonTest, DefaultsShowEveryField) {
+  Scenario scenario;
+  scenario.name = "defaults";
+  const nlohmann::json json = ScenarioToJson(scenario);
+  EXPECT_EQ(json["diofs"]["profile"], "strict-4k");
+  EXPECT_EQ(json["guest"]["ram"], "pc.ram=256M");
+  EXPECT_EQ(json["guest"]["passes"], 1);
+  EXPECT_EQ(json["load"], true);
+  EXPECT_FALSE(json.contains("expect"));
+  EXPECT_FALSE(json["diofs"].contains("faults"));
+  ExpectRoundTrip(scenario);
+}
+
+TEST(ScenarioJsonTest, EveryFieldRoundTrips) {
+  Scenario scenario;
+  scenario.name = "full";
+  scenario.description = "all of it";
+  scenario.diofs = DiofsSetup{"strict-64k", "passthrough", "record", "nvme", "1G",
+                              nlohmann::json::parse(R"({"rules": [{"op": "fsync", "action": {"errno": "EIO"}}]})")};
+  scenario.guest = GuestSetup{"pc.ram=32M,rom=64K", 5, 0.25, 0.5, 4};
+  scenario.capabilities = {{"mapped-ram", true}, {"multifd", false}};
+  scenario.parameters = {{"direct-io", true}, {"zero-page-detection", "legacy"}};
+  scenario.uri_offset = 4096;
+  scenario.preload = true;
+  scenario.load = false;
+  scenario.no_direct_io_build = true;
+  scenario.timeout_seconds = 7.5;
+  scenario.expect = ExpectedOutcome{ExpectedOutcome::Status::kFailed, "No build-time support for direct-io"};
+  scenario.matrix = true;
+  ExpectRoundTrip(scenario);
+  EXPECT_EQ(ScenarioToJson(scenario)["expect"]["error"], "No build-time support for direct-io");
+  scenario.expect->rejected_io = true;
+  ExpectRoundTrip(scenario);
+  EXPECT_EQ(ScenarioToJson(scenario)["expect"]["rejected_io"], true);
+}
+
+// The regression catalog's scenarios are valid scenario files.
+TEST(ScenarioJsonTest, RegressionScenariosParse) {
+  for (const RegressionCase& c : RegressionScenarios()) {
+    SCOPED_TRACE(c.bug_name);
+    ExpectRoundTrip(c.clean);
+    ExpectRoundTrip(WithInjectedBug(c));
+  }
+}
+
+}  // namespace
+}  // namespace dioh
