@@ -12,7 +12,10 @@ benches=("$build"/bin/*_bench "$build"/bin/*_benchmark)
 for bench in "${benches[@]}"; do
   name=$(basename "$bench")
   echo "== $name"
+  # Interleaving spreads a drift of the machine's load over every configuration.
   "$bench" --benchmark_repetitions="${BENCH_REPETITIONS:-3}" --benchmark_report_aggregates_only=true \
+    --benchmark_enable_random_interleaving=true \
     --benchmark_out="$out/$name.json" --benchmark_out_format=json
 done
-echo "JSON in $out/"
+"$build"/bin/dioharness bench-report --dir "$out"
+echo "JSON, summary.md and summary.svg in $out/"

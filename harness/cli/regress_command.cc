@@ -80,6 +80,8 @@ int RunRegress(const RegressOptions& options) {
 
   // signatures[job][repeat]: the verdicts that must not change between repeats.
   std::vector<std::vector<std::string>> signatures(jobs.size());
+  // details[job][repeat]: the failed checks' details, to explain a signature that changed.
+  std::vector<std::vector<std::string>> details(jobs.size());
   std::vector<dioh::ScenarioResult> first;
   bool interrupted = false;
   for (unsigned repeat = 1; repeat <= options.repeat && !interrupted; ++repeat) {
@@ -92,6 +94,11 @@ int RunRegress(const RegressOptions& options) {
     interrupted = batch.interrupted;
     for (std::size_t i = 0; i < batch.runs.size(); ++i) {
       signatures[i].push_back(dioh::VerdictSignature(batch.runs[i].result));
+      std::string failed;
+      for (const dioh::CheckResult& check : batch.runs[i].result.checks) {
+        if (!check.passed) failed += "; " + check.name + ": " + check.detail;
+      }
+      details[i].push_back(failed);
       if (repeat != 1) continue;
       const dioh::RegressJob& job = regress_jobs[i];
       first.push_back(job.injected == nullptr ? batch.runs[i].result : dioh::JudgeInjected(*job.injected, batch.runs[i].result));
@@ -104,7 +111,8 @@ int RunRegress(const RegressOptions& options) {
       for (std::size_t r = 1; r < signatures[i].size(); ++r) {
         if (signatures[i][r] == signatures[i][0]) continue;
         same.passed = false;
-        same.detail = "repeat 1: " + signatures[i][0] + " / repeat " + std::to_string(r + 1) + ": " + signatures[i][r];
+        same.detail = "repeat 1: " + signatures[i][0] + details[i][0] + " / repeat " + std::to_string(r + 1) + ": " +
+                      signatures[i][r] + details[i][r];
         break;
       }
       if (same.passed) same.detail = std::to_string(signatures[i].size()) + " repeats, same verdicts";
