@@ -28,6 +28,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kFileName = "guest.img";
 constexpr std::chrono::seconds kQuitTimeout{10};
+constexpr std::chrono::seconds kUnmountTimeout{30};
 
 // A private folder for one run, removed with everything in it.
 class WorkDir {
@@ -269,7 +270,9 @@ JobRun RunJob(const Job& job, const RunEnvironment& environment) {
   if (load.outcome) run.load_seconds = load.outcome->seconds;
   auto produced = ReadProducedFile(file);
   if (produced.ok() && produced->has_value()) run.file_bytes = (*produced)->size();
-  auto unmounted = (*mount)->Unmount();
+  // Generous: on a machine loaded by parallel builds diofs may take seconds
+  // to drain its workers, and killing it would fail a run that did nothing wrong.
+  auto unmounted = (*mount)->Unmount(kUnmountTimeout);
   if (!unmounted.ok() || *unmounted != 0) {
     result.checks.push_back({"diofs-exit", false,
                              unmounted.ok() ? "diofs exited with status " + std::to_string(*unmounted) + ": " + (*mount)->DaemonStderr()
