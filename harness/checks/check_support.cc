@@ -73,9 +73,19 @@ bool IsChannelRecord(const LogRecord& r, const std::optional<MainHandle>& main) 
 }
 
 Result<mrm::format::ParsedStream> ParseInputFile(const CheckInput& input) {
+  if (input.parsed != nullptr) return *input.parsed;
+  return ParseProducedFile(input);
+}
+}  // namespace dioh::checks
+
+namespace dioh {
+Result<mrm::format::ParsedStream> ParseProducedFile(const CheckInput& input) {
   if (input.file == nullptr) return Status::Error(ENOENT, "no file: the save created none");
   return mrm::format::ParseMigrationFile(*input.file, input.facts.uri_offset);
 }
+}  // namespace dioh
+
+namespace dioh::checks {
 
 std::vector<PagesRegion> PagesRegions(const mrm::format::ParsedStream& stream) {
   std::vector<PagesRegion> regions;

@@ -28,9 +28,16 @@ constexpr NamedCheck kChecks[] = {
 }  // namespace
 
 std::vector<CheckResult> RunChecks(const CheckInput& input) {
+  // Six checks read the layout: parse the file once for all of them.
+  CheckInput parsed_once = input;
+  std::optional<Result<mrm::format::ParsedStream>> parsed;
+  if (parsed_once.parsed == nullptr) {
+    parsed.emplace(ParseProducedFile(input));
+    parsed_once.parsed = &*parsed;
+  }
   std::vector<CheckResult> results;
   for (const NamedCheck& check : kChecks) {
-    CheckResult result = check.run(input);
+    CheckResult result = check.run(parsed_once);
     result.name = check.name;  // the report's names come from this one table
     results.push_back(std::move(result));
   }

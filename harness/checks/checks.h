@@ -17,6 +17,7 @@
 #include "fs/oplog/log_format.h"
 #include "harness/report/report.h"
 #include "migration/format/byte_source.h"
+#include "migration/format/stream_parser.h"
 #include "migration/ram/page_content.h"
 
 namespace dioh {
@@ -76,12 +77,19 @@ struct CheckInput {
   bool rejections_expected = false;
   SideOutcome save;
   std::optional<SideOutcome> load;
+  // The file parsed once (set by RunChecks, or by a caller that has parsed
+  // it); null: each check that needs the layout parses `file` itself.
+  const Result<mrm::format::ParsedStream>* parsed = nullptr;
 };
 
 // Every check, in a fixed order; each returns passed, failed (detail names the
 // first offending operation or page) or skipped (detail says why it could not
 // apply, e.g. "no file: the save failed before creating it").
 std::vector<CheckResult> RunChecks(const CheckInput& input);
+
+// The produced file's parse, for RunChecks' callers that draw the layout too
+// (the write map): what CheckInput::parsed should point to.
+Result<mrm::format::ParsedStream> ParseProducedFile(const CheckInput& input);
 
 // The names RunChecks reports, in order (for reports and `regress` catalog).
 const std::vector<std::string>& CheckNames();

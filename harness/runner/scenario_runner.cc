@@ -315,6 +315,8 @@ JobRun RunJob(const Job& job, const RunEnvironment& environment) {
   if (save.outcome) input.save = SideOutcome{save.outcome->status, save.outcome->error_desc};
   if (load.outcome) input.load = SideOutcome{load.outcome->status, load.outcome->error_desc};
 
+  const Result<mrm::format::ParsedStream> parsed = ParseProducedFile(input);
+  input.parsed = &parsed;  // the checks and the write map share one parse
   std::vector<CheckResult> checks = RunChecks(input);
   result.checks.insert(result.checks.end(), checks.begin(), checks.end());
   result.passed = true;
