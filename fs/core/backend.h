@@ -64,6 +64,15 @@ class BackendFile {
   virtual ~BackendFile() = default;
   virtual dioh::Result<std::size_t> ReadAt(std::uint64_t offset, std::span<std::byte> out) = 0;
   virtual dioh::Result<std::size_t> WriteAt(std::uint64_t offset, std::span<const std::byte> data) = 0;
+  // WriteAt that also sets `xxh3` to XXH3_64bits(data) (the op log's
+  // data_hash) where the backend copies the payload itself and so can hash
+  // it in the same pass (mem, PayloadCopier). Others leave it unset and the
+  // op log hashes the payload after the reply.
+  virtual dioh::Result<std::size_t> WriteAtHashing(std::uint64_t offset, std::span<const std::byte> data,
+                                                   std::optional<std::uint64_t>& xxh3) {
+    (void)xxh3;
+    return WriteAt(offset, data);
+  }
   // fallocate(2) modes 0, FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE|KEEP_SIZE,
   // FALLOC_FL_ZERO_RANGE; others fail with EOPNOTSUPP.
   virtual dioh::Status Allocate(int mode, std::uint64_t offset, std::uint64_t length) = 0;

@@ -2,13 +2,14 @@
 // transfers are in filesystem_io.cc, /.diofs/ in control_files.cc.
 #include "fs/core/filesystem.h"
 
-#include "fs/core/monotonic_clock.h"
-
 #include <fcntl.h>
 #include <linux/fs.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
+
+#include "fs/core/monotonic_clock.h"
 
 namespace diofs {
 namespace {
@@ -28,6 +29,8 @@ DioFilesystem::DioFilesystem(std::unique_ptr<Backend> backend, ProfileSwitch pro
                              std::vector<OpObserver*> observers, const SimOptions& sim)
     : backend_(std::move(backend)),
       observers_(std::move(observers)),
+      hash_payloads_(std::any_of(observers_.begin(), observers_.end(),
+                                 [](const OpObserver* o) { return o->WantsPayloadXxh3(); })),
       profile_(std::make_shared<const ProfileSwitch>(std::move(profile))),
       sim_(sim.device, sim.faults, sim.sleeper),
       volatile_(sim.volatile_data ? std::make_shared<VolatileLayer>() : nullptr) {}

@@ -151,6 +151,7 @@ class DioFilesystem {
 
   std::unique_ptr<Backend> backend_;
   std::vector<OpObserver*> observers_;
+  const bool hash_payloads_;  // an observer wants XXH3 of each write payload (WantsPayloadXxh3)
   OpCounters counters_;
   InodeTable inodes_;
   HandleTable handles_;

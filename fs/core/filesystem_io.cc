@@ -158,7 +158,8 @@ dioh::Result<std::size_t> DioFilesystem::Write(std::uint64_t fh, std::uint64_t o
   const RuleVerdict verdict = CheckTransferEvent(event, offset, data.size());
   dioh::Result<std::size_t> done = Rejected(verdict.rule);
   if (verdict.verdict != Verdict::kRejected) {
-    done = sim_.Write(*handle->file, offset, data, DecideFault(OpKind::kWrite, path, flags, offset, data.size(), caller));
+    done = sim_.Write(*handle->file, offset, data, DecideFault(OpKind::kWrite, path, flags, offset, data.size(), caller),
+                      hash_payloads_ ? &event.data_xxh3 : nullptr);
     if (done.ok()) sim_.ChargeTransfer((flags & O_DIRECT) != 0, /*write=*/true, *done, event.start_ns);
   }
   event.result = done.ok() ? static_cast<std::int64_t>(*done) : -done.status().code();

@@ -61,10 +61,11 @@ class MemBackendFile final : public BackendFile {
     return node_->data->ReadAt(offset, out);
   }
   dioh::Result<std::size_t> WriteAt(std::uint64_t offset, std::span<const std::byte> data) override {
-    if (offset > UINT64_MAX - data.size() || offset + data.size() > kMaxFileSize) {
-      return dioh::Status::Error(EFBIG, "write beyond the largest file size");
-    }
-    return node_->data->WriteAt(offset, data);
+    return Write(offset, data, nullptr);
+  }
+  dioh::Result<std::size_t> WriteAtHashing(std::uint64_t offset, std::span<const std::byte> data,
+                                           std::optional<std::uint64_t>& xxh3) override {
+    return Write(offset, data, &xxh3);
   }
   dioh::Status Allocate(int mode, std::uint64_t offset, std::uint64_t length) override {
     if (offset > kMaxFileSize || length > kMaxFileSize - offset) {
@@ -86,6 +87,14 @@ class MemBackendFile final : public BackendFile {
   static constexpr std::uint64_t kMaxFileSize = 1ull << 50;  // 1 PiB: far beyond any test
 
  private:
+  dioh::Result<std::size_t> Write(std::uint64_t offset, std::span<const std::byte> data,
+                                  std::optional<std::uint64_t>* xxh3) {
+    if (offset > UINT64_MAX - data.size() || offset + data.size() > kMaxFileSize) {
+      return dioh::Status::Error(EFBIG, "write beyond the largest file size");
+    }
+    return node_->data->WriteAt(offset, data, xxh3);
+  }
+
   std::shared_ptr<MemNode> node_;
   std::mutex& tree_mutex_;  // the backend's: guards mode and times (the backend outlives its files)
 };

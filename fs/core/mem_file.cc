@@ -7,6 +7,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "fs/core/payload_copier.h"
+
 namespace diofs {
 
 // The shards a transfer of pages [first, last] touches, locked in ascending
@@ -76,7 +78,8 @@ bool PageBudget::TryTake(std::uint64_t pages) {
 
 MemFile::~MemFile() { budget_->Give(page_count_.load(std::memory_order_relaxed)); }
 
-dioh::Result<std::size_t> MemFile::WriteAt(std::uint64_t offset, std::span<const std::byte> data) {
+dioh::Result<std::size_t> MemFile::WriteAt(std::uint64_t offset, std::span<const std::byte> data,
+                                           std::optional<std::uint64_t>* xxh3) {
   if (data.empty()) return std::size_t{0};
   const std::uint64_t first = offset / kPageSize, last = (offset + data.size() - 1) / kPageSize;
   std::shared_lock lock(mutex_);
@@ -91,6 +94,7 @@ dioh::Result<std::size_t> MemFile::WriteAt(std::uint64_t offset, std::span<const
   }
   std::uint64_t added = 0;
   std::size_t done = 0;
+  PayloadCopier copier(data, xxh3 != nullptr);
   while (done < data.size()) {
     const std::uint64_t pos = offset + done;
     const std::uint64_t index = pos / kPageSize;
@@ -102,9 +106,10 @@ dioh::Result<std::size_t> MemFile::WriteAt(std::uint64_t offset, std::span<const
       page = n == kPageSize ? std::make_unique_for_overwrite<Page>() : std::make_unique<Page>();
       ++added;
     }
-    std::memcpy(page->data() + in_page, data.data() + done, n);
+    copier.CopyNext({page->data() + in_page, n});
     done += n;
   }
+  if (xxh3 != nullptr) *xxh3 = copier.Digest();
   page_count_.fetch_add(added, std::memory_order_relaxed);
   const std::uint64_t end = offset + data.size();
   std::uint64_t size = size_.load(std::memory_order_relaxed);

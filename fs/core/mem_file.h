@@ -9,6 +9,7 @@
 #include <array>
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -45,7 +46,9 @@ class MemFile {
 
   std::size_t ReadAt(std::uint64_t offset, std::span<std::byte> out) const;
   // Fails with ENOSPC, writing nothing, when the new pages it needs exceed the budget.
-  dioh::Result<std::size_t> WriteAt(std::uint64_t offset, std::span<const std::byte> data);
+  // With `xxh3`, also sets it to XXH3_64bits(data), computed while copying (PayloadCopier).
+  dioh::Result<std::size_t> WriteAt(std::uint64_t offset, std::span<const std::byte> data,
+                                    std::optional<std::uint64_t>* xxh3 = nullptr);
   dioh::Status Allocate(int mode, std::uint64_t offset, std::uint64_t length);
   void Resize(std::uint64_t size);
 

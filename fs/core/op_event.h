@@ -10,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -70,6 +71,9 @@ struct OpEvent {
   Rule rule = Rule::kNone;
   Verdict verdict = Verdict::kPass;
   std::span<const std::byte> data;  // write payload (hashed; kept with --log-data)
+  // XXH3_64bits(data), when the backend computed it while storing the payload
+  // (asked for by an observer's WantsPayloadXxh3).
+  std::optional<std::uint64_t> data_xxh3;
   std::string_view text;             // marker text, violation report, fault rule, new path
   // Set by an edge that runs work after its reply (the FUSE adapter on a
   // write): an observer may postpone payload work there (AfterReply::Defer).
@@ -82,6 +86,10 @@ class OpObserver {
   // Called once per operation, after the reply is decided, on the thread that
   // served it. Must be thread-safe and must not block on other operations.
   virtual void OnOp(const OpEvent& event) = 0;
+  // True when the observer would hash every write's payload with XXH3_64bits:
+  // the core then asks the backend for the hash, which the mem backend
+  // computes while copying the payload (OpEvent::data_xxh3).
+  virtual bool WantsPayloadXxh3() const { return false; }
   // Finishes what OnOp postponed with AfterReply::Defer: called once, on the
   // thread that served the op, after its reply, with the event's payload
   // still valid. Must not block on other operations either.

@@ -44,8 +44,9 @@ std::shared_ptr<sim::FaultPlan> StorageSim::faults() const {
 }
 
 dioh::Result<std::size_t> StorageSim::Write(BackendFile& file, std::uint64_t offset, std::span<const std::byte> data,
-                                            const std::optional<Fault>& fault) {
-  if (!fault) return file.WriteAt(offset, data);
+                                            const std::optional<Fault>& fault, std::optional<std::uint64_t>* xxh3) {
+  const auto whole = [&] { return xxh3 != nullptr ? file.WriteAtHashing(offset, data, *xxh3) : file.WriteAt(offset, data); };
+  if (!fault) return whole();
   const sim::FaultRule& rule = fault->rule();
   switch (rule.action) {
     case sim::Action::kErrno:
@@ -62,7 +63,7 @@ dioh::Result<std::size_t> StorageSim::Write(BackendFile& file, std::uint64_t off
     }
     case sim::Action::kDelay:
       sleeper_(rule.delay_ns);
-      return file.WriteAt(offset, data);
+      return whole();
     case sim::Action::kCorrupt: {
       if (rule.corrupt_when != sim::CorruptWhen::kOnWrite) return file.WriteAt(offset, data);
       std::vector<std::byte> copy(data.begin(), data.end());  // never the caller's buffer

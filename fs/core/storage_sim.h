@@ -44,9 +44,11 @@ class StorageSim {
 
   // A write or read on `file` with `fault` applied: errno, short transfer,
   // torn write, delay, or bit corruption (of a copy of what is written, or of
-  // what was read). Without a fault it is the backend call itself.
+  // what was read). Without a fault it is the backend call itself. With
+  // `xxh3`, the backend may set it to the hash of `data` (WriteAtHashing);
+  // never set when a fault changed what was stored.
   dioh::Result<std::size_t> Write(BackendFile& file, std::uint64_t offset, std::span<const std::byte> data,
-                                  const std::optional<Fault>& fault);
+                                  const std::optional<Fault>& fault, std::optional<std::uint64_t>* xxh3 = nullptr);
   dioh::Result<std::size_t> Read(BackendFile& file, std::uint64_t offset, std::span<std::byte> out,
                                  const std::optional<Fault>& fault);
   // Any other operation: fails with the rule's errno, or waits its delay.

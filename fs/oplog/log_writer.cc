@@ -69,10 +69,13 @@ void LogWriter::ReserveLocked(std::unique_lock<std::mutex>& lock, std::size_t fr
 }
 
 void LogWriter::OnOp(const OpEvent& event) {
-  // A payload is hashed after the reply when the edge allows it, else here,
-  // before the lock.
-  const bool postpone = event.after_reply != nullptr && !event.after_reply->full() && !event.data.empty();
-  const std::uint64_t data_hash = postpone ? 0 : HashData(event.data);
+  // A payload the backend did not hash is hashed after the reply when the
+  // edge allows it, else here, before the lock. A kept payload is copied
+  // after the reply too.
+  const bool hashed = event.data_xxh3.has_value() && !header_.keep_data;
+  const bool postpone =
+      !hashed && event.after_reply != nullptr && !event.after_reply->full() && !event.data.empty();
+  const std::uint64_t data_hash = hashed ? *event.data_xxh3 : postpone ? 0 : HashData(event.data);
   const std::size_t frame_size = RecordFrameSize(event, header_.keep_data);
   std::byte* frame = nullptr;
   {

@@ -4,9 +4,11 @@
 //
 // Hot path: under one short mutex, OnOp takes the next sequence number and
 // encodes the record into the active in-memory buffer (no formatting, no
-// syscall). The payload's hash (and copy, with keep_data) is done outside the
-// lock: after the op's reply when the event carries an AfterReply (a FUSE
-// write: OnReplied seals the reserved frame), else before taking the lock. A
+// syscall). The payload's hash comes with the event where the backend hashed
+// it while storing it (OpEvent::data_xxh3). Otherwise the hash (and the copy,
+// with keep_data) is done outside the lock: after the op's reply when the
+// event carries an AfterReply (a FUSE write: OnReplied seals the reserved
+// frame), else before taking the lock. A
 // buffer holding a reserved but unsealed frame is not written until sealed,
 // so the file only ever holds whole, sealed records, in sequence order. A full buffer is
 // handed to a flusher thread, which write(2)s it while producers keep filling
@@ -57,6 +59,10 @@ class LogWriter final : public OpObserver {
   LogWriter& operator=(const LogWriter&) = delete;
 
   void OnOp(const OpEvent& event) override;
+  // Without keep_data the payload is needed only for its hash, which the mem
+  // backend computes while storing it (PayloadCopier); with keep_data the
+  // copy into the record is postponed after the reply anyway.
+  bool WantsPayloadXxh3() const override { return !header_.keep_data; }
   void OnReplied(std::uint64_t token, std::span<const std::byte> data) override;
 
   // Writes every record accepted so far to the file (not fsync) and returns

@@ -4,6 +4,8 @@
 
 #include <fcntl.h>
 
+#include <xxhash.h>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -84,6 +86,45 @@ TEST_F(StorageSimTest, ErrnoOnTheNthWriteIsNamedInTheLog) {
 TEST_F(StorageSimTest, ShortWriteTransfersOnlyKBytes) {
   Make(R"({"rules":[{"op":"write","action":{"short":1000}}]})");
   EXPECT_EQ(*Write(0, 7), 1000u);
+}
+
+// An observer that asks for the payload hash gets it from the mem backend
+// (computed while copying), and only for a write that stored its payload as
+// given: a short or corrupted write leaves it to the observer.
+class HashObserver : public OpObserver {
+ public:
+  void OnOp(const OpEvent& e) override {
+    if (e.kind == OpKind::kWrite) hashes.push_back(e.data_xxh3);
+  }
+  bool WantsPayloadXxh3() const override { return true; }
+  std::vector<std::optional<std::uint64_t>> hashes;
+};
+
+TEST(StorageSimHashTest, BackendHashesOnlyPayloadsStoredWhole) {
+  SimOptions sim;
+  sim.device = *sim::ParseDeviceSpec("none");
+  sim.faults = *sim::FaultPlan::Parse(R"({"rules":[
+      {"op":"write","when":{"nth":2},"action":{"short":1000}},
+      {"op":"write","when":{"nth":2},"action":{"corrupt":"write","bits":3}},
+      {"op":"write","when":{"nth":2},"action":{"delay":"1us"}}]})");
+  sim.sleeper = RecordSleep;
+  HashObserver observer;
+  DioFilesystem fs(MakeMemBackend(), ProfileSwitch{*ProfileByName("strict-4k"), OnViolation::kEinval},
+                   std::vector<OpObserver*>{&observer}, sim);
+  auto opened = fs.Create(kRoot, "f", 0644, O_CREAT | O_RDWR | O_DIRECT, kCaller);
+  ASSERT_TRUE(opened.ok());
+  std::vector<std::byte> data(8192);
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::byte>(i * 7);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(fs.Write(opened->fh, 0, data, O_RDWR | O_DIRECT, kCaller).ok());
+  // Writes 2 (short), 3 (corrupted), 4 (delayed: stored whole).
+  const std::vector<bool> hashed = {true, false, false, true, true};
+  ASSERT_EQ(observer.hashes.size(), hashed.size());
+  for (std::size_t i = 0; i < hashed.size(); ++i) {
+    EXPECT_EQ(observer.hashes[i].has_value(), hashed[i]) << "write " << i + 1;
+    if (observer.hashes[i]) {
+      EXPECT_EQ(*observer.hashes[i], XXH3_64bits(data.data(), data.size()));
+    }
+  }
 }
 
 TEST_F(StorageSimTest, TornWritePersistsThePrefixThenFailsOrLies) {
