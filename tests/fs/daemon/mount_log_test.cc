@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <thread>
@@ -136,6 +137,7 @@ TEST(MountLogTest, ReplayToEachMarkEqualsTheFileThen) {
 TEST(MountLogTest, KillNineLeavesAReadableLogWithoutTrailer) {
   LogDir dir;
   const std::string log_path = dir.File("killed.log");
+  bool flushed = false;
   {
     DIOFS_MOUNT_OR_SKIP(mount, {"--log", log_path});
     std::atomic<int> written{0};
@@ -148,12 +150,23 @@ TEST(MountLogTest, KillNineLeavesAReadableLogWithoutTrailer) {
       }
       close(fd);
     });
-    // Kill once the stream is well under way (a condition, not a sleep).
-    while (written.load() < 2000) std::this_thread::yield();
-    ASSERT_EQ(kill(mount->daemon_pid(), SIGKILL), 0);
+    // Kill once the stream is well under way and the flusher has put records
+    // in the file (it writes every 50 ms): a condition with a deadline, not a sleep.
+    const auto log_holds_records = [&] {
+      std::error_code ec;
+      return std::filesystem::file_size(log_path, ec) > 4096 && !ec;
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while ((written.load() < 2000 || !log_holds_records()) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
+    flushed = log_holds_records();
+    const int killed = kill(mount->daemon_pid(), SIGKILL);
     writer.join();
     (void)mount->Unmount();
+    ASSERT_EQ(killed, 0);
   }
+  ASSERT_TRUE(flushed) << "the flusher wrote nothing within 20 s";
   auto log = diofs::oplog::ReadLogFile(log_path);
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   EXPECT_FALSE(log->trailer.has_value()) << "a killed diofs writes no trailer";
@@ -186,6 +199,7 @@ TEST(MountLogTest, DumpedJsonMatchesWhatWasIssued) {
     write(direct, 4096, 8192, true);
     write(direct, 100, 512, true);  // rejected: EINVAL
     write(buffered, 3, 17, false);
+    write(buffered, 100, 3000, false);  // not stripe-aligned in the backend: hashed while copied all the same
     close(direct);
     close(buffered);
   }
