@@ -1,5 +1,6 @@
-// Tables of oplog_writer_benchmark (the log writer alone) and of the harness
-// runs' wall times.
+// Tables of oplog_writer_benchmark (the log writer alone), of
+// diofs_write_path_benchmark (the payload hash on the mem backend's write
+// path) and of the harness runs' wall times.
 #include "harness/benchreport/summary.h"
 
 namespace dioh::benchreport {
@@ -37,6 +38,32 @@ void AddLogWriterTable(const std::vector<BenchRun>& runs, BenchSummary& summary)
                       FormatFixed(run.items_per_second, 0), FormatFixed(Counter(run, "bytes_per_record"), 0),
                       baseline_rate > 0 ? FormatFixed(baseline_rate, 0) : "-",
                       FormatRatio(run.items_per_second, baseline_rate)});
+  }
+  if (!t.rows.empty()) summary.tables.push_back(std::move(t));
+}
+
+void AddWritePathTable(const std::vector<BenchRun>& runs, BenchSummary& summary) {
+  Table t;
+  t.title = "op log hash on the mem backend's write path";
+  t.note = "Time of one MemFile::WriteAt (no mount, one thread) by how the op log's XXH3 payload hash is done: "
+           "none (log off), in a pass of its own after the copy (how diofs hashed before PayloadCopier), or while "
+           "copying (PayloadCopier, what diofs does now); each against the copy alone, same run.";
+  t.header = {"size", "copy us", "copy then hash us", "then-hash / copy", "copy-and-hash us", "and-hash / copy"};
+  for (const BenchRun& run : runs) {
+    if (run.path.size() != 3 || run.path[0] != "BM_MemWrite" || run.path[1] != "copy") continue;
+    const std::string& size = run.path[2];
+    const BenchRun* separate = FindRun(runs, {"BM_MemWrite", "copy_then_hash", size});
+    const BenchRun* fused = FindRun(runs, {"BM_MemWrite", "copy_and_hash", size});
+    const auto us = [](const BenchRun* r) { return r ? FormatFixed(r->real_time_ns / 1000, 1) : std::string("-"); };
+    const double copy_ns = run.real_time_ns;
+    t.rows.push_back({FormatSize(size), us(&run), us(separate), FormatRatio(separate ? separate->real_time_ns : 0, copy_ns),
+                      us(fused), FormatRatio(fused ? fused->real_time_ns : 0, copy_ns)});
+    if (fused && copy_ns > 0) {
+      summary.bars.push_back({"write path / copy", "copy-and-hash " + FormatSize(size), fused->real_time_ns / copy_ns});
+    }
+    if (separate && copy_ns > 0) {
+      summary.bars.push_back({"write path / copy", "copy then hash " + FormatSize(size), separate->real_time_ns / copy_ns});
+    }
   }
   if (!t.rows.empty()) summary.tables.push_back(std::move(t));
 }

@@ -58,6 +58,7 @@ BenchSummary Summarize(const std::vector<BenchFile>& files, const std::vector<Ha
   AddFsTables(runs, summary);
   AddEngineTables(runs, summary);
   AddLogWriterTable(runs, summary);
+  AddWritePathTable(runs, summary);
   AddHarnessTable(harness, summary);
   return summary;
 }

@@ -61,6 +61,7 @@ Goal CheckGoal(std::string text, std::optional<double> value, double threshold, 
 void AddFsTables(const std::vector<BenchRun>& runs, BenchSummary& summary);
 void AddEngineTables(const std::vector<BenchRun>& runs, BenchSummary& summary);
 void AddLogWriterTable(const std::vector<BenchRun>& runs, BenchSummary& summary);
+void AddWritePathTable(const std::vector<BenchRun>& runs, BenchSummary& summary);
 void AddHarnessTable(const std::vector<HarnessWallTime>& harness, BenchSummary& summary);
 
 }  // namespace dioh::benchreport

@@ -26,6 +26,30 @@ TEST(LogWriterTable, RecordsPerSecondAgainstTheMatchingMemcpyBaseline) {
   EXPECT_EQ(t.rows[2][1], "no");
 }
 
+TEST(WritePathTable, EachHashingAgainstTheCopyOfTheSameSize) {
+  // Times come from bytes/s: real_time_ns is what the table prints.
+  auto runs = testing::ParseRuns({
+      {"BM_MemWrite/copy/1048576", 1, 1, 0},
+      {"BM_MemWrite/copy_then_hash/1048576", 1, 1, 0},
+      {"BM_MemWrite/copy_and_hash/1048576", 1, 1, 0},
+      {"BM_MemWrite/copy/65536", 1, 1, 0},
+  });
+  ASSERT_EQ(runs.size(), 4u);
+  runs[0].real_time_ns = 150000;
+  runs[1].real_time_ns = 265000;
+  runs[2].real_time_ns = 153000;
+  runs[3].real_time_ns = 9000;
+  BenchSummary summary;
+  AddWritePathTable(runs, summary);
+  ASSERT_EQ(summary.tables.size(), 1u);
+  const Table& t = summary.tables[0];
+  ASSERT_EQ(t.rows.size(), 2u);
+  EXPECT_EQ(t.rows[0], (std::vector<std::string>{"1 MiB", "150.0", "265.0", "1.77", "153.0", "1.02"}));
+  EXPECT_EQ(t.rows[1], (std::vector<std::string>{"64 KiB", "9.0", "-", "-", "-", "-"}));  // nothing to compare
+  ASSERT_EQ(summary.bars.size(), 2u);
+  EXPECT_DOUBLE_EQ(summary.bars[0].ratio, 153000.0 / 150000.0);
+}
+
 TEST(HarnessTable, WallSecondsPerRunOrNoTable) {
   BenchSummary summary;
   AddHarnessTable({}, summary);
