@@ -111,6 +111,7 @@ dioh::Result<BenchFile> ParseBenchJson(const std::string& file, const std::strin
     result.context.file = file;
   }
   std::map<std::string, BenchRun> medians, means;  // by run_name
+  std::map<std::string, double> run_cvs;            // by run_name
   std::vector<std::string> order;  // first appearance of each run_name
   std::set<std::string> seen;
   std::vector<double> cvs;
@@ -119,7 +120,10 @@ dioh::Result<BenchFile> ParseBenchJson(const std::string& file, const std::strin
     BenchRun run = RunFrom(file, entry);
     if (seen.insert(run.name).second) order.push_back(run.name);
     if (entry.value("run_type", std::string("iteration")) == "aggregate") {
-      if (entry.value("aggregate_name", std::string()) == "cv") cvs.push_back(NumberOr(entry, "real_time", 0));
+      if (entry.value("aggregate_name", std::string()) == "cv") {
+        cvs.push_back(NumberOr(entry, "real_time", 0));
+        run_cvs[run.name] = cvs.back();
+      }
       if (entry.value("aggregate_name", std::string()) != "median") continue;
       run.samples = entry.value("repetitions", 1);
       medians[run.name] = std::move(run);
@@ -136,6 +140,7 @@ dioh::Result<BenchFile> ParseBenchJson(const std::string& file, const std::strin
   for (const std::string& name : order) {
     if (const auto it = medians.find(name); it != medians.end()) {
       result.runs.push_back(it->second);
+      if (const auto cv = run_cvs.find(name); cv != run_cvs.end()) result.runs.back().cv = cv->second;
     } else if (const auto mean = means.find(name); mean != means.end()) {
       result.runs.push_back(mean->second);
     }

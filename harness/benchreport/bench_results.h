@@ -42,6 +42,9 @@ struct BenchRun {
   double items_per_second = 0;
   std::map<std::string, double> counters;  // user counters (bytes_per_record, ...)
   int samples = 0;                         // repetitions behind the figures
+  // The repetitions' cv of real time (0.05 = 5 %): how far this figure can
+  // be trusted. Absent without repetitions.
+  std::optional<double> cv;
 };
 
 struct BenchFile {

@@ -30,8 +30,12 @@ std::vector<FsPoint> Points(const std::vector<BenchRun>& runs) {
   return points;
 }
 
+const BenchRun* Find(const std::vector<BenchRun>& runs, const FsPoint& p, const char* target) {
+  return FindRun(runs, {p.access, target, p.size}, {{"threads", p.threads}});
+}
+
 double Rate(const std::vector<BenchRun>& runs, const FsPoint& p, const char* target) {
-  const BenchRun* run = FindRun(runs, {p.access, target, p.size}, {{"threads", p.threads}});
+  const BenchRun* run = Find(runs, p, target);
   return run ? run->bytes_per_second : 0;
 }
 
@@ -67,9 +71,11 @@ Table DiofsVsTmpfs(const std::vector<BenchRun>& runs, const std::vector<FsPoint>
   }
   for (const char* threads : {"1", "4"}) {
     const FsPoint p{"odirect_write", kOneMiB, threads};
+    const std::optional<double> ratio = Ratio(Rate(runs, p, "diofs_log_off"), Rate(runs, p, "tmpfs"));
     t.goals.push_back(CheckGoal(std::string("diofs reaches at least 50 % of tmpfs on 1 MiB O_DIRECT writes, ") +
                                     threads + (threads[0] == '1' ? " thread" : " threads"),
-                                Ratio(Rate(runs, p, "diofs_log_off"), Rate(runs, p, "tmpfs")), 0.5, true));
+                                ratio, 0.5, true));
+    NoteNoise(t.goals.back(), Find(runs, p, "diofs_log_off"), Find(runs, p, "tmpfs"), ratio.value_or(0));
   }
   return t;
 }
@@ -97,6 +103,7 @@ Table LogCost(const std::vector<BenchRun>& runs, const std::vector<FsPoint>& poi
     t.goals.push_back(CheckGoal(std::string("the op log costs at most 3 % on 1 MiB O_DIRECT writes (cost in %), ") +
                                     threads + (threads[0] == '1' ? " thread" : " threads"),
                                 cost_percent, 3.0, false, 1));
+    NoteNoise(t.goals.back(), Find(runs, p, "diofs_log_on"), Find(runs, p, "diofs_log_off"), ratio.value_or(0) * 100);
   }
   return t;
 }

@@ -69,7 +69,7 @@ void WriteMachine(std::ostringstream& out, const BenchSummary& summary) {
 
 std::vector<std::string> GoalRow(const Goal& goal) {
   const char* state = !goal.value ? "not measured" : goal.met ? "**met**" : "**missed**";
-  return {goal.text, state, goal.verdict};
+  return {goal.text, state, goal.noise.empty() ? goal.verdict : goal.verdict + "; " + goal.noise};
 }
 
 }  // namespace

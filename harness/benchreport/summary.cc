@@ -35,6 +35,7 @@ Goal CheckGoal(std::string text, std::optional<double> value, double threshold, 
   Goal goal;
   goal.text = std::move(text);
   goal.value = value;
+  goal.threshold = threshold;
   if (!value) {
     goal.verdict = "not measured";
     return goal;
@@ -46,6 +47,17 @@ Goal CheckGoal(std::string text, std::optional<double> value, double threshold, 
                           : "missed by " + FormatFixed(std::fabs(*value - threshold), decimals) + " (" + measured +
                                 " " + relation + " " + limit + ")";
   return goal;
+}
+
+void NoteNoise(Goal& goal, const BenchRun* a, const BenchRun* b, double value_per_ratio) {
+  if (!goal.value || a == nullptr || b == nullptr || !a->cv || !b->cv) return;
+  const auto percent = [](double cv) { return FormatFixed(cv * 100, 0) + " %"; };
+  goal.noise = "cv of the two figures " + percent(*a->cv) + " and " + percent(*b->cv);
+  if (goal.met) return;
+  const double noise = std::fabs(value_per_ratio) * std::sqrt(*a->cv * *a->cv + *b->cv * *b->cv);
+  const double miss = std::fabs(goal.threshold - *goal.value);
+  goal.noise += miss <= noise ? ": the miss is within their noise (+/- " + FormatFixed(noise, 2) + ")"
+                              : ": the miss is beyond their noise (+/- " + FormatFixed(noise, 2) + ")";
 }
 
 BenchSummary Summarize(const std::vector<BenchFile>& files, const std::vector<HarnessWallTime>& harness) {

@@ -15,8 +15,12 @@ namespace dioh::benchreport {
 struct Goal {
   std::string text;             // "diofs reaches at least 50 % of tmpfs on 1 MiB O_DIRECT writes"
   std::optional<double> value;  // the measured figure, absent when not measured
+  double threshold = 0;
   bool met = false;
   std::string verdict;  // "met: 0.62 >= 0.50" / "missed by 0.08 (0.42 < 0.50)" / "not measured"
+  // How noisy the two figures behind the value were, and whether a miss is
+  // within that noise (NoteNoise); empty without repetitions.
+  std::string noise;
 };
 
 struct Table {
@@ -56,6 +60,12 @@ std::string FormatRatio(double numerator, double denominator);  // "-" when a si
 std::string FormatSize(const std::string& bytes);               // "4096" -> "4 KiB"
 // A goal "value >= threshold" (at_least) or "value <= threshold".
 Goal CheckGoal(std::string text, std::optional<double> value, double threshold, bool at_least, int decimals = 2);
+
+// Adds to `goal` the cv of the two figures its value comes from, and for a
+// miss whether it is within their noise: the value's noise is taken as
+// `value_per_ratio` x the ratio's relative noise sqrt(cv_a^2 + cv_b^2)
+// (the ratio itself for a ratio goal, 100 x the ratio for a cost in %).
+void NoteNoise(Goal& goal, const BenchRun* a, const BenchRun* b, double value_per_ratio);
 
 // The table builders, one per part (fs_tables.cc, engine_tables.cc, other_tables.cc).
 void AddFsTables(const std::vector<BenchRun>& runs, BenchSummary& summary);

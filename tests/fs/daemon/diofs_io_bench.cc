@@ -25,6 +25,10 @@ namespace {
 
 constexpr std::size_t kWindowPerThread = 16u << 20;  // each thread cycles over 16 MiB of its file
 constexpr double kMinSeconds = 0.2;                  // per benchmark: 96 of them, on a 2-core machine
+// The figures issue 9's goals are judged on (1 MiB O_DIRECT writes) are
+// repeated more than the others: their cv is ~10 % on this machine, the
+// same size as the 3 % goal on the log's cost.
+constexpr int kGoalRepetitions = 9;
 
 struct Access {
   const char* name;
@@ -119,13 +123,14 @@ int main(int argc, char** argv) {
   for (const Access& access : kAccesses) {
     for (const std::size_t size : kSizes) {
       for (const Target& target : targets) {
-        benchmark::RegisterBenchmark((std::string(access.name) + "/" + target.name).c_str(),
-                                     [&target, &access](benchmark::State& s) { RunAccess(s, target, access); })
-            ->Arg(static_cast<std::int64_t>(size))
-            ->Threads(1)
-            ->Threads(4)
-            ->MinTime(kMinSeconds)
-            ->UseRealTime();
+        auto* bench = benchmark::RegisterBenchmark((std::string(access.name) + "/" + target.name).c_str(),
+                                                   [&target, &access](benchmark::State& s) { RunAccess(s, target, access); })
+                          ->Arg(static_cast<std::int64_t>(size))
+                          ->Threads(1)
+                          ->Threads(4)
+                          ->MinTime(kMinSeconds)
+                          ->UseRealTime();
+        if (access.open_flags == O_DIRECT && !access.read && size == (1u << 20)) bench->Repetitions(kGoalRepetitions);
       }
     }
   }

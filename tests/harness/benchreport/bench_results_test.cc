@@ -27,6 +27,8 @@ TEST(BenchResults, TakesTheMedianAggregate) {
   EXPECT_DOUBLE_EQ(runs[0].counters.at("bytes_per_record"), 80.0);
   EXPECT_DOUBLE_EQ(runs[0].real_time_ns, 1000.0);
   EXPECT_EQ(runs[0].samples, 3);
+  ASSERT_TRUE(runs[0].cv.has_value());  // the run's own cv aggregate
+  EXPECT_DOUBLE_EQ(*runs[0].cv, 0.02);
 }
 
 TEST(BenchResults, AveragesPlainRunsWithoutAggregatesAndDropsFailedOnes) {
@@ -40,6 +42,7 @@ TEST(BenchResults, AveragesPlainRunsWithoutAggregatesAndDropsFailedOnes) {
   EXPECT_DOUBLE_EQ(file->runs[0].bytes_per_second, 200.0);
   EXPECT_DOUBLE_EQ(file->runs[0].real_time_ns, 3000.0);
   EXPECT_EQ(file->runs[0].samples, 2);
+  EXPECT_FALSE(file->runs[0].cv.has_value());  // no repetitions, no cv
   EXPECT_EQ(file->context.file, "plain.json");
 }
 

@@ -36,6 +36,25 @@ TEST(SummaryGoal, SaysMetOrMissedAndByHowMuch) {
   EXPECT_EQ(absent.verdict, "not measured");
 }
 
+TEST(SummaryGoal, NoiseSaysWhetherAMissIsWithinTheTwoFiguresCv) {
+  BenchRun a, b;
+  a.cv = 0.06;
+  b.cv = 0.08;  // the ratio's relative noise: sqrt(0.06^2 + 0.08^2) = 0.10
+  Goal met = CheckGoal("at least half", 0.62, 0.5, true);
+  NoteNoise(met, &a, &b, 0.62);
+  EXPECT_EQ(met.noise, "cv of the two figures 6 % and 8 %");
+  Goal near = CheckGoal("at least half", 0.46, 0.5, true);
+  NoteNoise(near, &a, &b, 0.46);  // noise 0.046 > miss 0.04
+  EXPECT_EQ(near.noise, "cv of the two figures 6 % and 8 %: the miss is within their noise (+/- 0.05)");
+  Goal far = CheckGoal("at most 3 %", 25.0, 3.0, false, 1);
+  NoteNoise(far, &a, &b, 0.75 * 100);  // a cost in %: noise 7.5 points < miss 22
+  EXPECT_EQ(far.noise, "cv of the two figures 6 % and 8 %: the miss is beyond their noise (+/- 7.50)");
+  b.cv.reset();
+  Goal unrepeated = CheckGoal("at least half", 0.42, 0.5, true);
+  NoteNoise(unrepeated, &a, &b, 0.42);
+  EXPECT_TRUE(unrepeated.noise.empty());
+}
+
 TEST(Summary, KeepsOneMachinePerFileAndBuildsOnlyTablesWithRuns) {
   auto io = ParseBenchJson("a.json", testing::MakeBenchJson({{"BM_Other", 1, 10}}));
   ASSERT_TRUE(io.ok());
