@@ -27,6 +27,12 @@ namespace mrm::engine {
 namespace {
 
 const ram::ContentSpec kContent{42, 0.5, 0};
+// Saves to tmpfs are the figures issue 9's scaling goal is judged on, and the
+// noisiest here: each save allocates the file's pages afresh, and on this
+// VM (Firecracker, free page reporting) freshly allocated guest memory is
+// often faulted in by the host: one 1-channel save took 0.49 to 1.67 s. They
+// get more repetitions than the --benchmark_repetitions of the others.
+constexpr int kTmpfsSaveRepetitions = 9;
 
 ram::HostRam AllocateRam() {
   const char* env = std::getenv("MRM_BENCH_RAM");
@@ -126,15 +132,16 @@ bool RegisterTarget(Guests& guests, const Target& target) {
   }
   for (const char* op : {"save", "load"}) {
     const bool save = op[0] == 's';
-    benchmark::RegisterBenchmark((std::string(op) + "/" + target.name).c_str(),
-                                 [&guests, &target, save](benchmark::State& state) {
-                                   save ? BM_Save(state, guests, target) : BM_Load(state, guests, target);
-                                 })
-        ->ArgNames({"direct_io", "channels"})
-        ->ArgsProduct({{0, 1}, {1, 2, 4}})
-        ->Iterations(1)
-        ->UseManualTime()
-        ->Unit(benchmark::kMillisecond);
+    auto* bench = benchmark::RegisterBenchmark((std::string(op) + "/" + target.name).c_str(),
+                                               [&guests, &target, save](benchmark::State& state) {
+                                                 save ? BM_Save(state, guests, target) : BM_Load(state, guests, target);
+                                               })
+                      ->ArgNames({"direct_io", "channels"})
+                      ->ArgsProduct({{0, 1}, {1, 2, 4}})
+                      ->Iterations(1)
+                      ->UseManualTime()
+                      ->Unit(benchmark::kMillisecond);
+    if (save && target.name == "tmpfs") bench->Repetitions(kTmpfsSaveRepetitions);
   }
   return true;
 }
