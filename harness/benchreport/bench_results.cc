@@ -112,6 +112,7 @@ dioh::Result<BenchFile> ParseBenchJson(const std::string& file, const std::strin
   }
   std::map<std::string, BenchRun> medians, means;  // by run_name
   std::map<std::string, double> run_cvs;            // by run_name
+  std::map<std::string, std::map<std::string, double>> counter_cvs;  // by run_name
   std::vector<std::string> order;  // first appearance of each run_name
   std::set<std::string> seen;
   std::vector<double> cvs;
@@ -123,6 +124,7 @@ dioh::Result<BenchFile> ParseBenchJson(const std::string& file, const std::strin
       if (entry.value("aggregate_name", std::string()) == "cv") {
         cvs.push_back(NumberOr(entry, "real_time", 0));
         run_cvs[run.name] = cvs.back();
+        counter_cvs[run.name] = run.counters;
       }
       if (entry.value("aggregate_name", std::string()) != "median") continue;
       run.samples = entry.value("repetitions", 1);
@@ -141,6 +143,7 @@ dioh::Result<BenchFile> ParseBenchJson(const std::string& file, const std::strin
     if (const auto it = medians.find(name); it != medians.end()) {
       result.runs.push_back(it->second);
       if (const auto cv = run_cvs.find(name); cv != run_cvs.end()) result.runs.back().cv = cv->second;
+      if (const auto cv = counter_cvs.find(name); cv != counter_cvs.end()) result.runs.back().counter_cvs = cv->second;
     } else if (const auto mean = means.find(name); mean != means.end()) {
       result.runs.push_back(mean->second);
     }

@@ -45,6 +45,7 @@ struct BenchRun {
   // The repetitions' cv of real time (0.05 = 5 %): how far this figure can
   // be trusted. Absent without repetitions.
   std::optional<double> cv;
+  std::map<std::string, double> counter_cvs;  // the same for each user counter
 };
 
 struct BenchFile {

@@ -49,15 +49,30 @@ Goal CheckGoal(std::string text, std::optional<double> value, double threshold, 
   return goal;
 }
 
+namespace {
+
+std::string Percent(double cv) { return FormatFixed(cv * 100, cv < 0.1 ? 1 : 0) + " %"; }
+
+// For a miss: whether it is within `noise` (in the goal's units).
+void AddMissNoise(Goal& goal, double noise) {
+  if (goal.met) return;
+  const double miss = std::fabs(goal.threshold - *goal.value);
+  goal.noise += std::string(miss <= noise ? ": the miss is within" : ": the miss is beyond") + " that noise (+/- " +
+                FormatFixed(noise, 2) + ")";
+}
+
+}  // namespace
+
 void NoteNoise(Goal& goal, const BenchRun* a, const BenchRun* b, double value_per_ratio) {
   if (!goal.value || a == nullptr || b == nullptr || !a->cv || !b->cv) return;
-  const auto percent = [](double cv) { return FormatFixed(cv * 100, 0) + " %"; };
-  goal.noise = "cv of the two figures " + percent(*a->cv) + " and " + percent(*b->cv);
-  if (goal.met) return;
-  const double noise = std::fabs(value_per_ratio) * std::sqrt(*a->cv * *a->cv + *b->cv * *b->cv);
-  const double miss = std::fabs(goal.threshold - *goal.value);
-  goal.noise += miss <= noise ? ": the miss is within their noise (+/- " + FormatFixed(noise, 2) + ")"
-                              : ": the miss is beyond their noise (+/- " + FormatFixed(noise, 2) + ")";
+  goal.noise = "cv of the two figures " + Percent(*a->cv) + " and " + Percent(*b->cv);
+  AddMissNoise(goal, std::fabs(value_per_ratio) * std::sqrt(*a->cv * *a->cv + *b->cv * *b->cv));
+}
+
+void NoteRatioNoise(Goal& goal, double ratio_cv, double value_per_ratio) {
+  if (!goal.value) return;
+  goal.noise = "cv of the paired ratio " + Percent(ratio_cv);
+  AddMissNoise(goal, std::fabs(value_per_ratio) * ratio_cv);
 }
 
 BenchSummary Summarize(const std::vector<BenchFile>& files, const std::vector<HarnessWallTime>& harness) {

@@ -66,6 +66,9 @@ Goal CheckGoal(std::string text, std::optional<double> value, double threshold, 
 // `value_per_ratio` x the ratio's relative noise sqrt(cv_a^2 + cv_b^2)
 // (the ratio itself for a ratio goal, 100 x the ratio for a cost in %).
 void NoteNoise(Goal& goal, const BenchRun* a, const BenchRun* b, double value_per_ratio);
+// The same for a ratio measured as one figure (a paired benchmark's ratio
+// counter) whose repetitions' cv is `ratio_cv`.
+void NoteRatioNoise(Goal& goal, double ratio_cv, double value_per_ratio);
 
 // The table builders, one per part (fs_tables.cc, engine_tables.cc, other_tables.cc).
 void AddFsTables(const std::vector<BenchRun>& runs, BenchSummary& summary);

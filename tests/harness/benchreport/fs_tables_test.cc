@@ -62,6 +62,32 @@ TEST(FsTables, LogCostIsOneMinusOnOverOffInPercent) {
   EXPECT_EQ(t.goals[1].verdict, "missed by 7.0 (10.0 > 3.0)");
 }
 
+TEST(FsTables, PairedRunsJudgeTheLogGoalWithTheRatiosOwnCv) {
+  std::vector<BenchRun> runs = OneMiBWrites();
+  // The fake cv aggregate carries each counter x 0.00002 (bench_json.h).
+  const auto paired = testing::ParseRuns({
+      {"paired_log_odirect_write/1048576/min_time:1.000/repeats:9/real_time/threads:1", 1, 0, 0,
+       {{"diofs_log_off_us", 680}, {"diofs_log_on_us", 684}, {"log_on_over_off", 0.994}}},
+      {"paired_log_odirect_write/1048576/min_time:1.000/repeats:9/real_time/threads:4", 4, 0, 0,
+       {{"diofs_log_off_us", 1630}, {"diofs_log_on_us", 1750}, {"log_on_over_off", 0.95}}},
+  });
+  runs.insert(runs.end(), paired.begin(), paired.end());
+  BenchSummary summary;
+  AddFsTables(runs, summary);
+  const Table& t = TableTitled(summary, "op log cost, paired writes");
+  ASSERT_EQ(t.rows.size(), 2u);
+  EXPECT_EQ(t.rows[0], (std::vector<std::string>{"1 MiB", "1", "680", "684", "0.994", "0.0 %"}));
+  EXPECT_EQ(t.rows[1][4], "0.950");
+  ASSERT_EQ(t.goals.size(), 2u);
+  EXPECT_TRUE(t.goals[0].met);
+  EXPECT_EQ(t.goals[0].verdict, "met: 0.6 <= 3.0");
+  EXPECT_FALSE(t.goals[1].met);
+  EXPECT_EQ(t.goals[1].verdict, "missed by 2.0 (5.0 > 3.0)");
+  EXPECT_EQ(t.goals[1].noise, "cv of the paired ratio 0.0 %: the miss is beyond that noise (+/- 0.00)");
+  // The separate runs' table keeps its figures but no longer judges the goal.
+  EXPECT_TRUE(TableTitled(summary, "op log cost through diofs").goals.empty());
+}
+
 TEST(FsTables, FourKiBOpsPerSecondAndBarsForOneMiB) {
   BenchSummary summary;
   AddFsTables(OneMiBWrites(), summary);

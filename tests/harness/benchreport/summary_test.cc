@@ -42,13 +42,16 @@ TEST(SummaryGoal, NoiseSaysWhetherAMissIsWithinTheTwoFiguresCv) {
   b.cv = 0.08;  // the ratio's relative noise: sqrt(0.06^2 + 0.08^2) = 0.10
   Goal met = CheckGoal("at least half", 0.62, 0.5, true);
   NoteNoise(met, &a, &b, 0.62);
-  EXPECT_EQ(met.noise, "cv of the two figures 6 % and 8 %");
+  EXPECT_EQ(met.noise, "cv of the two figures 6.0 % and 8.0 %");
   Goal near = CheckGoal("at least half", 0.46, 0.5, true);
   NoteNoise(near, &a, &b, 0.46);  // noise 0.046 > miss 0.04
-  EXPECT_EQ(near.noise, "cv of the two figures 6 % and 8 %: the miss is within their noise (+/- 0.05)");
+  EXPECT_EQ(near.noise, "cv of the two figures 6.0 % and 8.0 %: the miss is within that noise (+/- 0.05)");
   Goal far = CheckGoal("at most 3 %", 25.0, 3.0, false, 1);
   NoteNoise(far, &a, &b, 0.75 * 100);  // a cost in %: noise 7.5 points < miss 22
-  EXPECT_EQ(far.noise, "cv of the two figures 6 % and 8 %: the miss is beyond their noise (+/- 7.50)");
+  EXPECT_EQ(far.noise, "cv of the two figures 6.0 % and 8.0 %: the miss is beyond that noise (+/- 7.50)");
+  Goal paired = CheckGoal("at most 3 %", 3.5, 3.0, false, 1);
+  NoteRatioNoise(paired, 0.012, 0.965 * 100);  // 1.2 % of the ratio: 1.16 points > miss 0.5
+  EXPECT_EQ(paired.noise, "cv of the paired ratio 1.2 %: the miss is within that noise (+/- 1.16)");
   b.cv.reset();
   Goal unrepeated = CheckGoal("at least half", 0.42, 0.5, true);
   NoteNoise(unrepeated, &a, &b, 0.42);
