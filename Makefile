@@ -11,7 +11,7 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DDIOHARNESS_WERROR=ON
 endif
 
-.PHONY: all deps build demo demo-dd test test-unit test-asan test-tsan bench clean help
+.PHONY: all deps build demo demo-dd test test-unit test-asan test-tsan bench profile clean help
 
 all: build
 
@@ -23,6 +23,7 @@ help:
 	@echo "make test-asan  unit tests under AddressSanitizer + UBSan"
 	@echo "make test-tsan  unit tests under ThreadSanitizer"
 	@echo "make bench      run the benchmarks, JSON into results/bench/"
+	@echo "make profile    perf profile of 1 MiB O_DIRECT writes, tmpfs against diofs, into results/bench/profiles/"
 	@echo "make clean      remove the build folders"
 
 deps:
@@ -63,6 +64,9 @@ test-tsan: deps
 
 bench: build
 	scripts/bench.sh $(BUILD)
+
+profile: build
+	scripts/profile.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN)

@@ -34,6 +34,10 @@ dioh::Result<BenchReportOutput> BuildBenchReport(const BenchReportInputs& inputs
   }
   const BenchSummary summary = Summarize(files, harness);
   output.markdown = RenderMarkdown(summary, chart_file);
+  for (const NamedText& appendix : inputs.appendices) {
+    output.markdown += "\n<!-- from " + appendix.name + " -->\n\n" + appendix.text;
+    if (!appendix.text.empty() && appendix.text.back() != '\n') output.markdown += "\n";
+  }
   output.svg = RenderRatioChartSvg(summary);
   return output;
 }

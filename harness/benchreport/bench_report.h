@@ -18,6 +18,10 @@ struct NamedText {
 struct BenchReportInputs {
   std::vector<NamedText> benchmark_json;   // Google Benchmark JSON, one per binary
   std::vector<NamedText> harness_reports;  // report.json of a harness run, named by the run
+  // Markdown appended to summary.md as it is, in order, each under a line
+  // naming its file: the profiles of `make profile` (profiles/PROFILE.md) and
+  // the reading of them (ANALYSIS.md), which say what bounds each figure.
+  std::vector<NamedText> appendices;
 };
 
 struct BenchReportOutput {

@@ -68,6 +68,11 @@ int Run(const BenchReportOptions& options) {
       std::cerr << "bench-report: no " << path << ", the " << name << " wall time is left out\n";
     }
   }
+  // What bounds the figures, when the folder has it (optional, in this order).
+  for (const char* name : {"ANALYSIS.md", "profiles/PROFILE.md"}) {
+    dioh::benchreport::NamedText input{name, {}};
+    if (ReadText(fs::path(options.dir) / name, input.text)) inputs.appendices.push_back(std::move(input));
+  }
   auto output = dioh::benchreport::BuildBenchReport(inputs, "summary.svg");
   if (!output.ok()) {
     std::cerr << "bench-report: " << output.status().message() << "\n";
@@ -94,7 +99,8 @@ void RegisterBenchReportCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "bench-report",
       "Summarise the benchmark JSON of `make bench` as summary.md (tables of the ratios against the baseline "
-      "of the same run, the issue's goals met or missed) and summary.svg (a bar chart of the ratios)");
+      "of the same run, the issue's goals met or missed) and summary.svg (a bar chart of the ratios). "
+      "ANALYSIS.md and profiles/PROFILE.md of --dir (make profile), when present, are appended to summary.md");
   cmd->add_option("--dir", options->dir, "folder of the Google Benchmark JSON files (every *.json is read)")
       ->capture_default_str();
   cmd->add_option("--out", options->out_dir, "where summary.md and summary.svg go (default: --dir)");

@@ -40,6 +40,21 @@ TEST(BenchReport, HarnessWallTimesWhenTheReportsHaveThem) {
   EXPECT_EQ(output->notes[0], "regress report: no \"wall_seconds\" field, left out");
 }
 
+TEST(BenchReport, AppendicesFollowTheTablesInOrderNamingTheirFiles) {
+  BenchReportInputs inputs = Inputs();
+  inputs.appendices.push_back({"ANALYSIS.md", "## What bounds the goals\n\ntwo copies"});
+  inputs.appendices.push_back({"profiles/PROFILE.md", "## CPU profile\n"});
+  auto output = BuildBenchReport(inputs);
+  ASSERT_TRUE(output.ok()) << output.status().ToString();
+  const std::string& md = output->markdown;
+  const auto analysis = md.find("<!-- from ANALYSIS.md -->\n\n## What bounds the goals\n\ntwo copies\n");
+  const auto profile = md.find("<!-- from profiles/PROFILE.md -->\n\n## CPU profile\n");
+  ASSERT_NE(analysis, std::string::npos) << md;
+  ASSERT_NE(profile, std::string::npos) << md;
+  EXPECT_LT(md.find("| odirect_write |"), analysis);
+  EXPECT_LT(analysis, profile);
+}
+
 TEST(BenchReport, ErrorsNameTheInput) {
   BenchReportInputs inputs = Inputs();
   inputs.benchmark_json.push_back({"torn.json", "{\"benchmarks\": [{"});
