@@ -36,6 +36,8 @@ constexpr ProfileRow kProfiles[] = {
 
 std::string ShapeName(const Shape& s) { return "(" + std::to_string(s.offset) + "," + std::to_string(s.length) + ")"; }
 
+void PrintTo(const ProfileRow& row, std::ostream* os) { *os << row.name; }  // gtest's name for the case
+
 class ProfileRulesTest : public ::testing::TestWithParam<ProfileRow> {};
 
 TEST_P(ProfileRulesTest, DirectTransfersFollowTheTableAndBufferedAlwaysWork) {

@@ -42,6 +42,8 @@ struct BadInput {
   const char* message;
 };
 
+void PrintTo(const BadInput& input, std::ostream* os) { *os << input.name; }  // gtest's name for the case
+
 class BadInputTest : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(BadInputTest, OneLineExitTwoNothingMounted) {

@@ -175,6 +175,8 @@ struct BadRule {
   const char* message;
 };
 
+void PrintTo(const BadRule& rule, std::ostream* os) { *os << rule.json; }  // gtest's name for the case
+
 class FaultPlanBadRuleTest : public ::testing::TestWithParam<BadRule> {};
 
 TEST_P(FaultPlanBadRuleTest, IsRejectedWithAReason) {

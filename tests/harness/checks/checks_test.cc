@@ -54,6 +54,8 @@ struct CleanCase {
   std::uint32_t passes;
 };
 
+void PrintTo(const CleanCase& c, std::ostream* os) { *os << c.label; }  // gtest's name for the case
+
 class CleanEngine : public ::testing::TestWithParam<CleanCase> {};
 
 TEST_P(CleanEngine, PassesEveryCheck) {
@@ -85,6 +87,8 @@ struct BugCase {
   const char* caught_by;
   void (*setup)(EngineRun&);
 };
+
+void PrintTo(const BugCase& c, std::ostream* os) { *os << c.bug << " caught by " << c.caught_by; }
 
 class InjectedBug : public ::testing::TestWithParam<BugCase> {};
 
