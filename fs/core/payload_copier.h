@@ -4,10 +4,11 @@
 // second time.
 //
 // Why in one pass: XXH3 is compute-bound on this kind of CPU (24 GB/s with
-// AVX2 on the 2-core EPYC here, the same from L1 as from L3), so a separate
-// hash of a 1 MiB write costs ~43 us of CPU; interleaved with the copy, whose
-// stores wait on memory anyway, it costs ~6 us more than the copy alone
-// (results/bench/summary.md, "op log cost").
+// AVX2 on the 2-core EPYC here, 43 us per MiB even from L1), and after a
+// 1 MiB copy the payload has left L2: a separate pass cost 115-139 us. In
+// the copy, whose stores wait on memory anyway, it costs 1-5 us more than
+// the copy alone on a quiet machine (diofs_write_path_benchmark; the table
+// "op log hash on the mem backend's write path" of results/bench/summary.md).
 //
 // The hash is XXH3_64bits exactly (tested against libxxhash for every length
 // class): the stripes of the payload are accumulated in order with
