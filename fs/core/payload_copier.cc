@@ -22,6 +22,7 @@ PayloadCopier::PayloadCopier(std::span<const std::byte> payload, bool hash, Isa 
 }
 
 void PayloadCopier::CopyNext(std::span<std::byte> dst) {
+  if (dst.empty()) return;  // memcpy must not see the null data() of an empty span
   const std::size_t begin = copied_, end = copied_ + dst.size();
   copied_ = end;
   if (!fused_) {
@@ -43,8 +44,8 @@ void PayloadCopier::CopyNext(std::span<std::byte> dst) {
     payload_copier_avx2::Accumulate(acc_, payload_.data(), dst.data(), begin, &stripes_done_, straddling_end);
     fused_end = stripes_done_ * kStripe;
   }
-  std::memcpy(dst.data(), payload_.data() + begin, fused_begin - begin);
-  std::memcpy(dst.data() + (fused_end - begin), payload_.data() + fused_end, end - fused_end);
+  if (fused_begin > begin) std::memcpy(dst.data(), payload_.data() + begin, fused_begin - begin);
+  if (end > fused_end) std::memcpy(dst.data() + (fused_end - begin), payload_.data() + fused_end, end - fused_end);
 }
 
 std::uint64_t PayloadCopier::Digest() {
