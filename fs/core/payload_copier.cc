@@ -17,7 +17,7 @@ bool PayloadCopier::HasAvx2() {
 }
 
 PayloadCopier::PayloadCopier(std::span<const std::byte> payload, bool hash, Isa isa)
-    : payload_(payload), hash_(hash), fused_(hash && isa == Isa::kBest && payload.size() > kShortMax && HasAvx2()) {
+    : payload_(payload), fused_(hash && isa == Isa::kBest && payload.size() > kShortMax && HasAvx2()) {
   if (fused_) payload_copier_avx2::Init(acc_);
 }
 

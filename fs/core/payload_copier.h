@@ -42,7 +42,6 @@ class PayloadCopier {
 
  private:
   std::span<const std::byte> payload_;
-  bool hash_;
   bool fused_;              // AVX2 stripes copied while hashed
   std::size_t copied_ = 0;  // payload bytes copied so far
   std::size_t stripes_done_ = 0;

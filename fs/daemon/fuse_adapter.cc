@@ -245,8 +245,9 @@ void OnRead(fuse_req_t req, fuse_ino_t /*ino*/, size_t size, off_t offset, fuse_
 }
 
 void OnWrite(fuse_req_t req, fuse_ino_t /*ino*/, const char* data, size_t size, off_t offset, fuse_file_info* fi) {
-  // The op log hashes the payload after the reply: `data` lives in this
-  // worker's request buffer, which libfuse reuses only after we return.
+  // Payload work an observer postpones (the op log's hash, when the backend
+  // did not compute it) runs after the reply: `data` lives in this worker's
+  // request buffer, which libfuse reuses only after we return.
   AfterReply after_reply;
   auto done = Fs(req).Write(fi->fh, static_cast<std::uint64_t>(offset),
                             std::span(reinterpret_cast<const std::byte*>(data), size),

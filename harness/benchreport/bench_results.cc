@@ -111,8 +111,7 @@ dioh::Result<BenchFile> ParseBenchJson(const std::string& file, const std::strin
     result.context.file = file;
   }
   std::map<std::string, BenchRun> medians, means;  // by run_name
-  std::map<std::string, double> run_cvs;            // by run_name
-  std::map<std::string, std::map<std::string, double>> counter_cvs;  // by run_name
+  std::map<std::string, BenchRun> cv_aggregates;    // by run_name; their counters are the counters' cv
   std::vector<std::string> order;  // first appearance of each run_name
   std::set<std::string> seen;
   std::vector<double> cvs;
@@ -122,9 +121,10 @@ dioh::Result<BenchFile> ParseBenchJson(const std::string& file, const std::strin
     if (seen.insert(run.name).second) order.push_back(run.name);
     if (entry.value("run_type", std::string("iteration")) == "aggregate") {
       if (entry.value("aggregate_name", std::string()) == "cv") {
-        cvs.push_back(NumberOr(entry, "real_time", 0));
-        run_cvs[run.name] = cvs.back();
-        counter_cvs[run.name] = run.counters;
+        cvs.push_back(NumberOr(entry, "real_time", 0));  // a fraction, whatever the time unit
+        run.cv = cvs.back();
+        cv_aggregates[run.name] = std::move(run);
+        continue;
       }
       if (entry.value("aggregate_name", std::string()) != "median") continue;
       run.samples = entry.value("repetitions", 1);
@@ -142,8 +142,10 @@ dioh::Result<BenchFile> ParseBenchJson(const std::string& file, const std::strin
   for (const std::string& name : order) {
     if (const auto it = medians.find(name); it != medians.end()) {
       result.runs.push_back(it->second);
-      if (const auto cv = run_cvs.find(name); cv != run_cvs.end()) result.runs.back().cv = cv->second;
-      if (const auto cv = counter_cvs.find(name); cv != counter_cvs.end()) result.runs.back().counter_cvs = cv->second;
+      if (const auto cv = cv_aggregates.find(name); cv != cv_aggregates.end()) {
+        result.runs.back().cv = cv->second.cv;
+        result.runs.back().counter_cvs = cv->second.counters;
+      }
     } else if (const auto mean = means.find(name); mean != means.end()) {
       result.runs.push_back(mean->second);
     }

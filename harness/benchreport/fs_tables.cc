@@ -60,6 +60,14 @@ void AddBar(BenchSummary& summary, const char* group, std::string label, std::op
   if (ratio) summary.bars.push_back({group, std::move(label), *ratio});
 }
 
+std::string Threads(const char* threads) { return std::string(threads) + (threads[0] == '1' ? " thread" : " threads"); }
+
+// A user counter of `counters` (or of counter_cvs), if the run has it.
+std::optional<double> CounterOf(const std::map<std::string, double>& counters, const char* key) {
+  const auto it = counters.find(key);
+  return it == counters.end() ? std::nullopt : std::optional<double>(it->second);
+}
+
 Table DiofsVsTmpfs(const std::vector<BenchRun>& runs, const std::vector<FsPoint>& points, BenchSummary& summary) {
   Table t;
   t.title = "diofs against tmpfs";
@@ -75,17 +83,14 @@ Table DiofsVsTmpfs(const std::vector<BenchRun>& runs, const std::vector<FsPoint>
   for (const char* threads : {"1", "4"}) {
     const FsPoint p{"odirect_write", kOneMiB, threads};
     const std::optional<double> ratio = Ratio(Rate(runs, p, "diofs_log_off"), Rate(runs, p, "tmpfs"));
-    t.goals.push_back(CheckGoal(std::string("diofs reaches at least 50 % of tmpfs on 1 MiB O_DIRECT writes, ") +
-                                    threads + (threads[0] == '1' ? " thread" : " threads"),
-                                ratio, 0.5, true));
+    t.goals.push_back(
+        CheckGoal("diofs reaches at least 50 % of tmpfs on 1 MiB O_DIRECT writes, " + Threads(threads), ratio, 0.5, true));
     NoteNoise(t.goals.back(), Find(runs, p, "diofs_log_off"), Find(runs, p, "tmpfs"), ratio.value_or(0));
   }
   return t;
 }
 
 constexpr const char* kPairedLog = "paired_log_odirect_write";
-
-std::string Threads(const char* threads) { return std::string(threads) + (threads[0] == '1' ? " thread" : " threads"); }
 
 const char* const kLogGoal = "the op log costs at most 3 % on 1 MiB O_DIRECT writes (cost in %), ";
 
@@ -127,32 +132,26 @@ Table PairedLogCost(const std::vector<BenchRun>& runs, BenchSummary& summary) {
   t.header = {"size", "threads", "log off us", "log on us", "on / off", "cv of on / off"};
   for (const BenchRun& run : runs) {
     if (run.path.size() != 2 || run.path[0] != kPairedLog) continue;
-    const auto counter = [&run](const char* key) {
-      const auto it = run.counters.find(key);
-      return it == run.counters.end() ? 0.0 : it->second;
-    };
-    const auto cv = run.counter_cvs.find("log_on_over_off");
+    const auto counter = [&run](const char* key) { return CounterOf(run.counters, key).value_or(0); };
+    const std::optional<double> cv = CounterOf(run.counter_cvs, "log_on_over_off");
     const std::string& threads = run.params.at("threads");
     t.rows.push_back({FormatSize(run.path[1]), threads, FormatFixed(counter("diofs_log_off_us"), 0),
                       FormatFixed(counter("diofs_log_on_us"), 0), FormatFixed(counter("log_on_over_off"), 3),
-                      cv == run.counter_cvs.end() ? "-" : FormatFixed(cv->second * 100, 1) + " %"});
+                      cv ? FormatFixed(*cv * 100, 1) + " %" : "-"});
     if (run.path[1] == kOneMiB) {
       AddBar(summary, "log on / off, paired", "odirect_write 1 MiB x" + threads, Ratio(counter("log_on_over_off"), 1));
     }
   }
   for (const char* threads : {"1", "4"}) {
     const BenchRun* run = FindRun(runs, {kPairedLog, kOneMiB}, {{"threads", threads}});
-    std::optional<double> ratio, ratio_cv;
+    std::optional<double> ratio, ratio_cv, cost_percent;
     if (run != nullptr) {
-      if (const auto it = run->counters.find("log_on_over_off"); it != run->counters.end() && it->second > 0) {
-        ratio = it->second;
-      }
-      if (const auto it = run->counter_cvs.find("log_on_over_off"); it != run->counter_cvs.end()) ratio_cv = it->second;
+      ratio = CounterOf(run->counters, "log_on_over_off");
+      ratio_cv = CounterOf(run->counter_cvs, "log_on_over_off");
     }
-    std::optional<double> cost_percent;
-    if (ratio) cost_percent = (1.0 - *ratio) * 100.0;
+    if (ratio && *ratio > 0) cost_percent = (1.0 - *ratio) * 100.0;
     t.goals.push_back(CheckGoal(kLogGoal + Threads(threads), cost_percent, 3.0, false, 1));
-    if (ratio && ratio_cv) NoteRatioNoise(t.goals.back(), *ratio_cv, *ratio * 100.0);
+    if (cost_percent && ratio_cv) NoteRatioNoise(t.goals.back(), *ratio_cv, *ratio * 100.0);
   }
   return t;
 }
