@@ -27,11 +27,13 @@ struct ControlSpec {
 constexpr std::array<ControlSpec, 8> kControlFiles = {{
     {ControlFile::kStats, 3, "stats", 0444},
     {ControlFile::kProfile, 4, "profile", 0644},
-    {ControlFile::kMark, 5, "mark", 0222},
-    {ControlFile::kViolation, 6, "violation", 0222},
+    // Writable by the mount's owner only (the kernel checks, default_permissions):
+    // other users of an allow_other mount may not steer diofs or forge its log.
+    {ControlFile::kMark, 5, "mark", 0200},
+    {ControlFile::kViolation, 6, "violation", 0200},
     {ControlFile::kFaults, 7, "faults", 0644},  // fs/sim/FAULTS.md
     {ControlFile::kError, 8, "error", 0444},    // why the last control write failed
-    {ControlFile::kCrash, 9, "crash", 0222},    // "crash", or "torn SEED": drop unsynced data
+    {ControlFile::kCrash, 9, "crash", 0200},    // "crash", or "torn SEED": drop unsynced data
     {ControlFile::kUnsynced, 10, "unsynced", 0444},
 }};
 static_assert(10 < InodeTable::kFirstFileIno);

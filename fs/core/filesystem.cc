@@ -106,6 +106,14 @@ std::optional<std::string> DioFilesystem::ChildPath(std::uint64_t parent, const 
   return JoinPath(*dir, name);
 }
 
+dioh::Result<NewOwner> DioFilesystem::OwnerOfChild(std::uint64_t parent, mode_t mode, const Caller& caller) const {
+  auto dir = inodes_.PathOf(parent);
+  if (!dir) return NoEntry();
+  auto attr = backend_->Stat(*dir);
+  if (!attr.ok()) return attr.status();
+  return OwnerOfNewNode(caller.credentials, attr->mode, attr->gid, mode);
+}
+
 dioh::Result<Entry> DioFilesystem::Lookup(std::uint64_t parent, const std::string& name) {
   if (auto control = LookupControl(parent, name)) return *control;
   auto path = ChildPath(parent, name);
@@ -132,7 +140,9 @@ dioh::Result<NodeAttr> DioFilesystem::SetAttr(std::uint64_t ino, std::optional<s
                                               const SetAttrRequest& request, const Caller& caller) {
   if (ControlAttr(ino)) {
     // Truncating a control file (shell redirection opens with O_TRUNC) is harmless.
-    if (request.mode || request.atime || request.mtime) return dioh::Status::Error(EPERM, "control file");
+    if (request.mode || request.uid || request.gid || request.atime || request.mtime) {
+      return dioh::Status::Error(EPERM, "control file");
+    }
     return *ControlAttr(ino);
   }
   const auto path = inodes_.PathOf(ino);
@@ -152,6 +162,9 @@ dioh::Result<NodeAttr> DioFilesystem::SetAttr(std::uint64_t ino, std::optional<s
     Emit(event);
     DIOH_RETURN_IF_ERROR(status);
   }
+  // Owner before mode: a chown drops set-id bits, and the mode the kernel
+  // sends with it is the one to keep.
+  if (path && (request.uid || request.gid)) DIOH_RETURN_IF_ERROR(backend_->SetOwner(*path, request.uid, request.gid));
   if (path && request.mode) DIOH_RETURN_IF_ERROR(backend_->SetMode(*path, *request.mode));
   if (path && (request.atime || request.mtime)) {
     DIOH_RETURN_IF_ERROR(backend_->SetTimes(*path, request.atime, request.mtime));
@@ -167,7 +180,8 @@ dioh::Result<Entry> DioFilesystem::MakeDir(std::uint64_t parent, const std::stri
   event.path = *path;
   event.aux = mode;
   dioh::Status status = InjectOther(OpKind::kMkdir, *path, caller);
-  if (status.ok()) status = backend_->MakeDir(*path, mode);
+  auto owner = OwnerOfChild(parent, S_IFDIR | (mode & 07777), caller);
+  if (status.ok()) status = owner.ok() ? backend_->MakeDir(*path, *owner) : owner.status();
   dioh::Result<NodeAttr> attr = status.ok() ? backend_->Stat(*path) : dioh::Result<NodeAttr>(status);
   event.result = ResultOf(attr.status());
   if (attr.ok()) event.ino = inodes_.Lookup(*path);

@@ -13,7 +13,7 @@
 namespace diofs {
 namespace {
 
-constexpr Caller kCaller{1, 2};
+constexpr Caller kCaller{1, 2, {}};
 constexpr std::uint64_t kRoot = InodeTable::kRootIno;
 
 class VolatileLayerTest : public ::testing::Test {
