@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text/json_nesting.h"
 #include "fs/core/filesystem.h"
 #include "fs/sim/units.h"
 
@@ -156,8 +157,11 @@ dioh::Result<std::size_t> DioFilesystem::WriteControl(OpenHandle& handle, std::s
       OpEvent event = Begin(OpKind::kViolation, caller);
       event.text = text;
       event.rule = Rule::kMemAlign;
-      const auto report = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-      const bool recorded = report.is_object() && report.value("mode", "") == "record";
+      // The text is logged as it came; only "mode" is read from it.
+      const auto report = dioh::CheckJsonNesting(text).ok()
+                              ? nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false)
+                              : nlohmann::json();
+      const bool recorded = report.is_object() && report.contains("mode") && report["mode"] == "record";
       event.verdict = recorded ? Verdict::kRecorded : Verdict::kRejected;
       Emit(event);
       break;

@@ -165,8 +165,14 @@ TEST_F(FilesystemTest, UnlinkedFileLivesOnThroughItsHandle) {
   EXPECT_EQ(fs_->Lookup(kRoot, "f").status().code(), ENOENT);
   EXPECT_EQ(*fs_->Write(f.fh, 0, Zeros(10), O_RDWR, kCaller), 10u);
   EXPECT_EQ(fs_->GetAttr(f.entry.ino, f.fh)->size, 10u);
+  // fstat() asks by inode alone: the file is still there, with no link.
+  auto attr = fs_->GetAttr(f.entry.ino, std::nullopt);
+  ASSERT_TRUE(attr.ok()) << attr.status().ToString();
+  EXPECT_EQ(attr->size, 10u);
+  EXPECT_EQ(attr->nlink, 0u);
   fs_->Release(f.fh, kCaller);
   EXPECT_EQ(fs_->open_handles(), 0u);
+  EXPECT_EQ(fs_->GetAttr(f.entry.ino, std::nullopt).status().code(), ENOENT);
 }
 
 TEST_F(FilesystemTest, ControlFolderIsReservedAndHidden) {
@@ -246,6 +252,36 @@ TEST_F(FilesystemTest, OnlyTheMountsOwnerMayWriteControlFiles) {
   SetAttrRequest chown;
   chown.uid = 1000;
   EXPECT_EQ(fs_->SetAttr(dir->ino, std::nullopt, chown, kCaller).status().code(), EPERM);
+}
+
+// The daemon survives any control-file write: each of these either works or
+// fails with EINVAL, and what it said is in .diofs/error.
+TEST_F(FilesystemTest, NoControlWriteCrashesTheDaemon) {
+  Make("strict-4k");
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  const std::vector<std::pair<std::string, std::string>> writes = {
+      {"faults", R"({"rules":[{"action":{"torn":512,"then":7}}]})"},
+      {"faults", R"({"rules":[{"action":{"corrupt":"read","bits":"x"}}]})"},
+      {"faults", R"({"rules":)" + deep + "}"},
+      {"faults", "\xff\xfe{"},
+      {"profile", R"({"dio_align":)" + deep + "}"},
+      {"profile", R"({"dio_align":1e999})"},
+      {"profile", "\xc3("},
+      {"crash", "torn 99999999999999999999999999"},
+      {"crash", std::string("torn \0", 6)},
+      {"violation", R"({"mode":7})"},
+      {"violation", deep},
+      {"violation", "\xff"},
+      {"mark", std::string("\0\xff\n", 3)},
+  };
+  for (const auto& [file, text] : writes) {
+    const dioh::Status status = WriteControl(file, text);
+    EXPECT_TRUE(status.ok() || status.code() == EINVAL) << file << ": " << status.ToString();
+    if (!status.ok()) {
+      EXPECT_FALSE(ReadControl("error").empty()) << file;
+    }
+  }
+  EXPECT_EQ(fs_->profile().profile.name, "strict-4k");  // nothing bad was applied
 }
 
 TEST_F(FilesystemTest, ProfileControlFileReadsAndSwitches) {
