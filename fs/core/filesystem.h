@@ -120,6 +120,8 @@ class DioFilesystem {
   std::size_t open_handles() const { return handles_.size(); }
 
  private:
+  // truncate(2) of a file no handle names (SetAttr without one).
+  dioh::Status TruncatePath(std::uint64_t ino, const std::string& path, std::uint64_t size);
   // unlink or rmdir (kind kUnlink or kRmdir).
   dioh::Status RemoveName(OpKind kind, std::uint64_t parent, const std::string& name, const Caller& caller);
   std::optional<std::string> ChildPath(std::uint64_t parent, const std::string& name) const;

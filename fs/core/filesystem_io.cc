@@ -230,6 +230,9 @@ void DioFilesystem::Release(std::uint64_t fh, const Caller& caller) {
   auto handle = handles_.Remove(fh);
   if (!handle || handle->control != ControlFile::kNone) return;
   const std::string path = inodes_.PathOf(handle->ino).value_or("");
+  // The last handle of an unlinked file: what it wrote since can never come
+  // back either (VolatileLayer::Forget).
+  if (path.empty() && volatile_ && !handles_.FileOf(handle->ino)) volatile_->Forget(handle->ino);
   OpEvent event = HandleEvent(OpKind::kRelease, *handle, fh, path, caller);
   Emit(event);
 }
