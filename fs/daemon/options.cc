@@ -155,7 +155,13 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
 }
 
 std::string FuseMountOptions(const DaemonOptions& options) {
-  std::string text = "fsname=diofs,subtype=diofs,default_permissions";
+  // auto_unmount: libfuse leaves a fusermount3 watching the session, which
+  // unmounts when diofs dies however it dies (kill -9 too): no dead mount
+  // ("transport endpoint is not connected") is ever left behind.
+  std::string text = "subtype=diofs,default_permissions,auto_unmount";
+  bool named = false;  // -o fsname=NAME (a harness marks its mounts so)
+  for (const std::string& o : options.fuse_options) named = named || o.rfind("fsname=", 0) == 0;
+  if (!named) text = "fsname=diofs," + text;
   if (options.allow_other) text += ",allow_other";
   for (const std::string& o : options.fuse_options) text += "," + o;
   return text;

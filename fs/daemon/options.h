@@ -45,8 +45,9 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
 dioh::Status CheckMountpoint(const std::string& path);
 
 // The options of the kernel mount: always default_permissions, so that the
-// kernel enforces owners and modes for every caller as on any filesystem;
-// allow_other only when asked.
+// kernel enforces owners and modes for every caller as on any filesystem,
+// and auto_unmount; allow_other only when asked; fsname "diofs" unless -o
+// names another.
 std::string FuseMountOptions(const DaemonOptions& options);
 
 // Whether allow_other may be asked for: root may; another user only when
