@@ -138,7 +138,7 @@ class PassthroughBackend final : public Backend {
     while (dirent* e = readdir(dir)) {
       const std::string_view name = e->d_name;
       if (name == "." || name == "..") continue;
-      entries.push_back({std::string(name), DTTOIF(e->d_type)});
+      entries.push_back({std::string(name), static_cast<mode_t>(DTTOIF(e->d_type))});
     }
     closedir(dir);
     return entries;
