@@ -38,6 +38,12 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
+// The one errno-to-Status helper: what failed and why, e.g.
+// "open /x: No such file or directory" with code ENOENT. Without a code, the
+// errno of the call that just failed.
+Status ErrnoStatus(const std::string& what, int code);
+Status ErrnoStatus(const std::string& what);
+
 // A value or the Status that explains its absence.
 template <typename T>
 class [[nodiscard]] Result {
