@@ -17,7 +17,5 @@ nlohmann::json StatsToJson(const diofs::oplog::LogStats& stats);
 
 // "00000000deadbeef"
 std::string HashHex(std::uint64_t hash);
-// "EINVAL" for -22, "" for results >= 0.
-std::string ErrnoName(std::int64_t result);
 
 }  // namespace dioharness::logtool

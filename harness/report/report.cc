@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/os/errno_status.h"
+
 namespace dioh {
 namespace {
 
@@ -207,7 +209,7 @@ Report MergeReports(const std::vector<Report>& shards, const std::string& title)
 Status WriteFileAtomically(const std::string& path, const std::string& content) {
   const std::string tmp = path + ".tmp." + std::to_string(getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::Error(errno, "cannot create " + tmp + ": " + std::strerror(errno));
+  if (fd < 0) return ErrnoStatus(errno, "cannot create " + tmp);
   std::size_t done = 0;
   while (done < content.size()) {
     const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -216,14 +218,14 @@ Status WriteFileAtomically(const std::string& path, const std::string& content) 
       const int err = errno;
       ::close(fd);
       ::unlink(tmp.c_str());
-      return Status::Error(err, "cannot write " + tmp + ": " + std::strerror(err));
+      return ErrnoStatus(err, "cannot write " + tmp);
     }
     done += static_cast<std::size_t>(n);
   }
   if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
-    return Status::Error(err, "cannot write " + path + ": " + std::strerror(err));
+    return ErrnoStatus(err, "cannot write " + path);
   }
   return Status::Ok();
 }

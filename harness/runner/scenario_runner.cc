@@ -16,6 +16,7 @@
 #include "harness/checks/checks.h"
 #include "harness/checks/write_map_builder.h"
 #include "harness/mount/mounted_diofs.h"
+#include "harness/os/errno_status.h"
 #include "harness/report/write_map.h"
 #include "harness/runner/interrupt.h"
 #include "migration/format/byte_source.h"
@@ -36,7 +37,7 @@ class WorkDir {
   static Result<WorkDir> Make() {
     const char* tmp = std::getenv("TMPDIR");
     std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/dioharness.XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) return Status::Error(errno, "mkdtemp " + pattern + ": " + std::strerror(errno));
+    if (mkdtemp(pattern.data()) == nullptr) return ErrnoStatus(errno, "mkdtemp " + pattern);
     return WorkDir(pattern);
   }
   WorkDir(WorkDir&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
@@ -75,7 +76,7 @@ Result<std::optional<std::vector<std::uint8_t>>> ReadProducedFile(const std::str
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return std::optional<std::vector<std::uint8_t>>();
-    return Status::Error(errno, "open " + path + ": " + std::strerror(errno));
+    return ErrnoStatus(errno, "open " + path);
   }
   std::vector<std::uint8_t> bytes;
   constexpr std::size_t kChunk = 4u << 20;
@@ -86,7 +87,7 @@ Result<std::optional<std::vector<std::uint8_t>>> ReadProducedFile(const std::str
     if (n < 0) {
       const int error = errno;
       close(fd);
-      return Status::Error(error, "read " + path + ": " + std::strerror(error));
+      return ErrnoStatus(error, "read " + path);
     }
     bytes.resize(used + static_cast<std::size_t>(n));
     if (n == 0) break;

@@ -13,6 +13,7 @@
 #include "fs/sim/device_model.h"
 #include "fs/sim/fault_plan.h"
 #include "fs/sim/units.h"
+#include "harness/os/errno_status.h"
 #include "harness/scenario/scenario.h"
 #include "migration/params/param_json.h"
 #include "migration/ram/host_ram.h"
@@ -255,7 +256,7 @@ Result<Scenario> ParseScenario(std::string_view json_text, const std::string& fi
 
 Result<Scenario> LoadScenarioFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error(ENOENT, path + ": cannot read: " + std::strerror(errno));
+  if (!in) return ErrnoStatus(errno, path + ": cannot read");
   std::stringstream text;
   text << in.rdbuf();
   return ParseScenario(text.str(), path);
