@@ -12,10 +12,13 @@
 #include <optional>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "harness/engine/child_process.h"
 #include "harness/engine/engine_argv.h"
 #include "harness/engine/engine_driver.h"
 #include "harness/os/errno_status.h"
+#include "harness/qmp/qmp_client.h"
 
 namespace dioh {
 namespace {

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include <nlohmann/json.hpp>
+
 #include "fs/core/op_names.h"
 #include "harness/os/errno_status.h"
 

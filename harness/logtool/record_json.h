@@ -4,7 +4,10 @@
 // 16 hex digits; the payload itself is never printed.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "fs/oplog/log_format.h"
 #include "fs/oplog/log_stats.h"
