@@ -19,6 +19,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "harness/os/errno_status.h"
+
 extern char** environ;
 
 namespace dioh {
@@ -26,10 +28,7 @@ namespace {
 
 constexpr int kReadyFd = 3;  // where diofs finds the ready pipe (--ready-fd)
 
-Status Errno(const std::string& what) {
-  const int code = errno;
-  return Status::Error(code, what + ": " + std::strerror(code));
-}
+Status Errno(const std::string& what) { return ErrnoStatus(errno, what); }
 
 int MillisLeft(std::chrono::steady_clock::time_point deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -89,7 +88,7 @@ std::string MountedDiofs::DiofsBinary() {
 
 std::optional<std::string> MountedDiofs::FuseUnusableReason() {
   const int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
-  if (fd < 0) return std::string("/dev/fuse cannot be opened: ") + std::strerror(errno);
+  if (fd < 0) return ErrnoStatus(errno, "/dev/fuse cannot be opened").message();
   close(fd);
   if (geteuid() != 0 && access("/usr/bin/fusermount3", X_OK) != 0) {
     return std::string("not root and no /usr/bin/fusermount3 (Debian package fuse3)");

@@ -64,6 +64,13 @@ void AppendOps(const std::vector<FakeOp>& ops, std::uint32_t pid, const mrm::cha
 
 }  // namespace
 
+MigrationOutcome OutcomeOf(const mrm::engine::MigrationStatus& status) {
+  // The final status name is what a MIGRATION event carries; anything else
+  // (an engine stopped mid-way) ends the side as a failure, as no event would.
+  const auto end = FinalMigrationStatus(mrm::engine::MigrationStateName(status.state));
+  return MigrationOutcome{end.value_or(MigrationEnd::kFailed), status.error_desc, 0};
+}
+
 void EngineRun::Run() {
   mrm::channel::FakeFileSystem fs(options);
   save.path = kFile;
@@ -101,7 +108,7 @@ CheckInput EngineRun::Input() const {
   in.facts.uri_offset = save.offset;
   for (const auto& b : blocks) in.facts.ram_bytes += b.used_length;
   in.facts.passes = save.passes;
-  in.profile.name = "strict-4k";
+  in.profile = Strict4k();
   in.file = bytes.empty() ? nullptr : file.get();
   CheckInput::RamModel model;
   model.content = save.content;
@@ -109,11 +116,9 @@ CheckInput EngineRun::Input() const {
   model.passes = save.passes;
   in.ram = model;
   in.prefix = prefix;
-  in.expected = "completed";
-  in.save = {mrm::engine::MigrationStateName(saved.state), saved.error_desc};
-  if (load && saved.state == mrm::engine::MigrationState::kCompleted) {
-    in.load = SideOutcome{mrm::engine::MigrationStateName(loaded.state), loaded.error_desc};
-  }
+  in.expected = ExpectedOutcome{};
+  in.save = OutcomeOf(saved);
+  if (load && saved.state == mrm::engine::MigrationState::kCompleted) in.load = OutcomeOf(loaded);
   return in;
 }
 

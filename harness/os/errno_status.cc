@@ -1,0 +1,20 @@
+#include "harness/os/errno_status.h"
+
+#include <cerrno>
+#include <cstring>
+
+namespace dioh {
+
+Status ErrnoStatus(int error, std::string_view what) {
+  return Status::Error(error > 0 ? error : EIO, std::string(what) + ": " + ErrnoText(error));
+}
+
+std::string ErrnoText(int error) { return std::strerror(error); }
+
+std::string ErrnoName(std::int64_t result) {
+  if (result >= 0) return "";
+  const char* name = strerrorname_np(static_cast<int>(-result));
+  return name != nullptr ? name : "errno" + std::to_string(-result);
+}
+
+}  // namespace dioh
