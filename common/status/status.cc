@@ -11,14 +11,8 @@ std::string Status::ToString() const {
   return message_ + " (" + (name != nullptr ? name : std::to_string(code_)) + ")";
 }
 
-Status ErrnoStatus(const std::string& what, int code) {
-  if (code <= 0) code = EIO;  // a caller that lost errno still reports an error
-  return Status::Error(code, what + ": " + std::strerror(code));
-}
-
-Status ErrnoStatus(const std::string& what) {
-  const int code = errno;
-  return ErrnoStatus(what, code);
+Status ErrnoStatus(int error, std::string_view what) {
+  return Status::Error(error > 0 ? error : EIO, std::string(what) + ": " + std::strerror(error));
 }
 
 }  // namespace dioh

@@ -5,6 +5,7 @@
 
 #include <cassert>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -38,11 +39,11 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-// The one errno-to-Status helper: what failed and why, e.g.
-// "open /x: No such file or directory" with code ENOENT. Without a code, the
-// errno of the call that just failed.
-Status ErrnoStatus(const std::string& what, int code);
-Status ErrnoStatus(const std::string& what);
+// The one errno-to-Status helper of every part: what failed and why, e.g.
+// ErrnoStatus(errno, "open /x") is "open /x: No such file or directory" with
+// code ENOENT. An `error` of 0 (a call that failed without setting errno) is
+// reported as EIO: a failure never becomes an OK Status.
+Status ErrnoStatus(int error, std::string_view what);
 
 // A value or the Status that explains its absence.
 template <typename T>

@@ -315,8 +315,7 @@ class PassthroughBackend final : public Backend {
 dioh::Result<std::unique_ptr<Backend>> MakePassthroughBackend(const std::string& dir) {
   Fd root(open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root.valid()) {
-    const int code = errno;
-    return dioh::Status::Error(code, "backing folder '" + dir + "' cannot be opened: " + std::strerror(code));
+    return dioh::ErrnoStatus(errno, "backing folder '" + dir + "' cannot be opened");
   }
   // O_PATH opens anything searchable; the backend also needs to read and write there.
   if (faccessat(root.get(), ".", R_OK | W_OK | X_OK, AT_EACCESS) != 0) {

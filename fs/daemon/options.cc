@@ -184,8 +184,7 @@ dioh::Status CheckAllowOther(bool root, std::string_view fuse_conf) {
 dioh::Status CheckMountpoint(const std::string& path) {
   struct statx stx {};
   if (statx(AT_FDCWD, path.c_str(), 0, STATX_TYPE, &stx) != 0) {
-    const int code = errno;
-    return dioh::Status::Error(code, "mountpoint '" + path + "': " + std::strerror(code));
+    return dioh::ErrnoStatus(errno, "mountpoint '" + path + "'");
   }
   if (!S_ISDIR(stx.stx_mode)) return dioh::Status::Error(ENOTDIR, "mountpoint '" + path + "' is not a folder");
   if ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) != 0 && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0) {

@@ -5,10 +5,6 @@
 
 namespace dioh {
 
-Status ErrnoStatus(int error, std::string_view what) {
-  return Status::Error(error > 0 ? error : EIO, std::string(what) + ": " + ErrnoText(error));
-}
-
 std::string ErrnoText(int error) { return std::strerror(error); }
 
 std::string ErrnoName(std::int64_t result) {

@@ -21,9 +21,9 @@ std::vector<std::byte> HaltFirmware() {
 Status WriteHaltFirmware(const std::string& path) {
   const std::vector<std::byte> image = HaltFirmware();
   const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoStatus("firmware " + path);
+  if (fd < 0) return ErrnoStatus(errno, "firmware " + path);
   const ssize_t n = write(fd, image.data(), image.size());
-  const Status status = n == static_cast<ssize_t>(image.size()) ? Status::Ok() : ErrnoStatus("firmware " + path);
+  const Status status = n == static_cast<ssize_t>(image.size()) ? Status::Ok() : ErrnoStatus(errno, "firmware " + path);
   close(fd);
   return status;
 }

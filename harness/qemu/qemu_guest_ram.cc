@@ -78,7 +78,7 @@ Result<std::vector<std::string>> QemuGuestRam::WriteLoaderImages(const std::stri
   for (const Q35Layout::Range& range : layout_.Ranges()) {
     const std::string path = dir + "/ram-" + std::to_string(index++) + ".img";
     const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return ErrnoStatus("RAM image " + path);
+    if (fd < 0) return ErrnoStatus(errno, "RAM image " + path);
     Status status;
     // Zero pages stay holes: the image costs what the data does.
     for (std::uint64_t done = 0; done < range.length && status.ok(); done += kPageSize) {
@@ -86,10 +86,10 @@ Result<std::vector<std::string>> QemuGuestRam::WriteLoaderImages(const std::stri
       if (ExpectedZero(range.idstr, index_in_block, 0)) continue;
       ExpectedPage(range.idstr, index_in_block, 0, page.data());
       if (pwrite(fd, page.data(), kPageSize, static_cast<off_t>(done)) != static_cast<ssize_t>(kPageSize)) {
-        status = ErrnoStatus("RAM image " + path);
+        status = ErrnoStatus(errno, "RAM image " + path);
       }
     }
-    if (status.ok() && ftruncate(fd, static_cast<off_t>(range.length)) != 0) status = ErrnoStatus("RAM image " + path);
+    if (status.ok() && ftruncate(fd, static_cast<off_t>(range.length)) != 0) status = ErrnoStatus(errno, "RAM image " + path);
     close(fd);
     DIOH_RETURN_IF_ERROR(status);
     args.insert(args.end(), {"-device", "loader,file=" + path + ",addr=" + Hex(range.address) + ",force-raw=on"});

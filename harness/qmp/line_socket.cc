@@ -34,11 +34,11 @@ Result<LineSocket> LineSocket::Connect(const std::string& path, std::string_view
   auto backoff = std::chrono::milliseconds(1);
   while (true) {
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return ErrnoStatus("socket");
+    if (fd < 0) return ErrnoStatus(errno, "socket");
     if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0) return LineSocket(fd, std::string(what));
     const int err = errno;
     ::close(fd);
-    if (err != ENOENT && err != ECONNREFUSED) return ErrnoStatus("connect " + path, err);
+    if (err != ENOENT && err != ECONNREFUSED) return ErrnoStatus(err, "connect " + path);
     if (std::chrono::steady_clock::now() + backoff >= deadline) {
       return Status::Error(ETIMEDOUT, "no " + std::string(what) + " server at " + path + " before the deadline");
     }
@@ -75,11 +75,11 @@ Status LineSocket::Send(std::string_view bytes, Deadline deadline) {
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       pollfd pfd{fd_, POLLOUT, 0};
       const int ready = ::poll(&pfd, 1, MillisLeft(deadline));
-      if (ready < 0 && errno != EINTR) return ErrnoStatus(what_ + " poll");
+      if (ready < 0 && errno != EINTR) return ErrnoStatus(errno, what_ + " poll");
       if (ready == 0) return Status::Error(ETIMEDOUT, what_ + " server stopped reading before the deadline");
       continue;
     }
-    if (n < 0) return ErrnoStatus(what_ + " send");
+    if (n < 0) return ErrnoStatus(errno, what_ + " send");
     bytes.remove_prefix(static_cast<std::size_t>(n));
   }
   return Status::Ok();
@@ -98,12 +98,12 @@ Result<std::string> LineSocket::ReceiveLine(Deadline deadline) {
     pollfd pfd{fd_, POLLIN, 0};
     const int ready = ::poll(&pfd, 1, MillisLeft(deadline));
     if (ready < 0 && errno == EINTR) continue;
-    if (ready < 0) return ErrnoStatus(what_ + " poll");
+    if (ready < 0) return ErrnoStatus(errno, what_ + " poll");
     if (ready == 0) return Status::Error(ETIMEDOUT, what_ + " server did not answer before the deadline");
     char chunk[65536];
     const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoStatus(what_ + " receive");
+    if (n < 0) return ErrnoStatus(errno, what_ + " receive");
     if (n == 0) return Status::Error(ECONNRESET, what_ + " server closed the connection");
     buffer_.append(chunk, static_cast<std::size_t>(n));
   }

@@ -39,12 +39,12 @@ TEST(StatusTest, ReturnIfErrorStopsEarly) {
 }
 
 TEST(StatusTest, ErrnoStatusNamesWhatFailedAndWhy) {
-  const Status named = ErrnoStatus("open /x", ENOENT);
+  const Status named = ErrnoStatus(ENOENT, "open /x");
   EXPECT_EQ(named.code(), ENOENT);
   EXPECT_EQ(named.message(), "open /x: No such file or directory");
   errno = EACCES;
-  EXPECT_EQ(ErrnoStatus("mkdir /y").message(), "mkdir /y: Permission denied");
-  EXPECT_EQ(ErrnoStatus("lost", 0).code(), EIO);  // never an OK Status from a failure
+  EXPECT_EQ(ErrnoStatus(errno, "mkdir /y").message(), "mkdir /y: Permission denied");
+  EXPECT_EQ(ErrnoStatus(0, "lost").code(), EIO);  // never an OK Status from a failure
 }
 
 TEST(ResultTest, HoldsValueOrError) {
