@@ -131,6 +131,8 @@ struct EngineRun {
   std::unique_ptr<mrm::format::MemoryByteSource> file;
   mrm::engine::MigrationStatus saved;
   mrm::engine::MigrationStatus loaded;
+  // What Input() points CheckInput::ram at.
+  mutable std::unique_ptr<SeedRamExpectation> expectation;
 
   void Run();
   // The CheckInput of the run, as the harness would fill it.

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "harness/checks/ram_expectation.h"
 #include "tests/harness/support/fake_harness_env.h"
 
 namespace dioh {
@@ -21,7 +22,7 @@ using test_support::FakeHarnessEnv;
 class UnstartableEngine final : public EngineDriver {
  public:
   std::string name() const override { return "unstartable"; }
-  bool ram_is_modelled() const override { return true; }
+  std::unique_ptr<RamExpectation> Expectation(const GuestSetup&) const override { return nullptr; }
   Result<std::unique_ptr<EngineProcess>> Launch(const EngineLaunch& launch, Deadline) override {
     launches.push_back(launch);
     return Status::Error(ENOENT, "no such binary");
