@@ -278,9 +278,11 @@ class JobRunner {
     const Result<mrm::format::ParsedStream> parsed = ParseProducedFile(input);
     input.parsed = &parsed;  // the checks and the write map share one parse
     result().checks = RunChecks(input);
-    result().passed = result().runner_failures.empty() &&
-                      std::all_of(result().checks.begin(), result().checks.end(),
-                                  [](const CheckResult& check) { return check.passed; });
+    result().verdict = result().runner_failures.empty() &&
+                               std::all_of(result().checks.begin(), result().checks.end(),
+                                           [](const CheckResult& check) { return check.status != CheckStatus::kFail; })
+                           ? Verdict::kPass
+                           : Verdict::kFail;
     run_.write_map_svg = RenderWriteMapSvg(BuildWriteMap(input, result().checks, scenario_.name + " on " + profile_.name));
   }
 
