@@ -44,8 +44,12 @@ struct MigrationFacts {
 struct CheckInput {
   const std::vector<diofs::oplog::LogRecord>* records = nullptr;  // the whole log, in seq order
   std::string file_path;               // the migration file as the log names it ("/guest.img")
-  std::set<std::uint32_t> save_pids;   // the source engine's process(es)
-  std::set<std::uint32_t> load_pids;   // the destination engine's; empty when no load ran
+  // The engines' process groups (an engine runs in a group of its own, whose
+  // id is its pid): what a process of the group did counts as the engine's,
+  // children of a wrapper script included. A record of a version 1 log (no
+  // pgid) is matched by its pid.
+  std::set<std::uint32_t> save_groups;  // the source engine's
+  std::set<std::uint32_t> load_groups;  // the destination engine's; empty when no load ran
   MigrationFacts facts;
   diofs::Profile profile;  // the rules of the diofs profile the run used
   // The produced file after the save (absent: the save created no file).

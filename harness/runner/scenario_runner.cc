@@ -261,8 +261,9 @@ class JobRunner {
     CheckInput input;
     input.records = &log.records;
     input.file_path = std::string("/") + kFileName;
-    if (save_.pid > 0) input.save_pids.insert(static_cast<std::uint32_t>(save_.pid));
-    if (load_.pid > 0) input.load_pids.insert(static_cast<std::uint32_t>(load_.pid));
+    // Each engine leads a process group of its own (ChildProcess): its pid is the group's id.
+    if (save_.pid > 0) input.save_groups.insert(static_cast<std::uint32_t>(save_.pid));
+    if (load_.pid > 0) input.load_groups.insert(static_cast<std::uint32_t>(load_.pid));
     input.facts = FactsOf(scenario_);
     input.profile = profile_;
     std::optional<mrm::format::MemoryByteSource> file_source;

@@ -97,8 +97,8 @@ CheckInput EngineRun::Input() const {
   CheckInput in;
   in.records = &records;
   in.file_path = kFile;
-  in.save_pids = {kSavePid};
-  if (load) in.load_pids = {kLoadPid};
+  in.save_groups = {kSavePid};
+  if (load) in.load_groups = {kLoadPid};
   in.facts.mapped_ram = true;
   in.facts.multifd = save.multifd;
   in.facts.direct_io_requested = save.direct_io;

@@ -99,8 +99,8 @@ inline CheckInput BaseInput(const std::vector<LogRecord>* records) {
   CheckInput in;
   in.records = records;
   in.file_path = kFile;
-  in.save_pids = {kSavePid};
-  in.load_pids = {kLoadPid};
+  in.save_groups = {kSavePid};
+  in.load_groups = {kLoadPid};
   in.profile = Strict4k();
   in.save.end = MigrationEnd::kCompleted;
   in.expected = ExpectedOutcome{};
