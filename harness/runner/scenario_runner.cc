@@ -144,13 +144,13 @@ ProfileFacts ProfileFactsOf(const diofs::Profile& profile) {
 }
 
 std::optional<CheckInput::RamModel> RamModelOf(const GuestSetup& guest) {
-  migration::GuestOptions options;
+  mrm::runner::GuestOptions options;
   options.ram = guest.ram;
   options.seed = guest.seed;
   options.zero_fraction = guest.zero_fraction;
   options.dirty_fraction = guest.dirty_fraction;
   options.passes = guest.passes;
-  auto spec = migration::MakeGuestSpec(options);
+  auto spec = mrm::runner::MakeGuestSpec(options);
   if (!spec.ok()) return std::nullopt;
   CheckInput::RamModel model;
   model.content = spec->content;

@@ -72,8 +72,8 @@ bool DirectIoRequested(const Scenario& scenario) {
 }
 
 bool DirectIoEffective(const Scenario& scenario) {
-  return migration::DirectIoEffective(DirectIoRequested(scenario), CapabilityOn(scenario, "mapped-ram"),
-                                      CapabilityOn(scenario, "multifd"));
+  return mrm::params::DirectIoEffective(DirectIoRequested(scenario), CapabilityOn(scenario, "mapped-ram"),
+                                        CapabilityOn(scenario, "multifd"));
 }
 
 std::string DirectIoNotEffectiveReason(const Scenario& scenario) {

@@ -149,7 +149,7 @@ Status ReadGuest(const ObjectReader& in, GuestSetup& out) {
 
 Status ReadCapabilities(const ObjectReader& in, const json& object, std::map<std::string, bool>& out) {
   for (const auto& [name, value] : object.items()) {
-    if (!migration::CapabilityFromName(name)) return in.Error(name, "not a QEMU migration capability");
+    if (!mrm::params::CapabilityFromName(name)) return in.Error(name, "not a QEMU migration capability");
     if (!value.is_boolean()) return in.Error(name, "must be true or false");
     out[name] = value.get<bool>();
   }
@@ -201,7 +201,7 @@ Status ReadScenario(const ObjectReader& in, Scenario& out) {
   if (const json* parameters = in.Find("parameters")) {
     if (!parameters->is_object()) return in.Error("parameters", "must be an object of migrate-set-parameters arguments");
     // QEMU's own checks of migrate-set-parameters arguments, with its messages.
-    auto changes = migration::ParseSetParametersArguments(migration::Json::parse(parameters->dump()));
+    auto changes = mrm::params::ParseSetParametersArguments(mrm::params::Json::parse(parameters->dump()));
     if (!changes.ok()) return in.Error("parameters", changes.status().message());
     out.parameters = *parameters;
   }

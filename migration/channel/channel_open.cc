@@ -9,7 +9,7 @@
 namespace mrm::channel {
 
 bool DirectIoEffective(bool direct_io, bool mapped_ram, bool multifd) {
-  return dioh::migration::DirectIoEffective(direct_io, mapped_ram, multifd);
+  return params::DirectIoEffective(direct_io, mapped_ram, multifd);
 }
 
 int ChannelOpenFlags(ChannelRole role, Direction direction, DirectIoDecision direct, const InjectedBugs& bugs) {

@@ -13,7 +13,7 @@
 
 namespace mrm::channel {
 
-using InjectedBug = dioh::migration::InjectedBug;
+using InjectedBug = params::InjectedBug;
 
 class InjectedBugs {
  public:
@@ -23,7 +23,7 @@ class InjectedBugs {
   std::vector<std::string> Names() const;  // canonical names, in InjectedBug order
 
  private:
-  std::bitset<dioh::migration::kInjectedBugCount> bits_;
+  std::bitset<params::kInjectedBugCount> bits_;
 };
 
 // Canonical names and aliases, as x-inject accepts them (InjectedBugFromName).

@@ -2,7 +2,7 @@
 
 #include <array>
 
-namespace dioh::migration {
+namespace mrm::params {
 namespace {
 
 // In InjectedBug order.
@@ -41,4 +41,4 @@ std::optional<InjectedBug> InjectedBugFromName(std::string_view name) {
   return std::nullopt;
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::params

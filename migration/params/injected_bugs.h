@@ -8,7 +8,7 @@
 #include <span>
 #include <string_view>
 
-namespace dioh::migration {
+namespace mrm::params {
 
 enum class InjectedBug {
   kUnalignedPagesOffset,     // pages_offset not rounded up to 1 MiB
@@ -31,4 +31,4 @@ std::string_view InjectedBugName(InjectedBug bug);
 // buffered-channels, misaligned-buffers, bitmap-via-direct-channel, stale-zero-bits).
 std::optional<InjectedBug> InjectedBugFromName(std::string_view name);
 
-}  // namespace dioh::migration
+}  // namespace mrm::params

@@ -6,7 +6,7 @@
 #include <array>
 #include <cerrno>
 
-namespace dioh::migration {
+namespace mrm::params {
 namespace {
 
 using P = MigrationParameters;
@@ -51,20 +51,20 @@ const std::array<ParamSpec, 29> kSpecs = {{
 
 std::span<const ParamSpec> Specs() { return kSpecs; }
 
-Status Invalid(std::string_view name, std::string_view expects) {
-  return Status::Error(EINVAL, "Parameter '" + std::string(name) + "' expects " + std::string(expects));
+dioh::Status Invalid(std::string_view name, std::string_view expects) {
+  return dioh::Status::Error(EINVAL, "Parameter '" + std::string(name) + "' expects " + std::string(expects));
 }
 
 template <typename Enum>
-Status SetEnum(Enum& field, std::span<const std::string_view> choices, std::string_view name,
+dioh::Status SetEnum(Enum& field, std::span<const std::string_view> choices, std::string_view name,
                const std::string& value) {
   const auto it = std::find(choices.begin(), choices.end(), value);
   if (it == choices.end()) {
-    return Status::Error(EINVAL, "Parameter '" + std::string(name) + "' does not accept value '" +
+    return dioh::Status::Error(EINVAL, "Parameter '" + std::string(name) + "' does not accept value '" +
                                      value + "'");
   }
   field = static_cast<Enum>(it - choices.begin());
-  return Status::Ok();
+  return dioh::Status::Ok();
 }
 
 }  // namespace
@@ -96,26 +96,26 @@ ParamValue GetParameter(const MigrationParameters& params, const ParamSpec& spec
       spec.field);
 }
 
-Status SetParameter(MigrationParameters& params, const ParamSpec& spec, const ParamValue& value) {
+dioh::Status SetParameter(MigrationParameters& params, const ParamSpec& spec, const ParamValue& value) {
   if (spec.name == "x-inject") {  // stored by canonical name, aliases resolved
     std::vector<std::string> canonical;
     for (const std::string& name : std::get<std::vector<std::string>>(value)) {
       const auto bug = InjectedBugFromName(name);
-      if (!bug) return Status::Error(EINVAL, "Parameter 'x-inject' does not accept value '" + name + "'");
+      if (!bug) return dioh::Status::Error(EINVAL, "Parameter 'x-inject' does not accept value '" + name + "'");
       canonical.emplace_back(InjectedBugName(*bug));
     }
     params.x_inject = std::move(canonical);
-    return Status::Ok();
+    return dioh::Status::Ok();
   }
   return std::visit(
-      [&](auto member) -> Status {
+      [&](auto member) -> dioh::Status {
         auto& field = params.*member;
         using T = std::decay_t<decltype(field)>;
         if constexpr (std::is_enum_v<T>) {
           return SetEnum(field, spec.choices, spec.name, std::get<std::string>(value));
         } else {
           field = std::get<T>(value);
-          return Status::Ok();
+          return dioh::Status::Ok();
         }
       },
       spec.field);
@@ -131,7 +131,7 @@ bool HasDirectIo() {
 
 // migrate_params_check(): same checks, same order, same messages (QEMU spells
 // most names with underscores here, unlike QAPI).
-Status CheckParameters(const MigrationParameters& p, const CapabilitySet& caps,
+dioh::Status CheckParameters(const MigrationParameters& p, const CapabilitySet& caps,
                        bool build_has_direct_io) {
   if (p.throttle_trigger_threshold < 1 || p.throttle_trigger_threshold > 100) {
     return Invalid("throttle_trigger_threshold", "an integer in the range of 1 to 100");
@@ -164,21 +164,21 @@ Status CheckParameters(const MigrationParameters& p, const CapabilitySet& caps,
   const bool compression = p.multifd_compression != MultifdCompression::kNone;
   const bool tls = !p.tls_creds.empty();
   if (caps.enabled(Capability::kZeroCopySend) && (compression || tls)) {
-    return Status::Error(EINVAL, "Zero copy only available for non-compressed non-TLS multifd migration");
+    return dioh::Status::Error(EINVAL, "Zero copy only available for non-compressed non-TLS multifd migration");
   }
   if (caps.enabled(Capability::kMappedRam) && (compression || tls)) {
-    return Status::Error(EINVAL, "Mapped-ram only available for non-compressed non-TLS multifd migration");
+    return dioh::Status::Error(EINVAL, "Mapped-ram only available for non-compressed non-TLS multifd migration");
   }
   if (p.x_vcpu_dirty_limit_period < 1 || p.x_vcpu_dirty_limit_period > 1000) {
     return Invalid("x-vcpu-dirty-limit-period", "a value between 1 and 1000");
   }
   if (p.vcpu_dirty_limit < 1) {
-    return Status::Error(EINVAL, "Parameter 'vcpu_dirty_limit' must be greater than 1 MB/s");
+    return dioh::Status::Error(EINVAL, "Parameter 'vcpu_dirty_limit' must be greater than 1 MB/s");
   }
   if (p.direct_io && !build_has_direct_io) {
-    return Status::Error(EINVAL, "No build-time support for direct-io");
+    return dioh::Status::Error(EINVAL, "No build-time support for direct-io");
   }
-  return Status::Ok();
+  return dioh::Status::Ok();
 }
 
 std::string_view ZeroPageDetectionName(ZeroPageDetection value) {
@@ -189,4 +189,4 @@ std::string_view MultifdCompressionName(MultifdCompression value) {
   return kMultifdCompressionNames[static_cast<std::size_t>(value)];
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::params

@@ -15,7 +15,7 @@
 #include "migration/params/capabilities.h"
 #include "migration/params/injected_bugs.h"
 
-namespace dioh::migration {
+namespace mrm::params {
 
 // qapi ZeroPageDetection; the default is kMultifd (zero pages detected by the
 // multifd channel thread, MAPPED-RAM.md "Who writes what").
@@ -89,7 +89,7 @@ const ParamSpec* FindParameter(std::string_view name);
 ParamValue GetParameter(const MigrationParameters& params, const ParamSpec& spec);
 // `value` must already be of the spec's type (ParseParameter* guarantee it);
 // an enum name outside spec.choices is an error.
-Status SetParameter(MigrationParameters& params, const ParamSpec& spec, const ParamValue& value);
+dioh::Status SetParameter(MigrationParameters& params, const ParamSpec& spec, const ParamValue& value);
 
 // The build probe behind QEMU's qemu_has_direct_io(): true where O_DIRECT exists.
 bool HasDirectIo();
@@ -97,11 +97,11 @@ bool HasDirectIo();
 // QEMU's migrate_params_check() on the whole parameter set after a change, with
 // QEMU's messages. `build_has_direct_io` is the result of the build probe (a
 // seam: tests pass false to model a build without O_DIRECT).
-Status CheckParameters(const MigrationParameters& params, const CapabilitySet& caps,
+dioh::Status CheckParameters(const MigrationParameters& params, const CapabilitySet& caps,
                        bool build_has_direct_io);
 
 std::string_view ZeroPageDetectionName(ZeroPageDetection value);
 std::string_view MigModeName(MigMode value);
 std::string_view MultifdCompressionName(MultifdCompression value);
 
-}  // namespace dioh::migration
+}  // namespace mrm::params

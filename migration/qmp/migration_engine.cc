@@ -3,7 +3,7 @@
 #include <array>
 #include <cerrno>
 
-namespace dioh::migration {
+namespace mrm::qmp {
 
 std::string_view MigrationStatusName(MigrationStatus status) {
   static constexpr std::array<std::string_view, 7> kNames = {
@@ -16,16 +16,16 @@ bool MigrationIsRunning(MigrationStatus status) {
          status == MigrationStatus::kCancelling;
 }
 
-Status UnavailableEngine::StartOutgoing(const MigrationJob&, StatusListener) {
-  return Status::Error(ENOSYS, std::string(kMessage));
+dioh::Status UnavailableEngine::StartOutgoing(const MigrationJob&, StatusListener) {
+  return dioh::Status::Error(ENOSYS, std::string(kMessage));
 }
 
-Status UnavailableEngine::StartIncoming(const MigrationJob&, StatusListener) {
-  return Status::Error(ENOSYS, std::string(kMessage));
+dioh::Status UnavailableEngine::StartIncoming(const MigrationJob&, StatusListener) {
+  return dioh::Status::Error(ENOSYS, std::string(kMessage));
 }
 
-Result<std::string> UnavailableEngine::Inspect(const MigrationUri&) const {
-  return Status::Error(ENOSYS, std::string(kMessage));
+dioh::Result<std::string> UnavailableEngine::Inspect(const params::MigrationUri&) const {
+  return dioh::Status::Error(ENOSYS, std::string(kMessage));
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

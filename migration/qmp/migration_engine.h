@@ -19,7 +19,7 @@
 #include "migration/params/file_uri.h"
 #include "migration/params/migration_config.h"
 
-namespace dioh::migration {
+namespace mrm::qmp {
 
 // QEMU's MigrationStatus values this engine goes through (migration.json).
 enum class MigrationStatus { kNone, kSetup, kActive, kCompleted, kFailed, kCancelling, kCancelled };
@@ -37,9 +37,9 @@ using StatusListener = std::function<void(const StatusChange&)>;
 // What one migration works with: the file and a snapshot of the configuration
 // taken when the command was accepted (later changes do not affect it).
 struct MigrationJob {
-  MigrationUri uri;                 // transport kFile
-  CapabilitySet capabilities;
-  MigrationParameters parameters;
+  params::MigrationUri uri;                 // transport kFile
+  params::CapabilitySet capabilities;
+  params::MigrationParameters parameters;
   bool direct_io_effective = false;  // MigrationConfig::direct_io_effective() at start
 };
 
@@ -62,27 +62,27 @@ class MigrationEngine {
   // kCompleted/kFailed/kCancelled, goes through the listener. kSetup must be
   // reported before this returns, from the calling thread (QEMU's
   // migrate_init() sets it synchronously: the event precedes the reply).
-  virtual Status StartOutgoing(const MigrationJob& job, StatusListener listener) = 0;
+  virtual dioh::Status StartOutgoing(const MigrationJob& job, StatusListener listener) = 0;
   // Starts a load from job.uri, same contract.
-  virtual Status StartIncoming(const MigrationJob& job, StatusListener listener) = 0;
+  virtual dioh::Status StartIncoming(const MigrationJob& job, StatusListener listener) = 0;
   // Asks a running migration to stop: the engine reports kCancelling, then
   // kCancelled (or kCompleted/kFailed if it was already finishing).
   virtual void Cancel() = 0;
   virtual MigrationProgress Progress() const = 0;
   // `mrmigrate inspect`: a human-readable account of a mapped-ram file
   // (header, blocks, bitmap and pages offsets, sections).
-  virtual Result<std::string> Inspect(const MigrationUri& uri) const = 0;
+  virtual dioh::Result<std::string> Inspect(const params::MigrationUri& uri) const = 0;
 };
 
 // The engine of a build without one: nothing ever starts.
 class UnavailableEngine final : public MigrationEngine {
  public:
   static constexpr std::string_view kMessage = "no migration engine is available in this build";
-  Status StartOutgoing(const MigrationJob& job, StatusListener listener) override;
-  Status StartIncoming(const MigrationJob& job, StatusListener listener) override;
+  dioh::Status StartOutgoing(const MigrationJob& job, StatusListener listener) override;
+  dioh::Status StartIncoming(const MigrationJob& job, StatusListener listener) override;
   void Cancel() override {}
   MigrationProgress Progress() const override { return {}; }
-  Result<std::string> Inspect(const MigrationUri& uri) const override;
+  dioh::Result<std::string> Inspect(const params::MigrationUri& uri) const override;
 };
 
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

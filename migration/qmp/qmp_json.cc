@@ -5,7 +5,7 @@
 #include <cstring>
 #include <optional>
 
-namespace dioh::migration {
+namespace mrm::qmp {
 namespace {
 
 constexpr int kMaxNesting = 1024;     // json-streamer.c MAX_NESTING
@@ -39,7 +39,7 @@ char ClassifyNumber(std::string_view text) {
   return i == text.size() ? kind : 0;
 }
 
-Status ParseError(const std::string& what) { return Status::Error(EINVAL, "JSON parse error, " + what); }
+dioh::Status ParseError(const std::string& what) { return dioh::Status::Error(EINVAL, "JSON parse error, " + what); }
 
 void AppendUtf8(std::string& out, unsigned code) {
   if (code < 0x80) {
@@ -67,8 +67,8 @@ class JsonMessageStreamer::Parser {
  public:
   explicit Parser(const std::vector<Token>& tokens) : tokens_(tokens) {}
 
-  Result<Json> ParseMessage() {
-    std::optional<Json> value = ParseValue();
+  dioh::Result<params::Json> ParseMessage() {
+    std::optional<params::Json> value = ParseValue();
     if (!value) return ParseError(error_);
     return std::move(*value);
   }
@@ -81,7 +81,7 @@ class JsonMessageStreamer::Parser {
     return std::nullopt;
   }
 
-  std::optional<Json> ParseValue() {
+  std::optional<params::Json> ParseValue() {
     const Token* token = Peek();
     if (token == nullptr) return Fail("premature EOI");
     switch (token->type) {
@@ -89,27 +89,27 @@ class JsonMessageStreamer::Parser {
       case TokenType::kLSquare: return ParseArray();
       case TokenType::kString: return ParseString(*Pop());
       case TokenType::kInteger: return ParseInteger(Pop()->text);
-      case TokenType::kFloat: return Json(std::stod(Pop()->text));
+      case TokenType::kFloat: return params::Json(std::stod(Pop()->text));
       case TokenType::kKeyword: return ParseKeyword(Pop()->text);
       default: return Fail("expecting value");
     }
   }
 
-  bool ParsePair(Json& object) {
-    std::optional<Json> key = ParseValue();
+  bool ParsePair(params::Json& object) {
+    std::optional<params::Json> key = ParseValue();
     if (!key || !key->is_string()) return Fail("key is not a string in object"), false;
     const Token* colon = Pop();
     if (colon == nullptr) return Fail("premature EOI"), false;
     if (colon->type != TokenType::kColon) return Fail("missing : in object pair"), false;
-    std::optional<Json> value = ParseValue();
+    std::optional<params::Json> value = ParseValue();
     if (!value) return Fail("Missing value in dict"), false;
     object[key->get<std::string>()] = std::move(*value);
     return true;
   }
 
-  std::optional<Json> ParseObject() {
+  std::optional<params::Json> ParseObject() {
     Pop();  // {
-    Json object = Json::object();
+    params::Json object = params::Json::object();
     const Token* peek = Peek();
     if (peek == nullptr) return Fail("premature EOI");
     if (peek->type == TokenType::kRCurly) {
@@ -125,9 +125,9 @@ class JsonMessageStreamer::Parser {
     }
   }
 
-  std::optional<Json> ParseArray() {
+  std::optional<params::Json> ParseArray() {
     Pop();  // [
-    Json array = Json::array();
+    params::Json array = params::Json::array();
     const Token* peek = Peek();
     if (peek == nullptr) return Fail("premature EOI");
     if (peek->type == TokenType::kRSquare) {
@@ -135,7 +135,7 @@ class JsonMessageStreamer::Parser {
       return array;
     }
     for (;;) {
-      std::optional<Json> element = ParseValue();
+      std::optional<params::Json> element = ParseValue();
       if (!element) return Fail("expecting value");
       array.push_back(std::move(*element));
       const Token* token = Pop();
@@ -145,25 +145,25 @@ class JsonMessageStreamer::Parser {
     }
   }
 
-  std::optional<Json> ParseKeyword(const std::string& word) {
-    if (word == "true") return Json(true);
-    if (word == "false") return Json(false);
-    if (word == "null") return Json(nullptr);
+  std::optional<params::Json> ParseKeyword(const std::string& word) {
+    if (word == "true") return params::Json(true);
+    if (word == "false") return params::Json(false);
+    if (word == "null") return params::Json(nullptr);
     return Fail("invalid keyword '" + word + "'");
   }
 
-  std::optional<Json> ParseInteger(const std::string& text) {
+  std::optional<params::Json> ParseInteger(const std::string& text) {
     errno = 0;
     const long long number = std::strtoll(text.c_str(), nullptr, 10);
-    if (errno == 0) return Json(static_cast<std::int64_t>(number));
+    if (errno == 0) return params::Json(static_cast<std::int64_t>(number));
     errno = 0;
     const unsigned long long unsigned_number = std::strtoull(text.c_str(), nullptr, 10);
-    if (text[0] != '-' && errno == 0) return Json(static_cast<std::uint64_t>(unsigned_number));
-    return Json(std::stod(text));
+    if (text[0] != '-' && errno == 0) return params::Json(static_cast<std::uint64_t>(unsigned_number));
+    return params::Json(std::stod(text));
   }
 
   // Single- and double-quoted strings, QEMU's escapes.
-  std::optional<Json> ParseString(const Token& token) {
+  std::optional<params::Json> ParseString(const Token& token) {
     std::string out;
     const std::string& raw = token.text;
     for (std::size_t i = 1; i + 1 < raw.size(); ++i) {
@@ -195,7 +195,7 @@ class JsonMessageStreamer::Parser {
         default: return Fail("invalid escape sequence in string");
       }
     }
-    return Json(std::move(out));
+    return params::Json(std::move(out));
   }
 
   const std::vector<Token>& tokens_;
@@ -245,7 +245,7 @@ bool JsonMessageStreamer::NextToken(Token& token) {
   return true;
 }
 
-void JsonMessageStreamer::Emit(std::vector<Result<Json>>& out, Result<Json> message) {
+void JsonMessageStreamer::Emit(std::vector<dioh::Result<params::Json>>& out, dioh::Result<params::Json> message) {
   tokens_.clear();
   braces_ = 0;
   brackets_ = 0;
@@ -254,9 +254,9 @@ void JsonMessageStreamer::Emit(std::vector<Result<Json>>& out, Result<Json> mess
 
 // json_message_process_token(): count brackets; a message ends when they are
 // balanced again (or go negative), then it is parsed as one value.
-std::vector<Result<Json>> JsonMessageStreamer::Feed(std::string_view bytes) {
+std::vector<dioh::Result<params::Json>> JsonMessageStreamer::Feed(std::string_view bytes) {
   buffer_.append(bytes);
-  std::vector<Result<Json>> out;
+  std::vector<dioh::Result<params::Json>> out;
   Token token;
   while (NextToken(token)) {
     switch (token.type) {
@@ -270,11 +270,11 @@ std::vector<Result<Json>> JsonMessageStreamer::Feed(std::string_view bytes) {
       default: break;
     }
     if (braces_ + brackets_ > kMaxNesting) {
-      Emit(out, Status::Error(EINVAL, "JSON nesting depth limit exceeded"));
+      Emit(out, dioh::Status::Error(EINVAL, "JSON nesting depth limit exceeded"));
       continue;
     }
     if (tokens_.size() >= kMaxTokens) {
-      Emit(out, Status::Error(EINVAL, "JSON token count limit exceeded"));
+      Emit(out, dioh::Status::Error(EINVAL, "JSON token count limit exceeded"));
       continue;
     }
     tokens_.push_back(std::move(token));
@@ -284,21 +284,21 @@ std::vector<Result<Json>> JsonMessageStreamer::Feed(std::string_view bytes) {
   return out;
 }
 
-std::string ToQmpJson(const Json& value) {
+std::string ToQmpJson(const params::Json& value) {
   if (value.is_object()) {
     std::string out = "{";
     bool first = true;
     for (const auto& item : value.items()) {
       if (!first) out += ", ";
       first = false;
-      out += Json(item.key()).dump() + ": " + ToQmpJson(item.value());
+      out += params::Json(item.key()).dump() + ": " + ToQmpJson(item.value());
     }
     return out + "}";
   }
   if (value.is_array()) {
     std::string out = "[";
     bool first = true;
-    for (const Json& element : value) {
+    for (const params::Json& element : value) {
       if (!first) out += ", ";
       first = false;
       out += ToQmpJson(element);
@@ -308,4 +308,4 @@ std::string ToQmpJson(const Json& value) {
   return value.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

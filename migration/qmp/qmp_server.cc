@@ -10,49 +10,49 @@
 #include <cstring>
 #include <sstream>
 
-namespace dioh::migration {
+namespace mrm::qmp {
 namespace {
 
-Status Errno(const std::string& what) { return Status::Error(errno, what + ": " + std::strerror(errno)); }
+dioh::Status Errno(const std::string& what) { return dioh::Status::Error(errno, what + ": " + std::strerror(errno)); }
 
-Result<bool> ParseOnOff(const std::string& name, const std::string& value) {
+dioh::Result<bool> ParseOnOff(const std::string& name, const std::string& value) {
   if (value == "on") return true;
   if (value == "off") return false;
-  return Status::Error(EINVAL, "Parameter '" + name + "' expects 'on' or 'off'");
+  return dioh::Status::Error(EINVAL, "Parameter '" + name + "' expects 'on' or 'off'");
 }
 
 }  // namespace
 
-Result<QmpChardevSpec> ParseQmpChardevSpec(const std::string& text) {
+dioh::Result<QmpChardevSpec> ParseQmpChardevSpec(const std::string& text) {
   if (text.rfind("unix:", 0) != 0) {
-    return Status::Error(EINVAL, "mrmigrate serves QMP only on a unix socket: unix:PATH,server=on,wait=off");
+    return dioh::Status::Error(EINVAL, "mrmigrate serves QMP only on a unix socket: unix:PATH,server=on,wait=off");
   }
   std::istringstream in(text.substr(5));
   QmpChardevSpec spec;
   std::getline(in, spec.socket_path, ',');
-  if (spec.socket_path.empty()) return Status::Error(EINVAL, "Parameter 'path' is missing");
+  if (spec.socket_path.empty()) return dioh::Status::Error(EINVAL, "Parameter 'path' is missing");
   bool server = false;
   for (std::string option; std::getline(in, option, ',');) {
     const auto equals = option.find('=');
     const std::string name = option.substr(0, equals);
     const std::string value = equals == std::string::npos ? "on" : option.substr(equals + 1);
-    if (name != "server" && name != "wait") return Status::Error(EINVAL, "Invalid parameter '" + name + "'");
+    if (name != "server" && name != "wait") return dioh::Status::Error(EINVAL, "Invalid parameter '" + name + "'");
     auto flag = ParseOnOff(name, value);
     if (!flag.ok()) return flag.status();
     (name == "server" ? server : spec.wait) = *flag;
   }
-  if (!server) return Status::Error(EINVAL, "mrmigrate's QMP socket must be a server (server=on)");
+  if (!server) return dioh::Status::Error(EINVAL, "mrmigrate's QMP socket must be a server (server=on)");
   return spec;
 }
 
-QmpServer::QmpServer(const QmpChardevSpec& spec, MigrationEngine& engine, BuildFeatures features,
+QmpServer::QmpServer(const QmpChardevSpec& spec, MigrationEngine& engine, params::BuildFeatures features,
                      QmpVersion version)
     : spec_(spec),
       version_(std::move(version)),
       controller_(engine, [this](const StatusChange& change) { QueueStatusChange(change); }, features) {}
 
-Result<std::unique_ptr<QmpServer>> QmpServer::Listen(const QmpChardevSpec& spec, MigrationEngine& engine,
-                                                     BuildFeatures features, QmpVersion version) {
+dioh::Result<std::unique_ptr<QmpServer>> QmpServer::Listen(const QmpChardevSpec& spec, MigrationEngine& engine,
+                                                     params::BuildFeatures features, QmpVersion version) {
   std::unique_ptr<QmpServer> server(new QmpServer(spec, engine, features, std::move(version)));
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) return Errno("pipe2");
@@ -61,7 +61,7 @@ Result<std::unique_ptr<QmpServer>> QmpServer::Listen(const QmpChardevSpec& spec,
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   if (spec.socket_path.size() >= sizeof addr.sun_path) {
-    return Status::Error(ENAMETOOLONG, "QMP socket path too long: " + spec.socket_path);
+    return dioh::Status::Error(ENAMETOOLONG, "QMP socket path too long: " + spec.socket_path);
   }
   std::memcpy(addr.sun_path, spec.socket_path.c_str(), spec.socket_path.size() + 1);
   server->listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -135,7 +135,7 @@ void QmpServer::DropClient() {
   session_.reset();
 }
 
-Status QmpServer::Run() {
+dioh::Status QmpServer::Run() {
   loop_thread_ = std::this_thread::get_id();
   while (!stop_requested_.load()) {
     pollfd fds[2] = {{wake_read_fd_, POLLIN, 0}, {client_fd_ >= 0 ? client_fd_ : listen_fd_, POLLIN, 0}};
@@ -168,9 +168,9 @@ Status QmpServer::Run() {
     for (const std::string& line : output.lines) {
       if (!Send(line)) break;
     }
-    if (output.quit) return Status::Ok();
+    if (output.quit) return dioh::Status::Ok();
   }
-  return Status::Ok();
+  return dioh::Status::Ok();
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

@@ -5,7 +5,7 @@
 
 #include "migration/qmp/hmp_commands.h"
 
-namespace dioh::migration {
+namespace mrm::qmp {
 namespace {
 
 constexpr std::array<const char*, 13> kCommands = {
@@ -31,51 +31,51 @@ struct ArgSpec {
 
 // The QObject input visitor over a command's arguments: members in schema
 // order (missing, wrong type), then the first member it does not know.
-Status CheckArguments(const Json& arguments, std::initializer_list<ArgSpec> specs) {
+dioh::Status CheckArguments(const params::Json& arguments, std::initializer_list<ArgSpec> specs) {
   for (const ArgSpec& spec : specs) {
     const auto it = arguments.find(spec.name);
     if (it == arguments.end()) {
-      if (spec.required) return Status::Error(EINVAL, std::string("Parameter '") + spec.name + "' is missing");
+      if (spec.required) return dioh::Status::Error(EINVAL, std::string("Parameter '") + spec.name + "' is missing");
       continue;
     }
-    const Json::value_t type = it->type();
+    const params::Json::value_t type = it->type();
     const char* expected = nullptr;
-    if (spec.type == ArgType::kString && type != Json::value_t::string) expected = "string";
-    if (spec.type == ArgType::kBool && type != Json::value_t::boolean) expected = "boolean";
-    if (spec.type == ArgType::kInt && type != Json::value_t::number_integer &&
-        type != Json::value_t::number_unsigned) {
+    if (spec.type == ArgType::kString && type != params::Json::value_t::string) expected = "string";
+    if (spec.type == ArgType::kBool && type != params::Json::value_t::boolean) expected = "boolean";
+    if (spec.type == ArgType::kInt && type != params::Json::value_t::number_integer &&
+        type != params::Json::value_t::number_unsigned) {
       expected = "integer";
     }
-    if (spec.type == ArgType::kArray && type != Json::value_t::array) expected = "array";
+    if (spec.type == ArgType::kArray && type != params::Json::value_t::array) expected = "array";
     if (expected != nullptr) {
-      return Status::Error(EINVAL, std::string("Invalid parameter type for '") + spec.name +
+      return dioh::Status::Error(EINVAL, std::string("Invalid parameter type for '") + spec.name +
                                        "', expected: " + expected);
     }
   }
   for (const auto& item : arguments.items()) {
     bool known = false;
     for (const ArgSpec& spec : specs) known = known || item.key() == spec.name;
-    if (!known) return Status::Error(EINVAL, "Parameter '" + item.key() + "' is unexpected");
+    if (!known) return dioh::Status::Error(EINVAL, "Parameter '" + item.key() + "' is unexpected");
   }
-  return Status::Ok();
+  return dioh::Status::Ok();
 }
 
 }  // namespace
 
 std::string QmpSession::Greeting() const {
-  Json version = {{"qemu", {{"micro", version_.micro}, {"minor", version_.minor}, {"major", version_.major}}},
+  params::Json version = {{"qemu", {{"micro", version_.micro}, {"minor", version_.minor}, {"major", version_.major}}},
                   {"package", version_.package}};
-  return ToQmpJson(Json{{"QMP", {{"version", version}, {"capabilities", Json::array({"oob"})}}}});
+  return ToQmpJson(params::Json{{"QMP", {{"version", version}, {"capabilities", params::Json::array({"oob"})}}}});
 }
 
-std::optional<std::string> QmpSession::EventLine(const Json& event) const {
+std::optional<std::string> QmpSession::EventLine(const params::Json& event) const {
   if (!negotiated_) return std::nullopt;
   return ToQmpJson(event);
 }
 
 QmpOutput QmpSession::Receive(std::string_view bytes) {
   QmpOutput output;
-  for (Result<Json>& message : streamer_.Feed(bytes)) {
+  for (dioh::Result<params::Json>& message : streamer_.Feed(bytes)) {
     Reply reply;
     if (!message.ok()) {
       reply.error_class = "GenericError";
@@ -83,24 +83,24 @@ QmpOutput QmpSession::Receive(std::string_view bytes) {
     } else {
       reply = Dispatch(*message, output.quit);
     }
-    Json response = Json::object();
+    params::Json response = params::Json::object();
     if (reply.error_class.empty()) {
       response["return"] = std::move(reply.value);
     } else {
-      response["error"] = Json{{"class", reply.error_class}, {"desc", reply.error_desc}};
+      response["error"] = params::Json{{"class", reply.error_class}, {"desc", reply.error_desc}};
     }
     if (message.ok() && message->is_object() && message->contains("id")) response["id"] = message->at("id");
     output.lines.push_back(ToQmpJson(response));
     if (output.quit) {
       output.lines.push_back(ToQmpJson(
-          MakeEvent("SHUTDOWN", Json{{"guest", false}, {"reason", "host-qmp-quit"}}, clock_())));
+          MakeEvent("SHUTDOWN", params::Json{{"guest", false}, {"reason", "host-qmp-quit"}}, clock_())));
       break;
     }
   }
   return output;
 }
 
-QmpSession::Reply QmpSession::Dispatch(const Json& request, bool& quit) {
+QmpSession::Reply QmpSession::Dispatch(const params::Json& request, bool& quit) {
   auto generic = [](std::string desc) { return Reply{{}, "GenericError", std::move(desc)}; };
   // qmp_dispatch_check_obj()
   if (!request.is_object()) return generic("QMP input must be a JSON object");
@@ -132,11 +132,11 @@ QmpSession::Reply QmpSession::Dispatch(const Json& request, bool& quit) {
   }
   if (exec_key == "exec-oob") return generic("The command " + command + " does not support OOB");
   const auto arguments = request.find("arguments");
-  return Execute(command, arguments == request.end() ? Json::object() : *arguments, quit);
+  return Execute(command, arguments == request.end() ? params::Json::object() : *arguments, quit);
 }
 
-QmpSession::Reply QmpSession::Execute(const std::string& command, const Json& args, bool& quit) {
-  auto result = [](const Status& status, Json value = Json::object()) {
+QmpSession::Reply QmpSession::Execute(const std::string& command, const params::Json& args, bool& quit) {
+  auto result = [](const dioh::Status& status, params::Json value = params::Json::object()) {
     return status.ok() ? Reply{std::move(value), "", ""} : Reply{{}, "GenericError", status.message()};
   };
   const bool no_arguments_command = command == "query-version" || command == "query-commands" ||
@@ -144,73 +144,73 @@ QmpSession::Reply QmpSession::Execute(const std::string& command, const Json& ar
                                     command == "query-migrate-parameters" || command == "query-migrate" ||
                                     command == "migrate_cancel" || command == "quit";
   if (no_arguments_command) {
-    if (Status status = CheckArguments(args, {}); !status.ok()) return result(status);
+    if (dioh::Status status = CheckArguments(args, {}); !status.ok()) return result(status);
   }
   if (command == "qmp_capabilities") {
-    if (Status status = CheckArguments(args, {{"enable", ArgType::kArray, false}}); !status.ok()) return result(status);
+    if (dioh::Status status = CheckArguments(args, {{"enable", ArgType::kArray, false}}); !status.ok()) return result(status);
     bool oob = false;
-    for (const Json& capability : args.value("enable", Json::array())) {
-      if (!capability.is_string()) return result(Status::Error(EINVAL, "Invalid parameter type for 'enable[0]', expected: string"));
+    for (const params::Json& capability : args.value("enable", params::Json::array())) {
+      if (!capability.is_string()) return result(dioh::Status::Error(EINVAL, "Invalid parameter type for 'enable[0]', expected: string"));
       if (capability != "oob") {
-        return result(Status::Error(EINVAL, "Parameter 'null' does not accept value '" + capability.get<std::string>() + "'"));
+        return result(dioh::Status::Error(EINVAL, "Parameter 'null' does not accept value '" + capability.get<std::string>() + "'"));
       }
       oob = true;
     }
     negotiated_ = true;
     oob_enabled_ = oob;
-    return result(Status::Ok());
+    return result(dioh::Status::Ok());
   }
   if (command == "query-version") {
-    return result(Status::Ok(), Json{{"qemu", {{"micro", version_.micro}, {"minor", version_.minor}, {"major", version_.major}}},
+    return result(dioh::Status::Ok(), params::Json{{"qemu", {{"micro", version_.micro}, {"minor", version_.minor}, {"major", version_.major}}},
                                      {"package", version_.package}});
   }
   if (command == "query-commands") {
-    Json list = Json::array();
-    for (const char* name : kCommands) list.push_back(Json{{"name", name}});
-    return result(Status::Ok(), std::move(list));
+    params::Json list = params::Json::array();
+    for (const char* name : kCommands) list.push_back(params::Json{{"name", name}});
+    return result(dioh::Status::Ok(), std::move(list));
   }
   if (command == "migrate-set-capabilities") {
-    auto changes = ParseSetCapabilitiesArguments(args);
+    auto changes = params::ParseSetCapabilitiesArguments(args);
     return result(changes.ok() ? controller_.SetCapabilities(*changes) : changes.status());
   }
   if (command == "query-migrate-capabilities") {
-    return result(Status::Ok(), CapabilitiesToJson(controller_.config().capabilities()));
+    return result(dioh::Status::Ok(), params::CapabilitiesToJson(controller_.config().capabilities()));
   }
   if (command == "migrate-set-parameters") {
-    auto changes = ParseSetParametersArguments(args);
+    auto changes = params::ParseSetParametersArguments(args);
     return result(changes.ok() ? controller_.SetParameters(*changes) : changes.status());
   }
   if (command == "query-migrate-parameters") {
-    return result(Status::Ok(), ParametersToJson(controller_.config().parameters()));
+    return result(dioh::Status::Ok(), params::ParametersToJson(controller_.config().parameters()));
   }
   if (command == "migrate" || command == "migrate-incoming") {
     const bool outgoing = command == "migrate";
-    Status status = outgoing ? CheckArguments(args, {{"uri", ArgType::kString, false},
+    dioh::Status status = outgoing ? CheckArguments(args, {{"uri", ArgType::kString, false},
                                                      {"detach", ArgType::kBool, false},
                                                      {"resume", ArgType::kBool, false}})
                              : CheckArguments(args, {{"uri", ArgType::kString, false},
                                                      {"exit-on-error", ArgType::kBool, false}});
     if (!status.ok()) return result(status);
-    if (!args.contains("uri")) return result(Status::Error(EINVAL, "need either 'uri' or 'channels' argument"));
+    if (!args.contains("uri")) return result(dioh::Status::Error(EINVAL, "need either 'uri' or 'channels' argument"));
     const std::string uri = args.at("uri").get<std::string>();
     return result(outgoing ? controller_.Migrate(uri) : controller_.MigrateIncoming(uri));
   }
-  if (command == "query-migrate") return result(Status::Ok(), controller_.QueryMigrate());
+  if (command == "query-migrate") return result(dioh::Status::Ok(), controller_.QueryMigrate());
   if (command == "migrate_cancel") {
     controller_.Cancel();
-    return result(Status::Ok());
+    return result(dioh::Status::Ok());
   }
   if (command == "quit") {
     quit = true;
-    return result(Status::Ok());
+    return result(dioh::Status::Ok());
   }
   // human-monitor-command
-  if (Status status = CheckArguments(args, {{"command-line", ArgType::kString, true},
+  if (dioh::Status status = CheckArguments(args, {{"command-line", ArgType::kString, true},
                                             {"cpu-index", ArgType::kInt, false}});
       !status.ok()) {
     return result(status);
   }
-  return result(Status::Ok(), ExecuteHmpCommand(controller_, args.at("command-line").get<std::string>()));
+  return result(dioh::Status::Ok(), ExecuteHmpCommand(controller_, args.at("command-line").get<std::string>()));
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

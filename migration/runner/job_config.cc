@@ -2,42 +2,42 @@
 
 #include <cerrno>
 
-namespace dioh::migration {
+namespace mrm::runner {
 namespace {
 
-mrm::engine::ZeroPageDetection ToEngine(ZeroPageDetection detection) {
+engine::ZeroPageDetection ToEngine(params::ZeroPageDetection detection) {
   switch (detection) {
-    case ZeroPageDetection::kNone: return mrm::engine::ZeroPageDetection::kNone;
-    case ZeroPageDetection::kLegacy: return mrm::engine::ZeroPageDetection::kLegacy;
-    case ZeroPageDetection::kMultifd: break;
+    case params::ZeroPageDetection::kNone: return engine::ZeroPageDetection::kNone;
+    case params::ZeroPageDetection::kLegacy: return engine::ZeroPageDetection::kLegacy;
+    case params::ZeroPageDetection::kMultifd: break;
   }
-  return mrm::engine::ZeroPageDetection::kMultifd;
+  return engine::ZeroPageDetection::kMultifd;
 }
 
 // What save and load share: where, the channels and the O_DIRECT decision
 // (taken by the parameters core when the command was accepted).
 template <typename Config>
-Status FillCommon(const MigrationJob& job, Config& config) {
-  if (job.uri.transport != Transport::kFile) {
-    return Status::Error(EINVAL, "the mapped-ram engine migrates only to file: URIs");
+dioh::Status FillCommon(const qmp::MigrationJob& job, Config& config) {
+  if (job.uri.transport != params::Transport::kFile) {
+    return dioh::Status::Error(EINVAL, "the mapped-ram engine migrates only to file: URIs");
   }
-  auto inject = mrm::channel::ParseInjectedBugs(job.parameters.x_inject);
+  auto inject = channel::ParseInjectedBugs(job.parameters.x_inject);
   if (!inject.ok()) return inject.status();
   config.path = job.uri.path;
   config.offset = job.uri.offset;
-  config.mapped_ram = job.capabilities.enabled(Capability::kMappedRam);
-  config.multifd = job.capabilities.enabled(Capability::kMultifd);
+  config.mapped_ram = job.capabilities.enabled(params::Capability::kMappedRam);
+  config.multifd = job.capabilities.enabled(params::Capability::kMultifd);
   config.channels = static_cast<uint32_t>(job.parameters.multifd_channels);
   config.direct_io_effective = job.direct_io_effective;
   config.inject = *inject;
-  return Status::Ok();
+  return dioh::Status::Ok();
 }
 
 }  // namespace
 
-Result<mrm::engine::SaveConfig> ToSaveConfig(const MigrationJob& job, const GuestSpec& guest) {
-  mrm::engine::SaveConfig config;
-  if (Status s = FillCommon(job, config); !s.ok()) return s;
+dioh::Result<engine::SaveConfig> ToSaveConfig(const qmp::MigrationJob& job, const GuestSpec& guest) {
+  engine::SaveConfig config;
+  if (dioh::Status s = FillCommon(job, config); !s.ok()) return s;
   config.direct_io = job.parameters.direct_io;
   config.zero_page_detection = ToEngine(job.parameters.zero_page_detection);
   config.passes = guest.passes;
@@ -45,9 +45,9 @@ Result<mrm::engine::SaveConfig> ToSaveConfig(const MigrationJob& job, const Gues
   return config;
 }
 
-Result<mrm::engine::LoadConfig> ToLoadConfig(const MigrationJob& job, const GuestSpec& guest) {
-  mrm::engine::LoadConfig config;
-  if (Status s = FillCommon(job, config); !s.ok()) return s;
+dioh::Result<engine::LoadConfig> ToLoadConfig(const qmp::MigrationJob& job, const GuestSpec& guest) {
+  engine::LoadConfig config;
+  if (dioh::Status s = FillCommon(job, config); !s.ok()) return s;
   // The destination checks every page against the source's seed model as it
   // stands after the last pass.
   config.verify = true;
@@ -56,4 +56,4 @@ Result<mrm::engine::LoadConfig> ToLoadConfig(const MigrationJob& job, const Gues
   return config;
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::runner

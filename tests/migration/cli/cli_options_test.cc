@@ -4,13 +4,13 @@
 
 #include "migration/qmp/migration_engine.h"
 
-namespace dioh::migration {
+namespace mrm::cli {
 namespace {
 
 class CliOptionsTest : public ::testing::Test {
  protected:
-  UnavailableEngine engine_;
-  MigrationController controller_{engine_, [](const StatusChange&) {}};
+  qmp::UnavailableEngine engine_;
+  qmp::MigrationController controller_{engine_, [](const qmp::StatusChange&) {}};
 };
 
 TEST_F(CliOptionsTest, AppliesCapabilitiesThenParameters) {
@@ -20,7 +20,7 @@ TEST_F(CliOptionsTest, AppliesCapabilitiesThenParameters) {
   EXPECT_TRUE(controller_.config().direct_io_effective());
   EXPECT_EQ(controller_.config().parameters().multifd_channels, 8u);
   EXPECT_EQ(controller_.config().parameters().max_bandwidth, 0u);
-  EXPECT_TRUE(controller_.config().parameters().Injects(InjectedBug::kUngatedDirectIo));
+  EXPECT_TRUE(controller_.config().parameters().Injects(params::InjectedBug::kUngatedDirectIo));
 }
 
 TEST_F(CliOptionsTest, SameChecksAsQmpAndNothingAppliedOnError) {
@@ -48,4 +48,4 @@ TEST(CliOptionsHelpTest, UrisAndNames) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::cli

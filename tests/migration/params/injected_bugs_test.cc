@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace dioh::migration {
+namespace mrm::params {
 namespace {
 
 TEST(InjectedBugsTest, TheNamesTheEngineUses) {
@@ -32,4 +32,4 @@ TEST(InjectedBugsTest, NameAndEnumAgree) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::params

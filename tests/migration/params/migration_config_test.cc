@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace dioh::migration {
+namespace mrm::params {
 namespace {
 
 ParameterChange Change(const char* name, ParamValue value) { return {FindParameter(name), std::move(value)}; }
@@ -26,7 +26,7 @@ TEST(MigrationConfigTest, DirectIoGatingTable) {
 TEST(MigrationConfigTest, NoBuildSupportChangesNothing) {
   MigrationConfig config(BuildFeatures{.direct_io = false});
   const MigrationParameters before = config.parameters();
-  const Status status = config.SetParameters({Change("multifd-channels", std::uint64_t{8}),
+  const dioh::Status status = config.SetParameters({Change("multifd-channels", std::uint64_t{8}),
                                               Change("direct-io", true)});
   EXPECT_EQ(status.message(), "No build-time support for direct-io");
   EXPECT_EQ(config.parameters(), before);
@@ -58,4 +58,4 @@ TEST(MigrationConfigTest, TransportRules) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::params

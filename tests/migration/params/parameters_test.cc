@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace dioh::migration {
+namespace mrm::params {
 namespace {
 
 TEST(ParametersTest, QemuDefaults) {
@@ -82,4 +82,4 @@ TEST(ParametersTest, DirectIoNeedsBuildSupport) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::params

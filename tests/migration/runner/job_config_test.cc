@@ -2,18 +2,18 @@
 
 #include <gtest/gtest.h>
 
-namespace dioh::migration {
+namespace mrm::runner {
 namespace {
 
-MigrationJob FileJob() {
-  MigrationJob job;
+qmp::MigrationJob FileJob() {
+  qmp::MigrationJob job;
   job.uri.path = "/tmp/guest.img";
   job.uri.offset = 0x1000;
-  job.capabilities.set(Capability::kMappedRam, true);
-  job.capabilities.set(Capability::kMultifd, true);
+  job.capabilities.set(params::Capability::kMappedRam, true);
+  job.capabilities.set(params::Capability::kMultifd, true);
   job.parameters.multifd_channels = 4;
   job.parameters.direct_io = true;
-  job.parameters.zero_page_detection = ZeroPageDetection::kLegacy;
+  job.parameters.zero_page_detection = params::ZeroPageDetection::kLegacy;
   job.parameters.x_inject = {"stale-zero-bits", "truncate-prefix"};
   job.direct_io_effective = true;
   return job;
@@ -36,7 +36,7 @@ TEST(JobConfigTest, SaveTakesTheJobSnapshot) {
   EXPECT_EQ(config->channels, 4u);
   EXPECT_TRUE(config->direct_io);
   EXPECT_TRUE(config->direct_io_effective);
-  EXPECT_EQ(config->zero_page_detection, mrm::engine::ZeroPageDetection::kLegacy);
+  EXPECT_EQ(config->zero_page_detection, engine::ZeroPageDetection::kLegacy);
   EXPECT_EQ(config->inject.Names(), (std::vector<std::string>{"zero-pages-in-bitmap", "truncate-prefix"}));
   EXPECT_EQ(config->content.seed, 9u);
   EXPECT_EQ(config->passes, 3u);
@@ -45,8 +45,8 @@ TEST(JobConfigTest, SaveTakesTheJobSnapshot) {
 // direct-io set but not effective (no multifd): the engine gets the
 // parameters core's decision, not the raw parameter.
 TEST(JobConfigTest, DirectIoEffectiveIsTheCallersDecision) {
-  MigrationJob job = FileJob();
-  job.capabilities.set(Capability::kMultifd, false);
+  qmp::MigrationJob job = FileJob();
+  job.capabilities.set(params::Capability::kMultifd, false);
   job.direct_io_effective = false;
   auto save = ToSaveConfig(job, Guest());
   ASSERT_TRUE(save.ok());
@@ -68,12 +68,12 @@ TEST(JobConfigTest, LoadVerifiesAgainstTheLastPass) {
   EXPECT_TRUE(config->verify);
   EXPECT_EQ(config->content.seed, 9u);
   EXPECT_EQ(config->verify_pass, 2u);
-  EXPECT_TRUE(config->inject.has(InjectedBug::kTruncatePrefix));
+  EXPECT_TRUE(config->inject.has(params::InjectedBug::kTruncatePrefix));
 }
 
 TEST(JobConfigTest, RefusesWhatTheEngineCannotTake) {
-  MigrationJob job = FileJob();
-  job.uri.transport = Transport::kSocket;
+  qmp::MigrationJob job = FileJob();
+  job.uri.transport = params::Transport::kSocket;
   EXPECT_EQ(ToSaveConfig(job, Guest()).status().message(), "the mapped-ram engine migrates only to file: URIs");
   job = FileJob();
   job.parameters.x_inject = {"no-such-bug"};
@@ -82,4 +82,4 @@ TEST(JobConfigTest, RefusesWhatTheEngineCannotTake) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::runner
