@@ -68,7 +68,7 @@ std::string ParameterNamesHelp() {
   std::string names;
   for (const params::ParamSpec& spec : params::ParameterSpecs()) names += (names.empty() ? "" : ", ") + std::string(spec.name);
   names += "\n  x-inject takes a comma-separated list of:";
-  for (std::string_view bug : params::InjectedBugNames()) names += " " + std::string(bug);
+  for (std::string_view bug : model::InjectedBugNames()) names += " " + std::string(bug);
   return names;
 }
 

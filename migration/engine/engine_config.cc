@@ -2,15 +2,6 @@
 
 namespace mrm::engine {
 
-const char* ZeroPageDetectionName(ZeroPageDetection z) {
-  switch (z) {
-    case ZeroPageDetection::kNone: return "none";
-    case ZeroPageDetection::kLegacy: return "legacy";
-    case ZeroPageDetection::kMultifd: return "multifd";
-  }
-  return "?";
-}
-
 // QAPI MigrationStatus names.
 const char* MigrationStateName(MigrationState s) {
   switch (s) {

@@ -26,7 +26,7 @@ namespace {
 // QEMU's historical bug: only data pages touched the bitmap, so a page that
 // went data -> zero kept its bit and the stale data was restored.
 void ClearZeroPageBit(const SendContext& ctx, uint32_t block, uint64_t page) {
-  if (!ctx.inject.has(channel::InjectedBug::kZeroPagesInBitmap)) (*ctx.bitmaps)[block].Clear(page);
+  if (!ctx.inject.has(model::InjectedBug::kZeroPagesInBitmap)) (*ctx.bitmaps)[block].Clear(page);
 }
 
 }  // namespace
@@ -45,7 +45,7 @@ dioh::Status WriteRun(const SendContext& ctx, uint32_t block, uint64_t first, ui
   const uint64_t offset = ctx.pages_offsets[block] + first * ram::kPageSize;
   std::unique_ptr<void, decltype(&std::free)> bounce(nullptr, std::free);
   const uint8_t* src = b.page(first);
-  if (ctx.inject.has(channel::InjectedBug::kMisalignedPageBuffers)) {
+  if (ctx.inject.has(model::InjectedBug::kMisalignedPageBuffers)) {
     // x-inject misaligned-page-buffers: the data leaves from 8 bytes past a page boundary.
     bounce.reset(std::aligned_alloc(ram::kPageSize, len + ram::kPageSize));
     if (!bounce) return dioh::Status::Error(ENOMEM, "cannot allocate a page buffer");
@@ -67,7 +67,7 @@ dioh::Status WriteRun(const SendContext& ctx, uint32_t block, uint64_t first, ui
   ctx.counters->bytes.fetch_add(*n, std::memory_order_relaxed);
   if (*n != len) {
     // QEMU ignores this (a short pwritev corrupts the file undetected); we fail.
-    if (ctx.inject.has(channel::InjectedBug::kIgnoreShortWrites)) {
+    if (ctx.inject.has(model::InjectedBug::kIgnoreShortWrites)) {
       ctx.counters->short_writes_ignored.fetch_add(1, std::memory_order_relaxed);
       return dioh::Status::Ok();
     }

@@ -11,8 +11,8 @@
 
 #include "common/status/status.h"
 #include "migration/channel/file_io.h"
-#include "migration/channel/injected_bugs.h"
 #include "migration/engine/ram_bitmap.h"
+#include "migration/model/injected_bugs.h"
 #include "migration/ram/host_ram.h"
 
 namespace mrm::engine {
@@ -39,7 +39,7 @@ struct SendContext {
   std::vector<channel::File*> files;     // per channel (one: the main file without multifd)
   bool detect_zero = true;               // zero-page-detection done here
   uint64_t max_pages_per_write = kMaxPagesPerBatch;  // 1 without multifd (ram_save_page)
-  channel::InjectedBugs inject;
+  model::InjectedBugs inject;
   SendCounters* counters = nullptr;
   // Buffered channels to one file take turns to write, one batch per turn:
   // the kernel serializes buffered writes to an inode anyway (inode_lock in

@@ -114,7 +114,7 @@ std::string InfoMigrateParametersText(const MigrationParameters& p) {
   } else if (p.multifd_compression == MultifdCompression::kZstd) {
     out << "multifd-zstd-level: " << p.multifd_zstd_level << "\n";
   }
-  out << "zero-page-detection: " << ZeroPageDetectionName(p.zero_page_detection) << "\n"
+  out << "zero-page-detection: " << model::ZeroPageDetectionName(p.zero_page_detection) << "\n"
       << "xbzrle-cache-size: " << p.xbzrle_cache_size << " bytes\n"
       << "x-vcpu-dirty-limit-period: " << p.x_vcpu_dirty_limit_period << " ms\n"
       << "vcpu-dirty-limit: " << p.vcpu_dirty_limit << " MB/s\n"
@@ -125,7 +125,7 @@ std::string InfoMigrateParametersText(const MigrationParameters& p) {
   out << "\n";
   if (!p.x_inject.empty()) {  // ours, unstable: shown only when something is injected
     out << "x-inject:";
-    for (const std::string& bug : p.x_inject) out << " " << bug;
+    for (const std::string& bug : p.x_inject.Names()) out << " " << bug;
     out << "\n";
   }
   return out.str();

@@ -24,11 +24,9 @@ dioh::Status MigrationConfig::SetCapabilities(const std::vector<CapabilityChange
   return dioh::Status::Ok();
 }
 
-bool DirectIoEffective(bool direct_io, bool mapped_ram, bool multifd) { return direct_io && mapped_ram && multifd; }
-
-bool MigrationConfig::direct_io_effective() const {
-  return DirectIoEffective(parameters_.direct_io, capabilities_.enabled(Capability::kMappedRam),
-                           capabilities_.enabled(Capability::kMultifd));
+model::DirectIo MigrationConfig::direct_io() const {
+  return model::DirectIo::Decide(parameters_.direct_io, capabilities_.enabled(Capability::kMappedRam),
+                                 capabilities_.enabled(Capability::kMultifd));
 }
 
 dioh::Status MigrationConfig::CheckTransport(const MigrationUri& uri) const {
@@ -44,7 +42,7 @@ dioh::Status MigrationConfig::CheckTransport(const MigrationUri& uri) const {
   if (multifd && !multi_channel) {
     return dioh::Status::Error(EINVAL, "Migration requires multi-channel URIs (e.g. tcp)");
   }
-  if (multifd && direct_io_effective() && !file) {
+  if (multifd && direct_io().effective() && !file) {
     return dioh::Status::Error(EINVAL, "Migration requires a transport that allows for extra fds (e.g. file)");
   }
   if (parameters_.mode == MigMode::kCprTransfer && file) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/status/status.h"
+#include "migration/model/direct_io.h"
 #include "migration/params/capabilities.h"
 #include "migration/params/file_uri.h"
 #include "migration/params/parameters.h"
@@ -29,10 +30,6 @@ struct CapabilityChange {
   bool enabled;
 };
 
-// migrate_direct_io() (migration/options.c): direct-io takes effect only with
-// both mapped-ram and multifd. The one place this rule is written.
-bool DirectIoEffective(bool direct_io, bool mapped_ram, bool multifd);
-
 class MigrationConfig {
  public:
   explicit MigrationConfig(BuildFeatures features = {}) : features_(features) {}
@@ -46,9 +43,9 @@ class MigrationConfig {
   // qmp_migrate_set_capabilities(): all or nothing.
   dioh::Status SetCapabilities(const std::vector<CapabilityChange>& changes);
 
-  // QEMU's migrate_direct_io(): O_DIRECT is used only with mapped-ram (aligned
-  // page offsets) and multifd (the unaligned stream stays on the main channel).
-  bool direct_io_effective() const;
+  // direct-io as the parameter and the capabilities decide it (QEMU's
+  // migrate_direct_io(), model::DirectIo::Decide).
+  model::DirectIo direct_io() const;
 
   // migration_channels_and_transport_compatible(), QEMU's texts.
   dioh::Status CheckTransport(const MigrationUri& uri) const;

@@ -11,7 +11,6 @@ namespace {
 
 using P = MigrationParameters;
 
-constexpr std::array<std::string_view, 3> kZeroPageDetectionNames = {"none", "legacy", "multifd"};
 constexpr std::array<std::string_view, 4> kMigModeNames = {"normal", "cpr-reboot", "cpr-transfer",
                                                            "cpr-exec"};
 constexpr std::array<std::string_view, 3> kMultifdCompressionNames = {"none", "zlib", "zstd"};
@@ -43,7 +42,7 @@ const std::array<ParamSpec, 29> kSpecs = {{
     {"x-vcpu-dirty-limit-period", ParamType::kUint64, &P::x_vcpu_dirty_limit_period, {}},
     {"vcpu-dirty-limit", ParamType::kUint64, &P::vcpu_dirty_limit, {}},
     {"mode", ParamType::kEnum, &P::mode, kMigModeNames},
-    {"zero-page-detection", ParamType::kEnum, &P::zero_page_detection, kZeroPageDetectionNames},
+    {"zero-page-detection", ParamType::kEnum, &P::zero_page_detection, model::kZeroPageDetectionNames},
     {"direct-io", ParamType::kBool, &P::direct_io, {}},
     {"cpr-exec-command", ParamType::kStringList, &P::cpr_exec_command, {}},
     {"x-inject", ParamType::kStringList, &P::x_inject, {}},
@@ -69,10 +68,6 @@ dioh::Status SetEnum(Enum& field, std::span<const std::string_view> choices, std
 
 }  // namespace
 
-bool MigrationParameters::Injects(InjectedBug bug) const {
-  return std::find(x_inject.begin(), x_inject.end(), InjectedBugName(bug)) != x_inject.end();
-}
-
 std::span<const ParamSpec> ParameterSpecs() { return Specs(); }
 
 const ParamSpec* FindParameter(std::string_view name) {
@@ -89,6 +84,8 @@ ParamValue GetParameter(const MigrationParameters& params, const ParamSpec& spec
         using T = std::decay_t<decltype(field)>;
         if constexpr (std::is_enum_v<T>) {
           return std::string(spec.choices[static_cast<std::size_t>(field)]);
+        } else if constexpr (std::is_same_v<T, model::InjectedBugs>) {
+          return field.Names();
         } else {
           return field;
         }
@@ -97,22 +94,17 @@ ParamValue GetParameter(const MigrationParameters& params, const ParamSpec& spec
 }
 
 dioh::Status SetParameter(MigrationParameters& params, const ParamSpec& spec, const ParamValue& value) {
-  if (spec.name == "x-inject") {  // stored by canonical name, aliases resolved
-    std::vector<std::string> canonical;
-    for (const std::string& name : std::get<std::vector<std::string>>(value)) {
-      const auto bug = InjectedBugFromName(name);
-      if (!bug) return dioh::Status::Error(EINVAL, "Parameter 'x-inject' does not accept value '" + name + "'");
-      canonical.emplace_back(InjectedBugName(*bug));
-    }
-    params.x_inject = std::move(canonical);
-    return dioh::Status::Ok();
-  }
   return std::visit(
       [&](auto member) -> dioh::Status {
         auto& field = params.*member;
         using T = std::decay_t<decltype(field)>;
         if constexpr (std::is_enum_v<T>) {
           return SetEnum(field, spec.choices, spec.name, std::get<std::string>(value));
+        } else if constexpr (std::is_same_v<T, model::InjectedBugs>) {  // aliases resolved here
+          auto bugs = model::ParseInjectedBugs(std::get<std::vector<std::string>>(value));
+          if (!bugs.ok()) return bugs.status();
+          field = std::move(*bugs);
+          return dioh::Status::Ok();
         } else {
           field = std::get<T>(value);
           return dioh::Status::Ok();
@@ -181,9 +173,6 @@ dioh::Status CheckParameters(const MigrationParameters& p, const CapabilitySet& 
   return dioh::Status::Ok();
 }
 
-std::string_view ZeroPageDetectionName(ZeroPageDetection value) {
-  return kZeroPageDetectionNames[static_cast<std::size_t>(value)];
-}
 std::string_view MigModeName(MigMode value) { return kMigModeNames[static_cast<std::size_t>(value)]; }
 std::string_view MultifdCompressionName(MultifdCompression value) {
   return kMultifdCompressionNames[static_cast<std::size_t>(value)];

@@ -40,7 +40,7 @@ dioh::Result<MigrationJob> MigrationController::PrepareJob(const std::string& ur
   if (parsed->transport != params::Transport::kFile) {
     return dioh::Status::Error(EINVAL, "mrmigrate migrates only to and from file: URIs");
   }
-  return MigrationJob{*parsed, config_.capabilities(), config_.parameters(), config_.direct_io_effective()};
+  return MigrationJob{*parsed, config_.capabilities(), config_.parameters(), config_.direct_io()};
 }
 
 dioh::Status MigrationController::Migrate(const std::string& uri) {

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "common/status/status.h"
+#include "migration/model/direct_io.h"
 #include "migration/params/file_uri.h"
 #include "migration/params/migration_config.h"
 
@@ -37,10 +38,10 @@ using StatusListener = std::function<void(const StatusChange&)>;
 // What one migration works with: the file and a snapshot of the configuration
 // taken when the command was accepted (later changes do not affect it).
 struct MigrationJob {
-  params::MigrationUri uri;                 // transport kFile
+  params::MigrationUri uri;  // transport kFile
   params::CapabilitySet capabilities;
   params::MigrationParameters parameters;
-  bool direct_io_effective = false;  // MigrationConfig::direct_io_effective() at start
+  model::DirectIo direct_io;  // MigrationConfig::direct_io() at start
 };
 
 // query-migrate's "ram" member (bytes and pages so far).

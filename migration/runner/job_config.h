@@ -1,4 +1,4 @@
-// The MigrationJob snapshot (capabilities, parameters, direct_io_effective,
+// The MigrationJob snapshot (capabilities, parameters, direct-io decision,
 // file: URI) mapped onto the engine's SaveConfig / LoadConfig.
 #pragma once
 
@@ -9,8 +9,7 @@
 
 namespace mrm::runner {
 
-// Fails only for what the engine cannot take: a transport other than file:
-// or an x-inject name the parameters core would not have accepted.
+// Fails only for what the engine cannot take: a transport other than file:.
 dioh::Result<engine::SaveConfig> ToSaveConfig(const qmp::MigrationJob& job, const GuestSpec& guest);
 dioh::Result<engine::LoadConfig> ToLoadConfig(const qmp::MigrationJob& job, const GuestSpec& guest);
 

@@ -17,14 +17,14 @@ MappedRamEngine::~MappedRamEngine() {
 }
 
 dioh::Status MappedRamEngine::StartOutgoing(const qmp::MigrationJob& job, qmp::StatusListener listener) {
-  return Start(Direction::kOutgoing, job, std::move(listener));
+  return Start(model::Direction::kOutgoing, job, std::move(listener));
 }
 
 dioh::Status MappedRamEngine::StartIncoming(const qmp::MigrationJob& job, qmp::StatusListener listener) {
-  return Start(Direction::kIncoming, job, std::move(listener));
+  return Start(model::Direction::kIncoming, job, std::move(listener));
 }
 
-dioh::Status MappedRamEngine::Start(Direction direction, const qmp::MigrationJob& job, qmp::StatusListener listener) {
+dioh::Status MappedRamEngine::Start(model::Direction direction, const qmp::MigrationJob& job, qmp::StatusListener listener) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (qmp::MigrationIsRunning(reported_)) return dioh::Status::Error(EBUSY, "a migration is already running");
@@ -34,7 +34,7 @@ dioh::Status MappedRamEngine::Start(Direction direction, const qmp::MigrationJob
 
   dioh::Result<engine::SaveConfig> save = engine::SaveConfig{};
   dioh::Result<engine::LoadConfig> load = engine::LoadConfig{};
-  if (direction == Direction::kOutgoing) {
+  if (direction == model::Direction::kOutgoing) {
     save = ToSaveConfig(job, guest_);
     if (!save.ok()) return save.status();
   } else {
@@ -49,7 +49,7 @@ dioh::Status MappedRamEngine::Start(Direction direction, const qmp::MigrationJob
   completed_ = false;
   // QEMU's migrate_init(): the setup state is set before the command replies.
   Report(qmp::MigrationStatus::kSetup);
-  if (direction == Direction::kOutgoing) {
+  if (direction == model::Direction::kOutgoing) {
     worker_ = std::thread([this, config = std::move(*save)] { RunSave(config); });
   } else {
     worker_ = std::thread([this, config = std::move(*load)] { RunLoad(config); });

@@ -12,6 +12,7 @@
 
 #include "migration/channel/file_io.h"
 #include "migration/engine/engine_config.h"
+#include "migration/model/direction.h"
 #include "migration/qmp/migration_engine.h"
 #include "migration/runner/guest_spec.h"
 
@@ -33,8 +34,7 @@ class MappedRamEngine final : public qmp::MigrationEngine {
   dioh::Result<std::string> InspectJson(const params::MigrationUri& uri) const;
 
  private:
-  enum class Direction { kOutgoing, kIncoming };
-  dioh::Status Start(Direction direction, const qmp::MigrationJob& job, qmp::StatusListener listener);
+  dioh::Status Start(model::Direction direction, const qmp::MigrationJob& job, qmp::StatusListener listener);
   void RunSave(const engine::SaveConfig& config);
   void RunLoad(const engine::LoadConfig& config);
   void OnEngineStatus(const engine::MigrationStatus& status);

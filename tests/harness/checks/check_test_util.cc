@@ -94,9 +94,9 @@ CheckInput EngineRun::Input() const {
   if (load) in.load_pids = {kLoadPid};
   in.facts.mapped_ram = true;
   in.facts.multifd = save.multifd;
-  in.facts.direct_io_requested = save.direct_io;
-  in.facts.direct_io_effective = save.direct_io_effective;
-  if (save.direct_io && !save.direct_io_effective) in.facts.direct_io_not_effective = "multifd is off";
+  in.facts.direct_io_requested = save.direct_io.requested();
+  in.facts.direct_io_effective = save.direct_io.effective();
+  in.facts.direct_io_not_effective = std::string(save.direct_io.reason());
   in.facts.channels = save.channels;
   in.facts.uri_offset = save.offset;
   for (const auto& b : blocks) in.facts.ram_bytes += b.used_length;

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "harness/checks/checks.h"
-#include "migration/params/injected_bugs.h"
+#include "migration/model/injected_bugs.h"
 
 namespace dioh {
 namespace {
@@ -15,11 +15,11 @@ TEST(RegressTest, EveryInjectedBugHasOneCaseAndANamedCheck) {
   const std::vector<std::string>& checks = CheckNames();
   for (const RegressionCase& c : RegressionCatalog()) {
     EXPECT_TRUE(bugs.insert(c.bug).second) << c.bug << " listed twice";
-    EXPECT_TRUE(mrm::params::InjectedBugFromName(c.bug).has_value()) << c.bug;
+    EXPECT_TRUE(mrm::model::InjectedBugFromName(c.bug).has_value()) << c.bug;
     EXPECT_NE(std::find(checks.begin(), checks.end(), c.check), checks.end()) << c.check;
     EXPECT_FALSE(c.why.empty());
   }
-  for (std::string_view name : mrm::params::InjectedBugNames()) EXPECT_TRUE(bugs.count(std::string(name))) << name;
+  for (std::string_view name : mrm::model::InjectedBugNames()) EXPECT_TRUE(bugs.count(std::string(name))) << name;
 }
 
 std::map<std::string, Scenario> CatalogScenarios() {

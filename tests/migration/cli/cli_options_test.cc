@@ -17,10 +17,10 @@ TEST_F(CliOptionsTest, AppliesCapabilitiesThenParameters) {
   ASSERT_TRUE(ApplyCliOptions(controller_, {"mapped-ram=on", "multifd=on"},
                               {"direct-io=on", "multifd-channels=8", "max-bandwidth=0", "x-inject=ungated-direct-io"})
                   .ok());
-  EXPECT_TRUE(controller_.config().direct_io_effective());
+  EXPECT_TRUE(controller_.config().direct_io().effective());
   EXPECT_EQ(controller_.config().parameters().multifd_channels, 8u);
   EXPECT_EQ(controller_.config().parameters().max_bandwidth, 0u);
-  EXPECT_TRUE(controller_.config().parameters().Injects(params::InjectedBug::kUngatedDirectIo));
+  EXPECT_TRUE(controller_.config().parameters().x_inject.has(model::InjectedBug::kUngatedDirectIo));
 }
 
 TEST_F(CliOptionsTest, SameChecksAsQmpAndNothingAppliedOnError) {

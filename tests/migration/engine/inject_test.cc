@@ -13,7 +13,7 @@ using channel::FakeOp;
 const std::vector<ram::RamBlockSpec> kBlocks = {{"pc.ram", 2 << 20}, {"vga.vram", 1 << 20}};
 
 SaveConfig With(SaveConfig c, const char* bug) {
-  c.inject = *channel::ParseInjectedBugs({bug});
+  c.inject = *model::ParseInjectedBugs({bug});
   return c;
 }
 

@@ -17,8 +17,9 @@ TEST(MigrationConfigTest, DirectIoGatingTable) {
                                         {Capability::kMultifd, multifd}}).ok());
     EXPECT_EQ(config.parameters().direct_io, direct_io);  // accepted even when ineffective
     const bool expected = direct_io && mapped_ram && multifd;
-    EXPECT_EQ(config.direct_io_effective(), expected) << direct_io << mapped_ram << multifd;
-    effective_count += config.direct_io_effective();
+    EXPECT_EQ(config.direct_io().effective(), expected) << direct_io << mapped_ram << multifd;
+    EXPECT_EQ(config.direct_io().requested(), direct_io);
+    effective_count += config.direct_io().effective();
   }
   EXPECT_EQ(effective_count, 1);
 }

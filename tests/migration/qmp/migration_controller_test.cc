@@ -40,7 +40,7 @@ TEST_F(MigrationControllerTest, SaveGetsASnapshotAndEmitsEvents) {
   const MigrationJob job = engine_.jobs()[0];
   EXPECT_EQ(job.uri.path, "/tmp/x");
   EXPECT_EQ(job.uri.offset, 4096u);
-  EXPECT_TRUE(job.direct_io_effective);
+  EXPECT_TRUE(job.direct_io.effective());
   EXPECT_TRUE(job.parameters.direct_io);
   const auto events = Drain();
   ASSERT_EQ(events.size(), 2u);

@@ -226,7 +226,7 @@ TEST_F(QmpServerTest, DirectIoGatingTable) {
       continue;
     }
     ASSERT_EQ(reply, Ok());
-    const bool is_effective = engine_.jobs().back().direct_io_effective;
+    const bool is_effective = engine_.jobs().back().direct_io.effective();
     EXPECT_EQ(is_effective, direct_io && mapped_ram && multifd);
     effective += is_effective;
     EXPECT_EQ(client->NextMigrationStatus(), "setup");

@@ -73,7 +73,7 @@ qmp::MigrationJob Job(bool direct_io) {
   job.capabilities.set(params::Capability::kMultifd, true);
   job.parameters.multifd_channels = 4;
   job.parameters.direct_io = direct_io;
-  job.direct_io_effective = direct_io;
+  job.direct_io = model::DirectIo::Decide(direct_io, true, true);
   return job;
 }
 
