@@ -50,7 +50,6 @@ struct LoadConfig {
 
 // query-migrate's view (MigrationStatus + ram stats).
 enum class MigrationState { kSetup, kActive, kCompleted, kFailed };
-const char* MigrationStateName(MigrationState s);
 
 struct RamStats {
   uint64_t total = 0;         // bytes of guest RAM

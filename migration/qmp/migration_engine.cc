@@ -1,7 +1,6 @@
 #include "migration/qmp/migration_engine.h"
 
 #include <array>
-#include <cerrno>
 
 namespace mrm::qmp {
 
@@ -14,18 +13,6 @@ std::string_view MigrationStatusName(MigrationStatus status) {
 bool MigrationIsRunning(MigrationStatus status) {
   return status == MigrationStatus::kSetup || status == MigrationStatus::kActive ||
          status == MigrationStatus::kCancelling;
-}
-
-dioh::Status UnavailableEngine::StartOutgoing(const MigrationJob&, StatusListener) {
-  return dioh::Status::Error(ENOSYS, std::string(kMessage));
-}
-
-dioh::Status UnavailableEngine::StartIncoming(const MigrationJob&, StatusListener) {
-  return dioh::Status::Error(ENOSYS, std::string(kMessage));
-}
-
-dioh::Result<std::string> UnavailableEngine::Inspect(const params::MigrationUri&) const {
-  return dioh::Status::Error(ENOSYS, std::string(kMessage));
 }
 
 }  // namespace mrm::qmp

@@ -1,7 +1,6 @@
 // MigrationEngine: what the QMP server and the CLI ask of a migration engine.
-// The mapped-ram engine (migration/engine, another branch) implements it;
-// until it is plugged in, UnavailableEngine answers every start with
-// "no migration engine is available in this build".
+// The mapped-ram engine (migration/runner's MappedRamEngine over
+// migration/engine) implements it; tests use tests/migration/qmp/fake_engine.h.
 //
 // Threads: Start*/Cancel/Progress are called from one thread (the server loop
 // or the CLI). The engine may call the StatusListener from any thread, in
@@ -73,17 +72,6 @@ class MigrationEngine {
   // `mrmigrate inspect`: a human-readable account of a mapped-ram file
   // (header, blocks, bitmap and pages offsets, sections).
   virtual dioh::Result<std::string> Inspect(const params::MigrationUri& uri) const = 0;
-};
-
-// The engine of a build without one: nothing ever starts.
-class UnavailableEngine final : public MigrationEngine {
- public:
-  static constexpr std::string_view kMessage = "no migration engine is available in this build";
-  dioh::Status StartOutgoing(const MigrationJob& job, StatusListener listener) override;
-  dioh::Status StartIncoming(const MigrationJob& job, StatusListener listener) override;
-  void Cancel() override {}
-  MigrationProgress Progress() const override { return {}; }
-  dioh::Result<std::string> Inspect(const params::MigrationUri& uri) const override;
 };
 
 }  // namespace mrm::qmp

@@ -10,6 +10,17 @@ namespace {
 
 using mrm::channel::FakeOp;
 
+// What the harness reads from query-migrate for the engine's final state.
+const char* StatusName(mrm::engine::MigrationState state) {
+  switch (state) {
+    case mrm::engine::MigrationState::kSetup: return "setup";
+    case mrm::engine::MigrationState::kActive: return "active";
+    case mrm::engine::MigrationState::kCompleted: return "completed";
+    case mrm::engine::MigrationState::kFailed: return "failed";
+  }
+  return "?";
+}
+
 void AppendOps(const std::vector<FakeOp>& ops, std::uint32_t pid, const mrm::channel::FakeOptions& options,
                bool preload, std::vector<LogRecord>& out) {
   std::vector<int> main_ids;
@@ -110,9 +121,9 @@ CheckInput EngineRun::Input() const {
   in.ram = model;
   in.prefix = prefix;
   in.expected = "completed";
-  in.save = {mrm::engine::MigrationStateName(saved.state), saved.error_desc};
+  in.save = {StatusName(saved.state), saved.error_desc};
   if (load && saved.state == mrm::engine::MigrationState::kCompleted) {
-    in.load = SideOutcome{mrm::engine::MigrationStateName(loaded.state), loaded.error_desc};
+    in.load = SideOutcome{StatusName(loaded.state), loaded.error_desc};
   }
   return in;
 }

@@ -2,14 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include "migration/qmp/migration_engine.h"
+#include "tests/migration/qmp/fake_engine.h"
 
 namespace mrm::cli {
 namespace {
 
 class CliOptionsTest : public ::testing::Test {
  protected:
-  qmp::UnavailableEngine engine_;
+  qmp::testing::FakeEngine engine_;  // never started: only the configuration changes
   qmp::MigrationController controller_{engine_, [](const qmp::StatusChange&) {}};
 };
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "migration/channel/fake_file_io.h"
+#include "tests/migration/channel/fake_file_io.h"
 #include "migration/engine/load.h"
 #include "migration/engine/save.h"
 #include "migration/format/byte_source.h"

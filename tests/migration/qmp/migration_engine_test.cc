@@ -17,15 +17,5 @@ TEST(MigrationEngineTest, QemuStatusNames) {
   EXPECT_FALSE(MigrationIsRunning(MigrationStatus::kCompleted));
 }
 
-TEST(MigrationEngineTest, UnavailableEngineStartsNothing) {
-  UnavailableEngine engine;
-  bool called = false;
-  const dioh::Status status = engine.StartOutgoing(MigrationJob{}, [&](const StatusChange&) { called = true; });
-  EXPECT_EQ(status.message(), "no migration engine is available in this build");
-  EXPECT_EQ(engine.StartIncoming(MigrationJob{}, nullptr).message(), status.message());
-  EXPECT_FALSE(called);
-  EXPECT_EQ(engine.Inspect(params::MigrationUri{}).status().message(), status.message());
-}
-
 }  // namespace
 }  // namespace mrm::qmp

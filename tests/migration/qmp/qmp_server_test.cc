@@ -7,6 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -285,9 +286,9 @@ TEST_F(QmpServerTest, BadInputKeepsTheServerServing) {
   EXPECT_EQ(next->Execute(R"({"execute": "query-migrate-parameters"})")["return"]["multifd-channels"], 2);
 }
 
-TEST_F(QmpServerTest, WithoutAnEngineMigrateSaysSo) {
-  UnavailableEngine none;
-  StartServer(none);
+TEST_F(QmpServerTest, AnEngineThatRefusesToStartIsAnErrorReply) {
+  engine_.RefuseNextStart(dioh::Status::Error(ENOSYS, "no migration engine is available in this build"));
+  StartServer(engine_);
   auto client = Connect();
   EXPECT_EQ(client->Execute(R"({"execute": "migrate", "arguments": {"uri": "file:/tmp/x"}})"),
             Error("no migration engine is available in this build"));

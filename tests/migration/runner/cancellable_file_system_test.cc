@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "migration/channel/fake_file_io.h"
+#include "tests/migration/channel/fake_file_io.h"
 
 namespace mrm::runner {
 namespace {

@@ -14,7 +14,7 @@
 
 #include <gtest/gtest.h>
 
-#include "migration/channel/fake_file_io.h"
+#include "tests/migration/channel/fake_file_io.h"
 #include "migration/runner/cancellable_file_system.h"
 
 namespace mrm::runner {
