@@ -52,8 +52,8 @@ dioh::Status WriteRun(const SendContext& ctx, uint32_t block, uint64_t first, ui
     std::memcpy(static_cast<uint8_t*>(bounce.get()) + 8, src, len);
     src = static_cast<const uint8_t*>(bounce.get()) + 8;
   }
-  struct iovec iov[kMaxPagesPerBatch];  // count <= max_pages_per_write <= a batch
-  if (count > kMaxPagesPerBatch) return dioh::Status::Error(EINVAL, "multifd send: a run longer than a batch");
+  struct iovec iov[format::kMultifdPagesPerPacket];  // count <= max_pages_per_write <= a batch
+  if (count > format::kMultifdPagesPerPacket) return dioh::Status::Error(EINVAL, "multifd send: a run longer than a batch");
   for (uint64_t i = 0; i < count; ++i) {
     iov[i].iov_base = const_cast<uint8_t*>(src + i * ram::kPageSize);
     iov[i].iov_len = ram::kPageSize;
@@ -86,7 +86,7 @@ dioh::Status SendBatch(const SendContext& ctx, const PageBatch& batch, uint32_t 
     uint64_t first;
     uint64_t count;
   };
-  Run runs[kMaxPagesPerBatch];  // a batch holds at most that many pages, so runs
+  Run runs[format::kMultifdPagesPerPacket];  // a batch holds at most that many pages, so runs
   size_t run_count = 0;
   uint64_t zero_pages = 0;
   for (uint64_t page : batch.pages) {
@@ -99,7 +99,7 @@ dioh::Status SendBatch(const SendContext& ctx, const PageBatch& batch, uint32_t 
     Run* last = run_count > 0 ? &runs[run_count - 1] : nullptr;
     if (last != nullptr && page == last->first + last->count && last->count < ctx.max_pages_per_write) {
       ++last->count;
-    } else if (run_count < kMaxPagesPerBatch) {
+    } else if (run_count < format::kMultifdPagesPerPacket) {
       runs[run_count++] = Run{page, 1};
     } else {
       return dioh::Status::Error(EINVAL, "multifd send: a batch holds more than 128 pages");

@@ -172,7 +172,7 @@ dioh::Status Saver::SendPass(const PageLists& pages) {
         continue;
       }
       batch.pages.push_back(page);
-      if (batch.pages.size() == kMaxPagesPerBatch) flush();
+      if (batch.pages.size() == fmt::kMultifdPagesPerPacket) flush();
     }
     flush();
   }
