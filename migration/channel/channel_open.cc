@@ -4,6 +4,8 @@
 
 #include <cerrno>
 
+#include "migration/model/errno_status.h"
+
 namespace mrm::channel {
 
 int ChannelOpenFlags(ChannelRole role, model::Direction direction, const model::DirectIo& direct_io,
@@ -40,7 +42,7 @@ dioh::Result<std::unique_ptr<File>> OpenChannelFile(FileSystem& fs, const std::s
       return dioh::Status::Error(EINVAL, "Could not open '" + path + "': filesystem does not support O_DIRECT");
     }
   }
-  return dioh::Status::Error(err, "Could not open '" + path + "': " + ErrnoText(err));
+  return model::ErrnoStatus(err, "Could not open '" + path + "'");
 }
 
 }  // namespace mrm::channel

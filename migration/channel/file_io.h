@@ -40,7 +40,4 @@ class FileSystem {
 // The real thing: open(2), pwritev(2), preadv(2), ftruncate(2), fsync(2).
 FileSystem& PosixFileSystem();
 
-// errno -> "Could not open '<path>': <strerror>" style text.
-std::string ErrnoText(int err);
-
 }  // namespace mrm::channel

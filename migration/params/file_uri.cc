@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "migration/model/errno_status.h"
 #include "migration/params/size_parse.h"
 
 namespace mrm::params {
@@ -25,9 +26,9 @@ dioh::Result<MigrationUri> ParseMigrationUri(const std::string& uri) {
       parsed.path.resize(option);
       auto offset = ParseSize(value);
       if (!offset.ok()) {
-        // error_setg_errno() appends strerror of the qemu_strtosz() result.
+        // error_setg_errno() appends the errno text of the qemu_strtosz() result.
         return dioh::Status::Error(EINVAL, "file URI has bad offset " + value + ": " +
-                                         std::strerror(offset.status().code()));
+                                         model::ErrnoText(offset.status().code()));
       }
       parsed.offset = *offset;
     }

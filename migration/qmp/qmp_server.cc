@@ -10,10 +10,10 @@
 #include <cstring>
 #include <sstream>
 
+#include "migration/model/errno_status.h"
+
 namespace mrm::qmp {
 namespace {
-
-dioh::Status Errno(const std::string& what) { return dioh::Status::Error(errno, what + ": " + std::strerror(errno)); }
 
 dioh::Result<bool> ParseOnOff(const std::string& name, const std::string& value) {
   if (value == "on") return true;
@@ -55,7 +55,7 @@ dioh::Result<std::unique_ptr<QmpServer>> QmpServer::Listen(const QmpChardevSpec&
                                                      params::BuildFeatures features, QmpVersion version) {
   std::unique_ptr<QmpServer> server(new QmpServer(spec, engine, features, std::move(version)));
   int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) return Errno("pipe2");
+  if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) return model::ErrnoStatus("pipe2");
   server->wake_read_fd_ = pipe_fds[0];
   server->wake_write_fd_ = pipe_fds[1];
   sockaddr_un addr{};
@@ -65,12 +65,12 @@ dioh::Result<std::unique_ptr<QmpServer>> QmpServer::Listen(const QmpChardevSpec&
   }
   std::memcpy(addr.sun_path, spec.socket_path.c_str(), spec.socket_path.size() + 1);
   server->listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (server->listen_fd_ < 0) return Errno("socket");
-  if (::unlink(spec.socket_path.c_str()) != 0 && errno != ENOENT) return Errno("unlink " + spec.socket_path);
+  if (server->listen_fd_ < 0) return model::ErrnoStatus("socket");
+  if (::unlink(spec.socket_path.c_str()) != 0 && errno != ENOENT) return model::ErrnoStatus("unlink " + spec.socket_path);
   if (::bind(server->listen_fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-    return Errno("bind " + spec.socket_path);
+    return model::ErrnoStatus("bind " + spec.socket_path);
   }
-  if (::listen(server->listen_fd_, 1) != 0) return Errno("listen " + spec.socket_path);
+  if (::listen(server->listen_fd_, 1) != 0) return model::ErrnoStatus("listen " + spec.socket_path);
   return server;
 }
 
@@ -141,7 +141,7 @@ dioh::Status QmpServer::Run() {
     pollfd fds[2] = {{wake_read_fd_, POLLIN, 0}, {client_fd_ >= 0 ? client_fd_ : listen_fd_, POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
-      return Errno("poll");
+      return model::ErrnoStatus("poll");
     }
     if (fds[0].revents != 0) {
       char drain[64];
