@@ -27,7 +27,7 @@ qmp::MigrationStatus MigrationWaiter::WaitForEnd(qmp::MigrationController& contr
       changes.swap(changes_);
     }
     for (const qmp::StatusChange& change : changes) {
-      controller.OnStatusChange(change, qmp::EventTimestampNow());
+      controller.RecordStatusChange(change);
       on_change(change);
       if (!qmp::MigrationIsRunning(change.status)) return change.status;
     }

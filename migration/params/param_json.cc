@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace mrm::params {
 namespace {
 

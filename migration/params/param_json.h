@@ -6,7 +6,9 @@
 
 #include <vector>
 
-#include <nlohmann/json.hpp>
+// Declarations only: the JSON library is included by the .cc files that build
+// or read JSON values, not by every includer of the QMP headers.
+#include <nlohmann/json_fwd.hpp>
 
 #include "common/status/status.h"
 #include "migration/params/migration_config.h"

@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <chrono>
 
+#include <nlohmann/json.hpp>
+
 namespace mrm::qmp {
 namespace {
 
@@ -66,11 +68,15 @@ void MigrationController::Cancel() {
   if (MigrationIsRunning(status_)) engine_.Cancel();
 }
 
-std::optional<params::Json> MigrationController::OnStatusChange(const StatusChange& change,
-                                                        EventTimestamp timestamp) {
+void MigrationController::RecordStatusChange(const StatusChange& change) {
   status_ = change.status;
   if (change.status == MigrationStatus::kSetup) error_desc_.clear();
   if (change.status == MigrationStatus::kFailed) error_desc_ = change.error_desc;
+}
+
+std::optional<params::Json> MigrationController::OnStatusChange(const StatusChange& change,
+                                                                EventTimestamp timestamp) {
+  RecordStatusChange(change);
   if (!config_.capabilities().enabled(params::Capability::kEvents)) return std::nullopt;
   return MakeEvent("MIGRATION", params::Json{{"status", std::string(MigrationStatusName(change.status))}},
                    timestamp);

@@ -50,8 +50,10 @@ class MigrationController {
   // qmp_migrate_cancel(): a no-op when nothing runs.
   void Cancel();
 
-  // Records a change reported by the engine; returns the MIGRATION event to
-  // send, if the `events` capability asks for events (migrate_generate_event()).
+  // Records a change reported by the engine (the CLI: no client, no events).
+  void RecordStatusChange(const StatusChange& change);
+  // Records it, then returns the MIGRATION event to send, if the `events`
+  // capability asks for events (migrate_generate_event()).
   std::optional<params::Json> OnStatusChange(const StatusChange& change, EventTimestamp timestamp);
 
   // query-migrate's reply: {} before any migration, then status and progress.

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
 namespace mrm::qmp {
 namespace {
 

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "migration/model/errno_status.h"
 
 namespace mrm::qmp {

@@ -3,9 +3,18 @@
 #include <array>
 #include <initializer_list>
 
+#include <nlohmann/json.hpp>
+
 #include "migration/qmp/hmp_commands.h"
 
 namespace mrm::qmp {
+
+struct QmpSession::Reply {
+  params::Json value;       // "return" when error_class is empty
+  std::string error_class;  // GenericError, CommandNotFound
+  std::string error_desc;
+};
+
 namespace {
 
 constexpr std::array<const char*, 13> kCommands = {

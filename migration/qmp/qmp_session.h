@@ -43,11 +43,7 @@ class QmpSession {
   std::optional<std::string> EventLine(const params::Json& event) const;
 
  private:
-  struct Reply {
-    params::Json value;               // "return" when error_class is empty
-    std::string error_class;  // GenericError, CommandNotFound
-    std::string error_desc;
-  };
+  struct Reply;  // defined in the .cc: it holds a JSON value
   Reply Dispatch(const params::Json& request, bool& quit);
   Reply Execute(const std::string& command, const params::Json& arguments, bool& quit);
 

@@ -1,6 +1,7 @@
 #include "migration/params/param_json.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace mrm::params {
 namespace {

@@ -1,6 +1,7 @@
 #include "migration/qmp/migration_controller.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "tests/migration/qmp/fake_engine.h"
 
@@ -29,6 +30,18 @@ class MigrationControllerTest : public ::testing::Test {
 
 TEST_F(MigrationControllerTest, QueryMigrateIsEmptyBeforeAnyMigration) {
   EXPECT_EQ(controller_.QueryMigrate(), params::Json::object());
+}
+
+// The CLI's path: the same bookkeeping as OnStatusChange, no event built.
+TEST_F(MigrationControllerTest, RecordStatusChangeKeepsStatusAndReason) {
+  EnableEvents();
+  ASSERT_TRUE(controller_.Migrate("file:/tmp/x").ok());
+  controller_.RecordStatusChange({MigrationStatus::kFailed, "disk on fire"});
+  EXPECT_EQ(controller_.status(), MigrationStatus::kFailed);
+  EXPECT_EQ(controller_.error_desc(), "disk on fire");
+  EXPECT_EQ(controller_.QueryMigrate()["error-desc"], "disk on fire");
+  controller_.RecordStatusChange({MigrationStatus::kSetup, ""});
+  EXPECT_EQ(controller_.error_desc(), "");
 }
 
 TEST_F(MigrationControllerTest, SaveGetsASnapshotAndEmitsEvents) {

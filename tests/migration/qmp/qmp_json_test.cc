@@ -1,6 +1,7 @@
 #include "migration/qmp/qmp_json.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace mrm::qmp {
 namespace {

@@ -1,6 +1,7 @@
 #include "migration/qmp/qmp_session.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "tests/migration/qmp/fake_engine.h"
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "migration/params/param_json.h"  // Json, the project's ordered JSON
 
