@@ -66,7 +66,9 @@ std::string CapabilityNamesHelp() {
 
 std::string ParameterNamesHelp() {
   std::string names;
-  for (const params::ParamSpec& spec : params::ParameterSpecs()) names += (names.empty() ? "" : ", ") + std::string(spec.name);
+  for (const params::ParamSpec& spec : params::ParameterSpecs()) {
+    names += (names.empty() ? "" : ", ") + std::string(spec.name);
+  }
   names += "\n  x-inject takes a comma-separated list of:";
   for (std::string_view bug : model::InjectedBugNames()) names += " " + std::string(bug);
   return names;

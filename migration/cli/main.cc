@@ -58,7 +58,8 @@ struct CommonOptions {
 void AddGuestOptions(CLI::App& command, runner::GuestOptions& guest) {
   command.add_option("--ram", guest.ram,
                      "RAM blocks as IDSTR=SIZE[,IDSTR=SIZE...], sizes with K/M/G/T (powers of 1024), "
-                     "multiples of 4 KiB, e.g. pc.ram=1G,vga.vram=16M (default " + std::string(runner::kDefaultRamSpec) + ")")
+                     "multiples of 4 KiB, e.g. pc.ram=1G,vga.vram=16M (default " +
+                         std::string(runner::kDefaultRamSpec) + ")")
       ->type_name("BLOCKS");
   command.add_option("--seed", guest.seed,
                      "seed of the page content: every page is a function of (seed, block, page, pass), "

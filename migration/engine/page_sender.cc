@@ -53,7 +53,9 @@ dioh::Status WriteRun(const SendContext& ctx, uint32_t block, uint64_t first, ui
     src = static_cast<const uint8_t*>(bounce.get()) + 8;
   }
   struct iovec iov[format::kMultifdPagesPerPacket];  // count <= max_pages_per_write <= a batch
-  if (count > format::kMultifdPagesPerPacket) return dioh::Status::Error(EINVAL, "multifd send: a run longer than a batch");
+  if (count > format::kMultifdPagesPerPacket) {
+    return dioh::Status::Error(EINVAL, "multifd send: a run longer than a batch");
+  }
   for (uint64_t i = 0; i < count; ++i) {
     iov[i].iov_base = const_cast<uint8_t*>(src + i * ram::kPageSize);
     iov[i].iov_len = ram::kPageSize;

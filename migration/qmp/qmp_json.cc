@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 namespace mrm::qmp {
+
+using params::Json;
 namespace {
 
 constexpr int kMaxNesting = 1024;     // json-streamer.c MAX_NESTING
@@ -69,8 +71,8 @@ class JsonMessageStreamer::Parser {
  public:
   explicit Parser(const std::vector<Token>& tokens) : tokens_(tokens) {}
 
-  dioh::Result<params::Json> ParseMessage() {
-    std::optional<params::Json> value = ParseValue();
+  dioh::Result<Json> ParseMessage() {
+    std::optional<Json> value = ParseValue();
     if (!value) return ParseError(error_);
     return std::move(*value);
   }
@@ -83,7 +85,7 @@ class JsonMessageStreamer::Parser {
     return std::nullopt;
   }
 
-  std::optional<params::Json> ParseValue() {
+  std::optional<Json> ParseValue() {
     const Token* token = Peek();
     if (token == nullptr) return Fail("premature EOI");
     switch (token->type) {
@@ -91,27 +93,27 @@ class JsonMessageStreamer::Parser {
       case TokenType::kLSquare: return ParseArray();
       case TokenType::kString: return ParseString(*Pop());
       case TokenType::kInteger: return ParseInteger(Pop()->text);
-      case TokenType::kFloat: return params::Json(std::stod(Pop()->text));
+      case TokenType::kFloat: return Json(std::stod(Pop()->text));
       case TokenType::kKeyword: return ParseKeyword(Pop()->text);
       default: return Fail("expecting value");
     }
   }
 
-  bool ParsePair(params::Json& object) {
-    std::optional<params::Json> key = ParseValue();
+  bool ParsePair(Json& object) {
+    std::optional<Json> key = ParseValue();
     if (!key || !key->is_string()) return Fail("key is not a string in object"), false;
     const Token* colon = Pop();
     if (colon == nullptr) return Fail("premature EOI"), false;
     if (colon->type != TokenType::kColon) return Fail("missing : in object pair"), false;
-    std::optional<params::Json> value = ParseValue();
+    std::optional<Json> value = ParseValue();
     if (!value) return Fail("Missing value in dict"), false;
     object[key->get<std::string>()] = std::move(*value);
     return true;
   }
 
-  std::optional<params::Json> ParseObject() {
+  std::optional<Json> ParseObject() {
     Pop();  // {
-    params::Json object = params::Json::object();
+    Json object = Json::object();
     const Token* peek = Peek();
     if (peek == nullptr) return Fail("premature EOI");
     if (peek->type == TokenType::kRCurly) {
@@ -127,9 +129,9 @@ class JsonMessageStreamer::Parser {
     }
   }
 
-  std::optional<params::Json> ParseArray() {
+  std::optional<Json> ParseArray() {
     Pop();  // [
-    params::Json array = params::Json::array();
+    Json array = Json::array();
     const Token* peek = Peek();
     if (peek == nullptr) return Fail("premature EOI");
     if (peek->type == TokenType::kRSquare) {
@@ -137,7 +139,7 @@ class JsonMessageStreamer::Parser {
       return array;
     }
     for (;;) {
-      std::optional<params::Json> element = ParseValue();
+      std::optional<Json> element = ParseValue();
       if (!element) return Fail("expecting value");
       array.push_back(std::move(*element));
       const Token* token = Pop();
@@ -147,25 +149,25 @@ class JsonMessageStreamer::Parser {
     }
   }
 
-  std::optional<params::Json> ParseKeyword(const std::string& word) {
-    if (word == "true") return params::Json(true);
-    if (word == "false") return params::Json(false);
-    if (word == "null") return params::Json(nullptr);
+  std::optional<Json> ParseKeyword(const std::string& word) {
+    if (word == "true") return Json(true);
+    if (word == "false") return Json(false);
+    if (word == "null") return Json(nullptr);
     return Fail("invalid keyword '" + word + "'");
   }
 
-  std::optional<params::Json> ParseInteger(const std::string& text) {
+  std::optional<Json> ParseInteger(const std::string& text) {
     errno = 0;
     const long long number = std::strtoll(text.c_str(), nullptr, 10);
-    if (errno == 0) return params::Json(static_cast<std::int64_t>(number));
+    if (errno == 0) return Json(static_cast<std::int64_t>(number));
     errno = 0;
     const unsigned long long unsigned_number = std::strtoull(text.c_str(), nullptr, 10);
-    if (text[0] != '-' && errno == 0) return params::Json(static_cast<std::uint64_t>(unsigned_number));
-    return params::Json(std::stod(text));
+    if (text[0] != '-' && errno == 0) return Json(static_cast<std::uint64_t>(unsigned_number));
+    return Json(std::stod(text));
   }
 
   // Single- and double-quoted strings, QEMU's escapes.
-  std::optional<params::Json> ParseString(const Token& token) {
+  std::optional<Json> ParseString(const Token& token) {
     std::string out;
     const std::string& raw = token.text;
     for (std::size_t i = 1; i + 1 < raw.size(); ++i) {
@@ -197,7 +199,7 @@ class JsonMessageStreamer::Parser {
         default: return Fail("invalid escape sequence in string");
       }
     }
-    return params::Json(std::move(out));
+    return Json(std::move(out));
   }
 
   const std::vector<Token>& tokens_;
@@ -247,7 +249,7 @@ bool JsonMessageStreamer::NextToken(Token& token) {
   return true;
 }
 
-void JsonMessageStreamer::Emit(std::vector<dioh::Result<params::Json>>& out, dioh::Result<params::Json> message) {
+void JsonMessageStreamer::Emit(std::vector<dioh::Result<Json>>& out, dioh::Result<Json> message) {
   tokens_.clear();
   braces_ = 0;
   brackets_ = 0;
@@ -256,9 +258,9 @@ void JsonMessageStreamer::Emit(std::vector<dioh::Result<params::Json>>& out, dio
 
 // json_message_process_token(): count brackets; a message ends when they are
 // balanced again (or go negative), then it is parsed as one value.
-std::vector<dioh::Result<params::Json>> JsonMessageStreamer::Feed(std::string_view bytes) {
+std::vector<dioh::Result<Json>> JsonMessageStreamer::Feed(std::string_view bytes) {
   buffer_.append(bytes);
-  std::vector<dioh::Result<params::Json>> out;
+  std::vector<dioh::Result<Json>> out;
   Token token;
   while (NextToken(token)) {
     switch (token.type) {
@@ -286,21 +288,21 @@ std::vector<dioh::Result<params::Json>> JsonMessageStreamer::Feed(std::string_vi
   return out;
 }
 
-std::string ToQmpJson(const params::Json& value) {
+std::string ToQmpJson(const Json& value) {
   if (value.is_object()) {
     std::string out = "{";
     bool first = true;
     for (const auto& item : value.items()) {
       if (!first) out += ", ";
       first = false;
-      out += params::Json(item.key()).dump() + ": " + ToQmpJson(item.value());
+      out += Json(item.key()).dump() + ": " + ToQmpJson(item.value());
     }
     return out + "}";
   }
   if (value.is_array()) {
     std::string out = "[";
     bool first = true;
-    for (const params::Json& element : value) {
+    for (const Json& element : value) {
       if (!first) out += ", ";
       first = false;
       out += ToQmpJson(element);

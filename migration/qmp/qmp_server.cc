@@ -68,7 +68,9 @@ dioh::Result<std::unique_ptr<QmpServer>> QmpServer::Listen(const QmpChardevSpec&
   std::memcpy(addr.sun_path, spec.socket_path.c_str(), spec.socket_path.size() + 1);
   server->listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (server->listen_fd_ < 0) return model::ErrnoStatus("socket");
-  if (::unlink(spec.socket_path.c_str()) != 0 && errno != ENOENT) return model::ErrnoStatus("unlink " + spec.socket_path);
+  if (::unlink(spec.socket_path.c_str()) != 0 && errno != ENOENT) {
+    return model::ErrnoStatus("unlink " + spec.socket_path);
+  }
   if (::bind(server->listen_fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
     return model::ErrnoStatus("bind " + spec.socket_path);
   }

@@ -9,8 +9,10 @@
 
 namespace mrm::qmp {
 
+using params::Json;
+
 struct QmpSession::Reply {
-  params::Json value;       // "return" when error_class is empty
+  Json value;               // "return" when error_class is empty
   std::string error_class;  // GenericError, CommandNotFound
   std::string error_desc;
 };
@@ -40,22 +42,22 @@ struct ArgSpec {
 
 // The QObject input visitor over a command's arguments: members in schema
 // order (missing, wrong type), then the first member it does not know.
-dioh::Status CheckArguments(const params::Json& arguments, std::initializer_list<ArgSpec> specs) {
+dioh::Status CheckArguments(const Json& arguments, std::initializer_list<ArgSpec> specs) {
   for (const ArgSpec& spec : specs) {
     const auto it = arguments.find(spec.name);
     if (it == arguments.end()) {
       if (spec.required) return dioh::Status::Error(EINVAL, std::string("Parameter '") + spec.name + "' is missing");
       continue;
     }
-    const params::Json::value_t type = it->type();
+    const Json::value_t type = it->type();
     const char* expected = nullptr;
-    if (spec.type == ArgType::kString && type != params::Json::value_t::string) expected = "string";
-    if (spec.type == ArgType::kBool && type != params::Json::value_t::boolean) expected = "boolean";
-    if (spec.type == ArgType::kInt && type != params::Json::value_t::number_integer &&
-        type != params::Json::value_t::number_unsigned) {
+    if (spec.type == ArgType::kString && type != Json::value_t::string) expected = "string";
+    if (spec.type == ArgType::kBool && type != Json::value_t::boolean) expected = "boolean";
+    if (spec.type == ArgType::kInt && type != Json::value_t::number_integer &&
+        type != Json::value_t::number_unsigned) {
       expected = "integer";
     }
-    if (spec.type == ArgType::kArray && type != params::Json::value_t::array) expected = "array";
+    if (spec.type == ArgType::kArray && type != Json::value_t::array) expected = "array";
     if (expected != nullptr) {
       return dioh::Status::Error(EINVAL, std::string("Invalid parameter type for '") + spec.name +
                                        "', expected: " + expected);
@@ -72,19 +74,19 @@ dioh::Status CheckArguments(const params::Json& arguments, std::initializer_list
 }  // namespace
 
 std::string QmpSession::Greeting() const {
-  params::Json version = {{"qemu", {{"micro", version_.micro}, {"minor", version_.minor}, {"major", version_.major}}},
+  Json version = {{"qemu", {{"micro", version_.micro}, {"minor", version_.minor}, {"major", version_.major}}},
                   {"package", version_.package}};
-  return ToQmpJson(params::Json{{"QMP", {{"version", version}, {"capabilities", params::Json::array({"oob"})}}}});
+  return ToQmpJson(Json{{"QMP", {{"version", version}, {"capabilities", Json::array({"oob"})}}}});
 }
 
-std::optional<std::string> QmpSession::EventLine(const params::Json& event) const {
+std::optional<std::string> QmpSession::EventLine(const Json& event) const {
   if (!negotiated_) return std::nullopt;
   return ToQmpJson(event);
 }
 
 QmpOutput QmpSession::Receive(std::string_view bytes) {
   QmpOutput output;
-  for (dioh::Result<params::Json>& message : streamer_.Feed(bytes)) {
+  for (dioh::Result<Json>& message : streamer_.Feed(bytes)) {
     Reply reply;
     if (!message.ok()) {
       reply.error_class = "GenericError";
@@ -92,24 +94,24 @@ QmpOutput QmpSession::Receive(std::string_view bytes) {
     } else {
       reply = Dispatch(*message, output.quit);
     }
-    params::Json response = params::Json::object();
+    Json response = Json::object();
     if (reply.error_class.empty()) {
       response["return"] = std::move(reply.value);
     } else {
-      response["error"] = params::Json{{"class", reply.error_class}, {"desc", reply.error_desc}};
+      response["error"] = Json{{"class", reply.error_class}, {"desc", reply.error_desc}};
     }
     if (message.ok() && message->is_object() && message->contains("id")) response["id"] = message->at("id");
     output.lines.push_back(ToQmpJson(response));
     if (output.quit) {
       output.lines.push_back(ToQmpJson(
-          MakeEvent("SHUTDOWN", params::Json{{"guest", false}, {"reason", "host-qmp-quit"}}, clock_())));
+          MakeEvent("SHUTDOWN", Json{{"guest", false}, {"reason", "host-qmp-quit"}}, clock_())));
       break;
     }
   }
   return output;
 }
 
-QmpSession::Reply QmpSession::Dispatch(const params::Json& request, bool& quit) {
+QmpSession::Reply QmpSession::Dispatch(const Json& request, bool& quit) {
   auto generic = [](std::string desc) { return Reply{{}, "GenericError", std::move(desc)}; };
   // qmp_dispatch_check_obj()
   if (!request.is_object()) return generic("QMP input must be a JSON object");
@@ -141,11 +143,11 @@ QmpSession::Reply QmpSession::Dispatch(const params::Json& request, bool& quit) 
   }
   if (exec_key == "exec-oob") return generic("The command " + command + " does not support OOB");
   const auto arguments = request.find("arguments");
-  return Execute(command, arguments == request.end() ? params::Json::object() : *arguments, quit);
+  return Execute(command, arguments == request.end() ? Json::object() : *arguments, quit);
 }
 
-QmpSession::Reply QmpSession::Execute(const std::string& command, const params::Json& args, bool& quit) {
-  auto result = [](const dioh::Status& status, params::Json value = params::Json::object()) {
+QmpSession::Reply QmpSession::Execute(const std::string& command, const Json& args, bool& quit) {
+  auto result = [](const dioh::Status& status, Json value = Json::object()) {
     return status.ok() ? Reply{std::move(value), "", ""} : Reply{{}, "GenericError", status.message()};
   };
   const bool no_arguments_command = command == "query-version" || command == "query-commands" ||
@@ -156,12 +158,16 @@ QmpSession::Reply QmpSession::Execute(const std::string& command, const params::
     if (dioh::Status status = CheckArguments(args, {}); !status.ok()) return result(status);
   }
   if (command == "qmp_capabilities") {
-    if (dioh::Status status = CheckArguments(args, {{"enable", ArgType::kArray, false}}); !status.ok()) return result(status);
+    dioh::Status status = CheckArguments(args, {{"enable", ArgType::kArray, false}});
+    if (!status.ok()) return result(status);
     bool oob = false;
-    for (const params::Json& capability : args.value("enable", params::Json::array())) {
-      if (!capability.is_string()) return result(dioh::Status::Error(EINVAL, "Invalid parameter type for 'enable[0]', expected: string"));
+    for (const Json& capability : args.value("enable", Json::array())) {
+      if (!capability.is_string()) {
+        return result(dioh::Status::Error(EINVAL, "Invalid parameter type for 'enable[0]', expected: string"));
+      }
       if (capability != "oob") {
-        return result(dioh::Status::Error(EINVAL, "Parameter 'null' does not accept value '" + capability.get<std::string>() + "'"));
+        return result(
+            dioh::Status::Error(EINVAL, "Parameter 'null' does not accept value '" + capability.get<std::string>() + "'"));
       }
       oob = true;
     }
@@ -170,12 +176,13 @@ QmpSession::Reply QmpSession::Execute(const std::string& command, const params::
     return result(dioh::Status::Ok());
   }
   if (command == "query-version") {
-    return result(dioh::Status::Ok(), params::Json{{"qemu", {{"micro", version_.micro}, {"minor", version_.minor}, {"major", version_.major}}},
-                                     {"package", version_.package}});
+    return result(dioh::Status::Ok(),
+                  Json{{"qemu", {{"micro", version_.micro}, {"minor", version_.minor}, {"major", version_.major}}},
+                       {"package", version_.package}});
   }
   if (command == "query-commands") {
-    params::Json list = params::Json::array();
-    for (const char* name : kCommands) list.push_back(params::Json{{"name", name}});
+    Json list = Json::array();
+    for (const char* name : kCommands) list.push_back(Json{{"name", name}});
     return result(dioh::Status::Ok(), std::move(list));
   }
   if (command == "migrate-set-capabilities") {

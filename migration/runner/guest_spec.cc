@@ -22,7 +22,9 @@ dioh::Result<GuestSpec> MakeGuestSpec(const GuestOptions& options) {
   if (blocks->empty()) return dioh::Status::Error(EINVAL, "--ram names no RAM block");
   std::set<std::string> names;
   for (const ram::RamBlockSpec& block : *blocks) {
-    if (!names.insert(block.idstr).second) return dioh::Status::Error(EINVAL, "--ram names block " + block.idstr + " twice");
+    if (!names.insert(block.idstr).second) {
+      return dioh::Status::Error(EINVAL, "--ram names block " + block.idstr + " twice");
+    }
   }
   GuestSpec spec;
   spec.blocks = std::move(*blocks);

@@ -24,7 +24,8 @@ dioh::Status MappedRamEngine::StartIncoming(const qmp::MigrationJob& job, qmp::S
   return Start(model::Direction::kIncoming, job, std::move(listener));
 }
 
-dioh::Status MappedRamEngine::Start(model::Direction direction, const qmp::MigrationJob& job, qmp::StatusListener listener) {
+dioh::Status MappedRamEngine::Start(model::Direction direction, const qmp::MigrationJob& job,
+                                    qmp::StatusListener listener) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (qmp::MigrationIsRunning(reported_)) return dioh::Status::Error(EBUSY, "a migration is already running");
