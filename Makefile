@@ -4,6 +4,8 @@
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 BUILD_TSAN ?= build-tsan
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
 # CI (CI=true) treats warnings as errors.
@@ -11,7 +13,7 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DDIOHARNESS_WERROR=ON
 endif
 
-.PHONY: all deps build demo demo-dd test test-unit test-asan test-tsan bench profile clean help
+.PHONY: all deps build demo demo-dd test test-unit test-asan test-tsan fuzz bench profile clean help
 
 all: build
 
@@ -22,6 +24,7 @@ help:
 	@echo "make test-unit  only the mount-free unit tests"
 	@echo "make test-asan  unit tests under AddressSanitizer + UBSan"
 	@echo "make test-tsan  unit tests under ThreadSanitizer"
+	@echo "make fuzz       every libFuzzer target of fuzz/ for FUZZ_SECONDS (60) each, ASan + UBSan"
 	@echo "make bench      run the benchmarks, JSON into results/bench/"
 	@echo "make profile    perf profile of 1 MiB O_DIRECT writes, tmpfs against diofs, into results/bench/profiles/"
 	@echo "make clean      remove the build folders"
@@ -62,6 +65,9 @@ test-tsan: deps
 	cmake --build $(BUILD_TSAN) -j $(JOBS) --target unit_tests
 	ctest --test-dir $(BUILD_TSAN) -j $(JOBS) -L unit --output-on-failure
 
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(BUILD_FUZZ)
+
 bench: build
 	scripts/bench.sh $(BUILD)
 
@@ -69,4 +75,4 @@ profile: build
 	scripts/profile.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN) $(BUILD_FUZZ)

@@ -9,3 +9,12 @@ elseif(DIOHARNESS_SANITIZE STREQUAL "thread")
 else()
   message(FATAL_ERROR "DIOHARNESS_SANITIZE must be '', 'address,undefined' or 'thread', not '${DIOHARNESS_SANITIZE}'")
 endif()
+
+# A fuzzing build instruments every library for libFuzzer too; only the
+# targets of fuzz/ link the fuzzer's main.
+if(DIOHARNESS_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "DIOHARNESS_FUZZ needs clang (libFuzzer): configure with CC=clang CXX=clang++")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

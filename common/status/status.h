@@ -5,6 +5,7 @@
 
 #include <cassert>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -37,6 +38,12 @@ class [[nodiscard]] Status {
   int code_ = 0;
   std::string message_;
 };
+
+// The one errno-to-Status helper of every part: what failed and why, e.g.
+// ErrnoStatus(errno, "open /x") is "open /x: No such file or directory" with
+// code ENOENT. An `error` of 0 (a call that failed without setting errno) is
+// reported as EIO: a failure never becomes an OK Status.
+Status ErrnoStatus(int error, std::string_view what);
 
 // A value or the Status that explains its absence.
 template <typename T>

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/status/status.h"
+#include "fs/core/ownership.h"
 
 namespace diofs {
 
@@ -54,7 +55,7 @@ struct OpenRequest {
   bool create = false;
   bool exclusive = false;
   bool truncate = false;
-  mode_t mode = 0644;     // permission bits for a file this open creates
+  NewOwner new_file{0, 0, S_IFREG | 0644};  // owner and mode of a file this open creates
 };
 
 // An open file. ReadAt returns fewer bytes than asked only at end of file;
@@ -79,6 +80,9 @@ class BackendFile {
   virtual dioh::Status Resize(std::uint64_t size) = 0;
   virtual dioh::Status Sync(bool data_only) = 0;
   virtual dioh::Result<NodeAttr> Stat() = 0;
+  // What a write by `writer` does to the file's mode before it lands: the
+  // set-id bits ModeAfterWrite() drops (nothing for a privileged writer).
+  virtual dioh::Status RemoveSetIdBits(const Credentials& writer) = 0;
 };
 
 class Backend {
@@ -89,12 +93,16 @@ class Backend {
   virtual dioh::Result<NodeAttr> Stat(std::string_view path) = 0;
   virtual dioh::Result<std::vector<DirEntry>> List(std::string_view path) = 0;
   virtual dioh::Result<std::shared_ptr<BackendFile>> Open(std::string_view path, const OpenRequest& request) = 0;
-  virtual dioh::Status MakeDir(std::string_view path, mode_t mode) = 0;
+  // A folder owned by `node.uid`:`node.gid` with the permission bits of `node.mode`.
+  virtual dioh::Status MakeDir(std::string_view path, const NewOwner& node) = 0;
   virtual dioh::Status RemoveDir(std::string_view path) = 0;
   virtual dioh::Status Unlink(std::string_view path) = 0;
   // flags: 0, RENAME_NOREPLACE or RENAME_EXCHANGE (renameat2(2)).
   virtual dioh::Status Rename(std::string_view from, std::string_view to, unsigned flags) = 0;
   virtual dioh::Status SetMode(std::string_view path, mode_t mode) = 0;
+  // chown(2) as the kernel allowed it: an unset id stays as it is.
+  virtual dioh::Status SetOwner(std::string_view path, std::optional<std::uint32_t> uid,
+                                std::optional<std::uint32_t> gid) = 0;
   virtual dioh::Status SetTimes(std::string_view path, std::optional<timespec> atime,
                                 std::optional<timespec> mtime) = 0;
   virtual dioh::Status Truncate(std::string_view path, std::uint64_t size) = 0;

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text/json_nesting.h"
 #include "fs/core/filesystem.h"
 #include "fs/sim/units.h"
 
@@ -27,11 +28,13 @@ struct ControlSpec {
 constexpr std::array<ControlSpec, 8> kControlFiles = {{
     {ControlFile::kStats, 3, "stats", 0444},
     {ControlFile::kProfile, 4, "profile", 0644},
-    {ControlFile::kMark, 5, "mark", 0222},
-    {ControlFile::kViolation, 6, "violation", 0222},
+    // Writable by the mount's owner only (the kernel checks, default_permissions):
+    // other users of an allow_other mount may not steer diofs or forge its log.
+    {ControlFile::kMark, 5, "mark", 0200},
+    {ControlFile::kViolation, 6, "violation", 0200},
     {ControlFile::kFaults, 7, "faults", 0644},  // fs/sim/FAULTS.md
     {ControlFile::kError, 8, "error", 0444},    // why the last control write failed
-    {ControlFile::kCrash, 9, "crash", 0222},    // "crash", or "torn SEED": drop unsynced data
+    {ControlFile::kCrash, 9, "crash", 0200},    // "crash", or "torn SEED": drop unsynced data
     {ControlFile::kUnsynced, 10, "unsynced", 0444},
 }};
 static_assert(10 < InodeTable::kFirstFileIno);
@@ -154,8 +157,11 @@ dioh::Result<std::size_t> DioFilesystem::WriteControl(OpenHandle& handle, std::s
       OpEvent event = Begin(OpKind::kViolation, caller);
       event.text = text;
       event.rule = Rule::kMemAlign;
-      const auto report = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-      const bool recorded = report.is_object() && report.value("mode", "") == "record";
+      // The text is logged as it came; only "mode" is read from it.
+      const auto report = dioh::CheckJsonNesting(text).ok()
+                              ? nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false)
+                              : nlohmann::json();
+      const bool recorded = report.is_object() && report.contains("mode") && report["mode"] == "record";
       event.verdict = recorded ? Verdict::kRecorded : Verdict::kRejected;
       Emit(event);
       break;

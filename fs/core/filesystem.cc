@@ -106,6 +106,14 @@ std::optional<std::string> DioFilesystem::ChildPath(std::uint64_t parent, const 
   return JoinPath(*dir, name);
 }
 
+dioh::Result<NewOwner> DioFilesystem::OwnerOfChild(std::uint64_t parent, mode_t mode, const Caller& caller) const {
+  auto dir = inodes_.PathOf(parent);
+  if (!dir) return NoEntry();
+  auto attr = backend_->Stat(*dir);
+  if (!attr.ok()) return attr.status();
+  return OwnerOfNewNode(caller.credentials, attr->mode, attr->gid, mode);
+}
+
 dioh::Result<Entry> DioFilesystem::Lookup(std::uint64_t parent, const std::string& name) {
   if (auto control = LookupControl(parent, name)) return *control;
   auto path = ChildPath(parent, name);
@@ -119,20 +127,27 @@ void DioFilesystem::Forget(std::uint64_t ino, std::uint64_t lookups) { inodes_.F
 
 dioh::Result<NodeAttr> DioFilesystem::GetAttr(std::uint64_t ino, std::optional<std::uint64_t> fh) {
   if (auto control = ControlAttr(ino)) return *control;
-  if (fh) {
-    auto handle = handles_.Get(*fh);
-    if (handle && handle->file) return handle->file->Stat();
-  }
   auto path = inodes_.PathOf(ino);
-  if (!path) return NoEntry();
-  return backend_->Stat(*path);
+  std::shared_ptr<BackendFile> file;
+  if (fh) {
+    if (auto handle = handles_.Get(*fh)) file = handle->file;
+  }
+  // fstat() of an unlinked file: the kernel's GETATTR names the inode and
+  // no handle, and the inode has no path any more (ext4 still answers).
+  if (!file && !path) file = handles_.FileOf(ino);
+  if (!file) return path ? backend_->Stat(*path) : NoEntry();
+  auto attr = file->Stat();
+  if (attr.ok() && !path) attr->nlink = 0;  // as st_nlink of an unlinked file
+  return attr;
 }
 
 dioh::Result<NodeAttr> DioFilesystem::SetAttr(std::uint64_t ino, std::optional<std::uint64_t> fh,
                                               const SetAttrRequest& request, const Caller& caller) {
   if (ControlAttr(ino)) {
     // Truncating a control file (shell redirection opens with O_TRUNC) is harmless.
-    if (request.mode || request.atime || request.mtime) return dioh::Status::Error(EPERM, "control file");
+    if (request.mode || request.uid || request.gid || request.atime || request.mtime) {
+      return dioh::Status::Error(EPERM, "control file");
+    }
     return *ControlAttr(ino);
   }
   const auto path = inodes_.PathOf(ino);
@@ -146,17 +161,30 @@ dioh::Result<NodeAttr> DioFilesystem::SetAttr(std::uint64_t ino, std::optional<s
     event.offset = *request.size;
     dioh::Status status = InjectOther(OpKind::kTruncate, path.value_or(""), caller);
     if (status.ok()) {
-      status = (handle && handle->file) ? handle->file->Resize(*request.size) : backend_->Truncate(*path, *request.size);
+      status = (handle && handle->file) ? handle->file->Resize(*request.size) : TruncatePath(ino, *path, *request.size);
     }
     event.result = ResultOf(status);
     Emit(event);
     DIOH_RETURN_IF_ERROR(status);
   }
+  // Owner before mode: a chown drops set-id bits, and the mode the kernel
+  // sends with it is the one to keep.
+  if (path && (request.uid || request.gid)) DIOH_RETURN_IF_ERROR(backend_->SetOwner(*path, request.uid, request.gid));
   if (path && request.mode) DIOH_RETURN_IF_ERROR(backend_->SetMode(*path, *request.mode));
   if (path && (request.atime || request.mtime)) {
     DIOH_RETURN_IF_ERROR(backend_->SetTimes(*path, request.atime, request.mtime));
   }
   return GetAttr(ino, fh);
+}
+
+dioh::Status DioFilesystem::TruncatePath(std::uint64_t ino, const std::string& path, std::uint64_t size) {
+  if (!volatile_) return backend_->Truncate(path, size);
+  // truncate(2) by name is as volatile as ftruncate(2): journal it too.
+  OpenRequest request;
+  request.access = O_WRONLY;
+  auto file = backend_->Open(path, request);
+  if (!file.ok()) return file.status();
+  return volatile_->Wrap(std::move(*file), ino, path)->Resize(size);
 }
 
 dioh::Result<Entry> DioFilesystem::MakeDir(std::uint64_t parent, const std::string& name, mode_t mode,
@@ -167,7 +195,8 @@ dioh::Result<Entry> DioFilesystem::MakeDir(std::uint64_t parent, const std::stri
   event.path = *path;
   event.aux = mode;
   dioh::Status status = InjectOther(OpKind::kMkdir, *path, caller);
-  if (status.ok()) status = backend_->MakeDir(*path, mode);
+  auto owner = OwnerOfChild(parent, S_IFDIR | (mode & 07777), caller);
+  if (status.ok()) status = owner.ok() ? backend_->MakeDir(*path, *owner) : owner.status();
   dioh::Result<NodeAttr> attr = status.ok() ? backend_->Stat(*path) : dioh::Result<NodeAttr>(status);
   event.result = ResultOf(attr.status());
   if (attr.ok()) event.ino = inodes_.Lookup(*path);
@@ -190,9 +219,11 @@ dioh::Status DioFilesystem::RemoveName(OpKind kind, std::uint64_t parent, const 
   if (!path) return dioh::Status::Error(LookupControl(parent, name) ? EPERM : EINVAL, "bad name");
   OpEvent event = Begin(kind, caller);
   event.path = *path;
+  const auto removed = inodes_.InodeOf(*path);
   dioh::Status status = InjectOther(kind, *path, caller);
   if (status.ok()) status = kind == OpKind::kRmdir ? backend_->RemoveDir(*path) : backend_->Unlink(*path);
   if (status.ok()) inodes_.Removed(*path);
+  if (status.ok() && removed && volatile_) volatile_->Forget(*removed);
   event.result = ResultOf(status);
   Emit(event);
   return status;
@@ -210,8 +241,10 @@ dioh::Status DioFilesystem::Rename(std::uint64_t parent, const std::string& name
   event.path = *from;
   event.text = *to;
   event.aux = flags;
+  const auto replaced = (flags & RENAME_EXCHANGE) == 0 ? inodes_.InodeOf(*to) : std::nullopt;
   dioh::Status status = InjectOther(OpKind::kRename, *from, caller);
   if (status.ok()) status = backend_->Rename(*from, *to, flags);
+  if (status.ok() && replaced && volatile_) volatile_->Forget(*replaced);
   if (status.ok()) {
     if ((flags & RENAME_EXCHANGE) != 0) {
       inodes_.Exchanged(*from, *to);

@@ -25,6 +25,7 @@
 #include "fs/core/inode_table.h"
 #include "fs/core/op_counters.h"
 #include "fs/core/op_event.h"
+#include "fs/core/ownership.h"
 #include "fs/core/profile.h"
 #include "fs/core/storage_sim.h"
 #include "fs/core/volatile_layer.h"
@@ -34,6 +35,9 @@ namespace diofs {
 struct Caller {
   std::uint32_t pid = 0;  // process (thread group)
   std::uint32_t tid = 0;  // thread: what FUSE passes as the request's pid
+  // fsuid and fsgid: who owns what this caller creates, and whether its
+  // writes drop set-id bits (the kernel checks permissions, not diofs).
+  Credentials credentials;
 };
 
 struct Entry {
@@ -50,6 +54,8 @@ struct Opened {
 struct SetAttrRequest {
   std::optional<std::uint64_t> size;
   std::optional<mode_t> mode;
+  std::optional<std::uint32_t> uid;  // chown(2), as the kernel allowed it
+  std::optional<std::uint32_t> gid;
   std::optional<timespec> atime;  // UTIME_NOW is resolved by the adapter
   std::optional<timespec> mtime;
 };
@@ -114,17 +120,22 @@ class DioFilesystem {
   std::size_t open_handles() const { return handles_.size(); }
 
  private:
+  // truncate(2) of a file no handle names (SetAttr without one).
+  dioh::Status TruncatePath(std::uint64_t ino, const std::string& path, std::uint64_t size);
   // unlink or rmdir (kind kUnlink or kRmdir).
   dioh::Status RemoveName(OpKind kind, std::uint64_t parent, const std::string& name, const Caller& caller);
   std::optional<std::string> ChildPath(std::uint64_t parent, const std::string& name) const;
+  // Owner and mode of a node `caller` makes in folder `parent` (OwnerOfNewNode).
+  dioh::Result<NewOwner> OwnerOfChild(std::uint64_t parent, mode_t mode, const Caller& caller) const;
   // An event for an operation starting now; Emit stamps its end and hands it
   // to the counters and the observers.
   static OpEvent Begin(OpKind kind, const Caller& caller);
   void Emit(OpEvent& event);
   std::shared_ptr<const ProfileSwitch> CurrentProfile() const;
-  // Opens `path`: the existing inode `ino`, or a file to create when none.
+  // Opens `path`: the existing inode `ino`, or, when none, a file to create
+  // as `new_file` says (`mode`: what the caller asked for, for the log).
   dioh::Result<Opened> OpenPath(const std::string& path, std::optional<std::uint64_t> ino, std::uint32_t flags,
-                                mode_t mode, const Caller& caller);
+                                mode_t mode, const NewOwner& new_file, const Caller& caller);
   // An event about an open handle, with the flags of its latest transfer.
   OpEvent HandleEvent(OpKind kind, const OpenHandle& handle, std::uint64_t fh, const std::string& path,
                       const Caller& caller);

@@ -24,18 +24,21 @@ dioh::Result<Opened> DioFilesystem::Create(std::uint64_t parent, const std::stri
                                            std::uint32_t flags, const Caller& caller) {
   auto path = ChildPath(parent, name);
   if (!path) return dioh::Status::Error(LookupControl(parent, name) ? EEXIST : EINVAL, "bad name");
-  return OpenPath(*path, std::nullopt, flags, mode, caller);
+  auto owner = OwnerOfChild(parent, S_IFREG | (mode & 07777), caller);
+  if (!owner.ok()) return owner.status();
+  return OpenPath(*path, std::nullopt, flags, mode, *owner, caller);
 }
 
 dioh::Result<Opened> DioFilesystem::Open(std::uint64_t ino, std::uint32_t flags, const Caller& caller) {
   if (ControlAttr(ino)) return OpenControl(ino, flags);
   auto path = inodes_.PathOf(ino);
   if (!path) return dioh::Status::Error(ENOENT, "no such file");
-  return OpenPath(*path, ino, flags, 0, caller);
+  return OpenPath(*path, ino, flags, 0, NewOwner{}, caller);
 }
 
 dioh::Result<Opened> DioFilesystem::OpenPath(const std::string& path, std::optional<std::uint64_t> ino,
-                                             std::uint32_t flags, mode_t mode, const Caller& caller) {
+                                             std::uint32_t flags, mode_t mode, const NewOwner& new_file,
+                                             const Caller& caller) {
   const bool create = !ino;
   OpEvent event = Begin(create ? OpKind::kCreate : OpKind::kOpen, caller);
   event.path = path;
@@ -55,7 +58,7 @@ dioh::Result<Opened> DioFilesystem::OpenPath(const std::string& path, std::optio
     request.create = create;
     request.exclusive = create && (flags & O_EXCL) != 0;
     request.truncate = (flags & O_TRUNC) != 0;
-    request.mode = mode;
+    request.new_file = new_file;
     auto file = backend_->Open(path, request);
     auto attr = file.ok() ? (*file)->Stat() : dioh::Result<NodeAttr>(file.status());
     if (attr.ok()) {
@@ -158,8 +161,17 @@ dioh::Result<std::size_t> DioFilesystem::Write(std::uint64_t fh, std::uint64_t o
   const RuleVerdict verdict = CheckTransferEvent(event, offset, data.size());
   dioh::Result<std::size_t> done = Rejected(verdict.rule);
   if (verdict.verdict != Verdict::kRejected) {
-    done = sim_.Write(*handle->file, offset, data, DecideFault(OpKind::kWrite, path, flags, offset, data.size(), caller),
-                      hash_payloads_ ? &event.data_xxh3 : nullptr);
+    // The kernel drops set-id bits before a buffered write reaches diofs,
+    // but not before an FOPEN_DIRECT_IO one (ModeAfterWrite).
+    const dioh::Status dropped = caller.credentials.privileged() ? dioh::Status::Ok()
+                                                                 : handle->file->RemoveSetIdBits(caller.credentials);
+    if (dropped.ok()) {
+      done = sim_.Write(*handle->file, offset, data,
+                        DecideFault(OpKind::kWrite, path, flags, offset, data.size(), caller),
+                        hash_payloads_ ? &event.data_xxh3 : nullptr);
+    } else {
+      done = dropped;
+    }
     if (done.ok()) sim_.ChargeTransfer((flags & O_DIRECT) != 0, /*write=*/true, *done, event.start_ns);
   }
   event.result = done.ok() ? static_cast<std::int64_t>(*done) : -done.status().code();
@@ -218,6 +230,9 @@ void DioFilesystem::Release(std::uint64_t fh, const Caller& caller) {
   auto handle = handles_.Remove(fh);
   if (!handle || handle->control != ControlFile::kNone) return;
   const std::string path = inodes_.PathOf(handle->ino).value_or("");
+  // The last handle of an unlinked file: what it wrote since can never come
+  // back either (VolatileLayer::Forget).
+  if (path.empty() && volatile_ && !handles_.FileOf(handle->ino)) volatile_->Forget(handle->ino);
   OpEvent event = HandleEvent(OpKind::kRelease, *handle, fh, path, caller);
   Emit(event);
 }

@@ -26,6 +26,14 @@ std::shared_ptr<OpenHandle> HandleTable::Remove(std::uint64_t fh) {
   return handle;
 }
 
+std::shared_ptr<BackendFile> HandleTable::FileOf(std::uint64_t ino) const {
+  std::shared_lock lock(mutex_);
+  for (const auto& [fh, handle] : handles_) {
+    if (handle->ino == ino && handle->file) return handle->file;
+  }
+  return nullptr;
+}
+
 std::size_t HandleTable::size() const {
   std::shared_lock lock(mutex_);
   return handles_.size();

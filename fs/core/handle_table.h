@@ -33,6 +33,10 @@ class HandleTable {
   std::uint64_t Add(std::shared_ptr<OpenHandle> handle);
   std::shared_ptr<OpenHandle> Get(std::uint64_t fh) const;
   std::shared_ptr<OpenHandle> Remove(std::uint64_t fh);
+  // The data file of some handle open on inode `ino`, or null: how an
+  // unlinked file is reached when the kernel asks by inode alone. A scan:
+  // only that rare path uses it.
+  std::shared_ptr<BackendFile> FileOf(std::uint64_t ino) const;
   std::size_t size() const;
 
  private:

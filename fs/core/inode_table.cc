@@ -35,6 +35,13 @@ std::optional<std::string> InodeTable::PathOf(std::uint64_t ino) const {
   return it->second.path;
 }
 
+std::optional<std::uint64_t> InodeTable::InodeOf(const std::string& path) const {
+  std::lock_guard lock(mutex_);
+  const auto it = by_path_.find(path);
+  if (it == by_path_.end()) return std::nullopt;
+  return it->second;
+}
+
 void InodeTable::Forget(std::uint64_t ino, std::uint64_t count) {
   std::lock_guard lock(mutex_);
   const auto it = nodes_.find(ino);

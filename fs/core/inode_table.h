@@ -25,6 +25,8 @@ class InodeTable {
   std::uint64_t Lookup(const std::string& path);
   // The current path of `ino`; none for an unknown or unlinked inode.
   std::optional<std::string> PathOf(std::uint64_t ino) const;
+  // The inode at `path`, if the kernel knows one there (no lookup counted).
+  std::optional<std::uint64_t> InodeOf(const std::string& path) const;
   // The kernel dropped `count` lookups; the inode goes at zero.
   void Forget(std::uint64_t ino, std::uint64_t count);
 

@@ -27,6 +27,8 @@ dioh::Status Err(int code, std::string_view path, const char* what) {
 
 struct MemNode {
   mode_t mode = 0;
+  std::uint32_t uid = 0;
+  std::uint32_t gid = 0;
   timespec atime = Now(), mtime = atime, ctime = atime;
   std::map<std::string, std::shared_ptr<MemNode>, std::less<>> children;  // directories
   std::shared_ptr<MemFile> data;                                          // files
@@ -34,8 +36,8 @@ struct MemNode {
   NodeAttr Attr() const {
     NodeAttr attr;
     attr.mode = mode;
-    attr.uid = geteuid();  // whoever runs diofs owns its files
-    attr.gid = getegid();
+    attr.uid = uid;
+    attr.gid = gid;
     attr.atime = atime;
     attr.mtime = mtime;
     attr.ctime = ctime;
@@ -83,6 +85,15 @@ class MemBackendFile final : public BackendFile {
     std::lock_guard lock(tree_mutex_);
     return node_->Attr();
   }
+  dioh::Status RemoveSetIdBits(const Credentials& writer) override {
+    if (writer.privileged()) return dioh::Status::Ok();
+    std::lock_guard lock(tree_mutex_);
+    if (auto kept = ModeAfterWrite(node_->mode, writer)) {
+      node_->mode = *kept;
+      node_->ctime = Now();
+    }
+    return dioh::Status::Ok();
+  }
 
   static constexpr std::uint64_t kMaxFileSize = 1ull << 50;  // 1 PiB: far beyond any test
 
@@ -96,7 +107,7 @@ class MemBackendFile final : public BackendFile {
   }
 
   std::shared_ptr<MemNode> node_;
-  std::mutex& tree_mutex_;  // the backend's: guards mode and times (the backend outlives its files)
+  std::mutex& tree_mutex_;  // the backend's: guards mode, owner and times (the backend outlives its files)
 };
 
 // Lock order: tree_mutex_, then a MemFile's own lock (taken inside MemFile
@@ -106,7 +117,10 @@ class MemBackend final : public Backend {
   explicit MemBackend(std::uint64_t capacity_bytes)
       : budget_(std::make_shared<PageBudget>((capacity_bytes + MemFile::kPageSize - 1) / MemFile::kPageSize)),
         root_(std::make_shared<MemNode>()) {
+    // The root belongs to whoever mounts, as a new filesystem's root does.
     root_->mode = S_IFDIR | 0755;
+    root_->uid = geteuid();
+    root_->gid = getegid();
   }
 
   std::string Describe() const override { return "mem"; }
@@ -138,7 +152,9 @@ class MemBackend final : public Backend {
       auto [parent, name] = FindParent(path);
       if (!parent) return Err(ENOENT, path, "no such directory");
       node = std::make_shared<MemNode>();
-      node->mode = S_IFREG | (request.mode & 07777);
+      node->mode = S_IFREG | (request.new_file.mode & 07777);
+      node->uid = request.new_file.uid;
+      node->gid = request.new_file.gid;
       node->data = std::make_shared<MemFile>(budget_);
       parent->children.emplace(std::string(name), node);
       parent->mtime = parent->ctime = Now();
@@ -151,13 +167,15 @@ class MemBackend final : public Backend {
     return std::shared_ptr<BackendFile>(std::make_shared<MemBackendFile>(node, tree_mutex_));
   }
 
-  dioh::Status MakeDir(std::string_view path, mode_t mode) override {
+  dioh::Status MakeDir(std::string_view path, const NewOwner& owner) override {
     std::lock_guard lock(tree_mutex_);
     if (Find(path)) return Err(EEXIST, path, "file exists");
     auto [parent, name] = FindParent(path);
     if (!parent) return Err(ENOENT, path, "no such directory");
     auto node = std::make_shared<MemNode>();
-    node->mode = S_IFDIR | (mode & 07777);
+    node->mode = S_IFDIR | (owner.mode & 07777);
+    node->uid = owner.uid;
+    node->gid = owner.gid;
     parent->children.emplace(std::string(name), node);
     parent->mtime = parent->ctime = Now();
     return dioh::Status::Ok();
@@ -223,6 +241,17 @@ class MemBackend final : public Backend {
     auto node = Find(path);
     if (!node) return Err(ENOENT, path, "no such file or directory");
     node->mode = (node->mode & S_IFMT) | (mode & 07777);
+    node->ctime = Now();
+    return dioh::Status::Ok();
+  }
+
+  dioh::Status SetOwner(std::string_view path, std::optional<std::uint32_t> uid,
+                        std::optional<std::uint32_t> gid) override {
+    std::lock_guard lock(tree_mutex_);
+    auto node = Find(path);
+    if (!node) return Err(ENOENT, path, "no such file or directory");
+    if (uid) node->uid = *uid;
+    if (gid) node->gid = *gid;
     node->ctime = Now();
     return dioh::Status::Ok();
   }
@@ -296,7 +325,7 @@ class MemBackend final : public Backend {
   }
 
   std::shared_ptr<PageBudget> budget_;  // shared with every MemFile
-  std::mutex tree_mutex_;  // guards the tree: every MemNode's children, mode and times
+  std::mutex tree_mutex_;  // guards the tree: every MemNode's children, mode, owner and times
   std::shared_ptr<MemNode> root_;
 };
 

@@ -96,6 +96,17 @@ class PassthroughFile final : public BackendFile {
     if (fstat(fd_.get(), &st) != 0) return Errno("stat", path_);
     return FromStat(st);
   }
+  dioh::Status RemoveSetIdBits(const Credentials& writer) override {
+    if (writer.privileged()) return dioh::Status::Ok();
+    struct stat st {};
+    if (fstat(fd_.get(), &st) != 0) return Errno("stat", path_);
+    // diofs writes as its own user (root, holding CAP_FSETID), so the host
+    // kernel keeps the bits: diofs drops them for the caller.
+    if (auto kept = ModeAfterWrite(st.st_mode, writer); kept && fchmod(fd_.get(), *kept & 07777) != 0) {
+      return Errno("chmod", path_);
+    }
+    return dioh::Status::Ok();
+  }
 
  private:
   Fd fd_;
@@ -127,7 +138,7 @@ class PassthroughBackend final : public Backend {
     while (dirent* e = readdir(dir)) {
       const std::string_view name = e->d_name;
       if (name == "." || name == "..") continue;
-      entries.push_back({std::string(name), DTTOIF(e->d_type)});
+      entries.push_back({std::string(name), static_cast<mode_t>(DTTOIF(e->d_type))});
     }
     closedir(dir);
     return entries;
@@ -135,17 +146,21 @@ class PassthroughBackend final : public Backend {
 
   dioh::Result<std::shared_ptr<BackendFile>> Open(std::string_view path, const OpenRequest& request) override {
     int flags = request.access | O_CLOEXEC | O_NOFOLLOW;
-    if (request.create) flags |= O_CREAT;
-    if (request.exclusive) flags |= O_EXCL;
     if (request.truncate) flags |= O_TRUNC;
-    Fd fd = Resolve(path, flags, request.mode & 07777);
+    Fd fd = request.create ? CreateOrOpen(path, flags, request) : Resolve(path, flags, 0);
     if (!fd.valid()) return Errno("open", path);
     return std::shared_ptr<BackendFile>(std::make_shared<PassthroughFile>(std::move(fd), std::string(path)));
   }
 
-  dioh::Status MakeDir(std::string_view path, mode_t mode) override {
+  dioh::Status MakeDir(std::string_view path, const NewOwner& owner) override {
     auto [parent, name] = OpenParent(path);
-    if (!parent.valid() || mkdirat(parent.get(), name.c_str(), mode & 07777) != 0) return Errno("mkdir", path);
+    if (!parent.valid() || mkdirat(parent.get(), name.c_str(), 0700) != 0) return Errno("mkdir", path);
+    Fd dir = Resolve(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+    if (!dir.valid() || !GiveAway(dir, owner)) {
+      dioh::Status status = Errno("mkdir", path);
+      (void)unlinkat(parent.get(), name.c_str(), AT_REMOVEDIR);
+      return status;
+    }
     return dioh::Status::Ok();
   }
 
@@ -174,7 +189,23 @@ class PassthroughBackend final : public Backend {
 
   dioh::Status SetMode(std::string_view path, mode_t mode) override {
     auto [parent, name] = OpenParent(path);
-    if (!parent.valid() || fchmodat(parent.get(), name.c_str(), mode & 07777, 0) != 0) return Errno("chmod", path);
+    if (!parent.valid()) return Errno("chmod", path);
+    // Never through a symlink: it could point out of the folder. glibc does
+    // fchmodat(AT_SYMLINK_NOFOLLOW) with an O_PATH descriptor and /proc.
+    const int rc = name.empty() ? chmod(ProcPath(parent).c_str(), mode & 07777)
+                                : fchmodat(parent.get(), name.c_str(), mode & 07777, AT_SYMLINK_NOFOLLOW);
+    if (rc != 0) return Errno("chmod", path);
+    return dioh::Status::Ok();
+  }
+
+  dioh::Status SetOwner(std::string_view path, std::optional<std::uint32_t> uid,
+                        std::optional<std::uint32_t> gid) override {
+    auto [parent, name] = OpenParent(path);
+    const auto id = [](std::optional<std::uint32_t> v) { return v ? *v : static_cast<std::uint32_t>(-1); };
+    if (!parent.valid() || fchownat(parent.get(), name.c_str(), id(uid), id(gid),
+                                    AT_SYMLINK_NOFOLLOW | (name.empty() ? AT_EMPTY_PATH : 0)) != 0) {
+      return Errno("chown", path);
+    }
     return dioh::Status::Ok();
   }
 
@@ -242,6 +273,39 @@ class PassthroughBackend final : public Backend {
     return {Resolve(dir, O_PATH | O_DIRECTORY, 0), std::string(name)};
   }
 
+  static std::string ProcPath(const Fd& fd) { return "/proc/self/fd/" + std::to_string(fd.get()); }
+
+  // Gives a node diofs just made (private to diofs: 0600 or 0700) to its
+  // owner, then its mode: no other user can open it in between, and a
+  // set-id bit only ever lands on a node its creator owns. A diofs that is
+  // not root cannot give nodes away: they stay its user's, as on any
+  // filesystem that user writes to.
+  static bool GiveAway(const Fd& fd, const NewOwner& owner) {
+    if (geteuid() == 0 && fchown(fd.get(), owner.uid, owner.gid) != 0) return false;
+    return fchmod(fd.get(), owner.mode & 07777) == 0;
+  }
+
+  // open(O_CREAT) done as create-exclusive-then-give-away, else an open of
+  // the file that exists. A file removed between the two tries again.
+  Fd CreateOrOpen(std::string_view path, int flags, const OpenRequest& request) const {
+    for (int attempt = 0; attempt < 16; ++attempt) {
+      Fd created = Resolve(path, flags | O_CREAT | O_EXCL, 0600);
+      if (created.valid()) {
+        if (GiveAway(created, request.new_file)) return created;
+        const int code = errno;
+        auto [parent, name] = OpenParent(path);
+        if (parent.valid()) (void)unlinkat(parent.get(), name.c_str(), 0);
+        errno = code;
+        return Fd();
+      }
+      if (errno != EEXIST || request.exclusive) return Fd();
+      Fd existing = Resolve(path, flags, 0);
+      if (existing.valid() || errno != ENOENT) return existing;
+    }
+    errno = EAGAIN;
+    return Fd();
+  }
+
   Fd root_;
   std::string dir_;
 };
@@ -251,8 +315,7 @@ class PassthroughBackend final : public Backend {
 dioh::Result<std::unique_ptr<Backend>> MakePassthroughBackend(const std::string& dir) {
   Fd root(open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root.valid()) {
-    const int code = errno;
-    return dioh::Status::Error(code, "backing folder '" + dir + "' cannot be opened: " + std::strerror(code));
+    return dioh::ErrnoStatus(errno, "backing folder '" + dir + "' cannot be opened");
   }
   // O_PATH opens anything searchable; the backend also needs to read and write there.
   if (faccessat(root.get(), ".", R_OK | W_OK | X_OK, AT_EACCESS) != 0) {

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text/json_nesting.h"
+
 namespace diofs {
 namespace {
 
@@ -99,6 +101,7 @@ dioh::Result<ProfileSwitch> ParseProfileSwitch(std::string_view raw, const Profi
     if (!preset.ok()) return preset.status();
     return ProfileSwitch{*preset, current.on_violation};
   }
+  DIOH_RETURN_IF_ERROR(dioh::CheckJsonNesting(text));
   const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return Bad("profile is neither a name nor a JSON object");
   ProfileSwitch next = current;

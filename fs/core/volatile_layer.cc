@@ -34,6 +34,8 @@ class JournaledFile final : public BackendFile {
     return dioh::Status::Ok();
   }
   dioh::Result<NodeAttr> Stat() override { return file_->Stat(); }
+  // Mode changes are namespace changes: durable at once, never journaled.
+  dioh::Status RemoveSetIdBits(const Credentials& writer) override { return file_->RemoveSetIdBits(writer); }
 
  private:
   std::shared_ptr<VolatileLayer> layer_;

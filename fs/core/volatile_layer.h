@@ -40,6 +40,10 @@ class VolatileLayer : public std::enable_shared_from_this<VolatileLayer> {
                         int mode, std::uint64_t offset, std::uint64_t length);
   // The file's data is durable: forget its entries.
   void Synced(std::uint64_t ino);
+  // The file is gone from the namespace (unlinked, replaced by a rename), and
+  // namespace changes are durable: no crash can bring its data back, so its
+  // entries go, and with them the last hold on its pages (--capacity).
+  void Forget(std::uint64_t ino) { Synced(ino); }
   // The dirty data of one file is lost (a failed fsync: Linux drops the
   // pages it could not write back): undo its entries.
   dioh::Status Drop(std::uint64_t ino);

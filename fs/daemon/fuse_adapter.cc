@@ -55,7 +55,7 @@ ThreadGroups g_thread_groups;  // the daemon's one process-wide table
 Caller CallerOf(fuse_req_t req) {
   const fuse_ctx* ctx = fuse_req_ctx(req);
   const auto tid = static_cast<std::uint32_t>(ctx->pid);
-  return Caller{g_thread_groups.ProcessOf(tid), tid};
+  return Caller{g_thread_groups.ProcessOf(tid), tid, Credentials{ctx->uid, ctx->gid}};
 }
 
 struct stat ToStat(std::uint64_t ino, const NodeAttr& attr) {
@@ -102,8 +102,12 @@ void OnInit(void* /*userdata*/, fuse_conn_info* conn) {
   // Never the writeback cache: diofs must see the application's writes, not
   // the kernel's writeback of them. No async direct I/O: the kernel would
   // split and reorder an O_DIRECT transfer. No splice: plain buffers.
+  // Not HANDLE_KILLPRIV (libfuse asks for it by default): the kernel then
+  // drops set-id bits itself on truncate, chown and buffered writes, by a
+  // setattr that diofs applies (fuse_setattr()); FOPEN_DIRECT_IO writes are
+  // diofs' to handle (ModeAfterWrite).
   conn->want &= ~(FUSE_CAP_WRITEBACK_CACHE | FUSE_CAP_ASYNC_DIO | FUSE_CAP_SPLICE_READ | FUSE_CAP_SPLICE_WRITE |
-                  FUSE_CAP_SPLICE_MOVE);
+                  FUSE_CAP_SPLICE_MOVE | FUSE_CAP_HANDLE_KILLPRIV);
 }
 
 void OnLookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
@@ -137,8 +141,11 @@ timespec Now() {
 }
 
 void OnSetAttr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse_file_info* fi) {
-  if ((to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) != 0) return (void)fuse_reply_err(req, EPERM);
+  // default_permissions: the kernel has checked who may change what
+  // (setattr_prepare()); diofs applies it.
   SetAttrRequest request;
+  if ((to_set & FUSE_SET_ATTR_UID) != 0) request.uid = attr->st_uid;
+  if ((to_set & FUSE_SET_ATTR_GID) != 0) request.gid = attr->st_gid;
   if ((to_set & FUSE_SET_ATTR_SIZE) != 0) request.size = static_cast<std::uint64_t>(attr->st_size);
   if ((to_set & FUSE_SET_ATTR_MODE) != 0) request.mode = attr->st_mode;
   if ((to_set & FUSE_SET_ATTR_ATIME_NOW) != 0) {
@@ -325,9 +332,19 @@ int ServeFuse(DioFilesystem& fs, const DaemonOptions& options, const std::functi
     std::fprintf(stderr, "diofs: error: %s\n", status.message().c_str());
     return 2;
   }
-  std::string mount_options = "fsname=diofs,subtype=diofs";
-  if (geteuid() == 0) mount_options += ",allow_other";  // tests run programs as other users too
-  for (const std::string& o : options.fuse_options) mount_options += "," + o;
+  if (options.allow_other) {
+    std::string fuse_conf;
+    if (FILE* f = std::fopen("/etc/fuse.conf", "re")) {
+      char chunk[4096];
+      for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, f)) > 0;) fuse_conf.append(chunk, n);
+      std::fclose(f);
+    }
+    if (dioh::Status status = CheckAllowOther(geteuid() == 0, fuse_conf); !status.ok()) {
+      std::fprintf(stderr, "diofs: error: %s\n", status.message().c_str());
+      return 2;
+    }
+  }
+  const std::string mount_options = FuseMountOptions(options);
   FuseArgv argv({"diofs", "-o", mount_options});
   const fuse_lowlevel_ops ops = MakeOps();
   fuse_session* session = fuse_session_new(&argv.args, &ops, sizeof(ops), &fs);

@@ -31,6 +31,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   const diofs::DaemonOptions& options = *command->options;
+  // A background job of a script starts with SIGINT ignored, and libfuse
+  // installs its handler only where the disposition is the default: then
+  // `kill -INT` would do nothing. diofs always stops cleanly on these.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, SIG_DFL);
   auto backend = diofs::MakeBackend(options.backend, options.capacity);
   if (!backend.ok()) return Fail(backend.status());
 

@@ -21,6 +21,8 @@ constexpr const char* kDescription =
     "An O_DIRECT read or write whose offset or length breaks the profile's alignment\n"
     "fails with EINVAL (or, with --on-violation record, goes through and is flagged).\n"
     "Control files live in MOUNTPOINT/.diofs/ (stats, profile, mark, violation).\n"
+    "Owners and modes are checked by the kernel as on any filesystem; only the\n"
+    "user who mounts gets in, unless --allow-other.\n"
     "Unmount with: fusermount3 -u MOUNTPOINT\n";
 
 std::string ProfileTable() {
@@ -62,6 +64,9 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
   app.add_flag("--volatile", options.sim.volatile_data,
                "keep data not yet fsync'd in a volatile layer that a crash (.diofs/crash, SIGUSR1) drops");
   app.add_option("--ready-fd", options.ready_fd, "write one byte to this descriptor once mounted");
+  app.add_flag("--allow-other", options.allow_other,
+               "let other users use the mount (their permissions are still checked; when not root, needs "
+               "user_allow_other in /etc/fuse.conf)");
   app.add_option("-o", options.fuse_options, "extra FUSE mount option (may repeat)");
   app.add_flag("-f,--foreground", options.foreground, "stay in the foreground");
   app.add_flag("-s,--single-thread", options.single_threaded, "serve requests on one thread");
@@ -122,6 +127,23 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
   if (ec) return Bad("mountpoint '" + mountpoint + "': " + ec.message());
   if (options.mountpoint.size() > 1 && options.mountpoint.back() == '/') options.mountpoint.pop_back();
   if (options.log_data && options.log_path.empty()) return Bad("--log-data needs --log FILE");
+  // -o allow_other is --allow-other: one place decides it (FuseMountOptions).
+  std::vector<std::string> kept;
+  for (const std::string& group : options.fuse_options) {
+    std::string rest;
+    for (std::size_t start = 0; start <= group.size();) {
+      const std::size_t comma = std::min(group.find(',', start), group.size());
+      const std::string option = group.substr(start, comma - start);
+      if (option == "allow_other") {
+        options.allow_other = true;
+      } else if (!option.empty()) {
+        rest += (rest.empty() ? "" : ",") + option;
+      }
+      start = comma + 1;
+    }
+    if (!rest.empty()) kept.push_back(rest);
+  }
+  options.fuse_options = std::move(kept);
   if (!options.log_path.empty()) {
     options.log_path = std::filesystem::absolute(options.log_path, ec).lexically_normal().string();
     // The log's writer would write into the filesystem it records.
@@ -132,11 +154,37 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
   return DaemonCommand{std::move(options), ""};
 }
 
+std::string FuseMountOptions(const DaemonOptions& options) {
+  // auto_unmount: libfuse leaves a fusermount3 watching the session, which
+  // unmounts when diofs dies however it dies (kill -9 too): no dead mount
+  // ("transport endpoint is not connected") is ever left behind.
+  std::string text = "subtype=diofs,default_permissions,auto_unmount";
+  bool named = false;  // -o fsname=NAME (a harness marks its mounts so)
+  for (const std::string& o : options.fuse_options) named = named || o.rfind("fsname=", 0) == 0;
+  if (!named) text = "fsname=diofs," + text;
+  if (options.allow_other) text += ",allow_other";
+  for (const std::string& o : options.fuse_options) text += "," + o;
+  return text;
+}
+
+dioh::Status CheckAllowOther(bool root, std::string_view fuse_conf) {
+  if (root) return dioh::Status::Ok();
+  for (std::size_t start = 0; start < fuse_conf.size();) {
+    const std::size_t end = std::min(fuse_conf.find('\n', start), fuse_conf.size());
+    std::string_view line = fuse_conf.substr(start, end - start);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    if (line == "user_allow_other") return dioh::Status::Ok();
+    start = end + 1;
+  }
+  return Bad("--allow-other: only root may let other users into a FUSE mount, unless /etc/fuse.conf has a "
+             "'user_allow_other' line");
+}
+
 dioh::Status CheckMountpoint(const std::string& path) {
   struct statx stx {};
   if (statx(AT_FDCWD, path.c_str(), 0, STATX_TYPE, &stx) != 0) {
-    const int code = errno;
-    return dioh::Status::Error(code, "mountpoint '" + path + "': " + std::strerror(code));
+    return dioh::ErrnoStatus(errno, "mountpoint '" + path + "'");
   }
   if (!S_ISDIR(stx.stx_mode)) return dioh::Status::Error(ENOTDIR, "mountpoint '" + path + "' is not a folder");
   if ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) != 0 && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0) {

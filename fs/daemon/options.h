@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status/status.h"
@@ -25,6 +26,10 @@ struct DaemonOptions {
   bool foreground = false;         // -f
   bool single_threaded = false;    // -s
   int ready_fd = -1;               // written one byte once mounted (for harnesses)
+  // --allow-other (or -o allow_other): users other than the one who mounts
+  // may use the mount. The kernel checks their permissions either way
+  // (default_permissions is always on).
+  bool allow_other = false;
   std::vector<std::string> fuse_options;  // extra -o options for the kernel mount
 };
 
@@ -38,5 +43,15 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
 
 // The mountpoint must exist, be a folder, and not be a mount point already.
 dioh::Status CheckMountpoint(const std::string& path);
+
+// The options of the kernel mount: always default_permissions, so that the
+// kernel enforces owners and modes for every caller as on any filesystem,
+// and auto_unmount; allow_other only when asked; fsname "diofs" unless -o
+// names another.
+std::string FuseMountOptions(const DaemonOptions& options);
+
+// Whether allow_other may be asked for: root may; another user only when
+// /etc/fuse.conf (`fuse_conf`, its text) has a `user_allow_other` line.
+dioh::Status CheckAllowOther(bool root, std::string_view fuse_conf);
 
 }  // namespace diofs

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/status/status.h"
 #include "fs/diocheck/run_options.h"
 
 namespace {
@@ -94,6 +95,6 @@ int main(int argc, char** argv) {
   }
   for (const auto& [name, value] : *variables) setenv(name.c_str(), value.c_str(), 1);
   execvp(argv[next], argv + next);
-  std::fprintf(stderr, "diocheck_run: cannot run %s: %s\n", argv[next], std::strerror(errno));
+  std::fprintf(stderr, "diocheck_run: %s\n", dioh::ErrnoStatus(errno, std::string("cannot run ") + argv[next]).message().c_str());
   return 127;
 }

@@ -11,9 +11,7 @@
 namespace diofs::oplog {
 namespace {
 
-dioh::Status ErrnoStatus(int error, const std::string& what) {
-  return dioh::Status::Error(error, what + ": " + std::strerror(error));
-}
+using dioh::ErrnoStatus;
 
 std::uint64_t ClockNs(clockid_t clock) {
   timespec ts{};

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text/json_nesting.h"
 #include "fs/sim/device_model.h"
 #include "fs/sim/units.h"
 
@@ -155,7 +156,7 @@ dioh::Status ParseAction(const json& r, FaultRule& rule) {
     auto n = SizeField(a, "torn");
     if (!n.ok()) return n.status();
     rule.bytes = *n;
-    const std::string then = a.value("then", "fail");
+    const json then = a.contains("then") ? a["then"] : json("fail");
     if (then != "fail" && then != "succeed") return Bad("'then' must be \"fail\" or \"succeed\"");
     rule.fail_after_tear = then == "fail";
     rule.error = EIO;
@@ -175,8 +176,12 @@ dioh::Status ParseAction(const json& r, FaultRule& rule) {
     const json& c = a["corrupt"];
     if (c != "write" && c != "read") return Bad("'corrupt' must be \"write\" or \"read\"");
     rule.corrupt_when = c == "write" ? CorruptWhen::kOnWrite : CorruptWhen::kOnRead;
-    rule.flip_bits = a.value("bits", 1u);
-    if (rule.flip_bits == 0) return Bad("'bits' must be at least 1");
+    const json bits = a.contains("bits") ? a["bits"] : json(1u);
+    // A bound keeps one corruption from taking seconds: 4096 bits spoil any page.
+    if (!bits.is_number_unsigned() || bits.get<std::uint64_t>() < 1 || bits.get<std::uint64_t>() > 4096) {
+      return Bad("'bits' must be a whole number from 1 to 4096");
+    }
+    rule.flip_bits = bits.get<std::uint32_t>();
     return dioh::Status::Ok();
   }
   return Bad("unknown action (errno, short, torn, delay, corrupt)");
@@ -263,6 +268,7 @@ std::shared_ptr<FaultPlan> FaultPlan::Empty() {
 }
 
 dioh::Result<std::shared_ptr<FaultPlan>> FaultPlan::Parse(std::string_view text) {
+  DIOH_RETURN_IF_ERROR(dioh::CheckJsonNesting(text).WithContext("fault rules"));
   const json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Bad("fault rules are not valid JSON");
   if (!j.is_object() || !j.contains("rules") || !j["rules"].is_array()) {

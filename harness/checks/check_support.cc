@@ -126,4 +126,12 @@ CheckResult Passed(std::string name, std::string detail) { return {std::move(nam
 CheckResult Failed(std::string name, std::string detail) { return {std::move(name), false, std::move(detail), false}; }
 CheckResult Skipped(std::string name, std::string detail) { return {std::move(name), true, std::move(detail), true}; }
 
+bool ChecksAlignment(const diofs::Profile& profile) {
+  return profile.dio_align.enforced() || profile.mem_align.enforced();
+}
+
+std::string SaveDidNotComplete(const CheckInput& input) {
+  return "the save did not complete (" + std::string(MigrationEndName(input.save.end)) + ")";
+}
+
 }  // namespace dioh::checks

@@ -67,6 +67,11 @@ std::string Hex(std::uint64_t value);
 std::string DescribeOp(const LogRecord& r);
 bool BitmapBitSet(const std::vector<std::uint8_t>& bitmap, std::uint64_t page);
 
+// Whether the profile has any alignment rule (false for tmpfs-like profiles).
+bool ChecksAlignment(const diofs::Profile& profile);
+// "the save did not complete (failed)": why a check that reads the file skips.
+std::string SaveDidNotComplete(const CheckInput& input);
+
 CheckResult Passed(std::string name, std::string detail);
 CheckResult Failed(std::string name, std::string detail);
 CheckResult Skipped(std::string name, std::string detail);

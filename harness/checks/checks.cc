@@ -44,13 +44,4 @@ std::vector<CheckResult> RunChecks(const CheckInput& input) {
   return results;
 }
 
-const std::vector<std::string>& CheckNames() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> out;
-    for (const NamedCheck& check : kChecks) out.emplace_back(check.name);
-    return out;
-  }();
-  return names;
-}
-
 }  // namespace dioh

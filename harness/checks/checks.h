@@ -14,8 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "fs/core/profile.h"
 #include "fs/oplog/log_format.h"
 #include "harness/report/report.h"
+#include "harness/scenario/outcome.h"
 #include "migration/format/byte_source.h"
 #include "migration/format/stream_parser.h"
 #include "migration/ram/page_content.h"
@@ -38,28 +40,13 @@ struct MigrationFacts {
   bool zero_page_detection = true;
 };
 
-// The rules of the diofs profile the run used.
-struct ProfileFacts {
-  std::string name;
-  std::uint64_t dio_align = 4096;  // offset and length of O_DIRECT transfers
-  std::uint64_t mem_align = 4096;  // buffer addresses (reported by libdiocheck)
-  bool odirect_rejected = false;   // the profile fails open(O_DIRECT)
-  bool checks_alignment = true;    // false for lenient profiles (tmpfs-like)
-};
-
-// Final status of one side.
-struct SideOutcome {
-  std::string status;      // "completed", "failed", "timeout", ...
-  std::string error_desc;
-};
-
 struct CheckInput {
   const std::vector<diofs::oplog::LogRecord>* records = nullptr;  // the whole log, in seq order
   std::string file_path;               // the migration file as the log names it ("/guest.img")
   std::set<std::uint32_t> save_pids;   // the source engine's process(es)
   std::set<std::uint32_t> load_pids;   // the destination engine's; empty when no load ran
   MigrationFacts facts;
-  ProfileFacts profile;
+  diofs::Profile profile;  // the rules of the diofs profile the run used
   // The produced file after the save (absent: the save created no file).
   const mrm::format::ByteSource* file = nullptr;
   // The guest RAM model (absent for an engine whose RAM is not modelled, i.e. QEMU).
@@ -70,13 +57,13 @@ struct CheckInput {
   };
   std::optional<RamModel> ram;
   std::vector<std::uint8_t> prefix;    // the bytes the harness wrote before offset=
-  std::string expected;                // ExpectedOutcome::ToString() with {file} substituted
-  // The expected failure is diofs refusing misaligned O_DIRECT I/O
-  // (ExpectedOutcome::rejected_io): odirect-aligned then accepts misaligned
-  // transfers that were refused with EINVAL, and only those.
-  bool rejections_expected = false;
-  SideOutcome save;
-  std::optional<SideOutcome> load;
+  // What the run must end in (absent: nothing was stated). With rejected_io,
+  // odirect-aligned accepts misaligned transfers that diofs refused with
+  // EINVAL, and only those.
+  std::optional<ExpectedOutcome> expected;
+  std::string migration_file;          // the file's absolute path, what "{file}" stands for in `expected`
+  MigrationOutcome save;
+  std::optional<MigrationOutcome> load;
   // The file parsed once (set by RunChecks, or by a caller that has parsed
   // it); null: each check that needs the layout parses `file` itself.
   const Result<mrm::format::ParsedStream>* parsed = nullptr;
@@ -90,8 +77,5 @@ std::vector<CheckResult> RunChecks(const CheckInput& input);
 // The produced file's parse, for RunChecks' callers that draw the layout too
 // (the write map): what CheckInput::parsed should point to.
 Result<mrm::format::ParsedStream> ParseProducedFile(const CheckInput& input);
-
-// The names RunChecks reports, in order (for reports and `regress` catalog).
-const std::vector<std::string>& CheckNames();
 
 }  // namespace dioh

@@ -76,7 +76,7 @@ CheckResult CheckPageIoInRegions(const CheckInput& input) {
 
 CheckResult CheckFileParses(const CheckInput& input) {
   const char* name = "file-parses";
-  if (input.save.status != "completed") return Skipped(name, "the save did not complete (" + input.save.status + ")");
+  if (!input.save.completed()) return Skipped(name, SaveDidNotComplete(input));
   auto stream = ParseInputFile(input);
   if (!stream.ok()) return Failed(name, "the save completed but the file does not parse: " + stream.status().message());
   std::uint64_t data_pages = 0;

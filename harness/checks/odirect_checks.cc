@@ -39,15 +39,16 @@ std::string RuleText(Rule rule, std::uint64_t align) {
 }
 
 // Why `r` (an engine record) breaks the alignment rules, or "".
-std::string AlignmentProblem(const CheckInput& input, const LogRecord& r, std::uint64_t align) {
+std::string AlignmentProblem(const CheckInput& input, const LogRecord& r, diofs::Alignment align) {
   if (r.kind == OpKind::kViolation) return DescribeViolation(r);
   if (r.path != input.file_path) return "";
-  if (IsTransfer(r) && HasODirect(r) && input.profile.checks_alignment) {
-    if (r.offset % align != 0) return DescribeOp(r) + ": offset not a multiple of " + std::to_string(align);
-    if (r.length % align != 0) return DescribeOp(r) + ": length not a multiple of " + std::to_string(align);
+  if (IsTransfer(r) && HasODirect(r) && ChecksAlignment(input.profile)) {
+    const std::string multiple = " not a multiple of " + std::to_string(align.bytes());
+    if (!align.Aligns(r.offset)) return DescribeOp(r) + ": offset" + multiple;
+    if (!align.Aligns(r.length)) return DescribeOp(r) + ": length" + multiple;
   }
   if (r.verdict != Verdict::kPass && IsAlignmentRule(r.rule)) {
-    return DescribeOp(r) + ": " + RuleText(r.rule, align) + " (diofs " +
+    return DescribeOp(r) + ": " + RuleText(r.rule, align.bytes()) + " (diofs " +
            (r.verdict == Verdict::kRejected ? "rejected it" : "recorded it") + ")";
   }
   return "";
@@ -62,10 +63,10 @@ CheckResult CheckODirectAligned(const CheckInput& input) {
   for (const LogRecord& r : *input.records) {
     reported = reported || (r.kind == OpKind::kViolation && IsEnginePid(input, r.pid));
   }
-  if (!input.profile.checks_alignment && !reported) {
+  if (!ChecksAlignment(input.profile) && !reported) {
     return Skipped(name, "profile " + input.profile.name + " checks no alignment and libdiocheck reported nothing");
   }
-  const std::uint64_t align = input.profile.dio_align == 0 ? 1 : input.profile.dio_align;
+  const diofs::Alignment align = input.profile.dio_align;
   std::uint64_t direct_transfers = 0;
   std::uint64_t rejected = 0;
   std::string first_rejected;
@@ -76,7 +77,8 @@ CheckResult CheckODirectAligned(const CheckInput& input) {
     // (4 KiB page writes on a 64 KiB disk), a misaligned transfer that diofs
     // refused with EINVAL is that expected failure; one that got through is not.
     const bool refused = IsTransfer(r) && r.verdict == Verdict::kRejected && r.result < 0;
-    if (!problem.empty() && input.rejections_expected && refused) {
+    const bool rejections_expected = input.expected && input.expected->rejected_io;
+    if (!problem.empty() && rejections_expected && refused) {
       if (rejected++ == 0) first_rejected = problem;
       continue;
     }
@@ -88,7 +90,7 @@ CheckResult CheckODirectAligned(const CheckInput& input) {
                             first_rejected);
   }
   return Passed(name, std::to_string(direct_transfers) + " O_DIRECT transfers, offsets and lengths multiples of " +
-                          std::to_string(align) + (reported ? "" : "; no buffer misalignment reported"));
+                          std::to_string(align.bytes()) + (reported ? "" : "; no buffer misalignment reported"));
 }
 
 CheckResult CheckODirectIffDirectIo(const CheckInput& input) {

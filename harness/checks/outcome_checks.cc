@@ -6,15 +6,15 @@
 
 #include "harness/checks/check_functions.h"
 #include "harness/checks/check_support.h"
-#include "harness/scenario/scenario.h"
 
 namespace dioh::checks {
 namespace {
 
 using diofs::OpKind;
 
-std::string SideText(const char* side, const SideOutcome& outcome) {
-  return std::string(side) + " " + outcome.status + (outcome.error_desc.empty() ? "" : ": " + outcome.error_desc);
+std::string SideText(const char* side, const MigrationOutcome& outcome) {
+  return std::string(side) + " " + std::string(MigrationEndName(outcome.end)) +
+         (outcome.error_desc.empty() ? "" : ": " + outcome.error_desc);
 }
 
 // The storage simulation's fault record behind a short transfer, if any.
@@ -86,14 +86,14 @@ CheckResult CheckShortWritesNoticed(const CheckInput& input) {
   const char* name = "short-writes-noticed";
   if (input.records == nullptr) return Skipped(name, "no op log");
   const std::vector<const LogRecord*> save = SideRecords(input, Side::kSave);
-  if (const LogRecord* w = UnnoticedShort(save, OpKind::kWrite); w != nullptr && input.save.status == "completed") {
+  if (const LogRecord* w = UnnoticedShort(save, OpKind::kWrite); w != nullptr && input.save.completed()) {
     return Failed(name, "short write at offset " + Hex(w->offset) + ": " + std::to_string(w->result) + " of " +
                             std::to_string(w->length) + " bytes, yet the save completed (" + DescribeOp(*w) + ")" +
                             FaultBehind(save, *w));
   }
   const std::vector<const LogRecord*> load = SideRecords(input, Side::kLoad);
   const LogRecord* rd = UnnoticedShort(load, OpKind::kRead, input.file != nullptr ? input.file->size() : UINT64_MAX);
-  if (rd != nullptr && input.load && input.load->status == "completed") {
+  if (rd != nullptr && input.load && input.load->completed()) {
     return Failed(name, "short read at offset " + Hex(rd->offset) + ": " + std::to_string(rd->result) + " of " +
                             std::to_string(rd->length) + " bytes, yet the load completed (" + DescribeOp(*rd) + ")" +
                             FaultBehind(load, *rd));
@@ -113,26 +113,23 @@ CheckResult CheckShortWritesNoticed(const CheckInput& input) {
 
 CheckResult CheckExpectedOutcome(const CheckInput& input) {
   const char* name = "expected-outcome";
-  if (input.expected.empty()) return Skipped(name, "no expected outcome given");
+  if (!input.expected) return Skipped(name, "no expected outcome given");
+  const ExpectedOutcome& expected = *input.expected;
   std::string actual = SideText("save", input.save);
   if (input.load) actual += "; " + SideText("load", *input.load);
-  const bool save_completed = input.save.status == "completed";
-  if (input.expected == "completed") {
-    const bool load_completed = !input.load || input.load->status == "completed";
-    if (save_completed && load_completed) return Passed(name, actual);
+  if (expected.status == ExpectedOutcome::Status::kCompleted) {
+    const bool load_completed = !input.load || input.load->completed();
+    if (input.save.completed() && load_completed) return Passed(name, actual);
     return Failed(name, "expected completed; " + actual);
   }
-  const std::string failed = "failed: ";
-  if (input.expected.rfind(failed, 0) != 0) return Failed(name, "unknown expected outcome '" + input.expected + "'");
-  const std::string message = input.expected.substr(failed.size());
   // "*" in the expected message stands for what varies between runs (the
-  // channel that failed first); everything else must match exactly.
-  if (input.save.status == "failed" && MatchesWildcard(message, input.save.error_desc)) return Passed(name, actual);
-  if (save_completed && input.load && input.load->status == "failed" &&
-      MatchesWildcard(message, input.load->error_desc)) {
+  // channel that failed first); everything else must match exactly. The
+  // failure may come from the save, or from a load of what the save completed.
+  if (expected.Matches(input.save, input.migration_file)) return Passed(name, actual);
+  if (input.save.completed() && input.load && expected.Matches(*input.load, input.migration_file)) {
     return Passed(name, actual);
   }
-  return Failed(name, "expected " + input.expected + "; " + actual);
+  return Failed(name, "expected " + expected.ToString(input.migration_file) + "; " + actual);
 }
 
 }  // namespace dioh::checks

@@ -90,10 +90,10 @@ CheckResult BitmapAgainstLog(const CheckInput& input, const mrm::format::ParsedS
 }
 
 std::string LoadProblem(const CheckInput& input) {
-  if (!input.load || input.save.status != "completed") return "";
-  if (!input.expected.empty() && input.expected != "completed") return "";  // a load meant to fail
-  if (input.load->status == "completed") return "";
-  return "the save completed but the load ended " + input.load->status +
+  if (!input.load || !input.save.completed()) return "";
+  if (input.expected && input.expected->status != ExpectedOutcome::Status::kCompleted) return "";  // a load meant to fail
+  if (input.load->completed()) return "";
+  return "the save completed but the load ended " + std::string(MigrationEndName(input.load->end)) +
          (input.load->error_desc.empty() ? "" : ": " + input.load->error_desc);
 }
 
@@ -159,13 +159,13 @@ CheckResult CheckRamEqual(const CheckInput& input) {
   const char* name = "ram-equal";
   const std::string load = LoadProblem(input);
   if (!load.empty()) return Failed(name, load);
-  const bool load_checked = input.load && input.save.status == "completed" && input.load->status == "completed";
+  const bool load_checked = input.load && input.save.completed() && input.load->completed();
   const std::string load_note = load_checked ? "; the load completed" : "";
   if (!input.ram) {
     if (load_checked) return Passed(name, "RAM not modelled (contents not compared)" + load_note);
     return Skipped(name, "RAM not modelled for this engine and no completed load to judge");
   }
-  if (input.save.status != "completed") return Skipped(name, "the save did not complete (" + input.save.status + ")");
+  if (!input.save.completed()) return Skipped(name, SaveDidNotComplete(input));
   auto stream = ParseInputFile(input);
   if (!stream.ok()) return Skipped(name, "no file to read RAM from: " + stream.status().message());
   const std::string blocks = BlocksProblem(*input.ram, *stream);

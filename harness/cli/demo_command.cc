@@ -10,6 +10,8 @@
 #include <memory>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "harness/cli/commands.h"
 #include "harness/cli/run_support.h"
 #include "harness/report/report.h"
@@ -35,7 +37,7 @@ dioh::Scenario DemoScenario(const DemoOptions& options) {
   scenario.diofs.profile = options.profile;
   scenario.guest.ram = options.ram;
   scenario.capabilities = {{"mapped-ram", true}, {"multifd", true}};
-  scenario.parameters = {{"multifd-channels", options.channels}, {"direct-io", true}};
+  scenario.parameters = nlohmann::json{{"multifd-channels", options.channels}, {"direct-io", true}};
   scenario.expect = dioh::ExpectedOutcome{};
   return scenario;
 }
@@ -50,7 +52,7 @@ void PrintVerdict(const dioh::Scenario& scenario, const dioh::JobRun& run, const
   char line[256];
   out << "dioharness demo\n";
   out << "  diofs    " << scenario.diofs.profile << ", mem backend, op log on\n";
-  out << "  engine   mrmigrate over QMP: mapped-ram + multifd (" << scenario.parameters["multifd-channels"].dump()
+  out << "  engine   mrmigrate over QMP: mapped-ram + multifd (" << dioh::MultifdChannels(scenario)
       << " channels) + direct-io\n";
   out << "  guest    " << scenario.guest.ram << ", " << static_cast<int>(scenario.guest.zero_fraction * 100)
       << " % zero pages\n";
@@ -60,6 +62,11 @@ void PrintVerdict(const dioh::Scenario& scenario, const dioh::JobRun& run, const
   std::snprintf(line, sizeof line, "  load     %.2f s", run.load_seconds);
   out << line << "\n";
   out << "  outcome  " << Clip(result.outcome, 90) << "\n\n";
+  for (const dioh::RunnerFailure& failure : result.runner_failures) {
+    std::snprintf(line, sizeof line, "  %-4s %-24s %s", "FAIL", std::string(dioh::RunnerFailureName(failure.kind)).c_str(),
+                  Clip(failure.detail, 70).c_str());
+    out << line << "\n";
+  }
   for (const dioh::CheckResult& check : result.checks) {
     std::snprintf(line, sizeof line, "  %-4s %-24s %s", check.skipped ? "skip" : check.passed ? "pass" : "FAIL",
                   check.name.c_str(), Clip(check.detail, 70).c_str());

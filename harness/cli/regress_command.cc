@@ -95,9 +95,7 @@ int RunRegress(const RegressOptions& options) {
     for (std::size_t i = 0; i < batch.runs.size(); ++i) {
       signatures[i].push_back(dioh::VerdictSignature(batch.runs[i].result));
       std::string failed;
-      for (const dioh::CheckResult& check : batch.runs[i].result.checks) {
-        if (!check.passed) failed += "; " + check.name + ": " + check.detail;
-      }
+      for (const auto& [name, detail] : dioh::FailureLines(batch.runs[i].result)) failed += "; " + name + ": " + detail;
       details[i].push_back(failed);
       if (repeat != 1) continue;
       const dioh::RegressJob& job = regress_jobs[i];

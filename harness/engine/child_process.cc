@@ -13,6 +13,8 @@
 #include <csignal>
 #include <cstring>
 
+#include "harness/os/errno_status.h"
+
 extern char** environ;
 
 namespace dioh {
@@ -95,7 +97,7 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(const SpawnRequest& re
   const int error = posix_spawn(&pid, program.c_str(), &actions, &attributes, c_argv.data(), c_env.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
-  if (error != 0) return Status::Error(error, "cannot start " + program + ": " + std::strerror(error));
+  if (error != 0) return ErrnoStatus(error, "cannot start " + program);
   // Bookworm's <sys/pidfd.h> lacks extern "C": call the system call itself.
   const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   if (pidfd < 0) {
@@ -104,7 +106,7 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(const SpawnRequest& re
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    return Status::Error(open_error, std::string("pidfd_open (Linux 5.3 or later needed): ") + std::strerror(open_error));
+    return ErrnoStatus(open_error, "pidfd_open (Linux 5.3 or later needed)");
   }
   return std::unique_ptr<ChildProcess>(new ChildProcess(pid, pidfd));
 }

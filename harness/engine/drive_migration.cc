@@ -4,8 +4,11 @@
 #include <cerrno>
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include "harness/engine/child_process.h"
 #include "harness/engine/engine_driver.h"
+#include "harness/qmp/qmp_client.h"
 
 namespace dioh {
 namespace {
@@ -15,10 +18,6 @@ using nlohmann::json;
 constexpr std::size_t kOutputLinesInErrors = 20;
 // How long an engine whose QMP connection broke gets to finish exiting.
 constexpr auto kExitGrace = std::chrono::seconds(2);
-
-bool IsFinalStatus(const std::string& status) {
-  return status == "completed" || status == "failed" || status == "cancelled";
-}
 
 std::string Seconds(double seconds) {
   char text[32];
@@ -37,8 +36,8 @@ class MigrationSession {
       if (name != "events") capabilities.push_back({{"capability", name}, {"state", on}});
     }
     if (auto failed = Command("migrate-set-capabilities", {{"capabilities", capabilities}})) return *failed;
-    if (!request_.parameters.empty()) {
-      if (auto failed = Command("migrate-set-parameters", request_.parameters)) return *failed;
+    if (!request_.parameters.json().empty()) {
+      if (auto failed = Command("migrate-set-parameters", request_.parameters.json())) return *failed;
     }
     migrate_sent_ = std::chrono::steady_clock::now();
     // exit-on-error false (QEMU 9.1): a failed incoming QEMU stays up so that
@@ -48,11 +47,13 @@ class MigrationSession {
     if (auto failed = Command(request_.incoming ? "migrate-incoming" : "migrate", migrate)) return *failed;
     auto event = engine_.qmp().WaitForEvent(
         "MIGRATION",
-        [](const json& e) { return IsFinalStatus(e.value("data", json::object()).value("status", "")); },
+        [](const json& e) {
+          return FinalMigrationStatus(e.value("data", json::object()).value("status", "")).has_value();
+        },
         request_.deadline);
     if (!event.ok()) return Broken(event.status(), "waiting for the final MIGRATION event");
-    MigrationOutcome outcome = Outcome((*event)["data"]["status"].get<std::string>(), "");
-    if (outcome.status != "completed") {
+    MigrationOutcome outcome = Outcome(*FinalMigrationStatus((*event)["data"]["status"].get<std::string>()), "");
+    if (!outcome.completed()) {
       auto info = engine_.qmp().Execute("query-migrate", json::object(), request_.deadline);
       if (!info.ok()) return Broken(info.status(), "query-migrate");
       if (info->ok) outcome.error_desc = info->value.value("error-desc", "");
@@ -65,12 +66,12 @@ class MigrationSession {
   std::optional<MigrationOutcome> Command(const std::string& command, const json& arguments) {
     auto reply = engine_.qmp().Execute(command, arguments, request_.deadline);
     if (!reply.ok()) return Broken(reply.status(), command);
-    if (!reply->ok) return Outcome("failed", reply->error_desc);
+    if (!reply->ok) return Outcome(MigrationEnd::kFailed, reply->error_desc);
     return std::nullopt;
   }
 
-  MigrationOutcome Outcome(std::string status, std::string error_desc) const {
-    MigrationOutcome outcome{std::move(status), std::move(error_desc), 0};
+  MigrationOutcome Outcome(MigrationEnd end, std::string error_desc) const {
+    MigrationOutcome outcome{end, std::move(error_desc), 0};
     if (migrate_sent_) {
       outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - *migrate_sent_).count();
     }
@@ -82,12 +83,12 @@ class MigrationSession {
     if (status.code() == ETIMEDOUT) {
       engine_.Kill();
       const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-      return Outcome("timeout", step + ": no answer after " + Seconds(waited) + ", the deadline; engine killed");
+      return Outcome(MigrationEnd::kTimeout, step + ": no answer after " + Seconds(waited) + ", the deadline; engine killed");
     }
     const auto grace = std::min(request_.deadline, std::chrono::steady_clock::now() + kExitGrace);
     auto exit_text = engine_.WaitExit(grace);
     const std::string how = exit_text.ok() ? *exit_text : exit_text.status().message();
-    return Outcome("engine-died", step + ": " + status.message() + "; engine " + how + "; its output:\n" +
+    return Outcome(MigrationEnd::kEngineDied, step + ": " + status.message() + "; engine " + how + "; its output:\n" +
                                       LastLines(engine_.Output(), kOutputLinesInErrors));
   }
 
@@ -98,10 +99,6 @@ class MigrationSession {
 };
 
 }  // namespace
-
-std::string MigrationOutcome::ToString() const {
-  return status == "completed" ? status : status + ": " + error_desc;
-}
 
 MigrationOutcome DriveMigration(EngineProcess& engine, const MigrationRequest& request) {
   return MigrationSession(engine, request).Run();

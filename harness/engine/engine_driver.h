@@ -16,13 +16,15 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "common/status/status.h"
-#include "harness/qmp/qmp_client.h"
+#include "harness/qmp/deadline.h"
+#include "harness/scenario/outcome.h"
+#include "harness/scenario/qmp_arguments.h"
 #include "harness/scenario/scenario.h"
 
 namespace dioh {
+
+class QmpClient;  // harness/qmp/qmp_client.h, for the .cc files that speak QMP
 
 struct EngineLaunch {
   std::string work_dir;        // private folder: the QMP socket and stderr capture go here
@@ -51,17 +53,10 @@ class EngineProcess {
 
 struct MigrationRequest {
   std::map<std::string, bool> capabilities;  // "events" is added
-  nlohmann::json parameters = nlohmann::json::object();
+  QmpArguments parameters;
   std::string uri;                           // file:PATH[,offset=N]
   bool incoming = false;
   Deadline deadline;
-};
-
-struct MigrationOutcome {
-  std::string status;      // "completed", "failed", "timeout", "engine-died", "qmp-error"
-  std::string error_desc;  // query-migrate's error-desc, or what went wrong with the engine
-  double seconds = 0;      // from migrate/migrate-incoming to the final status
-  std::string ToString() const;  // "completed" or "failed: <error_desc>"
 };
 
 class EngineDriver {
@@ -83,8 +78,8 @@ Result<std::string> QuitEngine(EngineProcess& engine, Deadline deadline);
 Result<std::unique_ptr<EngineDriver>> MakeEngineDriver(const std::string& spec);
 
 // The QMP sequence above, on a launched engine. A QMP error on a command is a
-// "failed" outcome with QEMU's error text (e.g. setting direct-io without
-// build support); the deadline passing is "timeout".
+// kFailed outcome with QEMU's error text (e.g. setting direct-io without
+// build support); the deadline passing is kTimeout, a broken engine kEngineDied.
 MigrationOutcome DriveMigration(EngineProcess& engine, const MigrationRequest& request);
 
 }  // namespace dioh

@@ -12,9 +12,13 @@
 #include <optional>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "harness/engine/child_process.h"
 #include "harness/engine/engine_argv.h"
 #include "harness/engine/engine_driver.h"
+#include "harness/os/errno_status.h"
+#include "harness/qmp/qmp_client.h"
 
 namespace dioh {
 namespace {
@@ -153,7 +157,7 @@ std::string ResolveProgram(const std::string& name) {
 Status CheckExecutable(const std::string& binary, const std::string& what, const std::string& hint) {
   std::string why;
   if (::access(binary.c_str(), X_OK) != 0) {
-    why = std::strerror(errno);
+    why = ErrnoText(errno);
   } else if (std::filesystem::is_directory(binary)) {
     why = "it is a folder";
   } else {

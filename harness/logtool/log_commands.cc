@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
 #include "fs/oplog/log_file.h"
 #include "fs/oplog/log_reader.h"
 #include "fs/oplog/log_stats.h"

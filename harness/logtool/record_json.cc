@@ -3,7 +3,10 @@
 #include <cstdio>
 #include <cstring>
 
+#include <nlohmann/json.hpp>
+
 #include "fs/core/op_names.h"
+#include "harness/os/errno_status.h"
 
 namespace dioharness::logtool {
 
@@ -14,12 +17,6 @@ std::string HashHex(std::uint64_t hash) {
   char text[17];
   std::snprintf(text, sizeof(text), "%016llx", static_cast<unsigned long long>(hash));
   return text;
-}
-
-std::string ErrnoName(std::int64_t result) {
-  if (result >= 0) return "";
-  const char* name = strerrorname_np(static_cast<int>(-result));
-  return name != nullptr ? name : "errno" + std::to_string(-result);
 }
 
 nlohmann::ordered_json RecordToJson(const LogRecord& r) {
@@ -46,7 +43,7 @@ nlohmann::ordered_json RecordToJson(const LogRecord& r) {
       {"data_kept", r.data_kept},
       {"text", r.text},
   };
-  if (r.result < 0) j["errno"] = ErrnoName(r.result);
+  if (r.result < 0) j["errno"] = dioh::ErrnoName(r.result);
   return j;
 }
 

@@ -4,7 +4,10 @@
 // 16 hex digits; the payload itself is never printed.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "fs/oplog/log_format.h"
 #include "fs/oplog/log_stats.h"
@@ -17,7 +20,5 @@ nlohmann::json StatsToJson(const diofs::oplog::LogStats& stats);
 
 // "00000000deadbeef"
 std::string HashHex(std::uint64_t hash);
-// "EINVAL" for -22, "" for results >= 0.
-std::string ErrnoName(std::int64_t result);
 
 }  // namespace dioharness::logtool

@@ -5,6 +5,7 @@
 
 #include "fs/core/op_names.h"
 #include "harness/logtool/record_json.h"
+#include "harness/os/errno_status.h"
 
 namespace dioharness::logtool {
 
@@ -26,7 +27,7 @@ namespace {
 }
 
 std::string ResultText(std::int64_t result) {
-  return result < 0 ? ErrnoName(result) : std::to_string(result);
+  return result < 0 ? dioh::ErrnoName(result) : std::to_string(result);
 }
 
 std::string Transfer(const char* what, const diofs::oplog::TransferCount& count) {

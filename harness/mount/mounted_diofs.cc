@@ -19,6 +19,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "harness/os/errno_status.h"
+
 extern char** environ;
 
 namespace dioh {
@@ -26,10 +28,7 @@ namespace {
 
 constexpr int kReadyFd = 3;  // where diofs finds the ready pipe (--ready-fd)
 
-Status Errno(const std::string& what) {
-  const int code = errno;
-  return Status::Error(code, what + ": " + std::strerror(code));
-}
+Status Errno(const std::string& what) { return ErrnoStatus(errno, what); }
 
 int MillisLeft(std::chrono::steady_clock::time_point deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -89,7 +88,7 @@ std::string MountedDiofs::DiofsBinary() {
 
 std::optional<std::string> MountedDiofs::FuseUnusableReason() {
   const int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
-  if (fd < 0) return std::string("/dev/fuse cannot be opened: ") + std::strerror(errno);
+  if (fd < 0) return ErrnoStatus(errno, "/dev/fuse cannot be opened").message();
   close(fd);
   if (geteuid() != 0 && access("/usr/bin/fusermount3", X_OK) != 0) {
     return std::string("not root and no /usr/bin/fusermount3 (Debian package fuse3)");
@@ -98,7 +97,8 @@ std::optional<std::string> MountedDiofs::FuseUnusableReason() {
 }
 
 Result<std::unique_ptr<MountedDiofs>> MountedDiofs::Mount(const std::vector<std::string>& args,
-                                                          std::chrono::milliseconds timeout) {
+                                                          std::chrono::milliseconds timeout,
+                                                          std::optional<DaemonUser> as_user) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   const std::string binary = DiofsBinary();
   if (access(binary.c_str(), X_OK) != 0) return Errno("diofs binary '" + binary + "'");
@@ -113,6 +113,10 @@ Result<std::unique_ptr<MountedDiofs>> MountedDiofs::Mount(const std::vector<std:
     return status;
   };
   if (mkdir(mountpoint.c_str(), 0755) != 0) return give_up(Errno("mkdir " + mountpoint));
+  if (as_user && (chown(dir.c_str(), as_user->uid, as_user->gid) != 0 ||
+                  chown(mountpoint.c_str(), as_user->uid, as_user->gid) != 0)) {
+    return give_up(Errno("chown " + dir));
+  }
 
   int ready[2];
   if (pipe2(ready, O_CLOEXEC) != 0) return give_up(Errno("pipe"));
@@ -121,7 +125,12 @@ Result<std::unique_ptr<MountedDiofs>> MountedDiofs::Mount(const std::vector<std:
   posix_spawn_file_actions_adddup2(&actions, ready[1], kReadyFd);  // dup2 clears O_CLOEXEC
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  std::vector<std::string> argv = {binary, "-f", "--ready-fd", std::to_string(kReadyFd)};
+  std::vector<std::string> argv;
+  if (as_user) {
+    argv = {"setpriv", "--reuid=" + std::to_string(as_user->uid), "--regid=" + std::to_string(as_user->gid),
+            "--clear-groups", "--"};
+  }
+  argv.insert(argv.end(), {binary, "-f", "--ready-fd", std::to_string(kReadyFd)});
   argv.insert(argv.end(), args.begin(), args.end());
   argv.push_back(mountpoint);
   std::vector<char*> c_argv;
@@ -138,7 +147,7 @@ Result<std::unique_ptr<MountedDiofs>> MountedDiofs::Mount(const std::vector<std:
   posix_spawnattr_setpgroup(&attr, 0);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
   pid_t pid = -1;
-  const int spawn_error = posix_spawn(&pid, binary.c_str(), &actions, &attr, c_argv.data(), environ);
+  const int spawn_error = posix_spawnp(&pid, c_argv[0], &actions, &attr, c_argv.data(), environ);
   posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&actions);
   close(ready[1]);

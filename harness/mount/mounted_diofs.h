@@ -20,12 +20,22 @@
 
 namespace dioh {
 
+// A user to run diofs as, instead of the caller (who must then be root).
+struct DaemonUser {
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
 class MountedDiofs {
  public:
   // `args`: diofs options before the mountpoint ("--profile", "ext4-512").
   // The binary is $DIOFS_BINARY, else `diofs` beside the running program.
+  // With `as_user`, diofs runs as that user (through setpriv(1), no
+  // supplementary groups), mounting through fusermount3 as any user does;
+  // the private folder is then that user's.
   static Result<std::unique_ptr<MountedDiofs>> Mount(const std::vector<std::string>& args,
-                                                     std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                                                     std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                                                     std::optional<DaemonUser> as_user = std::nullopt);
   // Why no FUSE mount can be made on this machine at all (for GTEST_SKIP), or none.
   static std::optional<std::string> FuseUnusableReason();
   // The diofs binary Mount() starts.

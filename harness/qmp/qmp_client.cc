@@ -9,6 +9,8 @@
 #include <cstring>
 #include <thread>
 
+#include "harness/os/errno_status.h"
+
 namespace dioh {
 namespace {
 
@@ -20,7 +22,7 @@ int MillisLeft(Deadline deadline) {
   return left.count() <= 0 ? 0 : static_cast<int>(std::min<long long>(left.count(), INT32_MAX));
 }
 
-Status Errno(const std::string& what) { return Status::Error(errno, what + ": " + std::strerror(errno)); }
+Status Errno(const std::string& what) { return ErrnoStatus(errno, what); }
 
 }  // namespace
 
@@ -43,7 +45,7 @@ Result<QmpClient> QmpClient::Connect(const std::string& socket_path, Deadline de
     const int err = errno;
     ::close(fd);
     if (err != ENOENT && err != ECONNREFUSED) {
-      return Status::Error(err, "connect " + socket_path + ": " + std::strerror(err));
+      return ErrnoStatus(err, "connect " + socket_path);
     }
     if (std::chrono::steady_clock::now() + backoff >= deadline) {
       return Status::Error(ETIMEDOUT, "no QMP server at " + socket_path + " before the deadline");

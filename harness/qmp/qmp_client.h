@@ -13,11 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status/status.h"
+#include "harness/qmp/deadline.h"
 
 namespace dioh {
-
-using Deadline = std::chrono::steady_clock::time_point;
-inline Deadline DeadlineIn(std::chrono::milliseconds ms) { return std::chrono::steady_clock::now() + ms; }
 
 // A command's answer: "return", or a QMP error (class and desc).
 struct QmpReply {

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/os/errno_status.h"
+
 namespace dioh {
 namespace {
 
@@ -22,12 +24,23 @@ json CheckToJson(const CheckResult& c) {
 }
 
 json ResultToJson(const ScenarioResult& r) {
+  json runner_failures = json::array();
+  for (const RunnerFailure& f : r.runner_failures) {
+    runner_failures.push_back({{"kind", RunnerFailureName(f.kind)}, {"detail", f.detail}});
+  }
   json checks = json::array();
   for (const CheckResult& c : r.checks) checks.push_back(CheckToJson(c));
   return {{"scenario", r.scenario}, {"profile", r.profile},   {"expected", r.expected},
           {"outcome", r.outcome},   {"passed", r.passed},     {"seconds", r.seconds},
-          {"configuration", r.configuration}, {"checks", checks}};
+          {"configuration", r.configuration}, {"runner_failures", runner_failures}, {"checks", checks}};
 }
+
+constexpr std::pair<RunnerFailure::Kind, std::string_view> kRunnerFailureNames[] = {
+    {RunnerFailure::Kind::kSetup, "setup"},
+    {RunnerFailure::Kind::kDiofsExit, "diofs-exit"},
+    {RunnerFailure::Kind::kOpLog, "op-log"},
+    {RunnerFailure::Kind::kFileUnreadable, "file-readable"},
+};
 
 // One table cell: no pipes or newlines.
 std::string Cell(const std::string& text) {
@@ -41,6 +54,29 @@ std::string Cell(const std::string& text) {
 }
 
 }  // namespace
+
+std::string_view RunnerFailureName(RunnerFailure::Kind kind) {
+  for (const auto& [k, name] : kRunnerFailureNames) {
+    if (k == kind) return name;
+  }
+  return "runner";
+}
+
+std::optional<RunnerFailure::Kind> RunnerFailureKindFromName(std::string_view name) {
+  for (const auto& [kind, n] : kRunnerFailureNames) {
+    if (n == name) return kind;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::pair<std::string, std::string>> FailureLines(const ScenarioResult& result) {
+  std::vector<std::pair<std::string, std::string>> lines;
+  for (const RunnerFailure& f : result.runner_failures) lines.emplace_back(RunnerFailureName(f.kind), f.detail);
+  for (const CheckResult& c : result.checks) {
+    if (!c.passed) lines.emplace_back(c.name, c.detail);
+  }
+  return lines;
+}
 
 std::size_t Report::passed() const {
   std::size_t n = 0;
@@ -83,6 +119,11 @@ dioh::Result<Report> ReportFromJson(const std::string& text) {
       s.passed = r.at("passed").get<bool>();
       s.seconds = r.at("seconds").get<double>();
       s.configuration = r.value("configuration", "");
+      for (const json& f : r.value("runner_failures", json::array())) {
+        const auto kind = RunnerFailureKindFromName(f.at("kind").get<std::string>());
+        if (!kind) return Status::Error(EINVAL, "not a dioharness report: unknown runner failure " + f.at("kind").dump());
+        s.runner_failures.push_back({*kind, f.at("detail").get<std::string>()});
+      }
       for (const json& c : r.at("checks")) {
         s.checks.push_back({c.at("name").get<std::string>(), c.at("passed").get<bool>(),
                             c.at("detail").get<std::string>(), c.value("skipped", false)});
@@ -115,12 +156,10 @@ std::string ToMarkdown(const Report& report) {
   constexpr std::size_t kFirstFailures = 20;
   std::size_t failures = 0;
   for (const ScenarioResult& r : report.results) {
-    for (const CheckResult& c : r.checks) {
-      if (c.passed) continue;
+    for (const auto& [name, detail] : FailureLines(r)) {
       if (failures == 0) md << "\n## First failures\n\n";
       if (++failures > kFirstFailures) continue;
-      md << "- `" << r.scenario << "` on `" << r.profile << "`, **" << c.name << "**: " << c.detail
-         << "\n";
+      md << "- `" << r.scenario << "` on `" << r.profile << "`, **" << name << "**: " << detail << "\n";
     }
   }
   if (failures > kFirstFailures) md << "- … and " << failures - kFirstFailures << " more (report.json has them all)\n";
@@ -152,13 +191,13 @@ std::string XmlEscape(const std::string& text) {
   return out;
 }
 
-// JUnit: one testsuite per scenario run, one testcase per check plus the
-// outcome, so CI systems show which check failed.
+// JUnit: one testsuite per scenario run, one testcase per runner failure and
+// per check, so CI systems show which check failed or what stopped the run.
 std::string ToJUnitXml(const Report& report) {
   std::size_t tests = 0, failures = 0;
   for (const ScenarioResult& r : report.results) {
-    tests += r.checks.size();
-    for (const CheckResult& c : r.checks) failures += c.passed ? 0 : 1;
+    tests += r.runner_failures.size() + r.checks.size();
+    failures += FailureLines(r).size();
   }
   std::ostringstream x;
   x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -166,12 +205,14 @@ std::string ToJUnitXml(const Report& report) {
     << "\" failures=\"" << failures << "\">\n";
   for (const ScenarioResult& r : report.results) {
     const std::string suite = XmlEscape(r.scenario + " [" + r.profile + "]");
-    std::size_t suite_failures = 0;
-    for (const CheckResult& c : r.checks) suite_failures += c.passed ? 0 : 1;
     // The outcome is judged by a check of its own (expected-outcome), so every
-    // testcase is a check.
-    x << "  <testsuite name=\"" << suite << "\" tests=\"" << r.checks.size()
-      << "\" failures=\"" << suite_failures << "\" time=\"" << r.seconds << "\">\n";
+    // testcase is a runner failure or a check.
+    x << "  <testsuite name=\"" << suite << "\" tests=\"" << r.runner_failures.size() + r.checks.size()
+      << "\" failures=\"" << FailureLines(r).size() << "\" time=\"" << r.seconds << "\">\n";
+    for (const RunnerFailure& f : r.runner_failures) {
+      x << "    <testcase classname=\"" << suite << "\" name=\"" << XmlEscape(std::string(RunnerFailureName(f.kind)))
+        << "\"><failure message=\"" << XmlEscape(f.detail) << "\"/></testcase>\n";
+    }
     for (const CheckResult& c : r.checks) {
       x << "    <testcase classname=\"" << suite << "\" name=\"" << XmlEscape(c.name) << "\">";
       if (!c.passed) x << "<failure message=\"" << XmlEscape(c.detail) << "\"/>";
@@ -207,7 +248,7 @@ Report MergeReports(const std::vector<Report>& shards, const std::string& title)
 Status WriteFileAtomically(const std::string& path, const std::string& content) {
   const std::string tmp = path + ".tmp." + std::to_string(getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::Error(errno, "cannot create " + tmp + ": " + std::strerror(errno));
+  if (fd < 0) return ErrnoStatus(errno, "cannot create " + tmp);
   std::size_t done = 0;
   while (done < content.size()) {
     const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -216,14 +257,14 @@ Status WriteFileAtomically(const std::string& path, const std::string& content) 
       const int err = errno;
       ::close(fd);
       ::unlink(tmp.c_str());
-      return Status::Error(err, "cannot write " + tmp + ": " + std::strerror(err));
+      return ErrnoStatus(err, "cannot write " + tmp);
     }
     done += static_cast<std::size_t>(n);
   }
   if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
-    return Status::Error(err, "cannot write " + path + ": " + std::strerror(err));
+    return ErrnoStatus(err, "cannot write " + path);
   }
   return Status::Ok();
 }

@@ -3,7 +3,9 @@
 // XML). Pure: no I/O except WriteReportFiles.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -19,15 +21,33 @@ struct CheckResult {
   bool skipped = false;
 };
 
+// What kept the harness from running or judging a scenario: not a verdict
+// on the engine (the checks give those), so it is kept apart from them.
+struct RunnerFailure {
+  enum class Kind {
+    kSetup,           // the run could not start: unknown profile, no work folder, diofs did not mount
+    kDiofsExit,       // diofs exited non-zero or had to be killed at unmount
+    kOpLog,           // the op log is unreadable, damaged or without its trailer
+    kFileUnreadable,  // the produced file could not be read back
+  };
+  Kind kind = Kind::kSetup;
+  std::string detail;
+};
+// The name reports show for a kind: "setup", "diofs-exit", "op-log", "file-readable".
+std::string_view RunnerFailureName(RunnerFailure::Kind kind);
+std::optional<RunnerFailure::Kind> RunnerFailureKindFromName(std::string_view name);
+
 struct ScenarioResult {
   std::string scenario;  // scenario name
   std::string profile;   // diofs profile it ran on
   std::string expected;  // "completed", or "failed: <message>"
   std::string outcome;   // what the engine reported
-  bool passed = false;   // outcome as expected and every check passed
+  bool passed = false;   // no runner failure, and every check passed (expected-outcome among them)
   double seconds = 0;
   std::vector<CheckResult> checks;
   std::string configuration{};  // one line: capabilities, parameters, guest ("mapped-ram multifd×4 direct-io=on ...")
+  // Reports show them before the checks, in the same form (name: detail).
+  std::vector<RunnerFailure> runner_failures{};
 };
 
 struct Report {
@@ -41,6 +61,10 @@ struct Report {
   std::size_t passed() const;
   std::size_t failed() const { return results.size() - passed(); }
 };
+
+// What a person reads of a failed run: each runner failure, then each failed
+// check, as (name, detail); in this order in every rendering.
+std::vector<std::pair<std::string, std::string>> FailureLines(const ScenarioResult& result);
 
 std::string ToJson(const Report& report);
 dioh::Result<Report> ReportFromJson(const std::string& json);  // for `dioharness merge`

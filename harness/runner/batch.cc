@@ -7,6 +7,8 @@
 #include <ctime>
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "harness/mount/mounted_diofs.h"
 #include "harness/report/report.h"
 #include "harness/runner/interrupt.h"
@@ -38,9 +40,7 @@ BatchRun RunBatch(const std::vector<Job>& jobs, const RunEnvironment& environmen
                     jobs[i].id.c_str(), shown.passed ? "PASS" : "FAIL", shown.seconds);
       *options.progress << line << "\n";
       if (!shown.passed) {
-        for (const CheckResult& check : shown.checks) {
-          if (!check.passed) *options.progress << "      " << check.name << ": " << check.detail << "\n";
-        }
+        for (const auto& [name, detail] : FailureLines(shown)) *options.progress << "      " << name << ": " << detail << "\n";
       }
       options.progress->flush();
     }
@@ -76,7 +76,7 @@ std::string DescribeScenario(const Scenario& scenario) {
   for (const auto& [name, on] : scenario.capabilities) {
     if (on) text += name + " ";
   }
-  for (const auto& [name, value] : scenario.parameters.items()) {
+  for (const auto& [name, value] : scenario.parameters.json().items()) {
     text += name + "=" + (value.is_string() ? value.get<std::string>() : value.dump()) + " ";
   }
   text += scenario.guest.ram;
@@ -85,7 +85,7 @@ std::string DescribeScenario(const Scenario& scenario) {
   if (scenario.preload) text += " libdiocheck";
   if (!scenario.diofs.device.empty()) text += " device=" + scenario.diofs.device;
   if (!scenario.diofs.capacity.empty()) text += " capacity=" + scenario.diofs.capacity;
-  if (!scenario.diofs.faults.is_null()) text += " faults";
+  if (!scenario.diofs.faults.empty()) text += " faults";
   return text;
 }
 

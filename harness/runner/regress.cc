@@ -2,6 +2,8 @@
 
 #include <cerrno>
 
+#include <nlohmann/json.hpp>
+
 namespace dioh {
 
 const std::vector<RegressionCase>& RegressionCatalog() {
@@ -51,7 +53,7 @@ Result<std::vector<RegressJob>> RegressJobs(const std::map<std::string, Scenario
       clean.push_back({*job, nullptr});
     }
     Job bugged = *job;
-    bugged.scenario.parameters["x-inject"] = nlohmann::json::array({c.bug});  // QEMU-style: a list of names
+    bugged.scenario.parameters.json()["x-inject"] = nlohmann::json::array({c.bug});  // QEMU-style: a list of names
     bugged.id = c.scenario + "+" + c.bug;
     injected.push_back({std::move(bugged), &c});
   }
@@ -66,6 +68,9 @@ ScenarioResult JudgeInjected(const RegressionCase& regression_case, const Scenar
   CheckResult verdict{"caught-by-" + regression_case.check, false,
                       regression_case.check + " did not fail: " + regression_case.why, false};
   std::string also;
+  for (const RunnerFailure& failure : run.runner_failures) {
+    also += (also.empty() ? "" : ", ") + std::string(RunnerFailureName(failure.kind));
+  }
   for (const CheckResult& check : run.checks) {
     if (check.passed) continue;
     if (check.name == regression_case.check) {
@@ -79,6 +84,7 @@ ScenarioResult JudgeInjected(const RegressionCase& regression_case, const Scenar
   if (!also.empty()) judged.outcome += "; also failed: " + also;
   judged.outcome += " (engine: " + run.outcome + ")";
   judged.passed = verdict.passed;
+  judged.runner_failures.clear();  // named in the outcome ("also failed: diofs-exit")
   judged.checks = {verdict};
   return judged;
 }
@@ -88,6 +94,7 @@ std::string VerdictSignature(const ScenarioResult& result) {
   // The outcome up to its first ':' (the status, not the text that names paths or threads).
   const std::string status = result.outcome.substr(0, result.outcome.find(':'));
   signature += " [" + status + "]";
+  for (const RunnerFailure& failure : result.runner_failures) signature += " " + std::string(RunnerFailureName(failure.kind)) + "=FAIL";
   for (const CheckResult& check : result.checks) {
     signature += " " + check.name + (check.skipped ? "=skip" : check.passed ? "=pass" : "=FAIL");
   }

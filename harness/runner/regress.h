@@ -35,12 +35,13 @@ struct RegressJob {
 Result<std::vector<RegressJob>> RegressJobs(const std::map<std::string, Scenario>& scenarios_by_name);
 
 // The report entry of an injected run: passed when the named check failed.
-// Its only check is "caught-by-<check>"; every other check that failed is
-// named in the outcome ("caught by bitmap-matches-pages; also failed: ram-equal").
+// Its only check is "caught-by-<check>"; every runner failure and every
+// other check that failed is named in the outcome ("caught by
+// bitmap-matches-pages; also failed: ram-equal").
 ScenarioResult JudgeInjected(const RegressionCase& regression_case, const ScenarioResult& run);
 
-// What must be identical across --repeat: the outcome status and each
-// check's verdict, not the details (thread ids and timings differ).
+// What must be identical across --repeat: the outcome status, the runner
+// failures and each check's verdict, not the details (thread ids and timings differ).
 std::string VerdictSignature(const ScenarioResult& result);
 
 }  // namespace dioh

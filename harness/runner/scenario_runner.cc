@@ -1,21 +1,14 @@
 #include "harness/runner/scenario_runner.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 
 #include "fs/core/profile.h"
-#include "fs/oplog/log_reader.h"
 #include "harness/checks/checks.h"
 #include "harness/checks/write_map_builder.h"
-#include "harness/mount/mounted_diofs.h"
 #include "harness/report/write_map.h"
 #include "harness/runner/interrupt.h"
 #include "migration/format/byte_source.h"
@@ -25,33 +18,11 @@ namespace dioh {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using FileBytes = std::optional<std::vector<std::uint8_t>>;
 
 constexpr const char* kFileName = "guest.img";
 constexpr std::chrono::seconds kQuitTimeout{10};
 constexpr std::chrono::seconds kUnmountTimeout{30};
-
-// A private folder for one run, removed with everything in it.
-class WorkDir {
- public:
-  static Result<WorkDir> Make() {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/dioharness.XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) return Status::Error(errno, "mkdtemp " + pattern + ": " + std::strerror(errno));
-    return WorkDir(pattern);
-  }
-  WorkDir(WorkDir&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
-  WorkDir& operator=(WorkDir&&) = delete;
-  ~WorkDir() {
-    if (path_.empty()) return;
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  explicit WorkDir(std::string path) : path_(std::move(path)) {}
-  std::string path_;
-};
 
 // The bytes the harness puts before offset=: a pattern that depends on the
 // seed, so truncating or overwriting them is visible.
@@ -61,58 +32,26 @@ std::vector<std::uint8_t> PrefixBytes(std::uint64_t size, std::uint64_t seed) {
   return prefix;
 }
 
-Status WriteWholeFile(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) return Status::Error(EIO, "could not write " + path);
-  return Status::Ok();
-}
-
-// Reads the produced file through the mount (the harness's reads are its own
-// pid's, which the checks ignore). Absent when the save made no file.
-Result<std::optional<std::vector<std::uint8_t>>> ReadProducedFile(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return std::optional<std::vector<std::uint8_t>>();
-    return Status::Error(errno, "open " + path + ": " + std::strerror(errno));
-  }
-  std::vector<std::uint8_t> bytes;
-  constexpr std::size_t kChunk = 4u << 20;
-  for (;;) {
-    const std::size_t used = bytes.size();
-    bytes.resize(used + kChunk);
-    const ssize_t n = pread(fd, bytes.data() + used, kChunk, static_cast<off_t>(used));
-    if (n < 0) {
-      const int error = errno;
-      close(fd);
-      return Status::Error(error, "read " + path + ": " + std::strerror(error));
-    }
-    bytes.resize(used + static_cast<std::size_t>(n));
-    if (n == 0) break;
-  }
-  close(fd);
-  return std::optional<std::vector<std::uint8_t>>(std::move(bytes));
-}
-
-std::vector<std::string> DiofsArgs(const DiofsSetup& setup, const WorkDir& work, const std::string& log_path) {
+// diofs's options for `setup`, with the op log at `log_path`; the backing
+// folder (passthrough) and the fault rules file go into `work`.
+Result<std::vector<std::string>> DiofsArgs(HarnessEnv& env, const DiofsSetup& setup, const WorkDir& work,
+                                           const std::string& log_path) {
   std::vector<std::string> args = {"--profile", setup.profile, "--on-violation", setup.on_violation, "--log", log_path};
   if (setup.backend == "passthrough") {
-    std::filesystem::create_directories(work.Sub("backing"));
+    DIOH_RETURN_IF_ERROR(env.MakeDirs(work.Sub("backing")));
     args.insert(args.end(), {"--backend", "passthrough:" + work.Sub("backing")});
   } else {
     args.insert(args.end(), {"--backend", setup.backend});
   }
   if (!setup.device.empty()) args.insert(args.end(), {"--device", setup.device});
   if (!setup.capacity.empty()) args.insert(args.end(), {"--capacity", setup.capacity});
-  return args;
-}
-
-std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
-  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
+  if (!setup.faults.empty()) {
+    const std::string faults_path = work.Sub("faults.json");
+    const std::string text = setup.faults + "\n";
+    DIOH_RETURN_IF_ERROR(env.WriteFile(faults_path, std::vector<std::uint8_t>(text.begin(), text.end())));
+    args.insert(args.end(), {"--faults", faults_path});
   }
-  return text;
+  return args;
 }
 
 MigrationFacts FactsOf(const Scenario& scenario) {
@@ -123,23 +62,13 @@ MigrationFacts FactsOf(const Scenario& scenario) {
   };
   facts.mapped_ram = capability("mapped-ram");
   facts.multifd = capability("multifd");
-  facts.direct_io_requested = scenario.parameters.value("direct-io", false);
+  facts.direct_io_requested = DirectIoRequested(scenario);
   facts.direct_io_effective = DirectIoEffective(scenario);
   facts.direct_io_not_effective = DirectIoNotEffectiveReason(scenario);
-  facts.channels = scenario.parameters.value("multifd-channels", 2u);  // QEMU's default
+  facts.channels = MultifdChannels(scenario);
   facts.uri_offset = scenario.uri_offset;
   facts.ram_bytes = scenario.guest.TotalRamBytes();
   facts.passes = scenario.guest.passes;
-  return facts;
-}
-
-ProfileFacts ProfileFactsOf(const diofs::Profile& profile) {
-  ProfileFacts facts;
-  facts.name = profile.name;
-  facts.dio_align = profile.dio_align.bytes();
-  facts.mem_align = profile.mem_align.bytes();
-  facts.odirect_rejected = profile.odirect == diofs::ODirectAtOpen::kReject;
-  facts.checks_alignment = profile.dio_align.enforced() || profile.mem_align.enforced();
   return facts;
 }
 
@@ -165,22 +94,23 @@ struct Side {
 };
 
 // Starts an engine, drives one migration, quits it. Never throws, never leaves it running.
-Side RunSide(const Job& job, const RunEnvironment& environment, const WorkDir& work, const std::string& uri,
-             bool incoming) {
+Side DriveSide(const Job& job, const RunEnvironment& environment, HarnessEnv& env, const WorkDir& work,
+               const std::string& uri, bool incoming) {
   const Scenario& scenario = job.scenario;
   const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(scenario.timeout_seconds * 1000));
   EngineLaunch launch;
   launch.label = incoming ? "destination" : "source";
   launch.work_dir = work.Sub(launch.label);
-  std::filesystem::create_directories(launch.work_dir);
   launch.incoming = incoming;
   launch.guest = scenario.guest;
   launch.no_direct_io_build = scenario.no_direct_io_build;
   if (scenario.preload) launch.preload_library = environment.preload_library;
   Side side;
-  auto engine = environment.engine->Launch(launch, DeadlineIn(timeout));
+  Status made = env.MakeDirs(launch.work_dir);
+  auto engine = made.ok() ? environment.engine->Launch(launch, DeadlineIn(timeout))
+                          : Result<std::unique_ptr<EngineProcess>>(made);
   if (!engine.ok()) {
-    side.outcome = MigrationOutcome{"engine-died", launch.label + " engine: " + engine.status().message(), 0};
+    side.outcome = MigrationOutcome{MigrationEnd::kEngineDied, launch.label + " engine: " + engine.status().message(), 0};
     return side;
   }
   side.pid = (*engine)->pid();
@@ -193,9 +123,11 @@ Side RunSide(const Job& job, const RunEnvironment& environment, const WorkDir& w
   request.deadline = DeadlineIn(timeout);
   side.outcome = DriveMigration(**engine, request);
   if (InterruptWatcher::Instance().interrupted()) {
-    side.outcome = MigrationOutcome{"interrupted", "interrupted by signal " + std::to_string(InterruptWatcher::Instance().signal_number()), side.outcome->seconds};
+    side.outcome = MigrationOutcome{MigrationEnd::kInterrupted,
+                                    "interrupted by signal " + std::to_string(InterruptWatcher::Instance().signal_number()),
+                                    side.outcome->seconds};
   }
-  if (side.outcome->status == "timeout") {
+  if (side.outcome->end == MigrationEnd::kTimeout) {
     side.outcome->error_desc += " (engine killed after " + std::to_string(scenario.timeout_seconds) + " s)";
     (*engine)->Kill();
   }
@@ -203,11 +135,172 @@ Side RunSide(const Job& job, const RunEnvironment& environment, const WorkDir& w
   return side;
 }
 
-std::string OutcomeText(const Side& save, const Side& load) {
-  std::string text = save.outcome ? save.outcome->ToString() : "not run";
-  if (load.outcome) text += "; load " + load.outcome->ToString();
-  return text;
-}
+// One RunJob, as named steps over the state they share. Members are declared
+// in the order they must die: the mount before the work folder it lives in.
+class JobRunner {
+ public:
+  JobRunner(const Job& job, const RunEnvironment& environment)
+      : job_(job),
+        scenario_(job.scenario),
+        environment_(environment),
+        env_(environment.env != nullptr ? *environment.env : HarnessEnv::Real()),
+        started_(Clock::now()) {
+    result().scenario = scenario_.name;
+    result().profile = scenario_.diofs.profile;
+  }
+
+  JobRun Run() {
+    if (Status mounted = Mount(); !mounted.ok()) return FailSetup(mounted.message());
+    if (Status written = WritePrefix(); !written.ok()) return FailSetup(written.message());
+    Drive();
+    ReadProducedFile();
+    Unmount();
+    const std::optional<diofs::oplog::LogContents> log = ReadOpLog();
+    if (log) Judge(*log);
+    return Finish();
+  }
+
+ private:
+  ScenarioResult& result() { return run_.result; }
+
+  void Fail(RunnerFailure::Kind kind, std::string detail) { result().runner_failures.push_back({kind, std::move(detail)}); }
+
+  // The profile, a private work folder, and diofs mounted with the op log on.
+  Status Mount() {
+    auto profile = diofs::ProfileByName(scenario_.diofs.profile);
+    if (!profile.ok()) return profile.status();
+    profile_ = std::move(*profile);
+    auto work = WorkDir::Make(env_);
+    if (!work.ok()) return work.status();
+    work_.emplace(std::move(*work));
+    log_path_ = work_->Sub("ops.log");
+    auto args = DiofsArgs(env_, scenario_.diofs, *work_, log_path_);
+    if (!args.ok()) return args.status();
+    auto mount = env_.MountDiofs(*args);
+    if (!mount.ok()) return mount.status().WithContext("diofs did not mount");
+    mount_ = std::move(*mount);
+    file_ = mount_->Path(kFileName);
+    result().expected = job_.expected.ToString(file_);
+    return Status::Ok();
+  }
+
+  // The file: URI, and the bytes that must survive before offset=.
+  Status WritePrefix() {
+    prefix_ = PrefixBytes(scenario_.uri_offset, scenario_.guest.seed);
+    uri_ = "file:" + file_;
+    if (scenario_.uri_offset == 0) return Status::Ok();
+    uri_ += ",offset=" + std::to_string(scenario_.uri_offset);
+    return env_.WriteFile(file_, prefix_);
+  }
+
+  // The save, then the load of what it completed.
+  void Drive() {
+    save_ = DriveSide(job_, environment_, env_, *work_, uri_, /*incoming=*/false);
+    if (scenario_.load && save_.outcome && save_.outcome->completed() && !InterruptWatcher::Instance().interrupted()) {
+      load_ = DriveSide(job_, environment_, env_, *work_, uri_, /*incoming=*/true);
+    }
+    if (save_.outcome) run_.save_seconds = save_.outcome->seconds;
+    if (load_.outcome) run_.load_seconds = load_.outcome->seconds;
+  }
+
+  void ReadProducedFile() {
+    produced_ = env_.ReadFile(file_);
+    if (produced_.ok() && produced_->has_value()) run_.file_bytes = (*produced_)->size();
+  }
+
+  void Unmount() {
+    // Generous: on a machine loaded by parallel builds diofs may take seconds
+    // to drain its workers, and killing it would fail a run that did nothing wrong.
+    auto unmounted = mount_->Unmount(kUnmountTimeout);
+    if (unmounted.ok() && *unmounted == 0) return;
+    Fail(RunnerFailure::Kind::kDiofsExit,
+         unmounted.ok() ? "diofs exited with status " + std::to_string(*unmounted) + ": " + mount_->DaemonStderr()
+                        : unmounted.status().message());
+  }
+
+  // The op log; absent when it cannot be read at all (nothing to judge then).
+  std::optional<diofs::oplog::LogContents> ReadOpLog() {
+    auto log = env_.ReadOpLog(log_path_);
+    if (!log.ok()) {
+      Fail(RunnerFailure::Kind::kOpLog, log.status().message());
+      return std::nullopt;
+    }
+    if (!log->complete()) {
+      Fail(RunnerFailure::Kind::kOpLog,
+           log->damage.ok() ? "the log has no trailer (diofs did not close it)" : log->damage.message());
+    }
+    if (environment_.keep_logs && !environment_.artefact_dir.empty()) {
+      (void)env_.CopyFile(log_path_, environment_.artefact_dir + "/" + job_.id + ".oplog");  // best effort
+    }
+    return std::move(*log);
+  }
+
+  // Every check over (op log, file, RAM model), the verdict, and the write map.
+  void Judge(const diofs::oplog::LogContents& log) {
+    CheckInput input;
+    input.records = &log.records;
+    input.file_path = std::string("/") + kFileName;
+    if (save_.pid > 0) input.save_pids.insert(static_cast<std::uint32_t>(save_.pid));
+    if (load_.pid > 0) input.load_pids.insert(static_cast<std::uint32_t>(load_.pid));
+    input.facts = FactsOf(scenario_);
+    input.profile = profile_;
+    std::optional<mrm::format::MemoryByteSource> file_source;
+    if (produced_.ok() && produced_->has_value()) {
+      file_source.emplace(std::span<const std::uint8_t>(**produced_));
+      input.file = &*file_source;
+    } else if (!produced_.ok()) {
+      Fail(RunnerFailure::Kind::kFileUnreadable, produced_.status().message());
+    }
+    if (environment_.engine->ram_is_modelled()) input.ram = RamModelOf(scenario_.guest);
+    input.prefix = prefix_;
+    input.expected = job_.expected;
+    input.migration_file = file_;
+    if (save_.outcome) input.save = *save_.outcome;
+    input.load = load_.outcome;
+
+    const Result<mrm::format::ParsedStream> parsed = ParseProducedFile(input);
+    input.parsed = &parsed;  // the checks and the write map share one parse
+    result().checks = RunChecks(input);
+    result().passed = result().runner_failures.empty() &&
+                      std::all_of(result().checks.begin(), result().checks.end(),
+                                  [](const CheckResult& check) { return check.passed; });
+    run_.write_map_svg = RenderWriteMapSvg(BuildWriteMap(input, result().checks, scenario_.name + " on " + profile_.name));
+  }
+
+  JobRun FailSetup(const std::string& what) {
+    result().expected = job_.expected.ToString();
+    Fail(RunnerFailure::Kind::kSetup, what);
+    result().outcome = "not run: " + what;
+    return Stamp();
+  }
+
+  JobRun Finish() {
+    result().outcome = save_.outcome ? save_.outcome->ToString() : "not run";
+    if (load_.outcome) result().outcome += "; load " + load_.outcome->ToString();
+    return Stamp();
+  }
+
+  JobRun Stamp() {
+    result().seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+    return std::move(run_);
+  }
+
+  const Job& job_;
+  const Scenario& scenario_;
+  const RunEnvironment& environment_;
+  HarnessEnv& env_;
+  const Clock::time_point started_;
+  JobRun run_;
+  diofs::Profile profile_;
+  std::optional<WorkDir> work_;
+  std::string log_path_;
+  std::unique_ptr<DiofsMount> mount_;
+  std::string file_;  // the migration file's path in the mount
+  std::string uri_;
+  std::vector<std::uint8_t> prefix_;
+  Side save_, load_;
+  Result<FileBytes> produced_ = FileBytes();
+};
 
 }  // namespace
 
@@ -219,110 +312,6 @@ std::string DefaultPreloadLibrary() {
   return (self.parent_path().parent_path() / "lib" / "libdiocheck.so").string();
 }
 
-JobRun RunJob(const Job& job, const RunEnvironment& environment) {
-  const auto started = Clock::now();
-  const Scenario& scenario = job.scenario;
-  JobRun run;
-  ScenarioResult& result = run.result;
-  result.scenario = scenario.name;
-  result.profile = scenario.diofs.profile;
-  const auto finish = [&](std::string outcome) {
-    result.outcome = std::move(outcome);
-    result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    return run;
-  };
-  const auto fail_setup = [&](const std::string& what) {
-    result.expected = job.expected.ToString();
-    result.checks.push_back({"setup", false, what, false});
-    return finish("not run: " + what);
-  };
-
-  auto profile = diofs::ProfileByName(scenario.diofs.profile);
-  if (!profile.ok()) return fail_setup(profile.status().message());
-  auto work = WorkDir::Make();
-  if (!work.ok()) return fail_setup(work.status().message());
-  const std::string log_path = work->Sub("ops.log");
-  std::vector<std::string> diofs_args = DiofsArgs(scenario.diofs, *work, log_path);
-  if (!scenario.diofs.faults.is_null()) {
-    const std::string faults_path = work->Sub("faults.json");
-    std::ofstream(faults_path) << scenario.diofs.faults.dump(2) << "\n";
-    diofs_args.insert(diofs_args.end(), {"--faults", faults_path});
-  }
-  auto mount = MountedDiofs::Mount(diofs_args);
-  if (!mount.ok()) return fail_setup("diofs did not mount: " + mount.status().message());
-
-  const std::string file = (*mount)->Path(kFileName);
-  result.expected = ReplaceAll(job.expected.ToString(), "{file}", file);
-  std::string uri = "file:" + file;
-  const std::vector<std::uint8_t> prefix = PrefixBytes(scenario.uri_offset, scenario.guest.seed);
-  if (scenario.uri_offset > 0) {
-    uri += ",offset=" + std::to_string(scenario.uri_offset);
-    if (Status status = WriteWholeFile(file, prefix); !status.ok()) return fail_setup(status.message());
-  }
-
-  const Side save = RunSide(job, environment, *work, uri, /*incoming=*/false);
-  Side load;
-  if (scenario.load && save.outcome && save.outcome->status == "completed" &&
-      !InterruptWatcher::Instance().interrupted()) {
-    load = RunSide(job, environment, *work, uri, /*incoming=*/true);
-  }
-  if (save.outcome) run.save_seconds = save.outcome->seconds;
-  if (load.outcome) run.load_seconds = load.outcome->seconds;
-  auto produced = ReadProducedFile(file);
-  if (produced.ok() && produced->has_value()) run.file_bytes = (*produced)->size();
-  // Generous: on a machine loaded by parallel builds diofs may take seconds
-  // to drain its workers, and killing it would fail a run that did nothing wrong.
-  auto unmounted = (*mount)->Unmount(kUnmountTimeout);
-  if (!unmounted.ok() || *unmounted != 0) {
-    result.checks.push_back({"diofs-exit", false,
-                             unmounted.ok() ? "diofs exited with status " + std::to_string(*unmounted) + ": " + (*mount)->DaemonStderr()
-                                            : unmounted.status().message(),
-                             false});
-  }
-  auto log = diofs::oplog::ReadLogFile(log_path);
-  if (!log.ok()) {
-    result.checks.push_back({"op-log", false, log.status().message(), false});
-    return finish(OutcomeText(save, load));
-  }
-  if (!log->complete()) {
-    result.checks.push_back({"op-log", false,
-                             log->damage.ok() ? "the log has no trailer (diofs did not close it)" : log->damage.message(), false});
-  }
-  if (environment.keep_logs && !environment.artefact_dir.empty()) {
-    std::error_code ignored;
-    std::filesystem::copy_file(log_path, environment.artefact_dir + "/" + job.id + ".oplog",
-                               std::filesystem::copy_options::overwrite_existing, ignored);
-  }
-
-  CheckInput input;
-  input.records = &log->records;
-  input.file_path = std::string("/") + kFileName;
-  if (save.pid > 0) input.save_pids.insert(static_cast<std::uint32_t>(save.pid));
-  if (load.pid > 0) input.load_pids.insert(static_cast<std::uint32_t>(load.pid));
-  input.facts = FactsOf(scenario);
-  input.profile = ProfileFactsOf(*profile);
-  std::optional<mrm::format::MemoryByteSource> file_source;
-  if (produced.ok() && produced->has_value()) {
-    file_source.emplace(std::span<const std::uint8_t>(**produced));
-    input.file = &*file_source;
-  } else if (!produced.ok()) {
-    result.checks.push_back({"file-readable", false, produced.status().message(), false});
-  }
-  if (environment.engine->ram_is_modelled()) input.ram = RamModelOf(scenario.guest);
-  input.prefix = prefix;
-  input.expected = result.expected;
-  input.rejections_expected = job.expected.rejected_io;
-  if (save.outcome) input.save = SideOutcome{save.outcome->status, save.outcome->error_desc};
-  if (load.outcome) input.load = SideOutcome{load.outcome->status, load.outcome->error_desc};
-
-  const Result<mrm::format::ParsedStream> parsed = ParseProducedFile(input);
-  input.parsed = &parsed;  // the checks and the write map share one parse
-  std::vector<CheckResult> checks = RunChecks(input);
-  result.checks.insert(result.checks.end(), checks.begin(), checks.end());
-  result.passed = true;
-  for (const CheckResult& check : result.checks) result.passed = result.passed && check.passed;
-  run.write_map_svg = RenderWriteMapSvg(BuildWriteMap(input, result.checks, scenario.name + " on " + profile->name));
-  return finish(OutcomeText(save, load));
-}
+JobRun RunJob(const Job& job, const RunEnvironment& environment) { return JobRunner(job, environment).Run(); }
 
 }  // namespace dioh

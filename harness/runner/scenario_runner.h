@@ -11,12 +11,14 @@
 
 #include "harness/engine/engine_driver.h"
 #include "harness/report/report.h"
+#include "harness/runner/harness_env.h"
 #include "harness/runner/jobs.h"
 
 namespace dioh {
 
 struct RunEnvironment {
   EngineDriver* engine = nullptr;
+  HarnessEnv* env = nullptr;    // files, folders and mounts; null: HarnessEnv::Real()
   std::string preload_library;  // libdiocheck.so, for scenarios with "preload": true
   std::string artefact_dir;     // write maps (<job id>.svg) and kept logs go here; "" = nowhere
   bool keep_logs = false;       // copy each op log to artefact_dir/<job id>.oplog

@@ -72,10 +72,7 @@ bool SomePageWriteMisaligned(const Scenario& scenario, std::uint64_t align) {
   if (!blocks.ok()) return false;
   const mrm::ram::ContentSpec content{scenario.guest.seed, scenario.guest.zero_fraction,
                                       scenario.guest.dirty_fraction};
-  std::string zero_detection = "multifd";
-  if (auto it = scenario.parameters.find("zero-page-detection"); it != scenario.parameters.end() && it->is_string()) {
-    zero_detection = it->get<std::string>();
-  }
+  const std::string zero_detection = ZeroPageDetection(scenario);
   WriteShape shape{align};
   for (std::uint32_t pass = 0; pass < scenario.guest.passes && !shape.misaligned; ++pass) {
     for (const mrm::ram::RamBlockSpec& block : *blocks) ReplayBlockPass(content, block, pass, zero_detection, shape);

@@ -12,38 +12,12 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "common/status/status.h"
 #include "fs/core/profile.h"
+#include "harness/scenario/outcome.h"
+#include "harness/scenario/qmp_arguments.h"
 
 namespace dioh {
-
-// What the engine must report at the end of the save (and of the load).
-struct ExpectedOutcome {
-  enum class Status { kCompleted, kFailed };
-  Status status = Status::kCompleted;
-  // kFailed: the error-desc query-migrate must report. "{file}" stands for
-  // the migration file's absolute path (it lives in a temporary mount); "*"
-  // stands for any run of characters (a channel number, an offset: the
-  // channel that fails first depends on scheduling). Anything else is exact.
-  std::string error;
-  // kFailed only: the failure is the profile refusing misaligned O_DIRECT
-  // I/O with EINVAL (a 64 KiB disk under 4 KiB page writes). The refused
-  // transfers are then the expected failure, not a violation that slipped by.
-  bool rejected_io = false;
-
-  std::string ToString() const;  // "completed" or "failed: <error>"
-  // `error` with "{file}" replaced by `file`: the pattern for one run.
-  std::string ErrorFor(const std::string& file) const;
-  // Whether an engine's final status and error-desc are this outcome, for the
-  // migration file `file`.
-  bool Matches(const std::string& status, const std::string& error_desc, const std::string& file) const;
-};
-
-// Whether `text` matches `pattern`, where "*" matches any run of characters
-// (none included) and every other character only itself.
-bool MatchesWildcard(std::string_view pattern, std::string_view text);
 
 struct DiofsSetup {
   std::string profile = "strict-4k";   // a preset name (fs/core/profile.h)
@@ -51,7 +25,9 @@ struct DiofsSetup {
   std::string on_violation = "einval"; // einval | record
   std::string device;                  // --device preset or spec; empty: no latency model
   std::string capacity;                // --capacity SIZE; empty: unlimited
-  nlohmann::json faults;               // fault rules (fs/sim/FAULTS.md); null: none
+  // Fault rules, the JSON text of fs/sim/FAULTS.md as diofs --faults reads
+  // it (checked when the scenario is read); empty: none.
+  std::string faults;
 };
 
 struct GuestSetup {
@@ -75,7 +51,7 @@ struct Scenario {
   // migrate-set-capabilities, on both sides. "events" is always added by the driver.
   std::map<std::string, bool> capabilities;
   // migrate-set-parameters, on both sides (direct-io, multifd-channels, x-inject, ...).
-  nlohmann::json parameters = nlohmann::json::object();
+  QmpArguments parameters;
   std::uint64_t uri_offset = 0;  // file:PATH,offset=N; the harness writes N prefix bytes first
   bool preload = false;          // run the engines under libdiocheck (LD_PRELOAD)
   bool load = true;              // load the file into a second engine started for incoming
@@ -91,10 +67,6 @@ struct Scenario {
 // "harness/scenarios/x.json: field 'guest.passes': must be an integer >= 1".
 Result<Scenario> ParseScenario(std::string_view json_text, const std::string& file);
 Result<Scenario> LoadScenarioFile(const std::string& path);
-// The JSON form of a scenario (every field, defaults included; no
-// source_file): what reports show as the configuration, and what
-// ParseScenario reads back to the same scenario.
-nlohmann::json ScenarioToJson(const Scenario& scenario);
 // Every *.json in `dir`, sorted by file name; names must be unique.
 Result<std::vector<Scenario>> LoadScenarioDir(const std::string& dir);
 
@@ -104,6 +76,10 @@ bool DirectIoEffective(const Scenario& scenario);
 std::string DirectIoNotEffectiveReason(const Scenario& scenario);
 // Whether the scenario sets direct-io to true.
 bool DirectIoRequested(const Scenario& scenario);
+// multifd-channels as set, else QEMU's default (2).
+std::uint32_t MultifdChannels(const Scenario& scenario);
+// zero-page-detection as set, else QEMU's default ("multifd").
+std::string ZeroPageDetection(const Scenario& scenario);
 
 // The outcome the profile's rules imply for the scenario (`dioharness
 // matrix`), ignoring `scenario.expect`, faults and capacity:

@@ -10,9 +10,12 @@
 #include <set>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "fs/sim/device_model.h"
 #include "fs/sim/fault_plan.h"
 #include "fs/sim/units.h"
+#include "harness/os/errno_status.h"
 #include "harness/scenario/scenario.h"
 #include "migration/params/param_json.h"
 #include "migration/ram/host_ram.h"
@@ -122,8 +125,9 @@ Status ReadDiofs(const ObjectReader& in, DiofsSetup& out) {
   }
   if (const json* faults = in.Find("faults")) {
     if (!faults->is_object()) return in.Error("faults", "must be an object (fs/sim/FAULTS.md)");
-    if (auto plan = diofs::sim::FaultPlan::Parse(faults->dump()); !plan.ok()) return in.Error("faults", plan.status().message());
-    out.faults = *faults;
+    // Kept as the text diofs will read, and checked as that text.
+    out.faults = faults->dump(2);
+    if (auto plan = diofs::sim::FaultPlan::Parse(out.faults); !plan.ok()) return in.Error("faults", plan.status().message());
   }
   return Status::Ok();
 }
@@ -200,8 +204,11 @@ Status ReadScenario(const ObjectReader& in, Scenario& out) {
   }
   if (const json* parameters = in.Find("parameters")) {
     if (!parameters->is_object()) return in.Error("parameters", "must be an object of migrate-set-parameters arguments");
-    // QEMU's own checks of migrate-set-parameters arguments, with its messages.
-    auto changes = mrm::params::ParseSetParametersArguments(mrm::params::Json::parse(parameters->dump()));
+    // QEMU's own checks of migrate-set-parameters arguments, with its
+    // messages. Its parser takes the insertion-ordered JSON type: converted
+    // value by value, members in this document's (sorted) order, so the first
+    // unexpected member it names is the same as ever.
+    auto changes = mrm::params::ParseSetParametersArguments(mrm::params::Json(*parameters));
     if (!changes.ok()) return in.Error("parameters", changes.status().message());
     out.parameters = *parameters;
   }
@@ -255,7 +262,7 @@ Result<Scenario> ParseScenario(std::string_view json_text, const std::string& fi
 
 Result<Scenario> LoadScenarioFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error(ENOENT, path + ": cannot read: " + std::strerror(errno));
+  if (!in) return ErrnoStatus(errno, path + ": cannot read");
   std::stringstream text;
   text << in.rdbuf();
   return ParseScenario(text.str(), path);

@@ -38,6 +38,15 @@ TEST(StatusTest, ReturnIfErrorStopsEarly) {
   EXPECT_EQ(Chain(1).code(), EIO);
 }
 
+TEST(StatusTest, ErrnoStatusNamesWhatFailedAndWhy) {
+  const Status named = ErrnoStatus(ENOENT, "open /x");
+  EXPECT_EQ(named.code(), ENOENT);
+  EXPECT_EQ(named.message(), "open /x: No such file or directory");
+  errno = EACCES;
+  EXPECT_EQ(ErrnoStatus(errno, "mkdir /y").message(), "mkdir /y: Permission denied");
+  EXPECT_EQ(ErrnoStatus(0, "lost").code(), EIO);  // never an OK Status from a failure
+}
+
 TEST(ResultTest, HoldsValueOrError) {
   Result<std::string> good(std::string("x"));
   ASSERT_TRUE(good.ok());

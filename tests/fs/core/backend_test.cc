@@ -17,6 +17,8 @@
 namespace diofs {
 namespace {
 
+constexpr NewOwner kDir0755{0, 0, S_IFDIR | 0755};
+
 std::span<const std::byte> AsBytes(const std::string& s) { return std::as_bytes(std::span(s.data(), s.size())); }
 
 std::string ReadAll(BackendFile& f, std::size_t n) {
@@ -87,8 +89,8 @@ TEST_P(BackendTest, PunchHoleAndTruncate) {
 }
 
 TEST_P(BackendTest, Namespace) {
-  ASSERT_TRUE(backend_->MakeDir("/d", 0755).ok());
-  EXPECT_EQ(backend_->MakeDir("/d", 0755).code(), EEXIST);
+  ASSERT_TRUE(backend_->MakeDir("/d", kDir0755).ok());
+  EXPECT_EQ(backend_->MakeDir("/d", kDir0755).code(), EEXIST);
   ASSERT_TRUE(Create("/d/f"));
   EXPECT_EQ(backend_->RemoveDir("/d").code(), ENOTEMPTY);
   auto list = backend_->List("/d");
@@ -119,6 +121,61 @@ TEST_P(BackendTest, UnlinkedFileStaysUsableThroughItsHandle) {
   EXPECT_EQ(ReadAll(*f, 10), "still here");
 }
 
+// Owners are stored as a real filesystem stores them. The passthrough
+// folder holds real files, so its owners are real: this runs as root (CI
+// does) or checks only what a non-root diofs can do.
+TEST_P(BackendTest, NewNodesBelongToTheirCreator) {
+  const bool root = geteuid() == 0;
+  const std::uint32_t uid = root ? 1234 : geteuid(), gid = root ? 5678 : getegid();
+  OpenRequest r;
+  r.access = O_RDWR;
+  r.create = true;
+  r.new_file = {uid, gid, S_IFREG | 04750};
+  auto f = backend_->Open("/setuid", r);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  auto attr = backend_->Stat("/setuid");
+  ASSERT_TRUE(attr.ok());
+  EXPECT_EQ(attr->uid, uid);
+  EXPECT_EQ(attr->gid, gid);
+  EXPECT_EQ(attr->mode, static_cast<mode_t>(S_IFREG | 04750));
+  ASSERT_TRUE(backend_->MakeDir("/d", {uid, gid, S_IFDIR | 02770}).ok());
+  attr = backend_->Stat("/d");
+  EXPECT_EQ(attr->uid, uid);
+  EXPECT_EQ(attr->gid, gid);
+  EXPECT_EQ(attr->mode, static_cast<mode_t>(S_IFDIR | 02770));
+  // Opening what exists changes no owner.
+  r.new_file = {0, 0, S_IFREG | 0600};
+  ASSERT_TRUE(backend_->Open("/setuid", r).ok());
+  EXPECT_EQ(backend_->Stat("/setuid")->uid, uid);
+  if (GetParam() == "passthrough") {
+    struct stat st {};
+    ASSERT_EQ(stat((dir_ / "setuid").c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, uid);  // on the real file, not only in diofs' answers
+    EXPECT_EQ(st.st_mode, static_cast<mode_t>(S_IFREG | 04750));
+  }
+}
+
+TEST_P(BackendTest, ChownAndWritesDropSetIdBits) {
+  if (geteuid() != 0 && GetParam() == "passthrough") GTEST_SKIP() << "chown to another user needs root";
+  OpenRequest r;
+  r.access = O_RDWR;
+  r.create = true;
+  r.new_file = {0, 0, S_IFREG | 06755};
+  auto f = backend_->Open("/tool", r);
+  ASSERT_TRUE(f.ok());
+  ASSERT_TRUE((*f)->RemoveSetIdBits(Credentials{0, 0}).ok());  // root keeps them
+  EXPECT_EQ(backend_->Stat("/tool")->mode & 07777, 06755u);
+  ASSERT_TRUE((*f)->RemoveSetIdBits(Credentials{1000, 1000}).ok());
+  EXPECT_EQ(backend_->Stat("/tool")->mode & 07777, 0755u);
+  ASSERT_TRUE(backend_->SetOwner("/tool", 1000, std::nullopt).ok());
+  EXPECT_EQ(backend_->Stat("/tool")->uid, 1000u);
+  EXPECT_EQ(backend_->Stat("/tool")->gid, 0u);
+  ASSERT_TRUE(backend_->SetOwner("/tool", std::nullopt, 2000).ok());
+  EXPECT_EQ(backend_->Stat("/tool")->uid, 1000u);
+  EXPECT_EQ(backend_->Stat("/tool")->gid, 2000u);
+  EXPECT_EQ(backend_->SetOwner("/missing", 1, 1).code(), ENOENT);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, BackendTest, ::testing::Values("mem", "passthrough"));
 
 class PassthroughEscapeTest : public ::testing::Test {
@@ -147,9 +204,17 @@ TEST_F(PassthroughEscapeTest, NeitherDotDotNorSymlinksLeaveTheFolder) {
     EXPECT_FALSE(backend_->Stat(std::string(path)).ok()) << path;
   }
   EXPECT_FALSE(backend_->List("/abs-link").ok());
-  EXPECT_FALSE(backend_->MakeDir("/rel-link/new", 0755).ok());
+  EXPECT_FALSE(backend_->MakeDir("/rel-link/new", kDir0755).ok());
   EXPECT_FALSE(std::filesystem::exists(base_ / "outside" / "new"));
   EXPECT_FALSE(backend_->Open("/abs-link", read).ok());  // a final symlink is not followed either
+  // chmod and chown act on the link itself, never on what it points to.
+  std::filesystem::create_symlink(base_ / "outside" / "secret", base_ / "inside" / "file-link");
+  EXPECT_FALSE(backend_->SetMode("/file-link", 04777).ok());
+  EXPECT_TRUE(backend_->SetOwner("/file-link", 4321, 4321).ok() || geteuid() != 0);
+  struct stat st {};
+  ASSERT_EQ(stat((base_ / "outside" / "secret").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0644u & ~static_cast<mode_t>(umask(022)));
+  EXPECT_EQ(st.st_uid, geteuid());
 }
 
 TEST(PassthroughBackendTest, MissingFolderIsNamed) {

@@ -49,7 +49,7 @@ class RecordingObserver : public OpObserver {
   std::vector<Recorded> events_;
 };
 
-constexpr Caller kCaller{100, 101};
+constexpr Caller kCaller{100, 101, {}};
 constexpr std::uint64_t kRoot = InodeTable::kRootIno;
 
 std::span<const std::byte> Zeros(std::size_t n) {
@@ -165,8 +165,14 @@ TEST_F(FilesystemTest, UnlinkedFileLivesOnThroughItsHandle) {
   EXPECT_EQ(fs_->Lookup(kRoot, "f").status().code(), ENOENT);
   EXPECT_EQ(*fs_->Write(f.fh, 0, Zeros(10), O_RDWR, kCaller), 10u);
   EXPECT_EQ(fs_->GetAttr(f.entry.ino, f.fh)->size, 10u);
+  // fstat() asks by inode alone: the file is still there, with no link.
+  auto attr = fs_->GetAttr(f.entry.ino, std::nullopt);
+  ASSERT_TRUE(attr.ok()) << attr.status().ToString();
+  EXPECT_EQ(attr->size, 10u);
+  EXPECT_EQ(attr->nlink, 0u);
   fs_->Release(f.fh, kCaller);
   EXPECT_EQ(fs_->open_handles(), 0u);
+  EXPECT_EQ(fs_->GetAttr(f.entry.ino, std::nullopt).status().code(), ENOENT);
 }
 
 TEST_F(FilesystemTest, ControlFolderIsReservedAndHidden) {
@@ -188,6 +194,94 @@ TEST_F(FilesystemTest, ControlFolderIsReservedAndHidden) {
   ASSERT_TRUE(listing.ok());
   EXPECT_EQ(fs_->ReadDir(*listing, 2)->size(), 8u);  // stats profile mark violation faults error crash unsynced
   EXPECT_EQ(fs_->Lookup(kRoot, "..").status().code(), ENOENT);
+}
+
+// What diofs stores for owners; the kernel checks permissions against it
+// (default_permissions), so a wrong owner here is a hole there.
+TEST_F(FilesystemTest, NodesBelongToTheCallerWhoMadeThem) {
+  Make("strict-4k");
+  const Caller user{3, 4, {1000, 100}};
+  EXPECT_EQ(fs_->GetAttr(kRoot, std::nullopt)->uid, geteuid());  // the root is the mounter's
+  auto shared = fs_->MakeDir(kRoot, "shared", 0777, kCaller);
+  ASSERT_TRUE(shared.ok());
+  SetAttrRequest chgrp;
+  chgrp.gid = 50;
+  chgrp.mode = S_IFDIR | 02777;
+  ASSERT_TRUE(fs_->SetAttr(shared->ino, std::nullopt, chgrp, kCaller).ok());
+  auto file = fs_->Create(shared->ino, "data", 0640, O_CREAT | O_RDWR, user);
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(file->entry.attr.uid, 1000u);
+  EXPECT_EQ(file->entry.attr.gid, 50u);  // the set-group-ID folder's group
+  EXPECT_EQ(file->entry.attr.mode, static_cast<mode_t>(S_IFREG | 0640));
+  auto sub = fs_->MakeDir(shared->ino, "sub", 0750, user);
+  ASSERT_TRUE(sub.ok());
+  EXPECT_EQ(sub->attr.uid, 1000u);
+  EXPECT_EQ(sub->attr.mode, static_cast<mode_t>(S_IFDIR | 02750));
+  SetAttrRequest chown;
+  chown.uid = 2000;
+  auto owned = fs_->SetAttr(file->entry.ino, std::nullopt, chown, kCaller);
+  ASSERT_TRUE(owned.ok());
+  EXPECT_EQ(owned->uid, 2000u);
+  EXPECT_EQ(owned->gid, 50u);
+}
+
+TEST_F(FilesystemTest, DirectWriteByAnotherUserDropsSetIdBits) {
+  Make("strict-4k");
+  auto tool = fs_->Create(kRoot, "tool", 06777, O_CREAT | O_RDWR | O_DIRECT, kCaller);
+  ASSERT_TRUE(tool.ok());
+  ASSERT_TRUE(fs_->Write(tool->fh, 0, Zeros(4096), O_RDWR | O_DIRECT, kCaller).ok());
+  EXPECT_EQ(fs_->GetAttr(tool->entry.ino, std::nullopt)->mode & 07777, 06777u);  // root's write keeps them
+  const Caller user{3, 4, {1000, 100}};
+  // A refused write changes nothing, as it never reaches the file.
+  EXPECT_EQ(fs_->Write(tool->fh, 1, Zeros(4096), O_RDWR | O_DIRECT, user).status().code(), EINVAL);
+  EXPECT_EQ(fs_->GetAttr(tool->entry.ino, std::nullopt)->mode & 07777, 06777u);
+  ASSERT_TRUE(fs_->Write(tool->fh, 0, Zeros(4096), O_RDWR | O_DIRECT, user).ok());
+  EXPECT_EQ(fs_->GetAttr(tool->entry.ino, std::nullopt)->mode & 07777, 0777u);
+}
+
+TEST_F(FilesystemTest, OnlyTheMountsOwnerMayWriteControlFiles) {
+  Make("strict-4k");
+  auto dir = fs_->Lookup(kRoot, ".diofs");
+  ASSERT_TRUE(dir.ok());
+  for (const char* name : {"profile", "faults", "mark", "violation", "crash", "stats", "error", "unsynced"}) {
+    auto entry = fs_->Lookup(dir->ino, name);
+    ASSERT_TRUE(entry.ok()) << name;
+    EXPECT_EQ(entry->attr.uid, geteuid()) << name;
+    EXPECT_EQ(entry->attr.mode & 0022, 0u) << name << ": writable by group or others";
+  }
+  SetAttrRequest chown;
+  chown.uid = 1000;
+  EXPECT_EQ(fs_->SetAttr(dir->ino, std::nullopt, chown, kCaller).status().code(), EPERM);
+}
+
+// The daemon survives any control-file write: each of these either works or
+// fails with EINVAL, and what it said is in .diofs/error.
+TEST_F(FilesystemTest, NoControlWriteCrashesTheDaemon) {
+  Make("strict-4k");
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  const std::vector<std::pair<std::string, std::string>> writes = {
+      {"faults", R"({"rules":[{"action":{"torn":512,"then":7}}]})"},
+      {"faults", R"({"rules":[{"action":{"corrupt":"read","bits":"x"}}]})"},
+      {"faults", R"({"rules":)" + deep + "}"},
+      {"faults", "\xff\xfe{"},
+      {"profile", R"({"dio_align":)" + deep + "}"},
+      {"profile", R"({"dio_align":1e999})"},
+      {"profile", "\xc3("},
+      {"crash", "torn 99999999999999999999999999"},
+      {"crash", std::string("torn \0", 6)},
+      {"violation", R"({"mode":7})"},
+      {"violation", deep},
+      {"violation", "\xff"},
+      {"mark", std::string("\0\xff\n", 3)},
+  };
+  for (const auto& [file, text] : writes) {
+    const dioh::Status status = WriteControl(file, text);
+    EXPECT_TRUE(status.ok() || status.code() == EINVAL) << file << ": " << status.ToString();
+    if (!status.ok()) {
+      EXPECT_FALSE(ReadControl("error").empty()) << file;
+    }
+  }
+  EXPECT_EQ(fs_->profile().profile.name, "strict-4k");  // nothing bad was applied
 }
 
 TEST_F(FilesystemTest, ProfileControlFileReadsAndSwitches) {
@@ -222,7 +316,7 @@ TEST_F(FilesystemTest, StatsCountWhatWasIssued) {
 TEST_F(FilesystemTest, MarkerAndViolationReportsBecomeEvents) {
   Make("strict-4k");
   ASSERT_TRUE(WriteControl("mark", "before save\n").ok());
-  ASSERT_TRUE(WriteControl("violation", R"({"call":"pwrite","mode":"record"})" "\n", Caller{7, 8}).ok());
+  ASSERT_TRUE(WriteControl("violation", R"({"call":"pwrite","mode":"record"})" "\n", Caller{7, 8, {}}).ok());
   const auto marks = observer_.Of(OpKind::kMarker);
   ASSERT_EQ(marks.size(), 1u);
   EXPECT_EQ(marks[0].text, "before save");
@@ -253,7 +347,7 @@ TEST_F(FilesystemTest, ConcurrentWritersAreAllCounted) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
-      const Caller caller{1, static_cast<std::uint32_t>(1000 + t)};
+      const Caller caller{1, static_cast<std::uint32_t>(1000 + t), {}};
       for (int i = 0; i < kWrites; ++i) {
         const std::uint64_t offset = static_cast<std::uint64_t>(t * kWrites + i) * 4096 + (i % 2 == 0 ? 0 : 512);
         (void)fs_->Write(f.fh, offset, Zeros(4096), O_RDWR | O_DIRECT, caller);

@@ -84,6 +84,12 @@ TEST(ProfileTest, BadSwitchesSayWhy) {
   EXPECT_EQ(ParseProfileSwitch(R"({"odirect":"maybe"})", current).status().message(),
             "odirect must be 'accept' or 'reject', not 'maybe'");
   EXPECT_FALSE(ParseProfileSwitch("{not json", current).ok());
+  EXPECT_EQ(ParseProfileSwitch(R"({"dio_align":)" + std::string(100000, '[') + std::string(100000, ']') + "}", current)
+                .status()
+                .message(),
+            "JSON nested deeper than 64 levels at byte 76");
+  EXPECT_EQ(ParseProfileSwitch(R"({"dio_align":-4096})", current).status().message(),
+            "'dio_align' must be a power of two (a number or \"4K\")");
 }
 
 }  // namespace

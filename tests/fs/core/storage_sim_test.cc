@@ -34,7 +34,7 @@ class FaultCollector : public OpObserver {
   std::vector<std::string> texts;
 };
 
-constexpr Caller kCaller{1, 2};
+constexpr Caller kCaller{1, 2, {}};
 constexpr std::uint64_t kRoot = InodeTable::kRootIno;
 
 class StorageSimTest : public ::testing::Test {

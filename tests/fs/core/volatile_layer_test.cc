@@ -13,7 +13,7 @@
 namespace diofs {
 namespace {
 
-constexpr Caller kCaller{1, 2};
+constexpr Caller kCaller{1, 2, {}};
 constexpr std::uint64_t kRoot = InodeTable::kRootIno;
 
 class VolatileLayerTest : public ::testing::Test {
@@ -67,6 +67,16 @@ TEST_F(VolatileLayerTest, TruncateAndPunchAreUndoneToo) {
   EXPECT_EQ(Content(), std::string(8192, 'a'));
 }
 
+TEST_F(VolatileLayerTest, TruncateByNameIsUndoneToo) {
+  Write(0, 'a', 100);
+  SetAttrRequest shrink;
+  shrink.size = 10;
+  ASSERT_TRUE(fs_->SetAttr(ino_, std::nullopt, shrink, kCaller).ok());  // truncate(2): no handle
+  EXPECT_EQ(Content(), std::string(10, 'a'));
+  ASSERT_TRUE(fs_->Crash(false, 0).ok());
+  EXPECT_EQ(Content(), "");  // the file was created empty and never fsync'd
+}
+
 TEST_F(VolatileLayerTest, TornCrashKeepsSeededSectorPrefixesReproducibly) {
   std::string first;
   for (int run = 0; run < 2; ++run) {
@@ -96,6 +106,48 @@ TEST_F(VolatileLayerTest, FailedFsyncDropsTheDirtyDataAsLinuxDoes) {
   ASSERT_TRUE(fs_->Fsync(fh_, false, kCaller).ok());
   ASSERT_TRUE(fs_->Crash(false, 0).ok());
   EXPECT_EQ(Content(), std::string(10, 'c') + std::string(90, 'a'));
+}
+
+// --capacity with --volatile: a deleted or truncated file gives its space
+// back (the journal kept unlinked files alive, so `df` stayed at 100 %).
+TEST(VolatileLayerCapacityTest, UnlinkTruncateAndReplaceGiveSpaceBack) {
+  constexpr std::size_t kCapacity = 64 * 1024;
+  SimOptions sim;
+  sim.volatile_data = true;
+  DioFilesystem fs(MakeMemBackend(kCapacity), ProfileSwitch{*ProfileByName("lenient"), OnViolation::kEinval}, {}, sim);
+  const std::string full(kCapacity, 'x');
+  const auto bytes = std::as_bytes(std::span(full.data(), full.size()));
+  const auto fill = [&](const std::string& name) {
+    auto f = fs.Create(kRoot, name, 0644, O_CREAT | O_RDWR, kCaller);
+    EXPECT_TRUE(f.ok());
+    auto n = f.ok() ? fs.Write(f->fh, 0, bytes, O_RDWR, kCaller) : dioh::Result<std::size_t>(f.status());
+    EXPECT_TRUE(n.ok()) << name << ": " << n.status().ToString();
+    return f.ok() ? *f : Opened{};
+  };
+  // Unlinked while open, written again, then closed.
+  Opened a = fill("a");
+  ASSERT_TRUE(fs.Unlink(kRoot, "a", kCaller).ok());
+  ASSERT_TRUE(fs.Write(a.fh, 0, bytes.first(4096), O_RDWR, kCaller).ok());
+  fs.Release(a.fh, kCaller);
+  EXPECT_EQ(fs.StatFs()->free_bytes, kCapacity);
+  // Truncated.
+  Opened b = fill("b");
+  SetAttrRequest empty;
+  empty.size = 0;
+  ASSERT_TRUE(fs.SetAttr(b.entry.ino, b.fh, empty, kCaller).ok());
+  fs.Release(b.fh, kCaller);
+  EXPECT_EQ(fs.StatFs()->free_bytes, kCapacity);
+  // Replaced by a rename.
+  Opened c = fill("c");
+  fs.Release(c.fh, kCaller);
+  ASSERT_TRUE(fs.Unlink(kRoot, "b", kCaller).ok());
+  auto d = fs.Create(kRoot, "d", 0644, O_CREAT | O_RDWR, kCaller);
+  ASSERT_TRUE(d.ok());
+  fs.Release(d->fh, kCaller);
+  ASSERT_TRUE(fs.Lookup(kRoot, "c").ok());  // the kernel looks names up before it renames
+  ASSERT_TRUE(fs.Rename(kRoot, "d", kRoot, "c", 0, kCaller).ok());
+  EXPECT_EQ(fs.StatFs()->free_bytes, kCapacity);
+  fill("e");
 }
 
 TEST(VolatileLayerOffTest, CrashWithoutVolatileSaysSo) {

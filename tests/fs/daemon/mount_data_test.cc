@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <thread>
@@ -68,6 +69,26 @@ TEST_P(BackendDataTest, ReadsBackByteExactWithHolesAsZeros) {
   if (!backing_.empty()) {
     EXPECT_EQ(std::filesystem::file_size(backing_ / "data"), (1u << 20) + 8192);
   }
+}
+
+// fstat() of an open, unlinked file answers as on ext4 (it returned ENOENT:
+// the kernel asks by inode, and the inode had lost its path).
+TEST_P(BackendDataTest, UnlinkedOpenFileStillAnswersFstat) {
+  DIOFS_MOUNT_OR_SKIP(mount, Args());
+  const std::string path = mount->Path("scratch");
+  const int fd = open(path.c_str(), O_CREAT | O_RDWR, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(write(fd, "12345", 5), 5);
+  ASSERT_EQ(unlink(path.c_str()), 0);
+  struct stat st {};
+  EXPECT_EQ(fstat(fd, &st), 0) << std::strerror(errno);
+  EXPECT_EQ(st.st_size, 5);
+  EXPECT_EQ(st.st_nlink, 0u);
+  EXPECT_EQ(write(fd, "678", 3), 3);
+  char back[8] = {};
+  EXPECT_EQ(pread(fd, back, sizeof back, 0), 8);
+  EXPECT_EQ(std::string(back, 8), "12345678");
+  close(fd);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BackendDataTest, ::testing::Values("mem", "passthrough"));

@@ -53,6 +53,36 @@ TEST(OptionsTest, ErrorsNameTheProblem) {
   EXPECT_FALSE(Parse({"--backend", "disk", "/m"}).ok());
 }
 
+TEST(OptionsTest, KernelChecksPermissionsAlwaysAndOthersComeInOnlyWhenAsked) {
+  auto plain = Parse({"/m"});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->options->allow_other);
+  EXPECT_EQ(FuseMountOptions(*plain->options), "fsname=diofs,subtype=diofs,default_permissions,auto_unmount");
+  auto flag = Parse({"--allow-other", "/m"});
+  ASSERT_TRUE(flag.ok());
+  EXPECT_EQ(FuseMountOptions(*flag->options),
+            "fsname=diofs,subtype=diofs,default_permissions,auto_unmount,allow_other");
+  // -o allow_other is the same switch, taken out of the -o list so that it is said once.
+  auto o = Parse({"-o", "ro,allow_other", "-o", "allow_other", "/m"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_TRUE(o->options->allow_other);
+  EXPECT_EQ(FuseMountOptions(*o->options),
+            "fsname=diofs,subtype=diofs,default_permissions,auto_unmount,allow_other,ro");
+  // A mark of the caller's replaces the default name.
+  auto marked = Parse({"-o", "fsname=diofs:1234", "/m"});
+  ASSERT_TRUE(marked.ok());
+  EXPECT_EQ(FuseMountOptions(*marked->options), "subtype=diofs,default_permissions,auto_unmount,fsname=diofs:1234");
+}
+
+TEST(OptionsTest, AllowOtherNeedsRootOrUserAllowOther) {
+  EXPECT_TRUE(CheckAllowOther(/*root=*/true, "").ok());
+  EXPECT_TRUE(CheckAllowOther(false, "# comment\n  user_allow_other \n").ok());
+  const dioh::Status refused = CheckAllowOther(false, "#user_allow_other\nmount_max = 1000\n");
+  EXPECT_EQ(refused.code(), EINVAL);
+  EXPECT_NE(refused.message().find("user_allow_other"), std::string::npos);
+  EXPECT_NE(refused.message().find("/etc/fuse.conf"), std::string::npos);
+}
+
 TEST(OptionsTest, MountpointChecks) {
   EXPECT_EQ(CheckMountpoint("/nonexistent/diofs").code(), ENOENT);
   EXPECT_EQ(CheckMountpoint("/etc/os-release").code(), ENOTDIR);

@@ -179,6 +179,14 @@ void PrintTo(const BadRule& rule, std::ostream* os) { *os << rule.json; }  // gt
 
 class FaultPlanBadRuleTest : public ::testing::TestWithParam<BadRule> {};
 
+TEST(FaultPlanTest, DeepNestingIsRefusedBeforeParsing) {
+  // 100 000 levels overflowed the stack of whatever walked the parsed value.
+  const std::string deep = R"({"rules":[)" + std::string(100000, '[') + std::string(100000, ']') + "]}";
+  auto plan = FaultPlan::Parse(deep);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().message(), "fault rules: JSON nested deeper than 64 levels at byte 72");
+}
+
 TEST_P(FaultPlanBadRuleTest, IsRejectedWithAReason) {
   auto plan = FaultPlan::Parse(GetParam().json);
   ASSERT_FALSE(plan.ok());
@@ -211,7 +219,17 @@ INSTANTIATE_TEST_SUITE_P(
         BadRule{R"({"rules":[{"opp":"write","action":{"errno":"EIO"}}]})",
                 R"(rule 0 ("rule0"): unknown field 'opp')"},
         BadRule{R"({"rules":[{"action":{"errno":"EIO"}},{"offset":[5,5],"action":{"errno":"EIO"}}]})",
-                R"(rule 1 ("rule1"): 'offset' range is empty)"}));
+                R"(rule 1 ("rule1"): 'offset' range is empty)"},
+        // Each of these aborted diofs (an uncaught json type_error), from
+        // --faults and from a write to .diofs/faults.
+        BadRule{R"({"rules":[{"action":{"torn":512,"then":7}}]})",
+                R"(rule 0 ("rule0"): 'then' must be "fail" or "succeed")"},
+        BadRule{R"({"rules":[{"action":{"corrupt":"write","bits":"many"}}]})",
+                R"(rule 0 ("rule0"): 'bits' must be a whole number from 1 to 4096)"},
+        BadRule{R"({"rules":[{"action":{"corrupt":"write","bits":-3}}]})",
+                R"(rule 0 ("rule0"): 'bits' must be a whole number from 1 to 4096)"},
+        BadRule{R"({"rules":[{"action":{"corrupt":"write","bits":4294967297}}]})",
+                R"(rule 0 ("rule0"): 'bits' must be a whole number from 1 to 4096)"}));
 
 }  // namespace
 }  // namespace diofs::sim

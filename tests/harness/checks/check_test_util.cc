@@ -10,17 +10,6 @@ namespace {
 
 using mrm::channel::FakeOp;
 
-// What the harness reads from query-migrate for the engine's final state.
-const char* StatusName(mrm::engine::MigrationState state) {
-  switch (state) {
-    case mrm::engine::MigrationState::kSetup: return "setup";
-    case mrm::engine::MigrationState::kActive: return "active";
-    case mrm::engine::MigrationState::kCompleted: return "completed";
-    case mrm::engine::MigrationState::kFailed: return "failed";
-  }
-  return "?";
-}
-
 void AppendOps(const std::vector<FakeOp>& ops, std::uint32_t pid, const mrm::channel::FakeOptions& options,
                bool preload, std::vector<LogRecord>& out) {
   std::vector<int> main_ids;
@@ -75,6 +64,13 @@ void AppendOps(const std::vector<FakeOp>& ops, std::uint32_t pid, const mrm::cha
 
 }  // namespace
 
+MigrationOutcome OutcomeOf(const mrm::engine::MigrationStatus& status) {
+  // Completed is the one good ending; failed, or an engine stopped mid-way,
+  // ends the side as a failure, as no MIGRATION event would say otherwise.
+  const bool completed = status.state == mrm::engine::MigrationState::kCompleted;
+  return MigrationOutcome{completed ? MigrationEnd::kCompleted : MigrationEnd::kFailed, status.error_desc, 0};
+}
+
 void EngineRun::Run() {
   mrm::channel::FakeFileSystem fs(options);
   save.path = kFile;
@@ -112,7 +108,7 @@ CheckInput EngineRun::Input() const {
   in.facts.uri_offset = save.offset;
   for (const auto& b : blocks) in.facts.ram_bytes += b.used_length;
   in.facts.passes = save.passes;
-  in.profile.name = "strict-4k";
+  in.profile = Strict4k();
   in.file = bytes.empty() ? nullptr : file.get();
   CheckInput::RamModel model;
   model.content = save.content;
@@ -120,11 +116,9 @@ CheckInput EngineRun::Input() const {
   model.passes = save.passes;
   in.ram = model;
   in.prefix = prefix;
-  in.expected = "completed";
-  in.save = {StatusName(saved.state), saved.error_desc};
-  if (load && saved.state == mrm::engine::MigrationState::kCompleted) {
-    in.load = SideOutcome{StatusName(loaded.state), loaded.error_desc};
-  }
+  in.expected = ExpectedOutcome{};
+  in.save = OutcomeOf(saved);
+  if (load && saved.state == mrm::engine::MigrationState::kCompleted) in.load = OutcomeOf(loaded);
   return in;
 }
 

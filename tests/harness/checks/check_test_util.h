@@ -83,6 +83,17 @@ inline ::testing::AssertionResult FailedMentioning(const CheckResult& r, const s
   return ::testing::AssertionSuccess();
 }
 
+// A profile preset by name (the test fails at once on an unknown name).
+inline diofs::Profile Preset(const std::string& name) {
+  auto profile = diofs::ProfileByName(name);
+  EXPECT_TRUE(profile.ok()) << profile.status().message();
+  return profile.ok() ? *profile : diofs::Profile{};
+}
+inline diofs::Profile Strict4k() { return Preset("strict-4k"); }
+
+// The engine's final state as the harness's drivers report it.
+MigrationOutcome OutcomeOf(const mrm::engine::MigrationStatus& status);
+
 // A CheckInput over `records` with the save and load pids, strict-4k, direct-io off.
 inline CheckInput BaseInput(const std::vector<LogRecord>* records) {
   CheckInput in;
@@ -90,9 +101,9 @@ inline CheckInput BaseInput(const std::vector<LogRecord>* records) {
   in.file_path = kFile;
   in.save_pids = {kSavePid};
   in.load_pids = {kLoadPid};
-  in.profile.name = "strict-4k";
-  in.save.status = "completed";
-  in.expected = "completed";
+  in.profile = Strict4k();
+  in.save.end = MigrationEnd::kCompleted;
+  in.expected = ExpectedOutcome{};
   return in;
 }
 

@@ -108,7 +108,7 @@ TEST(FileParses, ACompletedSaveMustLeaveAFileThatParses) {
   const CheckResult r = CheckFileParses(f.input);
   EXPECT_FALSE(r.passed);
   EXPECT_NE(r.detail.find("the save completed but the file does not parse: "), std::string::npos) << r.detail;
-  f.input.save = {"failed", "boom"};
+  f.input.save = {MigrationEnd::kFailed, "boom"};
   EXPECT_TRUE(CheckFileParses(f.input).skipped);
 }
 

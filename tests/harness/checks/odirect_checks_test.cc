@@ -1,6 +1,8 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
 #include "harness/checks/check_functions.h"
 #include "harness/checks/check_support.h"
 #include "tests/harness/checks/check_test_util.h"
@@ -48,6 +50,32 @@ TEST(ODirectAligned, FailsAMisalignedLengthOfALoadRead) {
   EXPECT_NE(r.detail.find("length not a multiple of 4096"), std::string::npos) << r.detail;
 }
 
+// On strict-64k the 4 KiB page writes are refused with EINVAL: when the
+// expected outcome says so (rejected_io), those refusals are that outcome;
+// a misaligned write that got through still fails the check.
+TEST(ODirectAligned, RefusedTransfersPassOnlyWhenTheExpectedOutcomeIsTheirRefusal) {
+  LogBuilder log;
+  log.Open(kSavePid, 100, 1, O_CREAT | O_WRONLY);
+  log.Write(kSavePid, 100, 1, 0, 0x8a, O_WRONLY);
+  log.Open(kSavePid, 11, 2, kOutDirect);
+  log.Write(kSavePid, 11, 2, 0x100000, 65536, kOutDirect);
+  diofs::oplog::LogRecord& refused = log.Write(kSavePid, 11, 2, 0x111000, 4096, kOutDirect);
+  refused.result = -EINVAL;
+  refused.rule = diofs::Rule::kOffsetAlign;
+  refused.verdict = diofs::Verdict::kRejected;
+  CheckInput in = BaseInput(&log.records());
+  in.profile = testing::Preset("strict-64k");
+  in.save = {MigrationEnd::kFailed, "multifd send (0): pwritev of 0x1000 bytes at 0x101000 (ramblock pc.ram): pwritev: Invalid argument"};
+  in.expected = ExpectedOutcome{ExpectedOutcome::Status::kFailed, "multifd send (*): *", /*rejected_io=*/false};
+  EXPECT_FALSE(CheckODirectAligned(in).passed);
+  in.expected->rejected_io = true;
+  const CheckResult r = CheckODirectAligned(in);
+  EXPECT_TRUE(r.passed) << r.detail;
+  EXPECT_NE(r.detail.find("refused by the profile, as expected"), std::string::npos) << r.detail;
+  log.Write(kSavePid, 11, 2, 0x118000, 4096, kOutDirect);  // misaligned for 64 KiB, and let through
+  EXPECT_FALSE(CheckODirectAligned(in).passed);
+}
+
 TEST(ODirectAligned, IgnoresOtherProcessesAndBufferedTransfers) {
   LogBuilder log = SaveLog(kOutDirect);
   log.Read(kHarnessPid, 300, 9, 0x10, 100, O_RDONLY | O_DIRECT);  // the harness copying the file out
@@ -58,8 +86,7 @@ TEST(ODirectAligned, IgnoresOtherProcessesAndBufferedTransfers) {
 TEST(ODirectAligned, FailsALibdiocheckReportEvenOnALenientProfile) {
   LogBuilder log = SaveLog(kOutDirect);
   CheckInput in = BaseInput(&log.records());
-  in.profile.checks_alignment = false;
-  in.profile.name = "tmpfs";
+  in.profile = testing::Preset("tmpfs");
   EXPECT_TRUE(CheckODirectAligned(in).skipped);
   diofs::oplog::LogRecord& v = log.Add(diofs::OpKind::kViolation, kSavePid, 11, 0);
   v.path = "/.diofs/violation";

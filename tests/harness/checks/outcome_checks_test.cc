@@ -56,7 +56,7 @@ TEST(ShortWritesNoticed, AnUnresumedShortWriteInACompletedSaveFails) {
   EXPECT_FALSE(r.passed);
   EXPECT_EQ(r.detail, "short write at offset 0x100000: 4096 of 16384 bytes, yet the save completed (write seq 3 tid 11 "
                       "offset 0x100000 length 16384) (fault rule 'short-once' #1: short 4096)");
-  in.save = {"failed", "multifd send (0): short write of 0x1000 of 0x4000 bytes at 0x100000 (ramblock pc.ram)"};
+  in.save = {MigrationEnd::kFailed, "multifd send (0): short write of 0x1000 of 0x4000 bytes at 0x100000 (ramblock pc.ram)"};
   EXPECT_TRUE(CheckShortWritesNoticed(in).passed);
 }
 
@@ -74,17 +74,17 @@ TEST(ShortWritesNoticed, AShortReadInACompletedLoadFails) {
   LogBuilder log;
   log.Read(kLoadPid, 21, 5, 0x100000, 1u << 20, O_RDONLY | O_DIRECT).result = 4096;
   CheckInput in = BaseInput(&log.records());
-  in.load = SideOutcome{"completed", ""};
+  in.load = MigrationOutcome{MigrationEnd::kCompleted, ""};
   EXPECT_FALSE(CheckShortWritesNoticed(in).passed);
-  in.load = SideOutcome{"failed", "multifd recv (0): read 0x1000, expected 0x100000"};
+  in.load = MigrationOutcome{MigrationEnd::kFailed, "multifd recv (0): read 0x1000, expected 0x100000"};
   EXPECT_TRUE(CheckShortWritesNoticed(in).passed);
 }
 
 TEST(ExpectedOutcome, CompletedMeansBothSidesCompleted) {
   CheckInput in = BaseInput(nullptr);
-  in.load = SideOutcome{"completed", ""};
+  in.load = MigrationOutcome{MigrationEnd::kCompleted, ""};
   EXPECT_TRUE(CheckExpectedOutcome(in).passed);
-  in.load = SideOutcome{"failed", "bad"};
+  in.load = MigrationOutcome{MigrationEnd::kFailed, "bad"};
   const CheckResult r = CheckExpectedOutcome(in);
   EXPECT_FALSE(r.passed);
   EXPECT_EQ(r.detail, "expected completed; save completed; load failed: bad");
@@ -93,15 +93,20 @@ TEST(ExpectedOutcome, CompletedMeansBothSidesCompleted) {
 TEST(ExpectedOutcome, AnExpectedFailureNeedsTheExactMessage) {
   CheckInput in = BaseInput(nullptr);
   const std::string message = "Could not open '/m/guest.img': filesystem does not support O_DIRECT";
-  in.expected = "failed: " + message;
-  in.save = {"failed", message};
+  in.expected = ExpectedOutcome{ExpectedOutcome::Status::kFailed,
+                                "Could not open '{file}': filesystem does not support O_DIRECT"};
+  in.migration_file = "/m/guest.img";
+  in.save = {MigrationEnd::kFailed, message};
   EXPECT_TRUE(CheckExpectedOutcome(in).passed);
   in.save.error_desc = message + ".";
   EXPECT_FALSE(CheckExpectedOutcome(in).passed);
-  in.save = {"completed", ""};
-  in.load = SideOutcome{"failed", message};  // the destination refused it
+  in.save = {MigrationEnd::kCompleted, ""};
+  in.load = MigrationOutcome{MigrationEnd::kFailed, message};  // the destination refused it
   EXPECT_TRUE(CheckExpectedOutcome(in).passed);
-  in.expected.clear();
+  in.save = {MigrationEnd::kTimeout, message};  // the right words, but no failure
+  EXPECT_EQ(CheckExpectedOutcome(in).detail,
+            "expected failed: " + message + "; save timeout: " + message + "; load failed: " + message);
+  in.expected.reset();
   EXPECT_TRUE(CheckExpectedOutcome(in).skipped);
 }
 

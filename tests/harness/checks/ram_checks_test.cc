@@ -107,7 +107,7 @@ TEST(RamEqual, FailsADataPageLeftAsAHole) {
 TEST(RamEqual, ACompletedSaveNeedsACompletedLoad) {
   Saved s;
   CheckInput in = s.run.Input();
-  in.load = SideOutcome{"failed", "multifd recv (1): read 0x1000, expected 0x4000"};
+  in.load = MigrationOutcome{MigrationEnd::kFailed, "multifd recv (1): read 0x1000, expected 0x4000"};
   const CheckResult r = CheckRamEqual(in);
   EXPECT_FALSE(r.passed);
   EXPECT_EQ(r.detail, "the save completed but the load ended failed: multifd recv (1): read 0x1000, expected 0x4000");

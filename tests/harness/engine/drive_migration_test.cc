@@ -1,5 +1,7 @@
 #include <signal.h>
 
+#include <nlohmann/json.hpp>
+
 #include "harness/engine/engine_driver.h"
 #include "tests/harness/engine/engine_test_util.h"
 
@@ -30,7 +32,7 @@ class DriveMigrationTest : public engine_test::WorkDirTest {
   MigrationRequest Request(bool incoming, std::chrono::milliseconds timeout = 60s) const {
     MigrationRequest request;
     request.capabilities = {{"mapped-ram", true}, {"multifd", true}};
-    request.parameters = {{"multifd-channels", 4}, {"max-bandwidth", 0}};
+    request.parameters = nlohmann::json{{"multifd-channels", 4}, {"max-bandwidth", 0}};
     request.uri = "file:" + dir_ + "/guest.img";
     request.incoming = incoming;
     request.deadline = DeadlineIn(timeout);
@@ -66,7 +68,7 @@ TEST_F(DriveMigrationTest, ALoadOfAFileThatIsNotThereFailsWithTheEngineError) {
   auto destination = Start("mrmigrate", "destination", true);
   ASSERT_NE(destination, nullptr);
   const MigrationOutcome loaded = DriveMigration(*destination, Request(true));
-  EXPECT_EQ(loaded.status, "failed");
+  EXPECT_EQ(loaded.end, MigrationEnd::kFailed);
   EXPECT_PRED2(Contains, loaded.error_desc, dir_ + "/guest.img");
 }
 
@@ -74,7 +76,7 @@ TEST_F(DriveMigrationTest, NoBuildSupportForDirectIoIsAFailedOutcome) {
   auto source = Start("mrmigrate", "source", false, /*no_direct_io_build=*/true);
   ASSERT_NE(source, nullptr);
   MigrationRequest request = Request(false);
-  request.parameters["direct-io"] = true;
+  request.parameters.json()["direct-io"] = true;
   const MigrationOutcome outcome = DriveMigration(*source, request);
   EXPECT_EQ(outcome.ToString(), "failed: No build-time support for direct-io");
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/guest.img"));  // refused before migrate
@@ -86,7 +88,7 @@ TEST_F(DriveMigrationTest, ARefusedCapabilityIsAFailedOutcome) {
   MigrationRequest request = Request(false);
   request.capabilities = {{"mapped-ram", true}, {"xbzrle", true}};
   const MigrationOutcome outcome = DriveMigration(*source, request);
-  EXPECT_EQ(outcome.status, "failed");
+  EXPECT_EQ(outcome.end, MigrationEnd::kFailed);
   EXPECT_FALSE(outcome.error_desc.empty());
 }
 
@@ -96,7 +98,7 @@ TEST_F(DriveMigrationTest, AHungEngineTimesOutAndIsKilled) {
   ASSERT_NE(source, nullptr);
   ASSERT_EQ(kill(source->pid(), SIGSTOP), 0);
   const MigrationOutcome outcome = DriveMigration(*source, Request(false, 500ms));
-  EXPECT_EQ(outcome.status, "timeout");
+  EXPECT_EQ(outcome.end, MigrationEnd::kTimeout);
   EXPECT_PRED2(Contains, outcome.error_desc, "migrate-set-capabilities: no answer after ");
   EXPECT_PRED2(Contains, outcome.error_desc, "engine killed");
   auto exit = source->WaitExit(DeadlineIn(10s));
@@ -109,7 +111,7 @@ TEST_F(DriveMigrationTest, AnEngineThatDiedIsReportedWithItsOutput) {
   ASSERT_NE(source, nullptr);
   ASSERT_EQ(kill(source->pid(), SIGUSR1), 0);  // default action: terminate, no core file
   const MigrationOutcome outcome = DriveMigration(*source, Request(false));
-  EXPECT_EQ(outcome.status, "engine-died");
+  EXPECT_EQ(outcome.end, MigrationEnd::kEngineDied);
   EXPECT_PRED2(Contains, outcome.error_desc, "engine killed by signal 10 (SIGUSR1)");
 }
 

@@ -4,7 +4,10 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include <nlohmann/json.hpp>
+
 #include "harness/engine/engine_driver.h"
+#include "harness/qmp/qmp_client.h"
 #include "tests/harness/engine/engine_test_util.h"
 
 namespace dioh {

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace dioharness::logtool {
 namespace {
 

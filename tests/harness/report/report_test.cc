@@ -86,6 +86,65 @@ TEST(ReportTest, JUnitNamesEveryCheckAndEscapes) {
             std::string::npos);
 }
 
+// A run the harness could not judge: its runner failures have their own
+// field in the JSON, and read in Markdown and JUnit as the failures they are,
+// before the checks.
+Report WithRunnerFailures() {
+  Report r;
+  r.title = "t";
+  r.results.push_back({"live", "strict-4k", "completed", "completed", false, 1.0,
+                       {{"odirect-aligned", false, "write seq 9"}}});
+  r.results[0].runner_failures = {{RunnerFailure::Kind::kDiofsExit, "diofs exited with status 1: boom"},
+                                  {RunnerFailure::Kind::kOpLog, "the log has no trailer (diofs did not close it)"}};
+  return r;
+}
+
+TEST(ReportTest, RunnerFailuresAreTheirOwnFieldAndReadLikeFailures) {
+  const Report original = WithRunnerFailures();
+  const auto j = nlohmann::json::parse(ToJson(original));
+  ASSERT_EQ(j["results"][0]["runner_failures"].size(), 2u);
+  EXPECT_EQ(j["results"][0]["runner_failures"][0]["kind"], "diofs-exit");
+  EXPECT_EQ(j["results"][0]["runner_failures"][1]["detail"], "the log has no trailer (diofs did not close it)");
+  ASSERT_EQ(j["results"][0]["checks"].size(), 1u);  // the check table only
+  auto parsed = ReportFromJson(ToJson(original));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(ToJson(*parsed), ToJson(original));
+  EXPECT_FALSE(ReportFromJson(R"({"title":"x","started_at":"y","results":[{"scenario":"s","profile":"p","expected":"e",)"
+                              R"("outcome":"o","passed":false,"seconds":0,"checks":[],)"
+                              R"("runner_failures":[{"kind":"nonsense","detail":""}]}]})")
+                   .ok());
+
+  const std::string md = ToMarkdown(original);
+  const auto exit = md.find("- `live` on `strict-4k`, **diofs-exit**: diofs exited with status 1: boom");
+  const auto log = md.find("**op-log**: the log has no trailer");
+  const auto check = md.find("**odirect-aligned**: write seq 9");
+  ASSERT_NE(exit, std::string::npos) << md;
+  EXPECT_LT(exit, log);
+  EXPECT_LT(log, check);
+
+  const std::string xml = ToJUnitXml(original);
+  EXPECT_NE(xml.find(R"(<testsuites name="t" tests="3" failures="3">)"), std::string::npos) << xml;
+  EXPECT_NE(xml.find(R"(<testcase classname="live [strict-4k]" name="diofs-exit"><failure message="diofs exited with status 1: boom"/></testcase>)"),
+            std::string::npos) << xml;
+  EXPECT_LT(xml.find(R"(name="op-log")"), xml.find(R"(name="odirect-aligned")"));
+
+  const auto lines = FailureLines(original.results[0]);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0].first, "diofs-exit");
+  EXPECT_EQ(lines[1].first, "op-log");
+  EXPECT_EQ(lines[2].first, "odirect-aligned");
+}
+
+TEST(ReportTest, RunnerFailureNamesRoundTrip) {
+  for (auto kind : {RunnerFailure::Kind::kSetup, RunnerFailure::Kind::kDiofsExit, RunnerFailure::Kind::kOpLog,
+                    RunnerFailure::Kind::kFileUnreadable}) {
+    EXPECT_EQ(RunnerFailureKindFromName(RunnerFailureName(kind)), kind) << RunnerFailureName(kind);
+  }
+  EXPECT_EQ(RunnerFailureName(RunnerFailure::Kind::kSetup), "setup");
+  EXPECT_EQ(RunnerFailureName(RunnerFailure::Kind::kFileUnreadable), "file-readable");
+  EXPECT_FALSE(RunnerFailureKindFromName("odirect-aligned").has_value());
+}
+
 TEST(ReportTest, MergeKeepsShardOrderAndEarliestStart) {
   Report a = Sample(), b = Sample();
   b.started_at = "2026-11-25T17:00:00Z";

@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "fs/core/profile.h"
 
 namespace dioh {
@@ -14,7 +16,7 @@ Scenario MatrixScenario(const std::string& name) {
   scenario.name = name;
   scenario.matrix = true;
   scenario.capabilities = {{"mapped-ram", true}, {"multifd", true}};
-  scenario.parameters = {{"multifd-channels", 4}, {"direct-io", true}};
+  scenario.parameters = nlohmann::json{{"multifd-channels", 4}, {"direct-io", true}};
   return scenario;
 }
 

@@ -4,15 +4,17 @@
 
 #include <set>
 
-#include "harness/checks/checks.h"
+#include <nlohmann/json.hpp>
+
 #include "migration/model/injected_bugs.h"
+#include "tests/harness/support/check_names.h"
 
 namespace dioh {
 namespace {
 
 TEST(RegressTest, EveryInjectedBugHasOneCaseAndANamedCheck) {
   std::set<std::string> bugs;
-  const std::vector<std::string>& checks = CheckNames();
+  const std::vector<std::string>& checks = test_support::CheckNames();
   for (const RegressionCase& c : RegressionCatalog()) {
     EXPECT_TRUE(bugs.insert(c.bug).second) << c.bug << " listed twice";
     EXPECT_TRUE(mrm::model::InjectedBugFromName(c.bug).has_value()) << c.bug;
@@ -42,9 +44,9 @@ TEST(RegressTest, JobsAreOneCleanRunPerScenarioThenOnePerBug) {
     const RegressJob& job = (*jobs)[i];
     EXPECT_EQ(job.injected == nullptr, i < scenarios);
     if (job.injected == nullptr) {
-      EXPECT_FALSE(job.job.scenario.parameters.contains("x-inject"));
+      EXPECT_FALSE(job.job.scenario.parameters.json().contains("x-inject"));
     } else {
-      EXPECT_EQ(job.job.scenario.parameters["x-inject"], nlohmann::json::array({job.injected->bug}));
+      EXPECT_EQ(job.job.scenario.parameters.json()["x-inject"], nlohmann::json::array({job.injected->bug}));
       EXPECT_EQ(job.job.scenario.name, job.injected->scenario);
     }
   }
@@ -83,12 +85,29 @@ TEST(RegressTest, AnInjectedRunPassesOnlyWhenTheNamedCheckFailed) {
   EXPECT_NE(missed.outcome.find("NOT caught"), std::string::npos);
 }
 
+// A runner failure (diofs exited badly) is named among the other failures,
+// and the injected run's entry keeps only its verdict.
+TEST(RegressTest, AnInjectedRunNamesRunnerFailuresAmongTheAlsoFailed) {
+  const RegressionCase& zero_bits = RegressionCatalog()[6];
+  ScenarioResult run = RunWith({{"bitmap-matches-pages", false, "page 12"}, {"ram-equal", false, "x"}});
+  run.runner_failures.push_back({RunnerFailure::Kind::kDiofsExit, "diofs exited with status 1: boom"});
+  const ScenarioResult caught = JudgeInjected(zero_bits, run);
+  EXPECT_TRUE(caught.passed);
+  EXPECT_NE(caught.outcome.find("also failed: diofs-exit, ram-equal"), std::string::npos) << caught.outcome;
+  EXPECT_TRUE(caught.runner_failures.empty());
+  ASSERT_EQ(caught.checks.size(), 1u);
+}
+
 TEST(RegressTest, SignaturesIgnoreDetailsButNotVerdicts) {
   const ScenarioResult a = RunWith({{"odirect-aligned", true, "tid 100"}});
   const ScenarioResult b = RunWith({{"odirect-aligned", true, "tid 200"}});
   const ScenarioResult c = RunWith({{"odirect-aligned", false, "tid 100"}});
   EXPECT_EQ(VerdictSignature(a), VerdictSignature(b));
   EXPECT_NE(VerdictSignature(a), VerdictSignature(c));
+  ScenarioResult d = a;
+  d.runner_failures.push_back({RunnerFailure::Kind::kDiofsExit, "diofs exited with status 1"});
+  EXPECT_NE(VerdictSignature(a), VerdictSignature(d));
+  EXPECT_NE(VerdictSignature(d).find("diofs-exit=FAIL"), std::string::npos) << VerdictSignature(d);
 }
 
 }  // namespace

@@ -11,8 +11,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "harness/checks/checks.h"
+#include <nlohmann/json.hpp>
+
 #include "harness/mount/mounted_diofs.h"
+#include "tests/harness/support/check_names.h"
 
 namespace dioh {
 namespace {
@@ -51,7 +53,7 @@ class RunnerMountTest : public testing::Test {
     scenario.name = "small";
     scenario.guest.ram = "pc.ram=8M,vga.vram=4M";
     scenario.capabilities = {{"mapped-ram", true}, {"multifd", true}};
-    scenario.parameters = {{"multifd-channels", 2}, {"direct-io", true}};
+    scenario.parameters = nlohmann::json{{"multifd-channels", 2}, {"direct-io", true}};
     scenario.expect = ExpectedOutcome{};
     return scenario;
   }
@@ -67,12 +69,11 @@ TEST_F(RunnerMountTest, ASmallDirectIoSaveAndLoadPassesEveryCheck) {
   ASSERT_TRUE(job.ok());
   const JobRun run = RunJob(*job, environment);
   std::ostringstream failures;
-  for (const CheckResult& check : run.result.checks) {
-    if (!check.passed) failures << check.name << ": " << check.detail << "\n";
-  }
+  for (const auto& [name, detail] : FailureLines(run.result)) failures << name << ": " << detail << "\n";
   EXPECT_TRUE(run.result.passed) << run.result.outcome << "\n" << failures.str();
   EXPECT_EQ(run.result.outcome, "completed; load completed");
-  EXPECT_EQ(run.result.checks.size(), CheckNames().size());
+  EXPECT_TRUE(run.result.runner_failures.empty());
+  EXPECT_EQ(run.result.checks.size(), test_support::CheckNames().size());
   EXPECT_GT(run.file_bytes, 12u << 20);
   EXPECT_NE(run.write_map_svg.find("<svg"), std::string::npos);
 }
@@ -104,6 +105,10 @@ TEST_F(RunnerMountTest, AProfileThatDoesNotExistFailsTheRunWithItsName) {
   const JobRun run = RunJob(*job, environment);
   EXPECT_FALSE(run.result.passed);
   EXPECT_NE(run.result.outcome.find("strict-3k"), std::string::npos) << run.result.outcome;
+  ASSERT_EQ(run.result.runner_failures.size(), 1u);
+  EXPECT_EQ(run.result.runner_failures[0].kind, RunnerFailure::Kind::kSetup);
+  EXPECT_NE(run.result.runner_failures[0].detail.find("strict-3k"), std::string::npos);
+  EXPECT_TRUE(run.result.checks.empty());
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "fs/core/profile.h"
 #include "harness/scenario/scenario.h"
 
@@ -14,7 +16,7 @@ Scenario DirectIo(bool mapped_ram, bool multifd) {
   Scenario scenario;
   scenario.guest.ram = "pc.ram=16M";
   scenario.capabilities = {{"mapped-ram", mapped_ram}, {"multifd", multifd}};
-  scenario.parameters = {{"direct-io", true}, {"multifd-channels", 4}};
+  scenario.parameters = nlohmann::json{{"direct-io", true}, {"multifd-channels", 4}};
   return scenario;
 }
 
@@ -64,7 +66,7 @@ TEST(ExpectedOutcomeTest, NoBuildSupportFailsWheneverDirectIoIsSet) {
   }
   Scenario off = DirectIo(true, true);
   off.no_direct_io_build = true;
-  off.parameters["direct-io"] = false;
+  off.parameters.json()["direct-io"] = false;
   EXPECT_EQ(DeriveExpectedOutcome(off, Preset("strict-4k")).ToString(), "completed");
 }
 
@@ -97,7 +99,7 @@ TEST(ExpectedOutcomeTest, SixtyFourKiBDependsOnThePageWrites) {
   EXPECT_EQ(DeriveExpectedOutcome(live, strict64k).error, kPageWriteRejected);
   // zero-page-detection none writes zero pages too: all runs are whole again.
   Scenario no_detection = DirectIo(true, true);
-  no_detection.parameters["zero-page-detection"] = "none";
+  no_detection.parameters.json()["zero-page-detection"] = "none";
   EXPECT_EQ(DeriveExpectedOutcome(no_detection, strict64k).ToString(), "completed");
 }
 

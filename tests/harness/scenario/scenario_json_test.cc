@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
 #include "harness/scenario/scenario.h"
+#include "tests/harness/support/scenario_json.h"
 
 namespace dioh {
 namespace {
+
+using test_support::ScenarioToJson;
 
 // ParseScenario(ScenarioToJson(s)) gives s back: compared through the JSON.
 void ExpectRoundTrip(const Scenario& scenario) {
@@ -33,10 +36,10 @@ TEST(ScenarioJsonTest, EveryFieldRoundTrips) {
   scenario.name = "full";
   scenario.description = "all of it";
   scenario.diofs = DiofsSetup{"strict-64k", "passthrough", "record", "nvme", "1G",
-                              nlohmann::json::parse(R"({"rules": [{"op": "fsync", "action": {"errno": "EIO"}}]})")};
+                              nlohmann::json::parse(R"({"rules": [{"op": "fsync", "action": {"errno": "EIO"}}]})").dump(2)};
   scenario.guest = GuestSetup{"pc.ram=32M,rom=64K", 5, 0.25, 0.5, 4};
   scenario.capabilities = {{"mapped-ram", true}, {"multifd", false}};
-  scenario.parameters = {{"direct-io", true}, {"zero-page-detection", "legacy"}};
+  scenario.parameters = nlohmann::json{{"direct-io", true}, {"zero-page-detection", "legacy"}};
   scenario.uri_offset = 4096;
   scenario.preload = true;
   scenario.load = false;

@@ -2,13 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace dioh {
 namespace {
 
 Scenario WithDirectIo(bool mapped_ram, bool multifd) {
   Scenario scenario;
   scenario.capabilities = {{"mapped-ram", mapped_ram}, {"multifd", multifd}};
-  scenario.parameters = {{"direct-io", true}, {"multifd-channels", 4}};
+  scenario.parameters = nlohmann::json{{"direct-io", true}, {"multifd-channels", 4}};
   return scenario;
 }
 
@@ -24,7 +26,7 @@ TEST(ScenarioTest, DirectIoIsEffectiveOnlyWithMappedRamAndMultifd) {
 
 TEST(ScenarioTest, DirectIoOffOrAbsentIsNeitherEffectiveNorExplained) {
   Scenario off = WithDirectIo(true, true);
-  off.parameters["direct-io"] = false;
+  off.parameters.json()["direct-io"] = false;
   EXPECT_FALSE(DirectIoRequested(off));
   EXPECT_FALSE(DirectIoEffective(off));
   EXPECT_EQ(DirectIoNotEffectiveReason(off), "");
@@ -43,40 +45,13 @@ TEST(ScenarioTest, TotalRamBytesSumsTheBlocks) {
   EXPECT_EQ(guest.TotalRamBytes(), 0u);
 }
 
-TEST(ScenarioTest, OutcomeTextAndFileSubstitution) {
-  const ExpectedOutcome completed;
-  EXPECT_EQ(completed.ToString(), "completed");
-  const ExpectedOutcome failed{ExpectedOutcome::Status::kFailed, "Could not open '{file}': no"};
-  EXPECT_EQ(failed.ToString(), "failed: Could not open '{file}': no");
-  EXPECT_EQ(failed.ErrorFor("/tmp/x/mnt/guest.img"), "Could not open '/tmp/x/mnt/guest.img': no");
-}
-
-TEST(ScenarioTest, OutcomeMatchesStatusAndMessage) {
-  const ExpectedOutcome completed;
-  EXPECT_TRUE(completed.Matches("completed", "", "/f"));
-  EXPECT_FALSE(completed.Matches("failed", "boom", "/f"));
-  const ExpectedOutcome failed{ExpectedOutcome::Status::kFailed, "Could not open '{file}': x"};
-  EXPECT_TRUE(failed.Matches("failed", "Could not open '/m/f': x", "/m/f"));
-  EXPECT_FALSE(failed.Matches("failed", "Could not open '/m/g': x", "/m/f"));
-  EXPECT_FALSE(failed.Matches("completed", "", "/m/f"));
-  EXPECT_FALSE(failed.Matches("timeout", "Could not open '/m/f': x", "/m/f"));
-}
-
-TEST(ScenarioTest, WildcardMatchesAnyRunAndNothingElse) {
-  EXPECT_TRUE(MatchesWildcard("", ""));
-  EXPECT_FALSE(MatchesWildcard("", "a"));
-  EXPECT_TRUE(MatchesWildcard("*", ""));
-  EXPECT_TRUE(MatchesWildcard("a*c", "abbbc"));
-  EXPECT_TRUE(MatchesWildcard("a*c", "ac"));
-  EXPECT_FALSE(MatchesWildcard("a*c", "abcd"));
-  EXPECT_TRUE(MatchesWildcard("send (*): at 0x* (ramblock *): x", "send (3): at 0x1f000 (ramblock pc.ram): x"));
-  EXPECT_FALSE(MatchesWildcard("send (*): at 0x*", "send (3): at 1f000"));
-  // Only '*' is special: '?' and '[' are themselves.
-  EXPECT_TRUE(MatchesWildcard("a?[b]", "a?[b]"));
-  EXPECT_FALSE(MatchesWildcard("a?", "ab"));
-  // Backtracking past an early false match of the text after '*'.
-  EXPECT_TRUE(MatchesWildcard("*ab", "aab"));
-  EXPECT_TRUE(MatchesWildcard("x*y*z", "xyyzyz"));
+TEST(ScenarioTest, ParameterReadersFallBackToQemuDefaults) {
+  Scenario scenario;
+  EXPECT_EQ(MultifdChannels(scenario), 2u);
+  EXPECT_EQ(ZeroPageDetection(scenario), "multifd");
+  scenario.parameters = nlohmann::json{{"multifd-channels", 7}, {"zero-page-detection", "legacy"}};
+  EXPECT_EQ(MultifdChannels(scenario), 7u);
+  EXPECT_EQ(ZeroPageDetection(scenario), "legacy");
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
-#include "harness/scenario/scenario.h"
+#include "tests/harness/support/scenario_json.h"
 
-namespace dioh {
+namespace dioh::test_support {
 
 nlohmann::json ScenarioToJson(const Scenario& scenario) {
   nlohmann::json diofs = {{"profile", scenario.diofs.profile},
@@ -8,7 +8,7 @@ nlohmann::json ScenarioToJson(const Scenario& scenario) {
                           {"on_violation", scenario.diofs.on_violation},
                           {"device", scenario.diofs.device},
                           {"capacity", scenario.diofs.capacity}};
-  if (!scenario.diofs.faults.is_null()) diofs["faults"] = scenario.diofs.faults;
+  if (!scenario.diofs.faults.empty()) diofs["faults"] = nlohmann::json::parse(scenario.diofs.faults);
   nlohmann::json json = {
       {"name", scenario.name},
       {"description", scenario.description},
@@ -20,7 +20,7 @@ nlohmann::json ScenarioToJson(const Scenario& scenario) {
         {"dirty_fraction", scenario.guest.dirty_fraction},
         {"passes", scenario.guest.passes}}},
       {"capabilities", scenario.capabilities},
-      {"parameters", scenario.parameters},
+      {"parameters", scenario.parameters.json()},
       {"uri_offset", scenario.uri_offset},
       {"preload", scenario.preload},
       {"load", scenario.load},
@@ -38,4 +38,4 @@ nlohmann::json ScenarioToJson(const Scenario& scenario) {
   return json;
 }
 
-}  // namespace dioh
+}  // namespace dioh::test_support

@@ -1,0 +1,71 @@
+#include "harness/scenario/outcome.h"
+
+#include <array>
+
+namespace dioh {
+namespace {
+
+constexpr std::array<std::string_view, 6> kEndNames = {"completed", "failed", "cancelled",
+                                                        "timeout", "engine-died", "interrupted"};
+
+void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
+}  // namespace
+
+std::string_view MigrationEndName(MigrationEnd end) { return kEndNames[static_cast<std::size_t>(end)]; }
+
+std::optional<MigrationEnd> FinalMigrationStatus(std::string_view status) {
+  if (status == "completed") return MigrationEnd::kCompleted;
+  if (status == "failed") return MigrationEnd::kFailed;
+  if (status == "cancelled") return MigrationEnd::kCancelled;
+  return std::nullopt;
+}
+
+std::string MigrationOutcome::ToString() const {
+  const std::string name(MigrationEndName(end));
+  return completed() ? name : name + ": " + error_desc;
+}
+
+std::string ExpectedOutcome::ToString(const std::string& file) const {
+  return status == Status::kCompleted ? "completed" : "failed: " + ErrorFor(file);
+}
+
+std::string ExpectedOutcome::ErrorFor(const std::string& file) const {
+  std::string pattern = error;
+  ReplaceAll(pattern, "{file}", file);
+  return pattern;
+}
+
+bool ExpectedOutcome::Matches(const MigrationOutcome& side, const std::string& file) const {
+  if (status == Status::kCompleted) return side.completed();
+  return side.end == MigrationEnd::kFailed && MatchesWildcard(ErrorFor(file), side.error_desc);
+}
+
+bool MatchesWildcard(std::string_view pattern, std::string_view text) {
+  // Greedy matching with one backtrack point (the last '*'): linear enough
+  // for error messages, and no character but '*' is special.
+  std::size_t p = 0, t = 0;
+  std::size_t star = std::string_view::npos, star_text = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      star_text = t;
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++star_text;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+}  // namespace dioh

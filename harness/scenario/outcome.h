@@ -1,0 +1,69 @@
+// How one side of a migration ended (MigrationOutcome) and how it must end
+// (ExpectedOutcome): values the engine drivers produce, scenarios state and
+// the checks compare, never flattened to text on the way. Text is made only
+// where a person or a report reads it (ToString). Pure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dioh {
+
+// QEMU's final migration statuses (completed, failed, cancelled: the
+// MIGRATION event that ends a migration), then the harness's own endings of a
+// side that never reached one.
+enum class MigrationEnd : std::uint8_t {
+  kCompleted,
+  kFailed,
+  kCancelled,
+  kTimeout,      // the deadline passed; the engine was killed
+  kEngineDied,   // it did not start, or its QMP connection broke
+  kInterrupted,  // Ctrl-C (or SIGTERM) reached the harness
+};
+
+// "completed", "failed", "cancelled", "timeout", "engine-died", "interrupted".
+std::string_view MigrationEndName(MigrationEnd end);
+// A final status of QEMU's MigrationStatus as a MIGRATION event names it;
+// nothing for the statuses a migration passes through ("setup", "active", ...).
+std::optional<MigrationEnd> FinalMigrationStatus(std::string_view status);
+
+struct MigrationOutcome {
+  MigrationEnd end = MigrationEnd::kFailed;
+  std::string error_desc;  // query-migrate's error-desc, or what went wrong with the engine
+  double seconds = 0;      // from migrate/migrate-incoming to the final status
+
+  bool completed() const { return end == MigrationEnd::kCompleted; }
+  std::string ToString() const;  // "completed" or "<end>: <error_desc>"
+};
+
+// What the engine must report at the end of the save (and of the load).
+struct ExpectedOutcome {
+  enum class Status { kCompleted, kFailed };
+  Status status = Status::kCompleted;
+  // kFailed: the error-desc query-migrate must report. "{file}" stands for
+  // the migration file's absolute path (it lives in a temporary mount); "*"
+  // stands for any run of characters (a channel number, an offset: the
+  // channel that fails first depends on scheduling). Anything else is exact.
+  std::string error;
+  // kFailed only: the failure is the profile refusing misaligned O_DIRECT
+  // I/O with EINVAL (a 64 KiB disk under 4 KiB page writes). The refused
+  // transfers are then the expected failure, not a violation that slipped by.
+  bool rejected_io = false;
+
+  // "completed" or "failed: <error>", with "{file}" replaced by `file`: what
+  // reports show as expected.
+  std::string ToString(const std::string& file = "{file}") const;
+  // `error` with "{file}" replaced by `file`: the pattern for one run.
+  std::string ErrorFor(const std::string& file) const;
+  // Whether one side's ending is this outcome's failure (or its completion),
+  // for the migration file `file`.
+  bool Matches(const MigrationOutcome& side, const std::string& file) const;
+};
+
+// Whether `text` matches `pattern`, where "*" matches any run of characters
+// (none included) and every other character only itself.
+bool MatchesWildcard(std::string_view pattern, std::string_view text);
+
+}  // namespace dioh

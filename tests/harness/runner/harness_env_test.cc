@@ -1,0 +1,67 @@
+// The real HarnessEnv on the machine's own file system (no mount: mounting
+// is MountedDiofs's, tested in tests/harness/mount).
+#include "harness/runner/harness_env.h"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+
+namespace dioh {
+namespace {
+
+TEST(HarnessEnvTest, AWorkDirHoldsFilesAndIsRemovedWithThem) {
+  HarnessEnv& env = HarnessEnv::Real();
+  std::string path;
+  {
+    auto work = WorkDir::Make(env);
+    ASSERT_TRUE(work.ok()) << work.status().message();
+    path = work->Sub("");
+    ASSERT_TRUE(std::filesystem::is_directory(path));
+    ASSERT_TRUE(env.MakeDirs(work->Sub("a/b")).ok());
+    const std::vector<std::uint8_t> bytes = {1, 2, 3};
+    ASSERT_TRUE(env.WriteFile(work->Sub("a/b/f"), bytes).ok());
+    auto read = env.ReadFile(work->Sub("a/b/f"));
+    ASSERT_TRUE(read.ok()) << read.status().message();
+    ASSERT_TRUE(read->has_value());
+    EXPECT_EQ(**read, bytes);
+    ASSERT_TRUE(env.CopyFile(work->Sub("a/b/f"), work->Sub("g")).ok());
+    EXPECT_EQ(**env.ReadFile(work->Sub("g")), bytes);
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST(HarnessEnvTest, AMissingFileIsAbsentOtherFailuresAreErrors) {
+  HarnessEnv& env = HarnessEnv::Real();
+  auto missing = env.ReadFile("/nonexistent/dioharness/file");
+  ASSERT_TRUE(missing.ok()) << missing.status().message();
+  EXPECT_FALSE(missing->has_value());
+  auto folder = env.ReadFile("/");  // a folder opens, but does not read
+  EXPECT_FALSE(folder.ok());
+  EXPECT_EQ(folder.status().code(), EISDIR);
+  const Status write = env.WriteFile("/nonexistent/dioharness/file", {1});
+  EXPECT_EQ(write.code(), ENOENT);
+  EXPECT_EQ(write.message(), "could not write /nonexistent/dioharness/file: No such file or directory");
+  EXPECT_FALSE(env.CopyFile("/nonexistent/a", "/nonexistent/b").ok());
+  auto log = env.ReadOpLog("/nonexistent/ops.log");
+  EXPECT_FALSE(log.ok());
+}
+
+TEST(HarnessEnvTest, TempDirsGoUnderTmpdir) {
+  const std::string base = testing::TempDir() + "harness_env_test";
+  std::filesystem::create_directories(base);
+  const char* old = std::getenv("TMPDIR");
+  const std::string saved = old != nullptr ? old : "";
+  setenv("TMPDIR", base.c_str(), 1);
+  auto dir = HarnessEnv::Real().MakeTempDir();
+  if (saved.empty()) unsetenv("TMPDIR");
+  else setenv("TMPDIR", saved.c_str(), 1);
+  ASSERT_TRUE(dir.ok()) << dir.status().message();
+  EXPECT_EQ(dir->rfind(base + "/dioharness.", 0), 0u) << *dir;
+  HarnessEnv::Real().RemoveTree(base);
+  EXPECT_FALSE(std::filesystem::exists(base));
+}
+
+}  // namespace
+}  // namespace dioh

@@ -1,0 +1,94 @@
+#include "tests/harness/support/fake_harness_env.h"
+
+#include <cerrno>
+#include <span>
+
+#include "fs/oplog/log_format.h"
+
+namespace dioh::test_support {
+namespace {
+
+class FakeMount final : public DiofsMount {
+ public:
+  explicit FakeMount(FakeHarnessEnv& env) : env_(env) {}
+  std::string Path(const std::string& name) const override { return std::string(FakeHarnessEnv::kMountpoint) + "/" + name; }
+  Result<int> Unmount(std::chrono::milliseconds) override {
+    ++env_.unmounts;
+    return env_.unmount_result;
+  }
+  std::string DaemonStderr() const override { return env_.daemon_stderr; }
+
+ private:
+  FakeHarnessEnv& env_;
+};
+
+void Append(std::vector<std::uint8_t>& out, const std::vector<std::byte>& bytes) {
+  for (std::byte b : bytes) out.push_back(static_cast<std::uint8_t>(b));
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> FakeHarnessEnv::EmptyOpLog(bool with_trailer) {
+  diofs::oplog::LogHeader header;
+  header.profile = "strict-4k";
+  std::vector<std::uint8_t> bytes;
+  Append(bytes, diofs::oplog::EncodeHeader(header));
+  if (with_trailer) Append(bytes, diofs::oplog::EncodeTrailerFrame(diofs::oplog::LogTrailer{}));
+  return bytes;
+}
+
+Result<std::string> FakeHarnessEnv::MakeTempDir() {
+  if (temp_dir_error) return *temp_dir_error;
+  const std::string path = "/fake/tmp/dioharness." + std::to_string(++temp_dirs_);
+  dirs.insert(path);
+  return path;
+}
+
+void FakeHarnessEnv::RemoveTree(const std::string& path) {
+  removed.push_back(path);
+  std::erase_if(files, [&](const auto& entry) { return entry.first.rfind(path + "/", 0) == 0; });
+  std::erase_if(dirs, [&](const std::string& dir) { return dir == path || dir.rfind(path + "/", 0) == 0; });
+}
+
+Status FakeHarnessEnv::MakeDirs(const std::string& path) {
+  dirs.insert(path);
+  return Status::Ok();
+}
+
+Status FakeHarnessEnv::WriteFile(const std::string& path, const std::vector<std::uint8_t>& bytes) {
+  files[path] = bytes;
+  written[path] = bytes;
+  return Status::Ok();
+}
+
+Result<std::optional<std::vector<std::uint8_t>>> FakeHarnessEnv::ReadFile(const std::string& path) {
+  const auto it = files.find(path);
+  if (it == files.end()) return std::optional<std::vector<std::uint8_t>>();
+  return std::optional<std::vector<std::uint8_t>>(it->second);
+}
+
+Status FakeHarnessEnv::CopyFile(const std::string& from, const std::string& to) {
+  const auto it = files.find(from);
+  if (it == files.end()) return Status::Error(ENOENT, "copy " + from + ": no such file");
+  files[to] = it->second;
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<DiofsMount>> FakeHarnessEnv::MountDiofs(const std::vector<std::string>& args) {
+  mounts.push_back(args);
+  if (mount_error) return *mount_error;
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--log" && op_log) files[args[i + 1]] = *op_log;
+  }
+  return std::unique_ptr<DiofsMount>(std::make_unique<FakeMount>(*this));
+}
+
+Result<diofs::oplog::LogContents> FakeHarnessEnv::ReadOpLog(const std::string& path) {
+  const auto it = files.find(path);
+  if (it == files.end()) return Status::Error(ENOENT, path + ": No such file or directory");
+  auto contents = diofs::oplog::ParseLog(std::as_bytes(std::span<const std::uint8_t>(it->second)));
+  if (!contents.ok()) return contents.status().WithContext(path);
+  return contents;
+}
+
+}  // namespace dioh::test_support
