@@ -4,8 +4,6 @@
 
 #include <cerrno>
 
-#include "migration/model/errno_status.h"
-
 namespace mrm::channel {
 
 int ChannelOpenFlags(ChannelRole role, model::Direction direction, const model::DirectIo& direct_io,
@@ -42,7 +40,7 @@ dioh::Result<std::unique_ptr<File>> OpenChannelFile(FileSystem& fs, const std::s
       return dioh::Status::Error(EINVAL, "Could not open '" + path + "': filesystem does not support O_DIRECT");
     }
   }
-  return model::ErrnoStatus(err, "Could not open '" + path + "'");
+  return dioh::ErrnoStatus(err, "Could not open '" + path + "'");
 }
 
 }  // namespace mrm::channel

@@ -31,7 +31,7 @@ int ChannelOpenFlags(ChannelRole role, model::Direction direction, const model::
 // Opens `path`; an EINVAL on an O_DIRECT open where the same open without
 // O_DIRECT works becomes "Could not open '<path>': filesystem does not
 // support O_DIRECT" (util/osdep.c:qemu_open_internal); other failures
-// "Could not open '<path>': <errno text>" (model::ErrnoStatus).
+// "Could not open '<path>': <errno text>" (dioh::ErrnoStatus).
 dioh::Result<std::unique_ptr<File>> OpenChannelFile(FileSystem& fs, const std::string& path, int flags);
 
 }  // namespace mrm::channel

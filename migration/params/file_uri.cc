@@ -3,7 +3,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include "migration/model/errno_status.h"
 #include "migration/params/size_parse.h"
 
 namespace mrm::params {
@@ -27,8 +26,7 @@ dioh::Result<MigrationUri> ParseMigrationUri(const std::string& uri) {
       auto offset = ParseSize(value);
       if (!offset.ok()) {
         // error_setg_errno() appends the errno text of the qemu_strtosz() result.
-        return dioh::Status::Error(EINVAL, "file URI has bad offset " + value + ": " +
-                                         model::ErrnoText(offset.status().code()));
+        return dioh::ErrnoStatus(offset.status().code(), "file URI has bad offset " + value);
       }
       parsed.offset = *offset;
     }

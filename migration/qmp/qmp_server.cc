@@ -12,10 +12,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "migration/model/errno_status.h"
-
 namespace mrm::qmp {
 namespace {
+
+// errno read first: building the message may allocate, and errno is only
+// meaningful right after the failed call.
+dioh::Status SocketPathError(const char* call, const std::string& path) {
+  const int error = errno;
+  return dioh::ErrnoStatus(error, std::string(call) + " " + path);
+}
 
 dioh::Result<bool> ParseOnOff(const std::string& name, const std::string& value) {
   if (value == "on") return true;
@@ -57,7 +62,7 @@ dioh::Result<std::unique_ptr<QmpServer>> QmpServer::Listen(const QmpChardevSpec&
                                                      params::BuildFeatures features, QmpVersion version) {
   std::unique_ptr<QmpServer> server(new QmpServer(spec, engine, features, std::move(version)));
   int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) return model::ErrnoStatus("pipe2");
+  if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) return dioh::ErrnoStatus(errno, "pipe2");
   server->wake_read_fd_ = pipe_fds[0];
   server->wake_write_fd_ = pipe_fds[1];
   sockaddr_un addr{};
@@ -67,14 +72,14 @@ dioh::Result<std::unique_ptr<QmpServer>> QmpServer::Listen(const QmpChardevSpec&
   }
   std::memcpy(addr.sun_path, spec.socket_path.c_str(), spec.socket_path.size() + 1);
   server->listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (server->listen_fd_ < 0) return model::ErrnoStatus("socket");
+  if (server->listen_fd_ < 0) return dioh::ErrnoStatus(errno, "socket");
   if (::unlink(spec.socket_path.c_str()) != 0 && errno != ENOENT) {
-    return model::ErrnoStatus("unlink " + spec.socket_path);
+    return SocketPathError("unlink", spec.socket_path);
   }
   if (::bind(server->listen_fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-    return model::ErrnoStatus("bind " + spec.socket_path);
+    return SocketPathError("bind", spec.socket_path);
   }
-  if (::listen(server->listen_fd_, 1) != 0) return model::ErrnoStatus("listen " + spec.socket_path);
+  if (::listen(server->listen_fd_, 1) != 0) return SocketPathError("listen", spec.socket_path);
   return server;
 }
 
@@ -145,7 +150,7 @@ dioh::Status QmpServer::Run() {
     pollfd fds[2] = {{wake_read_fd_, POLLIN, 0}, {client_fd_ >= 0 ? client_fd_ : listen_fd_, POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
-      return model::ErrnoStatus("poll");
+      return dioh::ErrnoStatus(errno, "poll");
     }
     if (fds[0].revents != 0) {
       char drain[64];
