@@ -122,9 +122,9 @@ bool BitmapBitSet(const std::vector<std::uint8_t>& bitmap, std::uint64_t page) {
   return byte < bitmap.size() && (bitmap[byte] >> (page % 8) & 1u) != 0;
 }
 
-CheckResult Passed(std::string name, std::string detail) { return {std::move(name), true, std::move(detail), false}; }
-CheckResult Failed(std::string name, std::string detail) { return {std::move(name), false, std::move(detail), false}; }
-CheckResult Skipped(std::string name, std::string detail) { return {std::move(name), true, std::move(detail), true}; }
+CheckResult Passed(std::string name, std::string detail) { return {std::move(name), CheckStatus::kPass, std::move(detail)}; }
+CheckResult Failed(std::string name, std::string detail) { return {std::move(name), CheckStatus::kFail, std::move(detail)}; }
+CheckResult Skipped(std::string name, std::string detail) { return {std::move(name), CheckStatus::kSkip, std::move(detail)}; }
 
 bool ChecksAlignment(const diofs::Profile& profile) {
   return profile.dio_align.enforced() || profile.mem_align.enforced();

@@ -18,7 +18,7 @@ std::set<std::uint64_t> NamedSeqs(const std::vector<CheckResult>& results) {
   std::set<std::uint64_t> seqs;
   const std::string key = "seq ";
   for (const CheckResult& r : results) {
-    if (r.passed) continue;
+    if (r.status != CheckStatus::kFail) continue;
     for (std::size_t at = r.detail.find(key); at != std::string::npos; at = r.detail.find(key, at + 1)) {
       std::size_t end = at + key.size();
       std::uint64_t seq = 0;

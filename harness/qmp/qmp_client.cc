@@ -176,4 +176,16 @@ Result<json> QmpClient::WaitForEvent(const std::string& name,
   }
 }
 
+Result<std::optional<json>> QmpClient::NextEvent(Deadline deadline) {
+  while (events_.empty()) {
+    auto message = Receive(deadline);
+    if (!message.ok() && message.status().code() == ETIMEDOUT) return std::optional<json>();
+    if (!message.ok()) return message.status().WithContext("waiting for an event");
+    if (message->contains("event")) events_.push_back(std::move(*message));
+  }
+  json event = std::move(events_.front());
+  events_.pop_front();
+  return std::optional<json>(std::move(event));
+}
+
 }  // namespace dioh

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -52,6 +53,9 @@ class QmpClient {
   Result<nlohmann::json> WaitForEvent(const std::string& name,
                                       const std::function<bool(const nlohmann::json&)>& match,
                                       Deadline deadline);
+  // The next event, kept or new; none when none comes before the deadline
+  // (a short one: for a loop that has other work between events).
+  Result<std::optional<nlohmann::json>> NextEvent(Deadline deadline);
 
  private:
   explicit QmpClient(int fd) : fd_(fd) {}

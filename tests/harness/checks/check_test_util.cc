@@ -110,11 +110,10 @@ CheckInput EngineRun::Input() const {
   in.facts.passes = save.passes;
   in.profile = Strict4k();
   in.file = bytes.empty() ? nullptr : file.get();
-  CheckInput::RamModel model;
-  model.content = save.content;
-  for (const auto& b : blocks) model.blocks.emplace_back(b.idstr, b.used_length);
-  model.passes = save.passes;
-  in.ram = model;
+  std::vector<std::pair<std::string, std::uint64_t>> known;
+  for (const auto& b : blocks) known.emplace_back(b.idstr, b.used_length);
+  expectation = std::make_unique<SeedRamExpectation>(save.content, known, save.passes);
+  in.ram = expectation.get();
   in.prefix = prefix;
   in.expected = ExpectedOutcome{};
   in.save = OutcomeOf(saved);

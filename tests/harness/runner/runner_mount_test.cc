@@ -70,7 +70,7 @@ TEST_F(RunnerMountTest, ASmallDirectIoSaveAndLoadPassesEveryCheck) {
   const JobRun run = RunJob(*job, environment);
   std::ostringstream failures;
   for (const auto& [name, detail] : FailureLines(run.result)) failures << name << ": " << detail << "\n";
-  EXPECT_TRUE(run.result.passed) << run.result.outcome << "\n" << failures.str();
+  EXPECT_EQ(run.result.verdict, Verdict::kPass) << run.result.outcome << "\n" << failures.str();
   EXPECT_EQ(run.result.outcome, "completed; load completed");
   EXPECT_TRUE(run.result.runner_failures.empty());
   EXPECT_EQ(run.result.checks.size(), test_support::CheckNames().size());
@@ -88,7 +88,7 @@ TEST_F(RunnerMountTest, AHungEngineIsTimedOutKilledAndReportedAsFailed) {
   auto job = JobFromScenario(scenario);
   ASSERT_TRUE(job.ok());
   const JobRun run = RunJob(*job, environment);
-  EXPECT_FALSE(run.result.passed);
+  EXPECT_EQ(run.result.verdict, Verdict::kFail);
   EXPECT_EQ(run.result.outcome.rfind("timeout", 0), 0u) << run.result.outcome;
   // TearDown: nothing mounted, nothing left.
 }
@@ -103,7 +103,7 @@ TEST_F(RunnerMountTest, AProfileThatDoesNotExistFailsTheRunWithItsName) {
   auto job = JobFromScenario(scenario);
   ASSERT_TRUE(job.ok());
   const JobRun run = RunJob(*job, environment);
-  EXPECT_FALSE(run.result.passed);
+  EXPECT_EQ(run.result.verdict, Verdict::kFail);
   EXPECT_NE(run.result.outcome.find("strict-3k"), std::string::npos) << run.result.outcome;
   ASSERT_EQ(run.result.runner_failures.size(), 1u);
   EXPECT_EQ(run.result.runner_failures[0].kind, RunnerFailure::Kind::kSetup);
