@@ -70,6 +70,7 @@ class EngineDriver {
  public:
   virtual ~EngineDriver() = default;
   virtual std::string name() const = 0;  // "mrmigrate", "qemu:/usr/bin/qemu-system-x86_64"
+  virtual std::string kind() const = 0;  // "mrmigrate", "qemu": what known_engine_bugs name
   // Why this engine cannot run `scenario` (it is then skipped, with this
   // reason, before anything is mounted), or none.
   virtual std::optional<std::string> CannotRun(const Scenario& scenario) const {

@@ -105,6 +105,7 @@ class MrmigrateDriver : public EngineDriver {
  public:
   explicit MrmigrateDriver(std::string binary) : binary_(std::move(binary)) {}
   std::string name() const override { return "mrmigrate"; }
+  std::string kind() const override { return "mrmigrate"; }
   // mrmigrate's guest is the seed model itself: --ram, --seed, ... as given.
   std::unique_ptr<RamExpectation> Expectation(const GuestSetup& guest) const override {
     mrm::runner::GuestOptions options;

@@ -27,6 +27,7 @@ class QemuDriver : public EngineDriver {
  public:
   explicit QemuDriver(std::string binary) : binary_(std::move(binary)) {}
   std::string name() const override { return "qemu:" + binary_; }
+  std::string kind() const override { return "qemu"; }
 
   std::optional<std::string> CannotRun(const Scenario& scenario) const override {
     if (scenario.no_direct_io_build) {

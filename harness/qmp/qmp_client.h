@@ -41,6 +41,8 @@ class QmpClient {
   ~QmpClient();
 
   const nlohmann::json& greeting() const { return greeting_; }
+  // "10.0.2": QMP.version.qemu of the greeting ("" when it names none).
+  std::string version() const;
 
   // Sends {"execute": command, "arguments": arguments, "id": N} and waits for
   // the reply with that id. A transport failure or timeout is the Status; a QMP

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <tuple>
 
 #include "fs/core/profile.h"
 #include "harness/checks/checks.h"
@@ -13,7 +14,9 @@
 #include "harness/engine/child_process.h"
 #include "harness/engine/guest_session.h"
 #include "harness/report/write_map.h"
+#include "harness/qmp/qmp_client.h"
 #include "harness/runner/interrupt.h"
+#include "harness/runner/verdict.h"
 #include "migration/format/byte_source.h"
 
 namespace dioh {
@@ -86,6 +89,7 @@ struct Side {
   pid_t pid = -1;
   // A completed load into an engine whose RAM the harness reads (QEMU).
   std::vector<LoadedRamPiece> loaded_ram;
+  std::string engine_version;  // from its QMP greeting ("10.0.2")
 };
 
 // Starts an engine, drives one migration, quits it. Never throws, never leaves it running.
@@ -109,6 +113,7 @@ Side DriveSide(const Job& job, const RunEnvironment& environment, HarnessEnv& en
     return side;
   }
   side.pid = (*engine)->pid();
+  side.engine_version = (*engine)->qmp().version();
   const LiveEngine live(side.pid);
   MigrationRequest request;
   request.capabilities = scenario.capabilities;
@@ -165,6 +170,7 @@ class JobRunner {
   }
 
   JobRun Run() {
+    if (auto why = environment_.engine->CannotRun(scenario_)) return Skip(*why);
     if (Status mounted = Mount(); !mounted.ok()) return FailSetup(mounted.message());
     if (Status written = WritePrefix(); !written.ok()) return FailSetup(written.message());
     Drive();
@@ -278,11 +284,6 @@ class JobRunner {
     const Result<mrm::format::ParsedStream> parsed = ParseProducedFile(input);
     input.parsed = &parsed;  // the checks and the write map share one parse
     result().checks = RunChecks(input);
-    result().verdict = result().runner_failures.empty() &&
-                               std::all_of(result().checks.begin(), result().checks.end(),
-                                           [](const CheckResult& check) { return check.status != CheckStatus::kFail; })
-                           ? Verdict::kPass
-                           : Verdict::kFail;
     run_.write_map_svg = RenderWriteMapSvg(BuildWriteMap(input, result().checks, scenario_.name + " on " + profile_.name));
   }
 
@@ -293,13 +294,31 @@ class JobRunner {
     return Stamp();
   }
 
+  // The engine cannot run the scenario at all (x-inject on QEMU, ...): said
+  // before anything is mounted.
+  JobRun Skip(const std::string& why) {
+    result().expected = job_.expected.ToString();
+    result().outcome = "not run";
+    result().verdict = Verdict::kSkipped;
+    result().reason = "does not apply to " + environment_.engine->kind() + ": " + why;
+    run_.result.seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+    return std::move(run_);
+  }
+
   JobRun Finish() {
     result().outcome = save_.outcome ? save_.outcome->ToString() : "not run";
     if (load_.outcome) result().outcome += "; load " + load_.outcome->ToString();
     return Stamp();
   }
 
+  // The verdict, from everything the run left.
   JobRun Stamp() {
+    VerdictFacts facts;
+    facts.engine_kind = environment_.engine->kind();
+    facts.engine_version = save_.engine_version;
+    facts.interrupted = InterruptWatcher::Instance().interrupted();
+    if (facts.interrupted) facts.interrupted_by = SignalText(InterruptWatcher::Instance().signal_number());
+    std::tie(result().verdict, result().reason) = DecideVerdict(result(), scenario_.known_engine_bugs, facts);
     result().seconds = std::chrono::duration<double>(Clock::now() - started_).count();
     return std::move(run_);
   }

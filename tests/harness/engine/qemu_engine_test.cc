@@ -83,7 +83,7 @@ class QemuEngineTest : public engine_test::WorkDirTest {
 
 TEST_F(QemuEngineTest, APausedGuestIsSavedAndLoadedPageForPage) {
   QEMU_OR_SKIP(qemu);
-  guest_.ram = "pc.ram=32M,vga.vram=4M";
+  guest_.ram = "pc.ram=32M";
   guest_.seed = 3;
   SaveLoadAndCompare(qemu);
   EXPECT_TRUE(saved_.total_time_ms.has_value());

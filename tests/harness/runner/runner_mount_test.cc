@@ -103,7 +103,7 @@ TEST_F(RunnerMountTest, AProfileThatDoesNotExistFailsTheRunWithItsName) {
   auto job = JobFromScenario(scenario);
   ASSERT_TRUE(job.ok());
   const JobRun run = RunJob(*job, environment);
-  EXPECT_EQ(run.result.verdict, Verdict::kFail);
+  EXPECT_EQ(run.result.verdict, Verdict::kError);
   EXPECT_NE(run.result.outcome.find("strict-3k"), std::string::npos) << run.result.outcome;
   ASSERT_EQ(run.result.runner_failures.size(), 1u);
   EXPECT_EQ(run.result.runner_failures[0].kind, RunnerFailure::Kind::kSetup);
