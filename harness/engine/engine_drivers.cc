@@ -108,13 +108,13 @@ class MrmigrateDriver : public EngineDriver {
   std::string kind() const override { return "mrmigrate"; }
   // mrmigrate's guest is the seed model itself: --ram, --seed, ... as given.
   std::unique_ptr<RamExpectation> Expectation(const GuestSetup& guest) const override {
-    migration::GuestOptions options;
+    mrm::runner::GuestOptions options;
     options.ram = guest.ram;
     options.seed = guest.seed;
     options.zero_fraction = guest.zero_fraction;
     options.dirty_fraction = guest.dirty_fraction;
     options.passes = guest.passes;
-    auto spec = migration::MakeGuestSpec(options);
+    auto spec = mrm::runner::MakeGuestSpec(options);
     if (!spec.ok()) return nullptr;  // mrmigrate refuses it too: the save fails, nothing to compare
     std::vector<std::pair<std::string, std::uint64_t>> blocks;
     for (const auto& block : spec->blocks) blocks.emplace_back(block.idstr, block.used_length);

@@ -158,7 +158,7 @@ Status ReadGuest(const ObjectReader& in, GuestSetup& out) {
 
 Status ReadCapabilities(const ObjectReader& in, const json& object, std::map<std::string, bool>& out) {
   for (const auto& [name, value] : object.items()) {
-    if (!migration::CapabilityFromName(name)) return in.Error(name, "not a QEMU migration capability");
+    if (!mrm::params::CapabilityFromName(name)) return in.Error(name, "not a QEMU migration capability");
     if (!value.is_boolean()) return in.Error(name, "must be true or false");
     out[name] = value.get<bool>();
   }
@@ -235,7 +235,7 @@ Status ReadScenario(const ObjectReader& in, Scenario& out) {
     // messages. Its parser takes the insertion-ordered JSON type: converted
     // value by value, members in this document's (sorted) order, so the first
     // unexpected member it names is the same as ever.
-    auto changes = migration::ParseSetParametersArguments(migration::Json(*parameters));
+    auto changes = mrm::params::ParseSetParametersArguments(mrm::params::Json(*parameters));
     if (!changes.ok()) return in.Error("parameters", changes.status().message());
     out.parameters = *parameters;
   }

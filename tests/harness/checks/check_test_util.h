@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "harness/checks/checks.h"
-#include "migration/channel/fake_file_io.h"
+#include "tests/migration/channel/fake_file_io.h"
 #include "migration/engine/load.h"
 #include "migration/engine/save.h"
 #include "migration/format/byte_source.h"

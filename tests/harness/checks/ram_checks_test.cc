@@ -76,7 +76,7 @@ TEST(BitmapMatchesPages, WithoutAModelEverySetPageMustHaveBeenWritten) {
 TEST(BitmapMatchesPages, ZeroPageDetectionNoneSetsEveryBit) {
   EngineRun run;
   run.save = testing::SaveWith(2, true, {5, 0.5, 0});
-  run.save.zero_page_detection = mrm::engine::ZeroPageDetection::kNone;
+  run.save.zero_page_detection = mrm::model::ZeroPageDetection::kNone;
   run.Run();
   CheckInput in = run.Input();
   EXPECT_EQ(CheckBitmapMatchesPages(in).status, CheckStatus::kFail);  // zero pages carry bits
