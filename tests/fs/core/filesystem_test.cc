@@ -10,44 +10,13 @@
 #include <thread>
 
 #include "fs/core/mem_backend.h"
+#include "tests/fs/core/filesystem_fixture.h"
 
 namespace diofs {
 namespace {
 
-struct Recorded {
-  OpKind kind;
-  std::uint32_t pid, tid;
-  std::string path;
-  std::uint64_t offset, length;
-  std::uint32_t flags, aux;
-  std::int64_t result;
-  Rule rule;
-  Verdict verdict;
-  std::size_t data_size;
-  std::string text;
-};
-
-class RecordingObserver : public OpObserver {
- public:
-  void OnOp(const OpEvent& e) override {
-    std::lock_guard lock(mutex_);
-    events_.push_back({e.kind, e.pid, e.tid, std::string(e.path), e.offset, e.length, e.flags, e.aux, e.result, e.rule,
-                       e.verdict, e.data.size(), std::string(e.text)});
-    EXPECT_LE(e.start_ns, e.end_ns);
-  }
-  std::vector<Recorded> Of(OpKind kind) {
-    std::lock_guard lock(mutex_);
-    std::vector<Recorded> out;
-    for (const Recorded& r : events_) {
-      if (r.kind == kind) out.push_back(r);
-    }
-    return out;
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<Recorded> events_;
-};
+using test::Recorded;
+using test::RecordingObserver;
 
 constexpr Caller kCaller{100, 101, {}};
 constexpr std::uint64_t kRoot = InodeTable::kRootIno;
