@@ -68,8 +68,11 @@ dioh::Status DioFilesystem::InjectOther(OpKind kind, const std::string& path, co
 }
 
 dioh::Status DioFilesystem::ControlError(dioh::Status status) {
-  std::lock_guard lock(error_mutex_);
-  last_control_error_ = status.message();
+  {
+    std::lock_guard lock(error_mutex_);
+    last_control_error_ = status.message();
+  }
+  if (control_error_sink_) control_error_sink_(status.message());
   return status;
 }
 

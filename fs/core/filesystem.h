@@ -136,6 +136,9 @@ class DioFilesystem {
 
   // The profile in force (what /.diofs/profile reads, and switches).
   ProfileSwitch profile() const;
+  // Gets the reason of every refused control write (besides /.diofs/error),
+  // on the thread that served it: a foreground diofs prints it. Set before serving.
+  void SetControlErrorSink(std::function<void(const std::string& reason)> sink) { control_error_sink_ = std::move(sink); }
   const OpCounters& counters() const { return counters_; }
   std::size_t open_handles() const { return handles_.size(); }
 
@@ -202,6 +205,7 @@ class DioFilesystem {
   std::shared_ptr<VolatileLayer> volatile_;  // null without --volatile
   mutable std::mutex error_mutex_;  // a leaf lock: guards last_control_error_
   std::string last_control_error_;
+  std::function<void(const std::string&)> control_error_sink_;
 };
 
 }  // namespace diofs

@@ -28,6 +28,7 @@ constexpr const char* kDescription =
     "user who mounts gets in, unless --allow-other.\n"
     "As a mount helper: mount -t fuse.diofs none MOUNTPOINT -o profile=ext4-512,log=/abs/path\n"
     "(every option below works as -o NAME=VALUE or -o FLAG; '\\,' puts a comma in a value).\n"
+    "A refused control write prints its reason on stderr (and in .diofs/error).\n"
     "Unmount with: umount MOUNTPOINT, fusermount3 -u MOUNTPOINT, or SIGINT/SIGTERM. See diofs(1).\n";
 
 std::string ProfileTable() {
@@ -80,6 +81,9 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
                  "noatime, sync, allow_other, fsname=NAME)");
   app.add_flag("-f,--foreground", options.foreground, "stay in the foreground");
   app.add_flag("-s,--single-thread", options.single_threaded, "serve requests on one thread");
+  app.add_flag("-v,--verbose", options.verbose,
+               "print one line on stderr per refused O_DIRECT operation or misaligned buffer (path, offset, "
+               "length, rule, thread); with -f it reaches the terminal");
   app.add_option("mountpoint", positionals,
                  "folder to mount on; mount(8) passes a SOURCE before it, which diofs ignores")
       ->required()

@@ -25,6 +25,7 @@ struct DaemonOptions {
   std::uint64_t capacity = 0;      // --capacity (mem backend), 0: none
   bool foreground = false;         // -f
   bool single_threaded = false;    // -s
+  bool verbose = false;            // -v: a line on stderr per refused O_DIRECT operation
   int ready_fd = -1;               // written one byte once mounted (for harnesses)
   // --allow-other (or -o allow_other): users other than the one who mounts
   // may use the mount. The kernel checks their permissions either way

@@ -253,6 +253,17 @@ TEST_F(FilesystemTest, NoControlWriteCrashesTheDaemon) {
   EXPECT_EQ(fs_->profile().profile.name, "strict-4k");  // nothing bad was applied
 }
 
+TEST_F(FilesystemTest, ARefusedControlWriteTellsTheSink) {
+  Make("strict-4k");
+  std::vector<std::string> reasons;
+  fs_->SetControlErrorSink([&](const std::string& reason) { reasons.push_back(reason); });
+  EXPECT_EQ(WriteControl("profile", "bogus").code(), EINVAL);
+  ASSERT_TRUE(WriteControl("profile", "ext4-512").ok());
+  ASSERT_EQ(reasons.size(), 1u);
+  EXPECT_NE(reasons[0].find("profile: unknown profile 'bogus'"), std::string::npos) << reasons[0];
+  EXPECT_EQ(ReadControl("error"), reasons[0] + "\n");
+}
+
 TEST_F(FilesystemTest, ProfileControlFileReadsAndSwitches) {
   Make("strict-4k");
   auto j = nlohmann::json::parse(ReadControl("profile"));
