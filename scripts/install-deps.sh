@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libxxhash-dev
   librsvg2-bin
   groff-base
+  fio libaio-dev
 )
 
 missing=()

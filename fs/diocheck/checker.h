@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "fs/diocheck/call_site.h"
 #include "fs/diocheck/description_table.h"
 #include "fs/diocheck/mount_cache.h"
 #include "fs/diocheck/violation.h"
@@ -28,6 +29,10 @@ struct OsCalls {
   ssize_t (*write)(int fd, const void* buffer, size_t count);
   int (*close)(int fd);
   int (*fcntl)(int fd, int command, ...);
+  // For the call site of a report (call_site.h); null: reports have none.
+  int (*backtrace)(void** frames, int size) = nullptr;
+  Dladdr1Function dladdr1 = nullptr;
+  uintptr_t self_base = 0;  // where the library itself is loaded: its frames are skipped
 };
 
 struct Config {
@@ -35,6 +40,7 @@ struct Config {
   uint32_t env_mem_align = 0;            // DIOCHECK_MEM_ALIGN, 0 = unset
   char log_path[PATH_MAX] = {};          // DIOCHECK_LOG, empty = unset
   char mountinfo_path[PATH_MAX] = {};    // DIOCHECK_MOUNTINFO or /proc/self/mountinfo
+  bool quiet = false;                    // DIOCHECK_QUIET=1: no line on stderr
 };
 
 // Reads the DIOCHECK_* variables from `getenv_fn`; an invalid value is

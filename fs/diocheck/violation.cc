@@ -57,7 +57,63 @@ bool FormatViolationLine(const Violation& v, LineBuffer& out) {
   out.AppendJsonString(AlignSourceName(v.source));
   out.Append(",\"mode\":");
   out.AppendJsonString(ModeName(v.mode));
+  if (v.call_site != nullptr && v.call_site->size() > 0) {
+    out.Append(",\"call_site\":[");
+    for (int i = 0; i < v.call_site->size(); ++i) {
+      if (i > 0) out.AppendChar(',');
+      out.AppendJsonString(v.call_site->frame(i));
+    }
+    out.AppendChar(']');
+  }
   out.Append("}\n");
+  return !out.truncated();
+}
+
+bool FormatStderrLine(const Violation& v, LineBuffer& out) {
+  out.Append(v.mode == Mode::kEinval ? "libdiocheck: refused " : "libdiocheck: let through (record mode) ");
+  out.Append(v.call);
+  out.Append("(fd ");
+  out.AppendSigned(v.fd);
+  if (!v.path.empty()) {
+    out.AppendChar(' ');
+    out.Append(v.path);
+  }
+  if (v.positioned) {
+    out.Append(", offset ");
+    out.AppendSigned(v.offset);
+  }
+  out.Append(", ");
+  out.AppendUnsigned(v.length);
+  out.Append(" bytes");
+  if (v.segment_count > 1) {
+    out.Append(" in segment ");
+    out.AppendSigned(v.segment + 1);  // counted from 1 for a reader; the JSON's index is from 0
+    out.Append(" of ");
+    out.AppendSigned(v.segment_count);
+  }
+  const bool address_bad = (v.address & (v.mem_align - 1)) != 0;
+  out.Append(address_bad ? "): buffer address " : "): buffer length ");
+  if (address_bad) {
+    out.AppendHex(v.address);
+  } else {
+    out.AppendUnsigned(v.length);
+  }
+  out.Append(" is not a multiple of ");
+  out.AppendUnsigned(v.mem_align);
+  out.Append(" (");
+  out.Append(AlignSourceName(v.source));
+  out.Append("); thread ");
+  out.AppendSigned(v.tid);
+  out.Append(" of pid ");
+  out.AppendSigned(v.pid);
+  if (v.call_site != nullptr && v.call_site->size() > 0) {
+    out.Append("; call site: ");
+    for (int i = 0; i < v.call_site->size(); ++i) {
+      if (i > 0) out.Append(" < ");
+      out.Append(v.call_site->frame(i));
+    }
+  }
+  out.AppendChar('\n');
   return !out.truncated();
 }
 

@@ -58,5 +58,37 @@ TEST(DiofsMountPreloadTest, TheMountsProfileDecidesNotTheBackingFilesystem) {
   EXPECT_TRUE(ReadJsonLines(dir.path() + "/lenient.jsonl").empty());
 }
 
+// A C program's malloc()'d buffer written inside the mount: refused, its
+// call site in the op log (the violation record) and on diofs -v's stderr.
+TEST(DiofsMountPreloadTest, TheCallSiteReachesTheOpLogAndDiofsVerbose) {
+  TempDir dir;
+  const std::string log = dir.path() + "/ops.log";
+  std::string reported;
+  {
+    DIOFS_MOUNT_OR_SKIP(mount, {"--profile", "strict-4k", "-v", "--log", log});
+    const ProbeRun run = RunPreloaded({MALLOC_PWRITE, mount->Path("f")}, {});
+    const long remainder = std::stol(run.output.substr(run.output.find("remainder ") + 10));
+    if (remainder == 0) GTEST_SKIP() << "malloc() happened to align the buffer to 4096";
+    EXPECT_EQ(run.exit_code, 1) << run.output;
+    const std::string frame = run.errors.substr(run.errors.find("; call site: ") + 13);
+    const std::string first = frame.substr(0, frame.find(' '));
+    EXPECT_EQ(SourceLineOf(first),
+              "malloc_pwrite.c:" + std::to_string(LineOf(std::string(PROGRAMS_SOURCE) + "/malloc_pwrite.c",
+                                                         "/* the call site */")));
+    reported = mount->DaemonStderr();
+    EXPECT_NE(reported.find("diofs: libdiocheck refused pwrite on " + mount->Path("f") +
+                            ": buffer 0x"),
+              std::string::npos)
+        << reported;
+    EXPECT_NE(reported.find("(strict-4k wants buffers aligned to 4096), thread "), std::string::npos) << reported;
+    EXPECT_NE(reported.find(", at " + first), std::string::npos) << reported;
+  }
+  const diofs_test::CommandResult dump =
+      diofs_test::RunShell(std::string(DIOHARNESS_BINARY) + " log dump --json --filter op=violation " + log);
+  EXPECT_EQ(dump.status, 0) << dump.output;
+  EXPECT_NE(dump.output.find("call_site"), std::string::npos) << dump.output;
+  EXPECT_NE(dump.output.find(std::string(MALLOC_PWRITE) + "+0x"), std::string::npos) << dump.output;
+}
+
 }  // namespace
 }  // namespace diocheck_test
