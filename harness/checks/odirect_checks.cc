@@ -61,7 +61,7 @@ CheckResult CheckODirectAligned(const CheckInput& input) {
   if (input.records == nullptr) return Skipped(name, "no op log");
   bool reported = false;
   for (const LogRecord& r : *input.records) {
-    reported = reported || (r.kind == OpKind::kViolation && IsEnginePid(input, r.pid));
+    reported = reported || (r.kind == OpKind::kViolation && IsEngineRecord(input, r));
   }
   if (!ChecksAlignment(input.profile) && !reported) {
     return Skipped(name, "profile " + input.profile.name + " checks no alignment and libdiocheck reported nothing");
@@ -71,7 +71,7 @@ CheckResult CheckODirectAligned(const CheckInput& input) {
   std::uint64_t rejected = 0;
   std::string first_rejected;
   for (const LogRecord& r : *input.records) {
-    if (!IsEnginePid(input, r.pid)) continue;
+    if (!IsEngineRecord(input, r)) continue;
     const std::string problem = AlignmentProblem(input, r, align);
     // Where the expected outcome is the profile refusing the engine's I/O
     // (4 KiB page writes on a 64 KiB disk), a misaligned transfer that diofs

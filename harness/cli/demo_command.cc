@@ -68,11 +68,13 @@ void PrintVerdict(const dioh::Scenario& scenario, const dioh::JobRun& run, const
     out << line << "\n";
   }
   for (const dioh::CheckResult& check : result.checks) {
-    std::snprintf(line, sizeof line, "  %-4s %-24s %s", check.skipped ? "skip" : check.passed ? "pass" : "FAIL",
+    const std::string status =
+        check.status == dioh::CheckStatus::kFail ? "FAIL" : std::string(dioh::CheckStatusName(check.status));
+    std::snprintf(line, sizeof line, "  %-4s %-24s %s", status.c_str(),
                   check.name.c_str(), Clip(check.detail, 70).c_str());
     out << line << "\n";
   }
-  out << "\n  VERDICT: " << (result.passed ? "PASS" : "FAIL") << "\n";
+  out << "\n  VERDICT: " << (result.verdict == dioh::Verdict::kPass ? "PASS" : "FAIL") << "\n";
   out << "  reports: " << options.out_dir << "/report.{json,md,xml}, " << options.out_dir << "/write-map.svg\n";
 }
 

@@ -32,10 +32,10 @@ void PrintCatalogVerdicts(const std::vector<dioh::RegressJob>& jobs, const std::
     char line[200];
     if (jobs[i].injected == nullptr) {
       std::snprintf(line, sizeof line, "  %-29s %-25s %s", ("(clean) " + jobs[i].job.scenario.name).c_str(),
-                    "every check passes", results[i].passed ? "passed" : "FAILED");
+                    "every check passes", results[i].verdict == dioh::Verdict::kPass ? "passed" : "FAILED");
     } else {
       std::snprintf(line, sizeof line, "  %-29s %-25s %s", jobs[i].injected->bug.c_str(), jobs[i].injected->check.c_str(),
-                    results[i].passed ? "caught" : "NOT CAUGHT");
+                    results[i].verdict == dioh::Verdict::kPass ? "caught" : "NOT CAUGHT");
     }
     out << line << "\n";
   }
@@ -105,16 +105,16 @@ int RunRegress(const RegressOptions& options) {
   }
   for (std::size_t i = 0; i < first.size(); ++i) {
     if (options.repeat > 1) {
-      dioh::CheckResult same{"identical-across-repeats", true, "", false};
+      dioh::CheckResult same{"identical-across-repeats", dioh::CheckStatus::kPass, ""};
       for (std::size_t r = 1; r < signatures[i].size(); ++r) {
         if (signatures[i][r] == signatures[i][0]) continue;
-        same.passed = false;
+        same.status = dioh::CheckStatus::kFail;
         same.detail = "repeat 1: " + signatures[i][0] + details[i][0] + " / repeat " + std::to_string(r + 1) + ": " +
                       signatures[i][r] + details[i][r];
         break;
       }
-      if (same.passed) same.detail = std::to_string(signatures[i].size()) + " repeats, same verdicts";
-      first[i].passed = first[i].passed && same.passed;
+      if (same.status == dioh::CheckStatus::kPass) same.detail = std::to_string(signatures[i].size()) + " repeats, same verdicts";
+      if (same.status == dioh::CheckStatus::kFail && first[i].verdict == dioh::Verdict::kPass) first[i].verdict = dioh::Verdict::kFail;
       first[i].checks.push_back(same);
     }
     report.results.push_back(first[i]);

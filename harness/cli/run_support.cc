@@ -55,7 +55,7 @@ int Finish(dioh::Report& report, const RunOptions& options, bool interrupted, st
   if (options.json) {
     out << dioh::ToJson(report);
   } else {
-    out << report.title << ": " << report.passed() << " passed, " << report.failed() << " failed, "
+    out << report.title << ": " << dioh::CountsLine(report) << ", "
         << report.results.size() << " runs in " << static_cast<int>(report.wall_seconds + 0.5) << " s\n"
         << "reports: " << options.out_dir << "/report.{json,md,xml}\n";
   }
@@ -64,7 +64,7 @@ int Finish(dioh::Report& report, const RunOptions& options, bool interrupted, st
         << "): engines killed, diofs unmounted; the report holds the runs that finished\n";
     return kExitInterrupted;
   }
-  return report.failed() == 0 ? kExitPassed : kExitFailed;
+  return report.AllSucceeded() ? kExitPassed : kExitFailed;
 }
 
 }  // namespace dioharness::cli

@@ -20,7 +20,7 @@ namespace {
 using nlohmann::json;
 
 json CheckToJson(const CheckResult& c) {
-  return {{"name", c.name}, {"passed", c.passed}, {"detail", c.detail}, {"skipped", c.skipped}};
+  return {{"name", c.name}, {"status", CheckStatusName(c.status)}, {"detail", c.detail}};
 }
 
 json ResultToJson(const ScenarioResult& r) {
@@ -31,7 +31,7 @@ json ResultToJson(const ScenarioResult& r) {
   json checks = json::array();
   for (const CheckResult& c : r.checks) checks.push_back(CheckToJson(c));
   return {{"scenario", r.scenario}, {"profile", r.profile},   {"expected", r.expected},
-          {"outcome", r.outcome},   {"passed", r.passed},     {"seconds", r.seconds},
+          {"outcome", r.outcome},   {"verdict", VerdictName(r.verdict)}, {"reason", r.reason}, {"seconds", r.seconds},
           {"configuration", r.configuration}, {"runner_failures", runner_failures}, {"checks", checks}};
 }
 
@@ -41,6 +41,67 @@ constexpr std::pair<RunnerFailure::Kind, std::string_view> kRunnerFailureNames[]
     {RunnerFailure::Kind::kOpLog, "op-log"},
     {RunnerFailure::Kind::kFileUnreadable, "file-readable"},
 };
+
+constexpr std::pair<CheckStatus, std::string_view> kCheckStatusNames[] = {
+    {CheckStatus::kPass, "pass"},
+    {CheckStatus::kFail, "fail"},
+    {CheckStatus::kSkip, "skip"},
+};
+
+constexpr std::pair<Verdict, std::string_view> kVerdictNames[] = {
+    {Verdict::kPass, "pass"},
+    {Verdict::kFail, "fail"},
+    {Verdict::kSkipped, "skipped"},
+    {Verdict::kKnownEngineBug, "known-engine-bug"},
+    {Verdict::kUnexpectedPass, "unexpected-pass"},
+    {Verdict::kError, "error"},
+};
+
+// The enums' names for reports: one table each, read both ways.
+template <typename Enum, std::size_t N>
+std::string_view NameIn(const std::pair<Enum, std::string_view> (&table)[N], Enum value, std::string_view fallback) {
+  for (const auto& [v, name] : table) {
+    if (v == value) return name;
+  }
+  return fallback;
+}
+
+template <typename Enum, std::size_t N>
+std::optional<Enum> ValueIn(const std::pair<Enum, std::string_view> (&table)[N], std::string_view name) {
+  for (const auto& [v, n] : table) {
+    if (n == name) return v;
+  }
+  return std::nullopt;
+}
+
+// A run's verdict in the Markdown table: what needs a look stands out.
+std::string_view MarkdownVerdict(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kPass: return "pass";
+    case Verdict::kFail: return "**FAIL**";
+    case Verdict::kSkipped: return "skipped";
+    case Verdict::kKnownEngineBug: return "known engine bug";
+    case Verdict::kUnexpectedPass: return "**UNEXPECTED PASS**";
+    case Verdict::kError: return "**ERROR**";
+  }
+  return "?";
+}
+
+// Reads a check from report.json; reports written before CheckStatus carry
+// the bools "passed" and "skipped" instead of "status".
+Result<CheckResult> CheckFromJson(const json& c) {
+  CheckResult check{c.at("name").get<std::string>(), CheckStatus::kFail, c.at("detail").get<std::string>()};
+  if (const auto status = c.find("status"); status != c.end()) {
+    const auto parsed = CheckStatusFromName(status->get<std::string>());
+    if (!parsed) return Status::Error(EINVAL, "not a dioharness report: unknown check status " + status->dump());
+    check.status = *parsed;
+  } else {
+    check.status = !c.at("passed").get<bool>() ? CheckStatus::kFail
+                   : c.value("skipped", false) ? CheckStatus::kSkip
+                                               : CheckStatus::kPass;
+  }
+  return check;
+}
 
 // One table cell: no pipes or newlines.
 std::string Cell(const std::string& text) {
@@ -55,33 +116,51 @@ std::string Cell(const std::string& text) {
 
 }  // namespace
 
-std::string_view RunnerFailureName(RunnerFailure::Kind kind) {
-  for (const auto& [k, name] : kRunnerFailureNames) {
-    if (k == kind) return name;
-  }
-  return "runner";
-}
-
+std::string_view RunnerFailureName(RunnerFailure::Kind kind) { return NameIn(kRunnerFailureNames, kind, "runner"); }
 std::optional<RunnerFailure::Kind> RunnerFailureKindFromName(std::string_view name) {
-  for (const auto& [kind, n] : kRunnerFailureNames) {
-    if (n == name) return kind;
-  }
-  return std::nullopt;
+  return ValueIn(kRunnerFailureNames, name);
+}
+std::string_view CheckStatusName(CheckStatus status) { return NameIn(kCheckStatusNames, status, "fail"); }
+std::optional<CheckStatus> CheckStatusFromName(std::string_view name) { return ValueIn(kCheckStatusNames, name); }
+std::string_view VerdictName(Verdict verdict) { return NameIn(kVerdictNames, verdict, "fail"); }
+std::optional<Verdict> VerdictFromName(std::string_view name) { return ValueIn(kVerdictNames, name); }
+
+bool VerdictIsSuccess(Verdict verdict) {
+  return verdict == Verdict::kPass || verdict == Verdict::kSkipped || verdict == Verdict::kKnownEngineBug;
 }
 
 std::vector<std::pair<std::string, std::string>> FailureLines(const ScenarioResult& result) {
   std::vector<std::pair<std::string, std::string>> lines;
   for (const RunnerFailure& f : result.runner_failures) lines.emplace_back(RunnerFailureName(f.kind), f.detail);
   for (const CheckResult& c : result.checks) {
-    if (!c.passed) lines.emplace_back(c.name, c.detail);
+    if (c.status == CheckStatus::kFail) lines.emplace_back(c.name, c.detail);
   }
   return lines;
 }
 
-std::size_t Report::passed() const {
-  std::size_t n = 0;
-  for (const ScenarioResult& r : results) n += r.passed ? 1 : 0;
-  return n;
+std::size_t Report::Count(Verdict verdict) const {
+  return static_cast<std::size_t>(
+      std::count_if(results.begin(), results.end(), [verdict](const ScenarioResult& r) { return r.verdict == verdict; }));
+}
+
+bool Report::AllSucceeded() const {
+  return std::all_of(results.begin(), results.end(), [](const ScenarioResult& r) { return VerdictIsSuccess(r.verdict); });
+}
+
+std::string CountsLine(const Report& report) {
+  std::string line = std::to_string(report.passed()) + " passed, " + std::to_string(report.failed()) + " failed";
+  const std::pair<Verdict, const char*> others[] = {{Verdict::kSkipped, "skipped"},
+                                                    {Verdict::kKnownEngineBug, "known engine bug"},
+                                                    {Verdict::kUnexpectedPass, "unexpected pass"},
+                                                    {Verdict::kError, "error"}};
+  for (const auto& [verdict, words] : others) {
+    const std::size_t n = report.Count(verdict);
+    if (n == 0) continue;
+    line += ", " + std::to_string(n) + " " + words;
+    // "skipped" is the same in the plural; the others take an s.
+    if (n > 1 && verdict != Verdict::kSkipped) line += verdict == Verdict::kUnexpectedPass ? "es" : "s";
+  }
+  return line;
 }
 
 std::string ToJson(const Report& report) {
@@ -89,12 +168,15 @@ std::string ToJson(const Report& report) {
   for (const ScenarioResult& r : report.results) results.push_back(ResultToJson(r));
   json configuration = json::object();
   for (const auto& [key, value] : report.configuration) configuration[key] = value;
+  json verdicts = json::object();
+  for (const auto& [verdict, name] : kVerdictNames) verdicts[std::string(name)] = report.Count(verdict);
   return json{{"title", report.title},
               {"started_at", report.started_at},
               {"wall_seconds", report.wall_seconds},
               {"configuration", configuration},
               {"passed", report.passed()},
               {"failed", report.failed()},
+              {"verdicts", verdicts},
               {"results", results}}
              .dump(2) + "\n";
 }
@@ -116,7 +198,15 @@ dioh::Result<Report> ReportFromJson(const std::string& text) {
       s.profile = r.at("profile").get<std::string>();
       s.expected = r.at("expected").get<std::string>();
       s.outcome = r.at("outcome").get<std::string>();
-      s.passed = r.at("passed").get<bool>();
+      // Reports written before Verdict carry the bool "passed" instead.
+      if (const auto verdict = r.find("verdict"); verdict != r.end()) {
+        const auto parsed = VerdictFromName(verdict->get<std::string>());
+        if (!parsed) return Status::Error(EINVAL, "not a dioharness report: unknown verdict " + verdict->dump());
+        s.verdict = *parsed;
+      } else {
+        s.verdict = r.at("passed").get<bool>() ? Verdict::kPass : Verdict::kFail;
+      }
+      s.reason = r.value("reason", "");
       s.seconds = r.at("seconds").get<double>();
       s.configuration = r.value("configuration", "");
       for (const json& f : r.value("runner_failures", json::array())) {
@@ -125,8 +215,9 @@ dioh::Result<Report> ReportFromJson(const std::string& text) {
         s.runner_failures.push_back({*kind, f.at("detail").get<std::string>()});
       }
       for (const json& c : r.at("checks")) {
-        s.checks.push_back({c.at("name").get<std::string>(), c.at("passed").get<bool>(),
-                            c.at("detail").get<std::string>(), c.value("skipped", false)});
+        auto check = CheckFromJson(c);
+        if (!check.ok()) return check.status();
+        s.checks.push_back(std::move(*check));
       }
       report.results.push_back(std::move(s));
     }
@@ -141,15 +232,14 @@ std::string ToMarkdown(const Report& report) {
   char wall[32];
   std::snprintf(wall, sizeof wall, "%.1f", report.wall_seconds);
   md << "# " << report.title << "\n\n"
-     << "Started " << report.started_at << ", took " << wall << " s: **" << report.passed() << " passed, "
-     << report.failed() << " failed**.\n\n"
+     << "Started " << report.started_at << ", took " << wall << " s: **" << CountsLine(report) << "**.\n\n"
      << "| scenario | profile | expected | outcome | verdict | time (s) |\n"
      << "|---|---|---|---|---|---|\n";
   for (const ScenarioResult& r : report.results) {
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.2f", r.seconds);
     md << "| " << Cell(r.scenario) << " | " << Cell(r.profile) << " | " << Cell(r.expected)
-       << " | " << Cell(r.outcome) << " | " << (r.passed ? "pass" : "**FAIL**") << " | "
+       << " | " << Cell(r.outcome) << " | " << MarkdownVerdict(r.verdict) << " | "
        << seconds << " |\n";
   }
   // The first failures only: a broken engine fails every scenario the same way.
@@ -215,8 +305,8 @@ std::string ToJUnitXml(const Report& report) {
     }
     for (const CheckResult& c : r.checks) {
       x << "    <testcase classname=\"" << suite << "\" name=\"" << XmlEscape(c.name) << "\">";
-      if (!c.passed) x << "<failure message=\"" << XmlEscape(c.detail) << "\"/>";
-      if (c.passed && c.skipped) x << "<skipped message=\"" << XmlEscape(c.detail) << "\"/>";
+      if (c.status == CheckStatus::kFail) x << "<failure message=\"" << XmlEscape(c.detail) << "\"/>";
+      if (c.status == CheckStatus::kSkip) x << "<skipped message=\"" << XmlEscape(c.detail) << "\"/>";
       x << "</testcase>\n";
     }
     x << "  </testsuite>\n";

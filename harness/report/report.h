@@ -13,13 +13,38 @@
 
 namespace dioh {
 
+// A check's verdict on one run.
+enum class CheckStatus {
+  kPass,
+  kFail,
+  kSkip,  // the check could not apply to this run (detail says why); not a failure
+};
+// "pass", "fail", "skip": the words of every rendering and of report.json.
+std::string_view CheckStatusName(CheckStatus status);
+std::optional<CheckStatus> CheckStatusFromName(std::string_view name);
+
 struct CheckResult {
   std::string name;    // "odirect-aligned", "bitmap-matches-pages", ...
-  bool passed = false;
-  std::string detail;  // why it failed (the first offending operation), or a summary
-  // The check could not apply to this run (detail says why); counts as passed.
-  bool skipped = false;
+  CheckStatus status = CheckStatus::kFail;
+  std::string detail;  // what was compared, why it failed (the first offending operation), or why it was skipped
 };
+
+// A scenario run's verdict. Only pass, skipped and known-engine-bug let a
+// command exit 0.
+enum class Verdict {
+  kPass,            // every check passed (or was skipped) and nothing kept the run from being judged
+  kFail,            // a check or the runner failed
+  kSkipped,         // the scenario does not apply to this engine (x-inject or a no-direct-io build on
+                    // QEMU, a guest QEMU cannot build): reason says why
+  kKnownEngineBug,  // failed exactly as a catalogued bug of this engine version says: reason names it
+  kUnexpectedPass,  // a catalogued bug did not show: a failure, so that the catalog gets updated
+  kError,           // could not be judged (setup failure, interrupted): reason says what happened
+};
+// "pass", "fail", "skipped", "known-engine-bug", "unexpected-pass", "error".
+std::string_view VerdictName(Verdict verdict);
+std::optional<Verdict> VerdictFromName(std::string_view name);
+// Whether the verdict lets a command exit 0 (pass, skipped, known-engine-bug).
+bool VerdictIsSuccess(Verdict verdict);
 
 // What kept the harness from running or judging a scenario: not a verdict
 // on the engine (the checks give those), so it is kept apart from them.
@@ -42,7 +67,10 @@ struct ScenarioResult {
   std::string profile;   // diofs profile it ran on
   std::string expected;  // "completed", or "failed: <message>"
   std::string outcome;   // what the engine reported
-  bool passed = false;   // no runner failure, and every check passed (expected-outcome among them)
+  Verdict verdict = Verdict::kFail;
+  // Why the verdict is skipped, known-engine-bug, unexpected-pass or error
+  // (pass and fail are explained by the checks and runner failures).
+  std::string reason{};
   double seconds = 0;
   std::vector<CheckResult> checks;
   std::string configuration{};  // one line: capabilities, parameters, guest ("mapped-ram multifd×4 direct-io=on ...")
@@ -58,9 +86,16 @@ struct Report {
   std::vector<std::pair<std::string, std::string>> configuration;
   std::vector<ScenarioResult> results;
 
-  std::size_t passed() const;
-  std::size_t failed() const { return results.size() - passed(); }
+  std::size_t Count(Verdict verdict) const;
+  std::size_t passed() const { return Count(Verdict::kPass); }
+  std::size_t failed() const { return Count(Verdict::kFail); }
+  // Whether every run has a verdict that lets a command exit 0.
+  bool AllSucceeded() const;
 };
+
+// "12 passed, 1 failed": pass and fail always, the other verdicts when some
+// run has them ("…, 2 skipped, 1 known engine bug, 1 error").
+std::string CountsLine(const Report& report);
 
 // What a person reads of a failed run: each runner failure, then each failed
 // check, as (name, detail); in this order in every rendering.

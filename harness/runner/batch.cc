@@ -27,7 +27,7 @@ BatchRun RunBatch(const std::vector<Job>& jobs, const RunEnvironment& environmen
     run.result.configuration = DescribeScenario(jobs[i].scenario);
     if (InterruptWatcher::Instance().interrupted()) batch.interrupted = true;
     const bool want_map = options.write_maps == WriteMaps::kAll ||
-                          (options.write_maps == WriteMaps::kFailed && !run.result.passed);
+                          (options.write_maps == WriteMaps::kFailed && !VerdictIsSuccess(run.result.verdict));
     if (want_map && !run.write_map_svg.empty() && !options.out_dir.empty()) {
       std::error_code ignored;
       std::filesystem::create_directories(maps_dir, ignored);
@@ -37,9 +37,9 @@ BatchRun RunBatch(const std::vector<Job>& jobs, const RunEnvironment& environmen
       const ScenarioResult shown = options.judge ? options.judge(i, run.result) : run.result;
       char line[256];
       std::snprintf(line, sizeof line, "%s[%zu/%zu] %-44s %s  %5.1f s", options.label.c_str(), i + 1, jobs.size(),
-                    jobs[i].id.c_str(), shown.passed ? "PASS" : "FAIL", shown.seconds);
+                    jobs[i].id.c_str(), shown.verdict == Verdict::kPass ? "PASS" : "FAIL", shown.seconds);
       *options.progress << line << "\n";
-      if (!shown.passed) {
+      if (shown.verdict != Verdict::kPass) {
         for (const auto& [name, detail] : FailureLines(shown)) *options.progress << "      " << name << ": " << detail << "\n";
       }
       options.progress->flush();

@@ -65,38 +65,39 @@ ScenarioResult JudgeInjected(const RegressionCase& regression_case, const Scenar
   ScenarioResult judged = run;
   judged.scenario = run.scenario + " x-inject=" + regression_case.bug;
   judged.expected = "caught by " + regression_case.check;
-  CheckResult verdict{"caught-by-" + regression_case.check, false,
-                      regression_case.check + " did not fail: " + regression_case.why, false};
+  CheckResult verdict{"caught-by-" + regression_case.check, CheckStatus::kFail,
+                      regression_case.check + " did not fail: " + regression_case.why};
   std::string also;
   for (const RunnerFailure& failure : run.runner_failures) {
     also += (also.empty() ? "" : ", ") + std::string(RunnerFailureName(failure.kind));
   }
   for (const CheckResult& check : run.checks) {
-    if (check.passed) continue;
+    if (check.status != CheckStatus::kFail) continue;
     if (check.name == regression_case.check) {
-      verdict.passed = true;
+      verdict.status = CheckStatus::kPass;
       verdict.detail = check.detail;
     } else {
       also += (also.empty() ? "" : ", ") + check.name;
     }
   }
-  judged.outcome = verdict.passed ? "caught by " + regression_case.check : "NOT caught by " + regression_case.check;
+  const bool caught = verdict.status == CheckStatus::kPass;
+  judged.outcome = caught ? "caught by " + regression_case.check : "NOT caught by " + regression_case.check;
   if (!also.empty()) judged.outcome += "; also failed: " + also;
   judged.outcome += " (engine: " + run.outcome + ")";
-  judged.passed = verdict.passed;
+  judged.verdict = caught ? Verdict::kPass : Verdict::kFail;
   judged.runner_failures.clear();  // named in the outcome ("also failed: diofs-exit")
   judged.checks = {verdict};
   return judged;
 }
 
 std::string VerdictSignature(const ScenarioResult& result) {
-  std::string signature = result.scenario + "@" + result.profile + (result.passed ? " pass" : " fail");
+  std::string signature = result.scenario + "@" + result.profile + " " + std::string(VerdictName(result.verdict));
   // The outcome up to its first ':' (the status, not the text that names paths or threads).
   const std::string status = result.outcome.substr(0, result.outcome.find(':'));
   signature += " [" + status + "]";
   for (const RunnerFailure& failure : result.runner_failures) signature += " " + std::string(RunnerFailureName(failure.kind)) + "=FAIL";
   for (const CheckResult& check : result.checks) {
-    signature += " " + check.name + (check.skipped ? "=skip" : check.passed ? "=pass" : "=FAIL");
+    signature += " " + check.name + (check.status == CheckStatus::kFail ? "=FAIL" : "=" + std::string(CheckStatusName(check.status)));
   }
   return signature;
 }

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "migration/channel/injected_bugs.h"
+#include "migration/model/injected_bugs.h"
 #include "tests/harness/checks/check_test_util.h"
 
 namespace dioh::checks {
@@ -24,14 +24,14 @@ const CheckResult& Find(const std::vector<CheckResult>& results, const std::stri
 std::string Failures(const std::vector<CheckResult>& results) {
   std::string text;
   for (const CheckResult& r : results) {
-    if (!r.passed) text += r.name + ": " + r.detail + "\n";
+    if (r.status == CheckStatus::kFail) text += r.name + ": " + r.detail + "\n";
   }
   return text;
 }
 
 // Runs the engine with `bug` injected and checks the run.
 std::vector<CheckResult> RunWithBug(EngineRun& run, const char* bug) {
-  run.save.inject = *mrm::channel::ParseInjectedBugs({bug});
+  run.save.inject = *mrm::model::ParseInjectedBugs({bug});
   run.Run();
   return RunChecks(run.Input());
 }
@@ -81,8 +81,8 @@ TEST_P(CleanEngine, PassesEveryCheck) {
   ASSERT_EQ(run.saved.state, mrm::engine::MigrationState::kCompleted) << run.saved.error_desc;
   const std::vector<CheckResult> results = RunChecks(run.Input());
   EXPECT_EQ(Failures(results), "");
-  EXPECT_FALSE(Find(results, "ram-equal").skipped);
-  EXPECT_FALSE(Find(results, "bitmap-matches-pages").skipped);
+  EXPECT_NE(Find(results, "ram-equal").status, CheckStatus::kSkip);
+  EXPECT_NE(Find(results, "bitmap-matches-pages").status, CheckStatus::kSkip);
 }
 
 INSTANTIATE_TEST_SUITE_P(Configs, CleanEngine,
@@ -110,8 +110,8 @@ TEST_P(InjectedBug, IsCaughtByItsCheck) {
   c.setup(run);
   const std::vector<CheckResult> results = RunWithBug(run, c.bug);
   const CheckResult& caught = Find(results, c.caught_by);
-  EXPECT_FALSE(caught.passed) << c.bug << " not caught by " << c.caught_by << ": " << caught.detail;
-  EXPECT_FALSE(caught.skipped);
+  EXPECT_EQ(caught.status, CheckStatus::kFail) << c.bug << " not caught by " << c.caught_by << ": " << caught.detail;
+  EXPECT_NE(caught.status, CheckStatus::kSkip);
   EXPECT_FALSE(caught.detail.empty());
 }
 
@@ -159,9 +159,9 @@ TEST(InjectedBugLenient, BitmapViaOdirectChannelIsMainChannelData) {
   run.options.direct_alignment = 1;
   const std::vector<CheckResult> results = RunWithBug(run, "bitmap-via-odirect-channel");
   ASSERT_EQ(run.saved.state, mrm::engine::MigrationState::kCompleted) << run.saved.error_desc;
-  EXPECT_FALSE(Find(results, "main-channel-buffered").passed);
+  EXPECT_EQ(Find(results, "main-channel-buffered").status, CheckStatus::kFail);
   EXPECT_NE(Find(results, "main-channel-buffered").detail.find("outside every pages region"), std::string::npos);
-  EXPECT_FALSE(Find(results, "page-io-in-regions").passed);
+  EXPECT_EQ(Find(results, "page-io-in-regions").status, CheckStatus::kFail);
 }
 
 TEST(InjectedBugLive, ZeroPagesInBitmapAlsoFailsRamEqual) {
@@ -169,7 +169,7 @@ TEST(InjectedBugLive, ZeroPagesInBitmapAlsoFailsRamEqual) {
   run.save = SaveWith(2, true, {21, 0.5, 0.4});
   run.save.passes = 3;
   const std::vector<CheckResult> results = RunWithBug(run, "zero-pages-in-bitmap");
-  EXPECT_FALSE(Find(results, "ram-equal").passed);
+  EXPECT_EQ(Find(results, "ram-equal").status, CheckStatus::kFail);
 }
 
 }  // namespace

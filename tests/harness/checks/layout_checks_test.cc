@@ -45,14 +45,14 @@ struct Fixture {
 TEST(PageIoInRegions, PassesPageWritesInsideTheRegions) {
   Fixture f;
   const CheckResult r = CheckPageIoInRegions(f.input);
-  EXPECT_TRUE(r.passed) << r.detail;
-  EXPECT_FALSE(r.skipped);
+  EXPECT_EQ(r.status, CheckStatus::kPass) << r.detail;
+  EXPECT_NE(r.status, CheckStatus::kSkip);
 }
 
 TEST(PageIoInRegions, FailsAWriteOffThePageGrid) {
   Fixture f;
   const CheckResult r = f.WithChannelWrite(f.pc_ram() + 512, 4096);
-  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.status, CheckStatus::kFail);
   EXPECT_EQ(r.detail, "write seq 99 tid 12 offset " + Hex(f.pc_ram() + 512) +
                           " length 4096: not at a page boundary in pc.ram pages (pages_offset 0x100000)");
 }
@@ -71,14 +71,14 @@ TEST(PageIoInRegions, FailsPartialPagesLongWritesAndWritesPastTheRegion) {
 TEST(PageIoInRegions, FailsAChannelWriteOutsideEveryRegion) {
   Fixture f;
   const CheckResult r = f.WithChannelWrite(f.stream.layouts[0].bitmap_offset, 64);
-  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.status, CheckStatus::kFail);
   EXPECT_NE(r.detail.find("outside every pages region"), std::string::npos) << r.detail;
 }
 
 TEST(PageIoInRegions, TheMainChannelMayWriteOutsideTheRegions) {
   Fixture f;
   f.log.Write(kSavePid, 100, 1, f.stream.layouts[0].bitmap_offset, 64, O_WRONLY);
-  EXPECT_TRUE(CheckPageIoInRegions(f.input).passed);
+  EXPECT_EQ(CheckPageIoInRegions(f.input).status, CheckStatus::kPass);
 }
 
 TEST(PageIoInRegions, FailsARegionNotOneMiBAligned) {
@@ -87,7 +87,7 @@ TEST(PageIoInRegions, FailsARegionNotOneMiBAligned) {
   CheckInput in = BaseInput(nullptr);
   in.file = &file;
   const CheckResult r = CheckPageIoInRegions(in);
-  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.status, CheckStatus::kFail);
   EXPECT_EQ(r.detail, "block pc.ram pages_offset 0x1000 is not 1 MiB aligned as an absolute file offset (offset= is 0)");
 }
 
@@ -95,32 +95,32 @@ TEST(PageIoInRegions, SkipsWithoutAFileAndSaysWhy) {
   Fixture f;
   f.input.file = nullptr;
   const CheckResult r = CheckPageIoInRegions(f.input);
-  EXPECT_TRUE(r.skipped);
+  EXPECT_EQ(r.status, CheckStatus::kSkip);
   EXPECT_NE(r.detail.find("no file"), std::string::npos) << r.detail;
 }
 
 TEST(FileParses, ACompletedSaveMustLeaveAFileThatParses) {
   Fixture f;
-  EXPECT_TRUE(CheckFileParses(f.input).passed);
+  EXPECT_EQ(CheckFileParses(f.input).status, CheckStatus::kPass);
   std::vector<std::uint8_t> cut(f.stream.bytes.begin(), f.stream.bytes.end() - 10);
   MemoryByteSource cut_file(cut);
   f.input.file = &cut_file;
   const CheckResult r = CheckFileParses(f.input);
-  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.status, CheckStatus::kFail);
   EXPECT_NE(r.detail.find("the save completed but the file does not parse: "), std::string::npos) << r.detail;
   f.input.save = {MigrationEnd::kFailed, "boom"};
-  EXPECT_TRUE(CheckFileParses(f.input).skipped);
+  EXPECT_EQ(CheckFileParses(f.input).status, CheckStatus::kSkip);
 }
 
 TEST(FileSizeBounded, PassesTheSmallStreamAndFailsAWriteBeyondItsEnd) {
   Fixture f;
   const CheckResult good = CheckFileSizeBounded(f.input);
-  EXPECT_TRUE(good.passed) << good.detail;
-  EXPECT_FALSE(good.skipped);
+  EXPECT_EQ(good.status, CheckStatus::kPass) << good.detail;
+  EXPECT_NE(good.status, CheckStatus::kSkip);
   const std::uint64_t end = f.stream.bytes.size();
   f.log.Write(kSavePid, 11, 2, end, 4096, kOut).seq = 77;
   const CheckResult r = CheckFileSizeBounded(f.input);
-  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.status, CheckStatus::kFail);
   EXPECT_EQ(r.detail, "write seq 77 tid 11 offset " + Hex(end) + " length 4096: ends at " + Hex(end + 4096) +
                           ", beyond the stream's end " + Hex(end));
 }

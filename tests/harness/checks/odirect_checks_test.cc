@@ -34,10 +34,10 @@ LogBuilder SaveLog(std::uint32_t channel_flags) {
 TEST(ODirectAligned, PassesAlignedTransfersAndFailsTheFirstMisalignedOffset) {
   LogBuilder log = SaveLog(kOutDirect);
   CheckInput in = BaseInput(&log.records());
-  EXPECT_TRUE(CheckODirectAligned(in).passed);
+  EXPECT_EQ(CheckODirectAligned(in).status, CheckStatus::kPass);
   log.Write(kSavePid, 4711, 3, 0x100200, 4096, kOutDirect).seq = 812;
   const CheckResult r = CheckODirectAligned(in);
-  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.status, CheckStatus::kFail);
   EXPECT_EQ(r.detail, "write seq 812 tid 4711 offset 0x100200 length 4096: offset not a multiple of 4096");
 }
 
@@ -46,7 +46,7 @@ TEST(ODirectAligned, FailsAMisalignedLengthOfALoadRead) {
   log.Read(kLoadPid, 21, 5, 0x100000, 6000, O_RDONLY | O_DIRECT);
   CheckInput in = BaseInput(&log.records());
   const CheckResult r = CheckODirectAligned(in);
-  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.status, CheckStatus::kFail);
   EXPECT_NE(r.detail.find("length not a multiple of 4096"), std::string::npos) << r.detail;
 }
 
@@ -67,34 +67,34 @@ TEST(ODirectAligned, RefusedTransfersPassOnlyWhenTheExpectedOutcomeIsTheirRefusa
   in.profile = testing::Preset("strict-64k");
   in.save = {MigrationEnd::kFailed, "multifd send (0): pwritev of 0x1000 bytes at 0x101000 (ramblock pc.ram): pwritev: Invalid argument"};
   in.expected = ExpectedOutcome{ExpectedOutcome::Status::kFailed, "multifd send (*): *", /*rejected_io=*/false};
-  EXPECT_FALSE(CheckODirectAligned(in).passed);
+  EXPECT_EQ(CheckODirectAligned(in).status, CheckStatus::kFail);
   in.expected->rejected_io = true;
   const CheckResult r = CheckODirectAligned(in);
-  EXPECT_TRUE(r.passed) << r.detail;
+  EXPECT_EQ(r.status, CheckStatus::kPass) << r.detail;
   EXPECT_NE(r.detail.find("refused by the profile, as expected"), std::string::npos) << r.detail;
   log.Write(kSavePid, 11, 2, 0x118000, 4096, kOutDirect);  // misaligned for 64 KiB, and let through
-  EXPECT_FALSE(CheckODirectAligned(in).passed);
+  EXPECT_EQ(CheckODirectAligned(in).status, CheckStatus::kFail);
 }
 
 TEST(ODirectAligned, IgnoresOtherProcessesAndBufferedTransfers) {
   LogBuilder log = SaveLog(kOutDirect);
   log.Read(kHarnessPid, 300, 9, 0x10, 100, O_RDONLY | O_DIRECT);  // the harness copying the file out
   log.Write(kSavePid, 100, 1, 0x8a, 64, O_WRONLY);                 // buffered main channel
-  EXPECT_TRUE(CheckODirectAligned(BaseInput(&log.records())).passed);
+  EXPECT_EQ(CheckODirectAligned(BaseInput(&log.records())).status, CheckStatus::kPass);
 }
 
 TEST(ODirectAligned, FailsALibdiocheckReportEvenOnALenientProfile) {
   LogBuilder log = SaveLog(kOutDirect);
   CheckInput in = BaseInput(&log.records());
   in.profile = testing::Preset("tmpfs");
-  EXPECT_TRUE(CheckODirectAligned(in).skipped);
+  EXPECT_EQ(CheckODirectAligned(in).status, CheckStatus::kSkip);
   diofs::oplog::LogRecord& v = log.Add(diofs::OpKind::kViolation, kSavePid, 11, 0);
   v.path = "/.diofs/violation";
   v.rule = diofs::Rule::kMemAlign;
   v.text = R"({"diocheck":"mem_align","call":"pwritev2","address":"0x5581000008","length":4096,"mem_align":4096})";
   const CheckResult r = CheckODirectAligned(in);
-  EXPECT_FALSE(r.passed);
-  EXPECT_FALSE(r.skipped);
+  EXPECT_EQ(r.status, CheckStatus::kFail);
+  EXPECT_NE(r.status, CheckStatus::kSkip);
   EXPECT_EQ(r.detail, "libdiocheck report seq 7 tid 11: pwritev2 buffer 0x5581000008 (segment length 4096) not aligned "
                       "to 4096 in memory");
 }
@@ -105,7 +105,7 @@ TEST(ODirectAligned, FailsARecordDiofsFlagged) {
   w.rule = diofs::Rule::kLengthAlign;
   w.verdict = diofs::Verdict::kRecorded;
   const CheckResult r = CheckODirectAligned(BaseInput(&log.records()));
-  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.status, CheckStatus::kFail);
   EXPECT_NE(r.detail.find("(diofs recorded it)"), std::string::npos) << r.detail;
 }
 
@@ -113,11 +113,11 @@ TEST(ODirectIffDirectIo, EffectiveNeedsODirectOnEveryChannelTransfer) {
   LogBuilder direct = SaveLog(kOutDirect);
   CheckInput in = BaseInput(&direct.records());
   in.facts.direct_io_requested = in.facts.direct_io_effective = true;
-  EXPECT_TRUE(CheckODirectIffDirectIo(in).passed);
+  EXPECT_EQ(CheckODirectIffDirectIo(in).status, CheckStatus::kPass);
   LogBuilder buffered = SaveLog(O_WRONLY);
   in.records = &buffered.records();
   const CheckResult r = CheckODirectIffDirectIo(in);
-  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.status, CheckStatus::kFail);
   EXPECT_EQ(r.detail, "silent buffered fallback: write seq 5 tid 11 offset 0x100000 length 16384 by channel handle 2 "
                       "without O_DIRECT while direct-io is effective");
 }
@@ -130,7 +130,7 @@ TEST(ODirectIffDirectIo, AFailedODirectOpenAndItsPlainProbeMoveNoData) {
   log.Open(kSavePid, 11, 2, O_WRONLY);  // the engine words QEMU's error
   CheckInput in = BaseInput(&log.records());
   in.facts.direct_io_requested = in.facts.direct_io_effective = true;
-  EXPECT_TRUE(CheckODirectIffDirectIo(in).passed);
+  EXPECT_EQ(CheckODirectIffDirectIo(in).status, CheckStatus::kPass);
 }
 
 TEST(ODirectIffDirectIo, RequestedButNotEffectiveSaysWhy) {
@@ -139,11 +139,11 @@ TEST(ODirectIffDirectIo, RequestedButNotEffectiveSaysWhy) {
   in.facts.direct_io_requested = true;
   in.facts.direct_io_not_effective = "multifd is off";
   const CheckResult r = CheckODirectIffDirectIo(in);
-  EXPECT_TRUE(r.passed);
+  EXPECT_EQ(r.status, CheckStatus::kPass);
   EXPECT_EQ(r.detail, "direct-io not effective: multifd is off");
   log.Open(kLoadPid, 200, 4, O_RDONLY | O_DIRECT);
   const CheckResult used = CheckODirectIffDirectIo(in);
-  EXPECT_FALSE(used.passed);
+  EXPECT_EQ(used.status, CheckStatus::kFail);
   EXPECT_EQ(used.detail, "direct-io not effective (multifd is off), yet open seq 7 tid 200 used O_DIRECT");
 }
 
@@ -152,7 +152,7 @@ TEST(MainChannelBuffered, FailsAMainChannelOpenedWithODirect) {
   log.Open(kSavePid, 100, 1, O_CREAT | O_WRONLY | O_DIRECT);
   log.Write(kSavePid, 100, 1, 0, 0x8a, O_WRONLY | O_DIRECT).result = -EINVAL;
   const CheckResult r = CheckMainChannelBuffered(BaseInput(&log.records()));
-  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.status, CheckStatus::kFail);
   EXPECT_EQ(r.detail, "save main channel opened with O_DIRECT: open seq 1 tid 100 (handle 1)");
 }
 
@@ -162,7 +162,7 @@ TEST(MainChannelBuffered, FindsTheLoadMainChannelByItsHeaderRead) {
   log.Open(kLoadPid, 200, 8, O_RDONLY | O_DIRECT);
   log.Read(kLoadPid, 200, 8, 0, 65536, O_RDONLY | O_DIRECT);
   const CheckResult r = CheckMainChannelBuffered(BaseInput(&log.records()));
-  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.status, CheckStatus::kFail);
   EXPECT_EQ(r.detail, "load main channel opened with O_DIRECT: open seq 8 tid 200 (handle 8)");
 }
 
@@ -173,11 +173,11 @@ TEST(MainChannelBuffered, FailsAnODirectWriteOutsideThePagesRegions) {
   CheckInput in = BaseInput(&log.records());
   in.file = &file;
   const CheckResult good = CheckMainChannelBuffered(in);
-  EXPECT_TRUE(good.passed) << good.detail;
+  EXPECT_EQ(good.status, CheckStatus::kPass) << good.detail;
   const std::uint64_t bitmap = stream.layouts[0].bitmap_offset;
   log.Write(kSavePid, 11, 2, bitmap, 64, kOutDirect);
   const CheckResult r = CheckMainChannelBuffered(in);
-  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.status, CheckStatus::kFail);
   EXPECT_EQ(r.detail, "main-channel data through O_DIRECT: write seq 7 tid 11 offset " + Hex(bitmap) +
                           " length 64 lies outside every pages region");
 }
@@ -185,7 +185,7 @@ TEST(MainChannelBuffered, FailsAnODirectWriteOutsideThePagesRegions) {
 TEST(MainChannelBuffered, SkipsWhenNoEngineOpenedTheFile) {
   LogBuilder log;
   log.Open(kHarnessPid, 300, 1, O_RDONLY);
-  EXPECT_TRUE(CheckMainChannelBuffered(BaseInput(&log.records())).skipped);
+  EXPECT_EQ(CheckMainChannelBuffered(BaseInput(&log.records())).status, CheckStatus::kSkip);
 }
 
 }  // namespace

@@ -61,8 +61,8 @@ TEST(BuildWriteMap, OneChannelPerThreadInTheOrderOfFirstWriteMainFirst) {
 TEST(BuildWriteMap, MarksFlaggedOpsAndOpsAFailedCheckNamed) {
   LogBuilder log = RunLog();
   log.records()[3].rule = diofs::Rule::kOffsetAlign;
-  const CheckResult failed{"odirect-iff-direct-io", false, "silent buffered fallback: write seq 5 tid 12 ...", false};
-  const CheckResult passed{"page-io-in-regions", true, "write seq 3 is fine", false};
+  const CheckResult failed{"odirect-iff-direct-io", CheckStatus::kFail, "silent buffered fallback: write seq 5 tid 12 ..."};
+  const CheckResult passed{"page-io-in-regions", CheckStatus::kPass, "write seq 3 is fine"};
   const WriteMap map = BuildWriteMap(BaseInput(&log.records()), {failed, passed}, "t");
   std::vector<bool> violations;
   for (const WriteMapPoint& p : map.points) violations.push_back(p.violation);

@@ -15,12 +15,12 @@ Report Sample() {
   Report r;
   r.title = "dioharness matrix";
   r.started_at = "2026-11-25T18:00:00Z";
-  r.results.push_back({"save-load-4ch", "strict-4k", "completed", "completed", true, 1.5,
-                       {{"odirect-aligned", true, "512 O_DIRECT writes, all aligned"}}});
-  r.results.push_back({"unaligned-pages", "strict-4k", "completed", "failed: Invalid argument", false, 0.25,
-                       {{"odirect-aligned", false, "write #17 at offset 1000 <len 4096> | tid 12"},
-                        {"bitmap-matches-pages", true, ""},
-                        {"prefix-intact", true, "no offset=", true}}});
+  r.results.push_back({"save-load-4ch", "strict-4k", "completed", "completed", Verdict::kPass, "", 1.5,
+                       {{"odirect-aligned", CheckStatus::kPass, "512 O_DIRECT writes, all aligned"}}});
+  r.results.push_back({"unaligned-pages", "strict-4k", "completed", "failed: Invalid argument", Verdict::kFail, "", 0.25,
+                       {{"odirect-aligned", CheckStatus::kFail, "write #17 at offset 1000 <len 4096> | tid 12"},
+                        {"bitmap-matches-pages", CheckStatus::kPass, ""},
+                        {"prefix-intact", CheckStatus::kSkip, "no offset="}}});
   r.wall_seconds = 2.5;
   r.configuration = {{"engine", "mrmigrate"}, {"shard", "1/2"}};
   r.results[1].configuration = "mapped-ram multifd direct-io=on";
@@ -32,6 +32,75 @@ TEST(ReportTest, CountsPassedAndFailed) {
   EXPECT_EQ(Sample().failed(), 1u);
 }
 
+TEST(ReportTest, VerdictAndStatusNamesRoundTrip) {
+  for (Verdict v : {Verdict::kPass, Verdict::kFail, Verdict::kSkipped, Verdict::kKnownEngineBug, Verdict::kUnexpectedPass,
+                    Verdict::kError}) {
+    EXPECT_EQ(VerdictFromName(VerdictName(v)), v) << VerdictName(v);
+  }
+  EXPECT_EQ(VerdictName(Verdict::kKnownEngineBug), "known-engine-bug");
+  EXPECT_FALSE(VerdictFromName("passed").has_value());
+  for (CheckStatus c : {CheckStatus::kPass, CheckStatus::kFail, CheckStatus::kSkip}) {
+    EXPECT_EQ(CheckStatusFromName(CheckStatusName(c)), c) << CheckStatusName(c);
+  }
+  EXPECT_FALSE(CheckStatusFromName("skipped").has_value());
+}
+
+// Only pass, skipped and known-engine-bug let a command exit 0: an
+// unexpected pass means the bug catalog is out of date, an error that
+// nothing was judged.
+TEST(ReportTest, OnlyPassSkippedAndKnownEngineBugSucceed) {
+  EXPECT_TRUE(VerdictIsSuccess(Verdict::kPass));
+  EXPECT_TRUE(VerdictIsSuccess(Verdict::kSkipped));
+  EXPECT_TRUE(VerdictIsSuccess(Verdict::kKnownEngineBug));
+  EXPECT_FALSE(VerdictIsSuccess(Verdict::kFail));
+  EXPECT_FALSE(VerdictIsSuccess(Verdict::kUnexpectedPass));
+  EXPECT_FALSE(VerdictIsSuccess(Verdict::kError));
+  Report r = Sample();
+  r.results[1].verdict = Verdict::kKnownEngineBug;
+  EXPECT_TRUE(r.AllSucceeded());
+  r.results[1].verdict = Verdict::kUnexpectedPass;
+  EXPECT_FALSE(r.AllSucceeded());
+}
+
+TEST(ReportTest, CountsLineNamesEveryVerdictPresent) {
+  Report r = Sample();
+  EXPECT_EQ(CountsLine(r), "1 passed, 1 failed");
+  for (Verdict v : {Verdict::kSkipped, Verdict::kSkipped, Verdict::kKnownEngineBug, Verdict::kUnexpectedPass,
+                    Verdict::kUnexpectedPass, Verdict::kError}) {
+    r.results.push_back(r.results[0]);
+    r.results.back().verdict = v;
+  }
+  EXPECT_EQ(CountsLine(r), "1 passed, 1 failed, 2 skipped, 1 known engine bug, 2 unexpected passes, 1 error");
+}
+
+TEST(ReportTest, VerdictAndReasonRoundTrip) {
+  Report r = Sample();
+  r.results[1].verdict = Verdict::kKnownEngineBug;
+  r.results[1].reason = "qemu 10.0.2 ignores a short pwritev";
+  auto parsed = ReportFromJson(ToJson(r));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->results[1].verdict, Verdict::kKnownEngineBug);
+  EXPECT_EQ(parsed->results[1].reason, "qemu 10.0.2 ignores a short pwritev");
+  EXPECT_FALSE(ReportFromJson(R"({"title":"x","started_at":"y","results":[{"scenario":"s","profile":"p","expected":"e",)"
+                              R"("outcome":"o","verdict":"passed","seconds":0,"checks":[]}]})")
+                   .ok());
+}
+
+// report.json files written before the verdict enum (results/ holds some)
+// still merge: "passed" and "skipped" bools map onto the enums.
+TEST(ReportTest, ReadsReportsWrittenWithBools) {
+  auto parsed = ReportFromJson(R"({"title":"x","started_at":"y","results":[{"scenario":"s","profile":"p","expected":"e",)"
+                               R"("outcome":"o","passed":false,"seconds":0,"checks":[)"
+                               R"({"name":"a","passed":true,"detail":"","skipped":true},)"
+                               R"({"name":"b","passed":false,"detail":""},{"name":"c","passed":true,"detail":""}]}]})");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->results[0].verdict, Verdict::kFail);
+  ASSERT_EQ(parsed->results[0].checks.size(), 3u);
+  EXPECT_EQ(parsed->results[0].checks[0].status, CheckStatus::kSkip);
+  EXPECT_EQ(parsed->results[0].checks[1].status, CheckStatus::kFail);
+  EXPECT_EQ(parsed->results[0].checks[2].status, CheckStatus::kPass);
+}
+
 TEST(ReportTest, JsonRoundTrips) {
   const Report original = Sample();
   auto parsed = ReportFromJson(ToJson(original));
@@ -41,7 +110,10 @@ TEST(ReportTest, JsonRoundTrips) {
   EXPECT_EQ(j["passed"], 1);
   EXPECT_EQ(j["failed"], 1);
   EXPECT_EQ(j["results"][1]["checks"][0]["name"], "odirect-aligned");
-  EXPECT_EQ(j["results"][1]["checks"][2]["skipped"], true);
+  EXPECT_EQ(j["results"][1]["checks"][2]["status"], "skip");
+  EXPECT_EQ(j["results"][1]["verdict"], "fail");
+  EXPECT_EQ(j["verdicts"]["pass"], 1);
+  EXPECT_EQ(j["verdicts"]["known-engine-bug"], 0);
   EXPECT_EQ(j["wall_seconds"], 2.5);
   EXPECT_EQ(j["configuration"]["engine"], "mrmigrate");
   EXPECT_EQ(parsed->results[1].configuration, "mapped-ram multifd direct-io=on");
@@ -69,7 +141,7 @@ TEST(ReportTest, MarkdownHasOneRowPerResultAndListsFailedChecks) {
 TEST(ReportTest, MarkdownListsOnlyTheFirstTwentyFailures) {
   Report r;
   r.title = "t";
-  for (int i = 0; i < 25; ++i) r.results.push_back({"s" + std::to_string(i), "p", "completed", "failed", false, 0, {{"c", false, "d"}}});
+  for (int i = 0; i < 25; ++i) r.results.push_back({"s" + std::to_string(i), "p", "completed", "failed", Verdict::kFail, "", 0, {{"c", CheckStatus::kFail, "d"}}});
   const std::string md = ToMarkdown(r);
   EXPECT_NE(md.find("`s19`"), std::string::npos);
   EXPECT_EQ(md.find("`s20`"), std::string::npos);
@@ -92,8 +164,8 @@ TEST(ReportTest, JUnitNamesEveryCheckAndEscapes) {
 Report WithRunnerFailures() {
   Report r;
   r.title = "t";
-  r.results.push_back({"live", "strict-4k", "completed", "completed", false, 1.0,
-                       {{"odirect-aligned", false, "write seq 9"}}});
+  r.results.push_back({"live", "strict-4k", "completed", "completed", Verdict::kFail, "", 1.0,
+                       {{"odirect-aligned", CheckStatus::kFail, "write seq 9"}}});
   r.results[0].runner_failures = {{RunnerFailure::Kind::kDiofsExit, "diofs exited with status 1: boom"},
                                   {RunnerFailure::Kind::kOpLog, "the log has no trailer (diofs did not close it)"}};
   return r;

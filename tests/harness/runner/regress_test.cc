@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "migration/params/injected_bugs.h"
+#include "migration/model/injected_bugs.h"
 #include "tests/harness/support/check_names.h"
 
 namespace dioh {
@@ -17,11 +17,11 @@ TEST(RegressTest, EveryInjectedBugHasOneCaseAndANamedCheck) {
   const std::vector<std::string>& checks = test_support::CheckNames();
   for (const RegressionCase& c : RegressionCatalog()) {
     EXPECT_TRUE(bugs.insert(c.bug).second) << c.bug << " listed twice";
-    EXPECT_TRUE(migration::InjectedBugFromName(c.bug).has_value()) << c.bug;
+    EXPECT_TRUE(mrm::model::InjectedBugFromName(c.bug).has_value()) << c.bug;
     EXPECT_NE(std::find(checks.begin(), checks.end(), c.check), checks.end()) << c.check;
     EXPECT_FALSE(c.why.empty());
   }
-  for (std::string_view name : migration::InjectedBugNames()) EXPECT_TRUE(bugs.count(std::string(name))) << name;
+  for (std::string_view name : mrm::model::InjectedBugNames()) EXPECT_TRUE(bugs.count(std::string(name))) << name;
 }
 
 std::map<std::string, Scenario> CatalogScenarios() {
@@ -73,15 +73,15 @@ TEST(RegressTest, AnInjectedRunPassesOnlyWhenTheNamedCheckFailed) {
   const RegressionCase& zero_bits = RegressionCatalog()[6];
   ASSERT_EQ(zero_bits.bug, "zero-pages-in-bitmap");
   const ScenarioResult caught = JudgeInjected(
-      zero_bits, RunWith({{"bitmap-matches-pages", false, "pc.ram page 12: bit set, page is zero"}, {"ram-equal", false, "x"}}));
-  EXPECT_TRUE(caught.passed);
+      zero_bits, RunWith({{"bitmap-matches-pages", CheckStatus::kFail, "pc.ram page 12: bit set, page is zero"}, {"ram-equal", CheckStatus::kFail, "x"}}));
+  EXPECT_EQ(caught.verdict, Verdict::kPass);
   ASSERT_EQ(caught.checks.size(), 1u);
   EXPECT_EQ(caught.checks[0].name, "caught-by-bitmap-matches-pages");
   EXPECT_EQ(caught.checks[0].detail, "pc.ram page 12: bit set, page is zero");
   EXPECT_NE(caught.outcome.find("also failed: ram-equal"), std::string::npos);
 
-  const ScenarioResult missed = JudgeInjected(zero_bits, RunWith({{"bitmap-matches-pages", true, ""}, {"ram-equal", false, "x"}}));
-  EXPECT_FALSE(missed.passed);
+  const ScenarioResult missed = JudgeInjected(zero_bits, RunWith({{"bitmap-matches-pages", CheckStatus::kPass, ""}, {"ram-equal", CheckStatus::kFail, "x"}}));
+  EXPECT_EQ(missed.verdict, Verdict::kFail);
   EXPECT_NE(missed.outcome.find("NOT caught"), std::string::npos);
 }
 
@@ -89,19 +89,19 @@ TEST(RegressTest, AnInjectedRunPassesOnlyWhenTheNamedCheckFailed) {
 // and the injected run's entry keeps only its verdict.
 TEST(RegressTest, AnInjectedRunNamesRunnerFailuresAmongTheAlsoFailed) {
   const RegressionCase& zero_bits = RegressionCatalog()[6];
-  ScenarioResult run = RunWith({{"bitmap-matches-pages", false, "page 12"}, {"ram-equal", false, "x"}});
+  ScenarioResult run = RunWith({{"bitmap-matches-pages", CheckStatus::kFail, "page 12"}, {"ram-equal", CheckStatus::kFail, "x"}});
   run.runner_failures.push_back({RunnerFailure::Kind::kDiofsExit, "diofs exited with status 1: boom"});
   const ScenarioResult caught = JudgeInjected(zero_bits, run);
-  EXPECT_TRUE(caught.passed);
+  EXPECT_EQ(caught.verdict, Verdict::kPass);
   EXPECT_NE(caught.outcome.find("also failed: diofs-exit, ram-equal"), std::string::npos) << caught.outcome;
   EXPECT_TRUE(caught.runner_failures.empty());
   ASSERT_EQ(caught.checks.size(), 1u);
 }
 
 TEST(RegressTest, SignaturesIgnoreDetailsButNotVerdicts) {
-  const ScenarioResult a = RunWith({{"odirect-aligned", true, "tid 100"}});
-  const ScenarioResult b = RunWith({{"odirect-aligned", true, "tid 200"}});
-  const ScenarioResult c = RunWith({{"odirect-aligned", false, "tid 100"}});
+  const ScenarioResult a = RunWith({{"odirect-aligned", CheckStatus::kPass, "tid 100"}});
+  const ScenarioResult b = RunWith({{"odirect-aligned", CheckStatus::kPass, "tid 200"}});
+  const ScenarioResult c = RunWith({{"odirect-aligned", CheckStatus::kFail, "tid 100"}});
   EXPECT_EQ(VerdictSignature(a), VerdictSignature(b));
   EXPECT_NE(VerdictSignature(a), VerdictSignature(c));
   ScenarioResult d = a;

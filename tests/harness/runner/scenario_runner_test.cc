@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "harness/checks/ram_expectation.h"
 #include "tests/harness/support/fake_harness_env.h"
 
 namespace dioh {
@@ -21,7 +22,8 @@ using test_support::FakeHarnessEnv;
 class UnstartableEngine final : public EngineDriver {
  public:
   std::string name() const override { return "unstartable"; }
-  bool ram_is_modelled() const override { return true; }
+  std::string kind() const override { return "mrmigrate"; }
+  std::unique_ptr<RamExpectation> Expectation(const GuestSetup&) const override { return nullptr; }
   Result<std::unique_ptr<EngineProcess>> Launch(const EngineLaunch& launch, Deadline) override {
     launches.push_back(launch);
     return Status::Error(ENOENT, "no such binary");
@@ -51,7 +53,8 @@ class ScenarioRunnerTest : public ::testing::Test {
 TEST_F(ScenarioRunnerTest, ADiofsThatDoesNotMountIsASetupFailureAndNoEngineStarts) {
   env_.mount_error = Status::Error(EIO, "fusermount3: mount failed");
   const JobRun run = RunJob(job_, environment_);
-  EXPECT_FALSE(run.result.passed);
+  EXPECT_EQ(run.result.verdict, Verdict::kError);  // nothing was judged
+  EXPECT_NE(run.result.reason.find("fusermount3: mount failed"), std::string::npos) << run.result.reason;
   ASSERT_EQ(run.result.runner_failures.size(), 1u);
   EXPECT_EQ(run.result.runner_failures[0].kind, RunnerFailure::Kind::kSetup);
   EXPECT_EQ(run.result.runner_failures[0].detail, "diofs did not mount: fusermount3: mount failed");
@@ -86,11 +89,11 @@ TEST_F(ScenarioRunnerTest, AnEngineThatCannotStartEndsTheSaveAndTheChecksStillJu
   EXPECT_EQ(run.result.outcome, "engine-died: source engine: no such binary");
   EXPECT_TRUE(run.result.runner_failures.empty());
   EXPECT_EQ(env_.unmounts, 1);
-  EXPECT_FALSE(run.result.passed);
+  EXPECT_EQ(run.result.verdict, Verdict::kFail);
   const auto expected = std::find_if(run.result.checks.begin(), run.result.checks.end(),
                                      [](const CheckResult& c) { return c.name == "expected-outcome"; });
   ASSERT_NE(expected, run.result.checks.end());
-  EXPECT_FALSE(expected->passed);
+  EXPECT_EQ(expected->status, CheckStatus::kFail);
   EXPECT_EQ(expected->detail, "expected completed; save engine-died: source engine: no such binary");
   EXPECT_EQ(run.result.checks.size(), 11u);
 }
@@ -100,7 +103,7 @@ TEST_F(ScenarioRunnerTest, ABadDiofsExitAndAMissingOpLogAreRunnerFailuresInThatO
   env_.daemon_stderr = "diofs: lost the FUSE connection";
   env_.op_log.reset();
   const JobRun run = RunJob(job_, environment_);
-  EXPECT_FALSE(run.result.passed);
+  EXPECT_EQ(run.result.verdict, Verdict::kFail);
   ASSERT_EQ(run.result.runner_failures.size(), 2u);
   EXPECT_EQ(run.result.runner_failures[0].kind, RunnerFailure::Kind::kDiofsExit);
   EXPECT_EQ(run.result.runner_failures[0].detail, "diofs exited with status 1: diofs: lost the FUSE connection");
@@ -117,7 +120,7 @@ TEST_F(ScenarioRunnerTest, ALogWithoutItsTrailerIsARunnerFailureAndItsRecordsAre
   EXPECT_EQ(run.result.runner_failures[0].kind, RunnerFailure::Kind::kOpLog);
   EXPECT_EQ(run.result.runner_failures[0].detail, "the log has no trailer (diofs did not close it)");
   EXPECT_EQ(run.result.checks.size(), 11u);  // the records it has are still judged
-  EXPECT_FALSE(run.result.passed);
+  EXPECT_EQ(run.result.verdict, Verdict::kFail);
 }
 
 TEST_F(ScenarioRunnerTest, DiofsGetsTheScenariosOptionsAndTheFilesItReads) {
