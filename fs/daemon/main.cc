@@ -45,8 +45,11 @@ int main(int argc, char** argv) {
   std::vector<diofs::OpObserver*> observers;
   // -v: set up before the filesystem it reads the profile of; never called before it exists.
   diofs::DioFilesystem* served = nullptr;
-  diofs::RefusalPrinter printer(stderr, [&served] { return served->profile().profile; });
-  if (options.verbose) observers.push_back(&printer);
+  // -f alone: the first refusal and a hint (-v: every one), so a foreground diofs never refuses in silence.
+  diofs::RefusalPrinter printer(stderr, [&served] { return served->profile().profile; },
+                                options.verbose ? diofs::RefusalPrinter::Lines::kEvery
+                                                : diofs::RefusalPrinter::Lines::kFirst);
+  if (options.verbose || options.foreground) observers.push_back(&printer);
   if (!options.log_path.empty()) {
     auto writer = diofs::oplog::LogWriter::Open(
         options.log_path, {options.profile.profile.name, diofs::kFuseMaxWrite, options.log_data});

@@ -83,7 +83,7 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
   app.add_flag("-s,--single-thread", options.single_threaded, "serve requests on one thread");
   app.add_flag("-v,--verbose", options.verbose,
                "print one line on stderr per refused O_DIRECT operation or misaligned buffer (path, offset, "
-               "length, rule, thread); with -f it reaches the terminal");
+               "length, rule, thread); with -f it reaches the terminal (-f alone prints the first refusal)");
   app.add_option("mountpoint", positionals,
                  "folder to mount on; mount(8) passes a SOURCE before it, which diofs ignores")
       ->required()

@@ -72,7 +72,9 @@ std::string RefusalLine(const OpEvent& event, const Profile& profile) {
 
 void RefusalPrinter::OnOp(const OpEvent& event) {
   if (event.verdict == Verdict::kPass) return;
-  const std::string line = RefusalLine(event, profile_()) + "\n";
+  if (lines_ == Lines::kFirst && printed_.exchange(true)) return;
+  std::string line = RefusalLine(event, profile_());
+  line += lines_ == Lines::kFirst ? " (the first; diofs -v prints every one)\n" : "\n";
   // One fwrite per line: lines of concurrent FUSE workers stay whole.
   std::fwrite(line.data(), 1, line.size(), out_);
 }

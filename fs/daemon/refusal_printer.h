@@ -1,10 +1,13 @@
 // RefusalPrinter: `diofs -f -v` prints one line on stderr per O_DIRECT
 // operation diofs refused (or, with --on-violation record, let through and
 // flagged), and per misaligned buffer libdiocheck reported: what, where,
-// which rule, and the calling thread. An observer like the op log, so the
-// lines say exactly what the log records.
+// which rule, and the calling thread. `diofs -f` alone prints the first such
+// line, with a hint that -v shows them all: a foreground diofs never refuses
+// in silence, and a harness's stderr file does not grow with every refusal.
+// An observer like the op log, so the lines say exactly what the log records.
 #pragma once
 
+#include <atomic>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -21,13 +24,17 @@ std::string RefusalLine(const OpEvent& event, const Profile& profile);
 
 class RefusalPrinter final : public OpObserver {
  public:
+  enum class Lines { kEvery, kFirst };
   // `profile` gives the profile in force when a line is printed (it may be switched at runtime).
-  RefusalPrinter(std::FILE* out, std::function<Profile()> profile) : out_(out), profile_(std::move(profile)) {}
+  RefusalPrinter(std::FILE* out, std::function<Profile()> profile, Lines lines = Lines::kEvery)
+      : out_(out), profile_(std::move(profile)), lines_(lines) {}
   void OnOp(const OpEvent& event) override;
 
  private:
   std::FILE* out_;
   std::function<Profile()> profile_;
+  Lines lines_;
+  std::atomic<bool> printed_{false};
 };
 
 }  // namespace diofs

@@ -58,6 +58,22 @@ TEST(MountToolsTest, ForegroundDiofsSaysWhatItRefused) {
   EXPECT_NE(err.find("diofs: control write refused: profile: unknown profile 'bogus'"), std::string::npos) << err;
 }
 
+// `diofs -f` without -v: the first refusal, with the hint, and no more.
+TEST(MountToolsTest, ForegroundDiofsWithoutVerboseSaysTheFirstRefusal) {
+  DIOFS_MOUNT_OR_SKIP(mount, {"--profile", "strict-4k"});  // the harness runs diofs -f
+  const int fd = open(mount->Path("f").c_str(), O_CREAT | O_RDWR | O_DIRECT, 0644);
+  ASSERT_GE(fd, 0);
+  diofs_test::AlignedBuffer buffer(4096);
+  EXPECT_EQ(pwrite(fd, buffer.data(), 4096, 512), -1);
+  EXPECT_EQ(pwrite(fd, buffer.data(), 4096, 1024), -1);
+  close(fd);
+  const std::string err = mount->DaemonStderr();
+  EXPECT_NE(err.find("diofs: refused O_DIRECT write of 4096 bytes at offset 512 to /f: offset_align"), std::string::npos)
+      << err;
+  EXPECT_NE(err.find("(the first; diofs -v prints every one)\n"), std::string::npos) << err;
+  EXPECT_EQ(err.find("at offset 1024"), std::string::npos) << err;
+}
+
 // Bad input: one line naming the problem, exit status 2, nothing mounted.
 struct BadInput {
   const char* name;

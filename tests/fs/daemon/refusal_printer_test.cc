@@ -72,5 +72,24 @@ TEST(RefusalPrinterTest, PrintsOneLinePerFlaggedOperationOnly) {
   EXPECT_NE(text.find("multiples of 512"), std::string::npos) << text;
 }
 
+TEST(RefusalPrinterTest, FirstOnlyPrintsOneLineWithAHint) {
+  char* buffer = nullptr;
+  std::size_t size = 0;
+  std::FILE* out = open_memstream(&buffer, &size);
+  ASSERT_NE(out, nullptr);
+  {
+    RefusalPrinter printer(out, [] { return *ProfileByName("ext4-512"); }, RefusalPrinter::Lines::kFirst);
+    printer.OnOp(Refused(OpKind::kWrite, Rule::kNone, Verdict::kPass));
+    printer.OnOp(Refused(OpKind::kWrite, Rule::kLengthAlign));
+    printer.OnOp(Refused(OpKind::kRead, Rule::kOffsetAlign));
+  }
+  std::fclose(out);
+  const std::string text(buffer, size);
+  std::free(buffer);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+  EXPECT_NE(text.find("diofs: refused O_DIRECT write"), std::string::npos) << text;
+  EXPECT_NE(text.find("(the first; diofs -v prints every one)\n"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace diofs
