@@ -171,6 +171,13 @@ TEST_F(PreloadTest, DiocheckRunPreloadsTheLibraryWithItsOptions) {
   ASSERT_EQ(reports.size(), 1u);
   EXPECT_EQ(reports[0]["mode"], "record");
   EXPECT_EQ(reports[0]["mem_align"], mem_align_);
+  EXPECT_NE(run.errors.find("libdiocheck: let through (record mode) pwrite"), std::string::npos) << run.errors;
+  const ProbeRun quiet = RunCommand({DIOCHECK_RUN, "--quiet", "--log", log_, "--", DIOCHECK_PROBE, "misaligned-pwrite",
+                                     file_},
+                                    {});
+  EXPECT_EQ(quiet.steps.at("pwrite").error, EINVAL);
+  EXPECT_EQ(quiet.errors, "");
+  EXPECT_EQ(Reports().size(), 2u);
 }
 
 TEST_F(PreloadTest, EightThreadsEveryViolationReportedExactlyOnce) {
