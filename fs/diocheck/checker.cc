@@ -207,16 +207,7 @@ void Checker::Report(const Transfer& transfer, const SegmentCheck& check, const 
   violation.source = align.source;
   violation.mode = config_.mode;
   CallSite call_site;
-  if (os_.backtrace != nullptr) {
-    void* frames[32];
-    const int count = os_.backtrace(frames, 32);
-    char program[PATH_MAX];
-    const ssize_t program_length = readlink("/proc/self/exe", program, sizeof(program));
-    DescribeCallSite(frames, count, os_.self_base, os_.dladdr1,
-                     program_length > 0 ? std::string_view(program, static_cast<size_t>(program_length)) : "",
-                     call_site);
-    violation.call_site = &call_site;
-  }
+  if (CaptureCallSite(call_site)) violation.call_site = &call_site;
 
   // One buffer for both lines (the report, then stderr's): an interposed
   // call may run on a small stack.
@@ -245,6 +236,38 @@ void Checker::Report(const Transfer& transfer, const SegmentCheck& check, const 
     FormatStderrLine(violation, out);
   }
   (void)os_.write(STDERR_FILENO, out.view().data(), out.view().size());
+}
+
+bool Checker::CaptureCallSite(CallSite& call_site) {
+  if (os_.backtrace == nullptr) return false;
+  void* frames[32];
+  const int count = os_.backtrace(frames, 32);
+  char program[PATH_MAX];
+  const ssize_t program_length = readlink("/proc/self/exe", program, sizeof(program));
+  DescribeCallSite(frames, count, os_.self_base, os_.dladdr1,
+                   program_length > 0 ? std::string_view(program, static_cast<size_t>(program_length)) : "",
+                   call_site);
+  return true;
+}
+
+void Checker::NoteIoUring(std::string_view call) {
+  if (io_uring_noted_.exchange(true)) return;  // once per process: the ring is set up once, used many times
+  UncheckedIo unchecked;
+  unchecked.pid = getpid();
+  unchecked.tid = gettid();
+  unchecked.what = "io_uring";
+  unchecked.call = call;
+  CallSite call_site;
+  if (CaptureCallSite(call_site)) unchecked.call_site = &call_site;
+  char line[2 * CallSite::kMaxFrames * CallSite::kFrameText + 512];
+  LineBuffer out(line, sizeof(line));
+  // DIOCHECK_LOG only: diofs' .diofs/violation takes every line as a violation.
+  if (config_.log_path[0] != '\0' && FormatUncheckedLine(unchecked, out)) {
+    AppendLine(config_.log_path, O_CREAT | O_APPEND, out.view());
+  }
+  if (config_.quiet) return;
+  out = LineBuffer(line, sizeof(line));
+  if (FormatUncheckedStderrLine(unchecked, out)) (void)os_.write(STDERR_FILENO, out.view().data(), out.view().size());
 }
 
 void Checker::AppendLine(const char* path, int extra_flags, std::string_view line) {

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include <atomic>
 #include <cstdint>
 #include <string_view>
 
@@ -75,6 +76,11 @@ class Checker {
   // with EINVAL without reaching the kernel. May change errno.
   bool ShouldReject(const Transfer& transfer);
 
+  // The program set up io_uring (io_uring_setup, liburing's queue init),
+  // whose buffers this library cannot see: said once per process, on stderr
+  // and in DIOCHECK_LOG, so that a report can say "not checked", never "pass".
+  void NoteIoUring(std::string_view call);
+
   const Config& config() const { return config_; }
   const DescriptionTable& table() const { return table_; }
 
@@ -83,11 +89,14 @@ class Checker {
   std::optional<int> ProbeMount(uint64_t device);
   void Report(const Transfer& transfer, const SegmentCheck& check, const AlignInfo& align);
   void AppendLine(const char* path, int extra_flags, std::string_view line);
+  // Where the program made the current call (false: no unwinder given).
+  bool CaptureCallSite(CallSite& call_site);
 
   Config config_;
   OsCalls os_;
   DescriptionTable table_;
   MountCache mounts_;
+  std::atomic<bool> io_uring_noted_{false};
 };
 
 }  // namespace diocheck

@@ -442,3 +442,53 @@ DIOCHECK_EXPORT int io_submit(void* context, long count, struct iocb** iocbs) {
   }
   return NextIoSubmit(context, count, iocbs);
 }
+
+// io_uring cannot be checked from here (DIOCHECK.md, Limits): transfers are
+// entries in a ring shared with the kernel. Its setup is seen, so that the
+// program and a report learn that its buffers went unchecked. fio's io_uring
+// engine calls syscall(__NR_io_uring_setup); liburing makes the system call
+// itself, inside io_uring_queue_init*, which are dynamic symbols.
+namespace diocheck {
+namespace {
+
+long (*next_syscall)(long, ...);
+int (*next_io_uring_queue_init)(unsigned, void*, unsigned);
+int (*next_io_uring_queue_init_params)(unsigned, void*, void*);
+
+void NoteIoUring(const char* call) {
+  if (Checker* checker = Active()) {
+    ErrnoKeeper keep;
+    checker->NoteIoUring(call);
+  }
+}
+
+// Looked up at start: syscall() may first be called where dlsym must not
+// run (libstdc++'s futex waits).
+__attribute__((constructor)) void ResolveSyscall() { (void)NEXT(syscall); }
+
+}  // namespace
+}  // namespace diocheck
+
+// glibc's syscall(2) reads six argument registers whatever the call needs;
+// so does this, and passes them on.
+DIOCHECK_EXPORT long syscall(long number, ...) noexcept {
+  va_list list;
+  va_start(list, number);
+  long a[6];
+  for (long& argument : a) argument = va_arg(list, long);
+  va_end(list);
+  if (number == SYS_io_uring_setup) NoteIoUring("io_uring_setup");
+  return NEXT(syscall)(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+DIOCHECK_EXPORT int io_uring_queue_init(unsigned entries, void* ring, unsigned flags) {
+  NoteIoUring("io_uring_queue_init");
+  auto next = NEXT(io_uring_queue_init);
+  return next != nullptr ? next(entries, ring, flags) : -ENOSYS;
+}
+
+DIOCHECK_EXPORT int io_uring_queue_init_params(unsigned entries, void* ring, void* params) {
+  NoteIoUring("io_uring_queue_init_params");
+  auto next = NEXT(io_uring_queue_init_params);
+  return next != nullptr ? next(entries, ring, params) : -ENOSYS;
+}

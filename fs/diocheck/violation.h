@@ -60,4 +60,20 @@ bool FormatViolationLine(const Violation& violation, LineBuffer& out);
 // (...)". Same truncation rule.
 bool FormatStderrLine(const Violation& violation, LineBuffer& out);
 
+// A program set up I/O that LD_PRELOAD cannot check (io_uring: submissions
+// are written into a ring shared with the kernel, never passed to a call).
+struct UncheckedIo {
+  int64_t pid = 0;
+  int64_t tid = 0;
+  std::string_view what;  // "io_uring"
+  std::string_view call;  // "io_uring_setup", "io_uring_queue_init", ...
+  const CallSite* call_site = nullptr;
+};
+
+// {"diocheck":"unchecked","pid":..,"tid":..,"what":"io_uring","call":"io_uring_setup","call_site":[..]}
+bool FormatUncheckedLine(const UncheckedIo& unchecked, LineBuffer& out);
+// "libdiocheck: io_uring_setup: this program uses io_uring; its buffers cannot be
+// checked from LD_PRELOAD (diofs still checks offsets and lengths); thread 7 of pid 7; call site: ..."
+bool FormatUncheckedStderrLine(const UncheckedIo& unchecked, LineBuffer& out);
+
 }  // namespace diocheck

@@ -259,5 +259,24 @@ TEST_F(CheckerTest, ReportsCarryTheCallSiteOutsideTheLibrary) {
   EXPECT_EQ(stderr_lines.find(self), std::string::npos) << stderr_lines;
 }
 
+TEST_F(CheckerTest, IoUringIsNotedOncePerProcessInTheLogAndOnStderr) {
+  Checker& checker = MakeChecker({});
+  checker.NoteIoUring("io_uring_setup");
+  checker.NoteIoUring("io_uring_queue_init");
+  EXPECT_EQ(stderr_lines, "libdiocheck: io_uring_setup: this program uses io_uring; its buffers cannot be checked from "
+                          "LD_PRELOAD (diofs still checks offsets and lengths); thread " +
+                              std::to_string(gettid()) + " of pid " + std::to_string(getpid()) + "\n");
+  ASSERT_EQ(LineCount(log_), 1u);
+  std::ifstream in(log_);
+  std::string note;
+  std::getline(in, note);
+  EXPECT_EQ(note, "{\"diocheck\":\"unchecked\",\"pid\":" + std::to_string(getpid()) + ",\"tid\":" +
+                      std::to_string(gettid()) + ",\"what\":\"io_uring\",\"call\":\"io_uring_setup\"}");
+  Checker& quiet = MakeChecker({{"DIOCHECK_QUIET", "1"}});
+  quiet.NoteIoUring("io_uring_setup");
+  EXPECT_EQ(stderr_lines, "");
+  EXPECT_EQ(LineCount(log_), 2u);
+}
+
 }  // namespace
 }  // namespace diocheck

@@ -133,5 +133,25 @@ TEST(FormatStderrLineTest, SaysWhatWasRefusedWhyAndWhere) {
             "multiple of 512 (statx); thread 11 of pid 10\n");
 }
 
+TEST(FormatUncheckedLineTest, JsonAndStderrSayWhatWentUnchecked) {
+  CallSite site;
+  site.Add(0x1001, NoObject);
+  UncheckedIo unchecked{10, 11, "io_uring", "io_uring_setup", &site};
+  char storage[1024];
+  LineBuffer json(storage, sizeof(storage));
+  ASSERT_TRUE(FormatUncheckedLine(unchecked, json));
+  EXPECT_EQ(json.view(),
+            "{\"diocheck\":\"unchecked\",\"pid\":10,\"tid\":11,\"what\":\"io_uring\",\"call\":\"io_uring_setup\","
+            "\"call_site\":[\"0x1000\"]}\n");
+  LineBuffer text(storage, sizeof(storage));
+  ASSERT_TRUE(FormatUncheckedStderrLine(unchecked, text));
+  EXPECT_EQ(text.view(),
+            "libdiocheck: io_uring_setup: this program uses io_uring; its buffers cannot be checked from LD_PRELOAD "
+            "(diofs still checks offsets and lengths); thread 11 of pid 10; call site: 0x1000\n");
+  char tiny[16];
+  LineBuffer small(tiny, sizeof(tiny));
+  EXPECT_FALSE(FormatUncheckedLine(unchecked, small));
+}
+
 }  // namespace
 }  // namespace diocheck
