@@ -22,8 +22,9 @@ all: build
 help:
 	@echo "make demo       dioharness demo: save and load 256 MiB with direct-io on a strict-4k diofs, check, verdict"
 	@echo "make demo-dd    diofs alone: dd with O_DIRECT accepted at 4096 bytes, refused at 100"
-	@echo "make test       build and run every test (unit + integration + regression)"
+	@echo "make test       build and run every test (unit, integration, regression and the quick qemu set)"
 	@echo "make test-unit  only the mount-free unit tests"
+	@echo "make test-qemu  the real QEMU: the qemu-labelled tests, then every scenario and the matrix on it (report in $(BUILD)/qemu-results)"
 	@echo "make test-asan  unit tests under AddressSanitizer + UBSan"
 	@echo "make test-tsan  unit tests under ThreadSanitizer"
 	@echo "make fuzz       every libFuzzer target of fuzz/ for FUZZ_SECONDS (60) each, ASan + UBSan"
@@ -57,6 +58,14 @@ test: build
 
 test-unit: build
 	ctest --test-dir $(BUILD) -j $(JOBS) -L unit --output-on-failure
+
+# The full QEMU run: make test runs the quick qemu-labelled set only.
+QEMU ?= qemu-system-x86_64
+test-qemu: build
+	@status=0; ctest --test-dir $(BUILD) -L qemu --output-on-failure || status=$$?; \
+	 $(BUILD)/bin/dioharness run harness/scenarios/*.json --engine qemu:$(QEMU) --out $(BUILD)/qemu-results/run || status=$$?; \
+	 $(BUILD)/bin/dioharness matrix --engine qemu:$(QEMU) --out $(BUILD)/qemu-results/matrix || status=$$?; \
+	 scripts/check-no-mounts.sh || status=1; exit $$status
 
 # Sanitizer builds compile only the unit-test binaries (target unit_tests), at -O0 -g1: at -O2 -g ASan multiplies compile time
 # by five (2 min for one gtest file here), which would not fit CI's budget.
