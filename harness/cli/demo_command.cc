@@ -46,7 +46,8 @@ std::string Clip(const std::string& text, std::size_t width) {
   return text.size() <= width ? text : text.substr(0, width - 3) + "...";
 }
 
-void PrintVerdict(const dioh::Scenario& scenario, const dioh::JobRun& run, const RunOptions& options, std::ostream& out) {
+void PrintVerdict(const dioh::Scenario& scenario, const dioh::JobRun& run, const RunOptions& options, bool map_written,
+                  std::ostream& out) {
   const dioh::ScenarioResult& result = run.result;
   const double mib = static_cast<double>(scenario.guest.TotalRamBytes()) / (1 << 20);
   char line[256];
@@ -75,11 +76,17 @@ void PrintVerdict(const dioh::Scenario& scenario, const dioh::JobRun& run, const
     out << line << "\n";
   }
   out << "\n  VERDICT: " << (result.verdict == dioh::Verdict::kPass ? "PASS" : "FAIL") << "\n";
-  out << "  reports: " << options.out_dir << "/report.{json,md,xml}, " << options.out_dir << "/write-map.svg\n";
+  out << "  reports: " << options.out_dir << "/report.{json,md,xml}";
+  if (map_written) out << ", " << options.out_dir << "/write-map.svg";
+  out << "\n";
 }
 
 int RunDemo(const DemoOptions& options) {
   const auto started = std::chrono::steady_clock::now();
+  if (dioh::Status status = CheckProfileNames({options.profile}); !status.ok()) {
+    std::cerr << "dioharness demo: " << status.message() << "\n";
+    return kExitUsage;
+  }
   auto prepared = Prepare(options.run, std::cout);
   if (!prepared.ok()) {
     std::cerr << "dioharness demo: " << prepared.status().message() << "\n";
@@ -104,14 +111,20 @@ int RunDemo(const DemoOptions& options) {
   report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::error_code ignored;
   std::filesystem::create_directories(options.run.out_dir, ignored);
-  if (!run.write_map_svg.empty()) {
-    if (dioh::Status status = dioh::WriteFileAtomically(options.run.out_dir + "/write-map.svg", run.write_map_svg);
-        !status.ok()) {
+  const bool want_map = options.run.maps == "all" ||
+                        (options.run.maps == "failed" && !dioh::VerdictIsSuccess(run.result.verdict));
+  const std::string map_path = options.run.out_dir + "/write-map.svg";
+  const bool map_written = want_map && !run.write_map_svg.empty();
+  if (map_written) {
+    if (dioh::Status status = dioh::WriteFileAtomically(map_path, run.write_map_svg); !status.ok()) {
       std::cerr << "dioharness demo: " << status.message() << "\n";
       return kExitUsage;
     }
+  } else {
+    // A map left by an earlier demo would sit beside this run's report as if it were its own.
+    std::filesystem::remove(map_path, ignored);
   }
-  if (!options.run.quiet && !options.run.json) PrintVerdict(scenario, run, options.run, std::cout);
+  if (!options.run.quiet && !options.run.json) PrintVerdict(scenario, run, options.run, map_written, std::cout);
   RunOptions quiet = options.run;
   quiet.quiet = true;
   const bool interrupted = dioh::InterruptWatcher::Instance().interrupted();

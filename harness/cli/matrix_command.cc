@@ -28,6 +28,11 @@ int RunMatrix(const MatrixOptions& options) {
     std::cerr << "dioharness matrix: " << shard.status().message() << "\n";
     return kExitUsage;
   }
+  // An unknown profile would only select nothing: name it instead.
+  if (dioh::Status status = CheckProfileNames(options.profiles); !status.ok()) {
+    std::cerr << "dioharness matrix: " << status.message() << "\n";
+    return kExitUsage;
+  }
   auto scenarios = dioh::LoadScenarioDir(options.scenario_dir);
   if (!scenarios.ok()) {
     std::cerr << "dioharness matrix: " << scenarios.status().message() << "\n";

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "fs/core/profile.h"
 #include "harness/runner/interrupt.h"
 
 namespace dioharness::cli {
@@ -40,6 +41,13 @@ dioh::Result<Prepared> Prepare(const RunOptions& options, std::ostream& out) {
                                                          : dioh::WriteMaps::kNone;
   prepared.batch.progress = options.quiet || options.json ? nullptr : &out;
   return prepared;
+}
+
+dioh::Status CheckProfileNames(const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    if (auto profile = diofs::ProfileByName(name); !profile.ok()) return profile.status().WithContext("--profile");
+  }
+  return dioh::Status::Ok();
 }
 
 std::string DefaultScenarioDir() {

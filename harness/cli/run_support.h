@@ -6,6 +6,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -39,6 +40,10 @@ struct Prepared {
   dioh::BatchOptions batch;
 };
 dioh::Result<Prepared> Prepare(const RunOptions& options, std::ostream& out);
+
+// Every name must be a diofs profile preset; the error names the first that
+// is not, with the list ("--profile: unknown profile 'strict-8k' (profiles: ...)").
+dioh::Status CheckProfileNames(const std::vector<std::string>& names);
 
 // The default folder of scenario files (harness/scenarios of the source tree
 // this binary was built from), or $DIOHARNESS_SCENARIOS.

@@ -78,6 +78,23 @@ TEST_F(CliRunTest, RunWritesTheReportsAndPasses) {
   EXPECT_GT(report["wall_seconds"].get<double>(), 0.0);
 }
 
+// --maps none draws nothing: no maps folder for run, no write-map.svg for
+// demo (not even one left by an earlier demo in the same folder).
+TEST_F(CliRunTest, MapsNoneWritesNoMap) {
+  if (auto reason = dioh::MountedDiofs::FuseUnusableReason()) GTEST_SKIP() << "FUSE unusable here: " << *reason;
+  const std::string scenario = Write("small.json", kSmall);
+  std::string out, err;
+  EXPECT_EQ(Run({"run", scenario, "--maps", "none", "--out", dir_ + "/run"}, &out, &err), 0) << out << err;
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/run/report.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/run/maps"));
+  std::filesystem::create_directories(dir_ + "/demo");
+  Write("demo/write-map.svg", "<svg/>");
+  EXPECT_EQ(Run({"demo", "--ram", "pc.ram=8M", "--maps", "none", "--out", dir_ + "/demo"}, &out, &err), 0) << out << err;
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/demo/report.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/demo/write-map.svg"));
+  EXPECT_EQ(out.find("write-map.svg"), std::string::npos) << out;
+}
+
 TEST_F(CliRunTest, AMalformedScenarioNamesTheFileAndTheField) {
   const std::string scenario = Write("bad.json", R"({"name": "bad", "guest": {"passes": 0}, "expect": {"status": "completed"}})");
   std::string out, err;
