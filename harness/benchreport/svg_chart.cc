@@ -2,7 +2,7 @@
 #include <sstream>
 
 #include "harness/benchreport/render.h"
-#include "harness/report/report.h"
+#include "harness/report/xml_text.h"
 
 namespace dioh::benchreport {
 namespace {

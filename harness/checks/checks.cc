@@ -1,5 +1,7 @@
 #include "harness/checks/checks.h"
 
+#include <chrono>
+
 #include "harness/checks/check_functions.h"
 
 namespace dioh {
@@ -37,7 +39,9 @@ std::vector<CheckResult> RunChecks(const CheckInput& input) {
   }
   std::vector<CheckResult> results;
   for (const NamedCheck& check : kChecks) {
+    const auto started = std::chrono::steady_clock::now();
     CheckResult result = check.run(parsed_once);
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     result.name = check.name;  // the report's names come from this one table
     results.push_back(std::move(result));
   }

@@ -27,6 +27,7 @@ struct CheckResult {
   std::string name;    // "odirect-aligned", "bitmap-matches-pages", ...
   CheckStatus status = CheckStatus::kFail;
   std::string detail;  // what was compared, why it failed (the first offending operation), or why it was skipped
+  double seconds = 0;  // how long the check took (JUnit's testcase time)
 };
 
 // A scenario run's verdict. Only pass, skipped and known-engine-bug let a
@@ -43,6 +44,9 @@ enum class Verdict {
 // "pass", "fail", "skipped", "known-engine-bug", "unexpected-pass", "error".
 std::string_view VerdictName(Verdict verdict);
 std::optional<Verdict> VerdictFromName(std::string_view name);
+// For progress lines and verdict screens: "PASS", "FAIL", "SKIPPED", "KNOWN BUG",
+// "UNEXPECTED PASS", "ERROR".
+std::string_view VerdictWord(Verdict verdict);
 // Whether the verdict lets a command exit 0 (pass, skipped, known-engine-bug).
 bool VerdictIsSuccess(Verdict verdict);
 
@@ -103,8 +107,8 @@ std::vector<std::pair<std::string, std::string>> FailureLines(const ScenarioResu
 
 std::string ToJson(const Report& report);
 dioh::Result<Report> ReportFromJson(const std::string& json);  // for `dioharness merge`
-std::string ToMarkdown(const Report& report);
-std::string ToJUnitXml(const Report& report);
+std::string ToMarkdown(const Report& report);  // markdown.cc
+std::string ToJUnitXml(const Report& report);  // junit.cc (the rules: junit.h)
 
 // Joins the reports of shards: results in the order of the reports given.
 Report MergeReports(const std::vector<Report>& shards, const std::string& title);
@@ -116,7 +120,5 @@ dioh::Status WriteReportFiles(const Report& report, const std::string& dir, cons
 // Writes `content` to `path` atomically (temporary file + rename).
 dioh::Status WriteFileAtomically(const std::string& path, const std::string& content);
 
-// Escapes &, <, >, " and ' for XML text and attributes.
-std::string XmlEscape(const std::string& text);
 
 }  // namespace dioh

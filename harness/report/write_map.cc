@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "harness/report/report.h"
+#include "harness/report/xml_text.h"
 
 namespace dioh {
 namespace {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 
@@ -26,6 +27,7 @@ BatchRun RunBatch(const std::vector<Job>& jobs, const RunEnvironment& environmen
     JobRun run = RunJob(jobs[i], environment);
     run.result.configuration = DescribeScenario(jobs[i].scenario);
     if (InterruptWatcher::Instance().interrupted()) batch.interrupted = true;
+    MarkUnjudged(run.result, batch.interrupted ? InterruptWatcher::Instance().signal_number() : 0);
     const bool want_map = options.write_maps == WriteMaps::kAll ||
                           (options.write_maps == WriteMaps::kFailed && !VerdictIsSuccess(run.result.verdict));
     if (want_map && !run.write_map_svg.empty() && !options.out_dir.empty()) {
@@ -37,9 +39,10 @@ BatchRun RunBatch(const std::vector<Job>& jobs, const RunEnvironment& environmen
       const ScenarioResult shown = options.judge ? options.judge(i, run.result) : run.result;
       char line[256];
       std::snprintf(line, sizeof line, "%s[%zu/%zu] %-44s %s  %5.1f s", options.label.c_str(), i + 1, jobs.size(),
-                    jobs[i].id.c_str(), shown.verdict == Verdict::kPass ? "PASS" : "FAIL", shown.seconds);
+                    jobs[i].id.c_str(), std::string(VerdictWord(shown.verdict)).c_str(), shown.seconds);
       *options.progress << line << "\n";
-      if (shown.verdict != Verdict::kPass) {
+      if (!shown.reason.empty()) *options.progress << "      " << shown.reason << "\n";
+      if (shown.verdict == Verdict::kFail || shown.verdict == Verdict::kError) {
         for (const auto& [name, detail] : FailureLines(shown)) *options.progress << "      " << name << ": " << detail << "\n";
       }
       options.progress->flush();
@@ -48,6 +51,23 @@ BatchRun RunBatch(const std::vector<Job>& jobs, const RunEnvironment& environmen
     if (batch.interrupted) break;
   }
   return batch;
+}
+
+void MarkUnjudged(ScenarioResult& result, int interrupt_signal) {
+  if (result.verdict != Verdict::kFail) return;
+  if (interrupt_signal != 0) {
+    const char* name = sigabbrev_np(interrupt_signal);
+    result.verdict = Verdict::kError;
+    const std::string signal = name != nullptr ? std::string("SIG") + name : "signal " + std::to_string(interrupt_signal);
+    result.reason = "interrupted by " + signal + " while running: engines killed, diofs unmounted";
+    return;
+  }
+  for (const RunnerFailure& failure : result.runner_failures) {
+    if (failure.kind != RunnerFailure::Kind::kSetup) continue;
+    result.verdict = Verdict::kError;
+    result.reason = "could not start: " + failure.detail;
+    return;
+  }
 }
 
 std::string NowIso8601() {

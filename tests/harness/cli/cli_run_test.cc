@@ -11,6 +11,7 @@
 
 #include "harness/mount/mounted_diofs.h"
 #include "tests/harness/cli/process_util.h"
+#include "tests/harness/report/junit_check.h"
 
 namespace {
 
@@ -23,9 +24,8 @@ bool MountedUnder(const std::string& dir) {
 class CliRunTest : public testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/cli_run_test.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
+    dir_ = cli_test::MakeTempDir("cli_run_test");
+    ASSERT_NE(dir_, "");
     std::filesystem::create_directories(dir_ + "/tmp");
   }
   void TearDown() override {
@@ -154,6 +154,13 @@ TEST_F(CliRunTest, CtrlCKillsTheEngineUnmountsAndExits130) {
   kill(child.pid, SIGINT);
   EXPECT_EQ(cli_test::Wait(child, std::chrono::seconds(30)), 130) << ReadFile(child.err_path);
   EXPECT_NE(ReadFile(child.err_path).find("interrupted"), std::string::npos);
+  // The run in flight could not be judged: an <error> in a report.xml that CI reads whole.
+  const auto report = nlohmann::json::parse(ReadFile(dir_ + "/out/report.json"));
+  ASSERT_EQ(report["results"].size(), 1u);
+  EXPECT_EQ(report["results"][0]["verdict"], "error");
+  EXPECT_EQ(report["results"][0]["reason"], "interrupted by SIGINT while running: engines killed, diofs unmounted");
+  EXPECT_EQ(junit_check::Problems(dir_ + "/out/report.xml"), "");
+  EXPECT_NE(ReadFile(dir_ + "/out/report.xml").find("<error message=\"interrupted by SIGINT"), std::string::npos);
 }
 
 }  // namespace

@@ -15,9 +15,8 @@ using cli_test::ReadFile;
 class CliUsageTest : public testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/cli_usage_test.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
+    dir_ = cli_test::MakeTempDir("cli_usage_test");
+    ASSERT_NE(dir_, "");
   }
   void TearDown() override {
     std::error_code ignored;
