@@ -15,6 +15,7 @@ struct NamedCheck {
 // The order of the report: I/O rules first, then layout, content, outcome.
 constexpr NamedCheck kChecks[] = {
     {"odirect-aligned", checks::CheckODirectAligned},
+    {"buffers-aligned", checks::CheckBuffersAligned},
     {"odirect-iff-direct-io", checks::CheckODirectIffDirectIo},
     {"main-channel-buffered", checks::CheckMainChannelBuffered},
     {"page-io-in-regions", checks::CheckPageIoInRegions},

@@ -39,6 +39,8 @@ dioh::Scenario DemoScenario(const DemoOptions& options) {
   scenario.capabilities = {{"mapped-ram", true}, {"multifd", true}};
   scenario.parameters = nlohmann::json{{"multifd-channels", options.channels}, {"direct-io", true}};
   scenario.expect = dioh::ExpectedOutcome{};
+  // libdiocheck watches the engines' buffers: without it buffers-aligned could only say "not checked".
+  scenario.preload = true;
   return scenario;
 }
 

@@ -32,6 +32,11 @@ dioh::Result<Prepared> Prepare(const RunOptions& options, std::ostream& out) {
   prepared.engine = std::move(*engine);
   prepared.environment.engine = prepared.engine.get();
   prepared.environment.preload_library = dioh::DefaultPreloadLibrary();
+  // A missing library would be ignored by the loader and the engines run unwatched:
+  // then no scenario counts as preloaded (buffers-aligned says not checked).
+  if (std::error_code ec; !std::filesystem::exists(prepared.environment.preload_library, ec)) {
+    prepared.environment.preload_library.clear();
+  }
   prepared.environment.keep_logs = options.keep_logs;
   prepared.environment.artefact_dir = options.out_dir + "/logs";
   if (options.keep_logs) std::filesystem::create_directories(prepared.environment.artefact_dir);

@@ -243,6 +243,7 @@ class JobRunner {
     if (save_.pid > 0) input.save_pids.insert(static_cast<std::uint32_t>(save_.pid));
     if (load_.pid > 0) input.load_pids.insert(static_cast<std::uint32_t>(load_.pid));
     input.facts = FactsOf(scenario_);
+    input.facts.diocheck_preloaded = scenario_.preload && !environment_.preload_library.empty();
     input.profile = profile_;
     std::optional<mrm::format::MemoryByteSource> file_source;
     if (produced_.ok() && produced_->has_value()) {

@@ -93,6 +93,11 @@ TEST_F(CliRunTest, MapsNoneWritesNoMap) {
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/demo/report.json"));
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/demo/write-map.svg"));
   EXPECT_EQ(out.find("write-map.svg"), std::string::npos) << out;
+  // The demo runs its engines under libdiocheck, so buffers-aligned is judged, not skipped.
+  const auto demo = nlohmann::json::parse(ReadFile(dir_ + "/demo/report.json"));
+  for (const auto& check : demo["results"][0]["checks"]) {
+    if (check["name"] == "buffers-aligned") EXPECT_EQ(check["status"], "pass") << check.dump();
+  }
 }
 
 TEST_F(CliRunTest, AMalformedScenarioNamesTheFileAndTheField) {
