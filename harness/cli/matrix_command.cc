@@ -6,6 +6,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/cli/run_support.h"
+#include "harness/report/merge.h"
 #include "harness/runner/batch.h"
 #include "harness/runner/jobs.h"
 #include "harness/scenario/scenario.h"
@@ -60,6 +61,14 @@ int RunMatrix(const MatrixOptions& options) {
   report.configuration = dioh::RunConfiguration(prepared->environment);
   report.configuration.emplace_back("scenarios", options.scenario_dir);
   if (shard->count > 1) report.configuration.emplace_back("shard", shard->ToString());
+  std::vector<std::string> all_ids;
+  for (const dioh::Job& job : all) all_ids.push_back(job.id);
+  std::string profiles = options.profiles.empty() ? "every profile" : "profiles";
+  for (const std::string& profile : options.profiles) profiles += " " + profile;
+  report.shard = dioh::MakeShardRecord(shard->index, shard->count,
+                                       "matrix of " + options.scenario_dir + " on " + profiles + " (" +
+                                           std::to_string(all.size()) + " runs)",
+                                       all_ids);
   const dioh::BatchRun batch = dioh::RunBatch(jobs, prepared->environment, prepared->batch);
   for (const dioh::JobRun& run : batch.runs) report.results.push_back(run.result);
   report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -10,6 +10,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/cli/run_support.h"
+#include "harness/report/merge.h"
 #include "harness/runner/batch.h"
 #include "harness/runner/regress.h"
 #include "harness/scenario/scenario.h"
@@ -77,6 +78,11 @@ int RunRegress(const RegressOptions& options) {
   report.configuration.emplace_back("scenarios", options.scenario_dir);
   report.configuration.emplace_back("repeat", std::to_string(options.repeat));
   if (shard->count > 1) report.configuration.emplace_back("shard", shard->ToString());
+  std::vector<std::string> all_ids;
+  for (const dioh::RegressJob& job : *all) all_ids.push_back(job.job.id);
+  report.shard = dioh::MakeShardRecord(shard->index, shard->count,
+                                       "regress of " + options.scenario_dir + " (" + std::to_string(all->size()) + " runs)",
+                                       all_ids);
 
   // signatures[job][repeat]: the verdicts that must not change between repeats.
   std::vector<std::vector<std::string>> signatures(jobs.size());

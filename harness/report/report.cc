@@ -159,15 +159,22 @@ std::string ToJson(const Report& report) {
   for (const auto& [key, value] : report.configuration) configuration[key] = value;
   json verdicts = json::object();
   for (const auto& [verdict, name] : kVerdictNames) verdicts[std::string(name)] = report.Count(verdict);
-  return json{{"title", report.title},
-              {"started_at", report.started_at},
-              {"wall_seconds", report.wall_seconds},
-              {"configuration", configuration},
-              {"passed", report.passed()},
-              {"failed", report.failed()},
-              {"verdicts", verdicts},
-              {"results", results}}
-             .dump(2) + "\n";
+  json j{{"title", report.title},
+         {"started_at", report.started_at},
+         {"wall_seconds", report.wall_seconds},
+         {"configuration", configuration},
+         {"passed", report.passed()},
+         {"failed", report.failed()},
+         {"verdicts", verdicts}};
+  if (report.shard) {
+    const ShardRecord& s = *report.shard;
+    j["shard"] = {{"index", s.index},
+                  {"count", s.count},
+                  {"set", {{"description", s.set}, {"runs", s.set_runs}, {"digest", s.set_digest}}}};
+  }
+  j["results"] = results;
+  // An engine's message or a file name may hold any bytes: never a throw, U+FFFD instead.
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 dioh::Result<Report> ReportFromJson(const std::string& text) {
@@ -180,6 +187,16 @@ dioh::Result<Report> ReportFromJson(const std::string& text) {
     report.wall_seconds = j.value("wall_seconds", 0.0);
     if (const auto configuration = j.find("configuration"); configuration != j.end() && configuration->is_object()) {
       for (const auto& [key, value] : configuration->items()) report.configuration.emplace_back(key, value.get<std::string>());
+    }
+    if (const auto shard = j.find("shard"); shard != j.end()) {
+      const json& set = shard->at("set");
+      report.shard = ShardRecord{shard->at("index").get<std::size_t>(), shard->at("count").get<std::size_t>(),
+                                 set.at("description").get<std::string>(), set.at("runs").get<std::size_t>(),
+                                 set.at("digest").get<std::string>()};
+      if (report.shard->index < 1 || report.shard->index > report.shard->count) {
+        return Status::Error(EINVAL, "not a dioharness report: shard " + std::to_string(report.shard->index) + " of " +
+                                         std::to_string(report.shard->count));
+      }
     }
     for (const json& r : j.at("results")) {
       ScenarioResult s;
@@ -214,26 +231,6 @@ dioh::Result<Report> ReportFromJson(const std::string& text) {
   } catch (const json::exception& e) {
     return Status::Error(EINVAL, std::string("not a dioharness report: ") + e.what());
   }
-}
-
-Report MergeReports(const std::vector<Report>& shards, const std::string& title) {
-  Report merged;
-  merged.title = title;
-  for (const Report& shard : shards) {
-    if (merged.started_at.empty() || (!shard.started_at.empty() && shard.started_at < merged.started_at)) {
-      merged.started_at = shard.started_at;
-    }
-    merged.results.insert(merged.results.end(), shard.results.begin(), shard.results.end());
-    // Shards run side by side: the merged run took as long as the slowest.
-    merged.wall_seconds = std::max(merged.wall_seconds, shard.wall_seconds);
-    if (merged.configuration.empty()) {
-      for (const auto& entry : shard.configuration) {
-        if (entry.first != "shard") merged.configuration.push_back(entry);
-      }
-      merged.configuration.emplace_back("merged from", std::to_string(shards.size()) + " reports");
-    }
-  }
-  return merged;
 }
 
 Status WriteFileAtomically(const std::string& path, const std::string& content) {

@@ -82,6 +82,16 @@ struct ScenarioResult {
   std::vector<RunnerFailure> runner_failures{};
 };
 
+// Which part of a sharded command a report holds (`--shard i/N`), and the
+// whole set of runs it was cut from (merge.h makes and checks them).
+struct ShardRecord {
+  std::size_t index = 1;     // 1-based
+  std::size_t count = 1;
+  std::string set;           // the set in words: "matrix of harness/scenarios (28 runs)"
+  std::size_t set_runs = 0;  // how many runs the whole set has
+  std::string set_digest;    // 16 hex digits over the set's run ids, in order
+};
+
 struct Report {
   std::string title;       // "dioharness demo", "dioharness matrix (shard 1/4)"
   std::string started_at;  // ISO 8601, UTC
@@ -89,6 +99,7 @@ struct Report {
   // How the run was made: engine, binaries, shard, repeat count, machine.
   std::vector<std::pair<std::string, std::string>> configuration;
   std::vector<ScenarioResult> results;
+  std::optional<ShardRecord> shard{};  // set by sharded commands (matrix, regress)
 
   std::size_t Count(Verdict verdict) const;
   std::size_t passed() const { return Count(Verdict::kPass); }
@@ -110,8 +121,6 @@ dioh::Result<Report> ReportFromJson(const std::string& json);  // for `dioharnes
 std::string ToMarkdown(const Report& report);  // markdown.cc
 std::string ToJUnitXml(const Report& report);  // junit.cc (the rules: junit.h)
 
-// Joins the reports of shards: results in the order of the reports given.
-Report MergeReports(const std::vector<Report>& shards, const std::string& title);
 
 // Writes DIR/BASENAME.json, .md and .xml (creating DIR). Each file is written
 // to a temporary name and renamed, so a reader never sees half a report.

@@ -122,20 +122,55 @@ TEST_F(CliRunTest, AMissingEngineBinaryIsAClearError) {
   EXPECT_NE(err.find("/no/such/qemu-system-x86_64"), std::string::npos) << err;
 }
 
-TEST_F(CliRunTest, MergeJoinsShardReports) {
-  const std::string report = R"json({"title": "dioharness matrix (shard 1/2)", "started_at": "2026-11-30T07:00:00Z",
-    "wall_seconds": 3.0, "configuration": {"engine": "mrmigrate", "shard": "1/2"},
+// Shard `index` of `count` of the runs a..c@strict-4k, holding run `scenario`.
+std::string ShardReport(int index, int count, const std::string& scenario) {
+  nlohmann::json report = nlohmann::json::parse(R"json({"title": "dioharness matrix", "started_at": "2026-11-30T07:00:00Z",
+    "wall_seconds": 3.0, "configuration": {"engine": "mrmigrate"},
     "results": [{"scenario": "a", "profile": "strict-4k", "expected": "completed", "outcome": "completed",
-                 "passed": true, "seconds": 1.0, "checks": []}]})json";
-  const std::string one = Write("one.json", report);
-  const std::string two = Write("two.json", report);
+                 "verdict": "pass", "seconds": 1.0, "checks": []}]})json");
+  report["title"] = "dioharness matrix (shard " + std::to_string(index) + "/" + std::to_string(count) + ")";
+  report["results"][0]["scenario"] = scenario;
+  report["shard"] = {{"index", index}, {"count", count},
+                     {"set", {{"description", "matrix of s (3 runs)"}, {"runs", 3}, {"digest", "00000000000000aa"}}}};
+  return report.dump();
+}
+
+TEST_F(CliRunTest, MergeJoinsShardReports) {
+  const std::string one = Write("one.json", ShardReport(1, 2, "a"));
+  const std::string two = Write("two.json", ShardReport(2, 2, "b"));
   std::string out, err;
   EXPECT_EQ(Run({"merge", one, two, "--out", dir_ + "/merged"}, &out, &err), 0) << err;
   const auto merged = nlohmann::json::parse(ReadFile(dir_ + "/merged/report.json"));
   EXPECT_EQ(merged["title"], "dioharness matrix");
   EXPECT_EQ(merged["results"].size(), 2u);
+  EXPECT_FALSE(merged.contains("shard"));
   EXPECT_EQ(Run({"merge", Write("junk.json", "[1,2]")}, nullptr, &err), 2);
   EXPECT_NE(err.find("junk.json"), std::string::npos) << err;
+}
+
+// The issue's cases: the same report twice counted every run twice, and
+// shard 1 of 2 alone passed with exit 0.
+TEST_F(CliRunTest, MergeRefusesDuplicatesAndNamesMissingShards) {
+  const std::string one = Write("one.json", ShardReport(1, 3, "a"));
+  std::string out, err;
+  EXPECT_EQ(Run({"merge", one, one, "--out", dir_ + "/dup"}, &out, &err), 2);
+  EXPECT_EQ(err, "dioharness merge: shard 1/3 given twice: " + one + " and " + one + "\n");
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/dup"));
+
+  const std::string same_run = Write("same-run.json", ShardReport(2, 3, "a"));
+  EXPECT_EQ(Run({"merge", one, same_run, "--out", dir_ + "/dup"}, &out, &err), 2);
+  EXPECT_NE(err.find("run a@strict-4k is in " + one + " and in " + same_run), std::string::npos) << err;
+
+  const std::string three = Write("three.json", ShardReport(3, 3, "c"));
+  EXPECT_EQ(Run({"merge", three, "--out", dir_ + "/partial"}, &out, &err), 1);
+  EXPECT_EQ(err, "dioharness merge: shards 1, 2 of 3 missing: nothing written (--allow-partial merges what is here)\n");
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/partial"));
+
+  EXPECT_EQ(Run({"merge", one, three, "--allow-partial", "--out", dir_ + "/partial"}, &out, &err), 0) << err;
+  EXPECT_NE(err.find("shard 2 of 3 missing, merged the rest as asked"), std::string::npos) << err;
+  const auto merged = nlohmann::json::parse(ReadFile(dir_ + "/partial/report.json"));
+  EXPECT_EQ(merged["title"], "dioharness matrix (partial: shard 2 of 3 missing)");
+  EXPECT_EQ(merged["configuration"]["missing shards"], "2");
 }
 
 TEST_F(CliRunTest, CtrlCKillsTheEngineUnmountsAndExits130) {

@@ -150,17 +150,28 @@ TEST(ReportTest, RunnerFailureNamesRoundTrip) {
   EXPECT_FALSE(RunnerFailureKindFromName("odirect-aligned").has_value());
 }
 
-TEST(ReportTest, MergeKeepsShardOrderAndEarliestStart) {
-  Report a = Sample(), b = Sample();
-  b.started_at = "2026-11-25T17:00:00Z";
-  b.results.pop_back();
-  const Report m = MergeReports({a, b}, "merged");
-  EXPECT_EQ(m.title, "merged");
-  EXPECT_EQ(m.started_at, "2026-11-25T17:00:00Z");
-  ASSERT_EQ(m.results.size(), 3u);
-  EXPECT_EQ(m.results[2].scenario, "save-load-4ch");
-  EXPECT_EQ(m.wall_seconds, 2.5);  // the slowest shard, not the sum
-  for (const auto& entry : m.configuration) EXPECT_NE(entry.first, "shard");
+// report.json says which shard it holds and of which set of runs, so that
+// merge can tell a missing shard from a set that was never split.
+TEST(ReportTest, ShardRecordRoundTrips) {
+  Report r = Sample();
+  r.shard = ShardRecord{2, 4, "matrix of harness/scenarios (28 runs)", 28, "0123456789abcdef"};
+  const auto j = nlohmann::json::parse(ToJson(r));
+  EXPECT_EQ(j["shard"]["index"], 2);
+  EXPECT_EQ(j["shard"]["count"], 4);
+  EXPECT_EQ(j["shard"]["set"]["runs"], 28);
+  EXPECT_EQ(j["shard"]["set"]["digest"], "0123456789abcdef");
+  auto parsed = ReportFromJson(ToJson(r));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_TRUE(parsed->shard.has_value());
+  EXPECT_EQ(parsed->shard->index, 2u);
+  EXPECT_EQ(parsed->shard->set, "matrix of harness/scenarios (28 runs)");
+  EXPECT_EQ(ToJson(*parsed), ToJson(r));
+  EXPECT_FALSE(nlohmann::json::parse(ToJson(Sample())).contains("shard"));
+
+  r.shard->index = 5;  // shard 5 of 4
+  const auto bad = ReportFromJson(ToJson(r));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("shard 5 of 4"), std::string::npos) << bad.status().message();
 }
 
 TEST(ReportTest, WritesTheThreeFiles) {
