@@ -1,6 +1,7 @@
 include(GoogleTest)
 
-# dioharness_add_gtest(NAME LABEL <unit|integration|regression> SOURCES ... [LIBS ...])
+# dioharness_add_gtest(NAME LABEL <unit|integration|regression|qemu> SOURCES ... [LIBS ...])
+# qemu: drives the real QEMU of the machine (skipped, one line, where there is none).
 # One GoogleTest binary; every test case becomes a ctest test carrying LABEL.
 # Integration tests mount diofs: each uses its own temporary mountpoint.
 # unit_tests: every test binary labelled `unit`, so that the sanitizer builds
@@ -11,8 +12,8 @@ endif()
 
 function(dioharness_add_gtest name)
   cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;LIBS" ${ARGN})
-  if(NOT ARG_LABEL MATCHES "^(unit|integration|regression)$")
-    message(FATAL_ERROR "${name}: LABEL must be unit, integration or regression")
+  if(NOT ARG_LABEL MATCHES "^(unit|integration|regression|qemu)$")
+    message(FATAL_ERROR "${name}: LABEL must be unit, integration, regression or qemu")
   endif()
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)

@@ -81,6 +81,7 @@ OpEvent DioFilesystem::Begin(OpKind kind, const Caller& caller) {
   event.start_ns = MonotonicNs();
   event.pid = caller.pid;
   event.tid = caller.tid;
+  event.pgid = caller.pgid;
   return event;
 }
 

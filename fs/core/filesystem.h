@@ -38,6 +38,7 @@ struct Caller {
   // fsuid and fsgid: who owns what this caller creates, and whether its
   // writes drop set-id bits (the kernel checks permissions, not diofs).
   Credentials credentials;
+  std::uint32_t pgid = 0;  // the process group (0: unknown)
 };
 
 struct Entry {

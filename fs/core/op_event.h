@@ -60,6 +60,7 @@ struct OpEvent {
   std::uint64_t end_ns = 0;    // CLOCK_MONOTONIC when the reply was ready
   std::uint32_t pid = 0;       // calling process (fuse_ctx)
   std::uint32_t tid = 0;       // calling thread (FUSE passes the thread id as pid)
+  std::uint32_t pgid = 0;      // its process group: a harness attributes an engine's children to it
   std::uint64_t ino = 0;
   std::string_view path;       // path inside the mount, "/dir/file"
   std::uint64_t fh = 0;        // file handle, 0 where none

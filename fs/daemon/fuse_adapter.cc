@@ -1,5 +1,6 @@
 #define FUSE_USE_VERSION 314
 #include "fs/daemon/fuse_adapter.h"
+#include "fs/daemon/thread_groups.h"
 
 #include <fuse_lowlevel.h>
 #include <unistd.h>
@@ -21,41 +22,13 @@ constexpr double kCacheSeconds = 1.0;
 
 DioFilesystem& Fs(fuse_req_t req) { return *static_cast<DioFilesystem*>(fuse_req_userdata(req)); }
 
-// FUSE gives the calling thread's id; the op log also wants its process.
-// /proc/TID/status names it; the answer is cached per thread id.
-class ThreadGroups {
- public:
-  std::uint32_t ProcessOf(std::uint32_t tid) {
-    {
-      std::lock_guard lock(mutex_);
-      const auto it = tgids_.find(tid);
-      if (it != tgids_.end()) return it->second;
-    }
-    std::uint32_t tgid = tid;
-    const std::string path = "/proc/" + std::to_string(tid) + "/status";
-    if (FILE* f = std::fopen(path.c_str(), "re")) {
-      char line[256];
-      while (std::fgets(line, sizeof line, f) != nullptr) {
-        if (std::sscanf(line, "Tgid: %u", &tgid) == 1) break;
-      }
-      std::fclose(f);
-    }
-    std::lock_guard lock(mutex_);
-    if (tgids_.size() > 65536) tgids_.clear();  // thread ids are reused: keep it fresh and bounded
-    tgids_[tid] = tgid;
-    return tgid;
-  }
-
- private:
-  std::mutex mutex_;  // a leaf lock
-  std::unordered_map<std::uint32_t, std::uint32_t> tgids_;
-};
 ThreadGroups g_thread_groups;  // the daemon's one process-wide table
 
 Caller CallerOf(fuse_req_t req) {
   const fuse_ctx* ctx = fuse_req_ctx(req);
   const auto tid = static_cast<std::uint32_t>(ctx->pid);
-  return Caller{g_thread_groups.ProcessOf(tid), tid, Credentials{ctx->uid, ctx->gid}};
+  const ThreadGroup group = g_thread_groups.Of(tid);
+  return Caller{group.tgid, tid, Credentials{ctx->uid, ctx->gid}, group.pgid};
 }
 
 struct stat ToStat(std::uint64_t ino, const NodeAttr& attr) {

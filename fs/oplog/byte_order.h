@@ -46,6 +46,7 @@ inline constexpr std::size_t kKind = 104;
 inline constexpr std::size_t kRule = 105;
 inline constexpr std::size_t kVerdict = 106;
 inline constexpr std::size_t kRecordFlags = 107;
+inline constexpr std::size_t kPgid = 108;  // version 2 on
 }  // namespace record_field
 
 // Offsets inside the frame head.

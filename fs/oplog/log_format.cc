@@ -87,6 +87,7 @@ void EncodeRecordHead(const OpEvent& event, std::uint64_t seq, bool keep_data, s
   PutField<std::uint8_t>(body, f::kRule, static_cast<std::uint8_t>(event.rule));
   PutField<std::uint8_t>(body, f::kVerdict, static_cast<std::uint8_t>(event.verdict));
   PutField<std::uint8_t>(body, f::kRecordFlags, kept ? kRecordFlagDataKept : 0);
+  PutField<std::uint32_t>(body, f::kPgid, event.pgid);
   std::byte* cursor = body + kRecordHeadSize;
   if (!event.path.empty()) std::memcpy(cursor, event.path.data(), event.path.size());
   cursor += event.path.size();

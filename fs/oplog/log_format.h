@@ -19,12 +19,15 @@ static_assert(std::endian::native == std::endian::little,
               "the op log is little-endian and encoded with memcpy");
 
 inline constexpr char kLogMagic[8] = {'D', 'I', 'O', 'F', 'S', 'L', 'O', 'G'};
-inline constexpr std::uint32_t kFormatVersion = 1;
+inline constexpr std::uint32_t kFormatVersion = 2;  // 2 added the process group (pgid)
 inline constexpr std::size_t kHeaderFixedSize = 44;   // up to the profile bytes
 inline constexpr std::size_t kHeaderChecksumSize = 8;
 inline constexpr std::size_t kMaxProfileSize = 4096;
 inline constexpr std::size_t kFrameHeadSize = 16;     // body_size, type, reserved, checksum
-inline constexpr std::size_t kRecordHeadSize = 108;   // fixed part of a record body
+inline constexpr std::size_t kRecordHeadSize = 112;   // fixed part of a record body
+inline constexpr std::size_t kRecordHeadSizeV1 = 108; // version 1 had no pgid
+// The fixed part of a record body in a log of `version` (1 or 2).
+constexpr std::size_t RecordHeadSize(std::uint32_t version) { return version == 1 ? kRecordHeadSizeV1 : kRecordHeadSize; }
 inline constexpr std::size_t kTrailerBodySize = 24;
 inline constexpr std::uint32_t kHeaderFlagKeepData = 1u << 0;
 inline constexpr std::uint8_t kRecordFlagDataKept = 1u << 0;
@@ -57,6 +60,7 @@ struct LogRecord {
   std::uint64_t end_ns = 0;
   std::uint32_t pid = 0;
   std::uint32_t tid = 0;
+  std::uint32_t pgid = 0;  // the caller's process group (0 in a version 1 log)
   std::uint64_t ino = 0;
   std::string path;
   std::uint64_t fh = 0;

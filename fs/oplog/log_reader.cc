@@ -30,9 +30,9 @@ dioh::Result<LogHeader> ParseHeader(Bytes bytes, std::size_t& header_size) {
   const std::byte* base = bytes.data();
   LogHeader header;
   header.version = GetField<std::uint32_t>(base, f::kVersion);
-  if (header.version != kFormatVersion) {
+  if (header.version != kFormatVersion && header.version != 1) {
     return dioh::Status::Error(ENOTSUP, "op log format version " + std::to_string(header.version) +
-                                            " is not supported (this reader knows version " +
+                                            " is not supported (this reader knows versions 1 and " +
                                             std::to_string(kFormatVersion) + ")");
   }
   const std::uint32_t profile_size = GetField<std::uint32_t>(base, f::kProfileLen);
@@ -61,7 +61,7 @@ dioh::Result<LogHeader> ParseHeader(Bytes bytes, std::size_t& header_size) {
 }
 
 // Decodes one verified record body; returns an error text for inconsistent content.
-std::string DecodeRecordBody(Bytes body, std::uint64_t expected_seq, LogRecord& record) {
+std::string DecodeRecordBody(Bytes body, std::uint64_t expected_seq, std::size_t head_size, LogRecord& record) {
   namespace f = record_field;
   const std::byte* base = body.data();
   const std::uint64_t path_size = GetField<std::uint32_t>(base, f::kPathLen);
@@ -70,7 +70,7 @@ std::string DecodeRecordBody(Bytes body, std::uint64_t expected_seq, LogRecord& 
   record.data_kept = (record_flags & kRecordFlagDataKept) != 0;
   record.data_size = GetField<std::uint64_t>(base, f::kDataSize);
   const std::uint64_t kept_size = record.data_kept ? record.data_size : 0;
-  if (kRecordHeadSize + path_size + text_size + kept_size != body.size()) {
+  if (head_size + path_size + text_size + kept_size != body.size()) {
     return "record sizes do not add up to the frame size";
   }
   const std::uint8_t kind = GetField<std::uint8_t>(base, f::kKind);
@@ -99,13 +99,14 @@ std::string DecodeRecordBody(Bytes body, std::uint64_t expected_seq, LogRecord& 
   record.data_hash = GetField<std::uint64_t>(base, f::kDataHash);
   record.pid = GetField<std::uint32_t>(base, f::kPid);
   record.tid = GetField<std::uint32_t>(base, f::kTid);
+  record.pgid = head_size > f::kPgid ? GetField<std::uint32_t>(base, f::kPgid) : 0;
   record.flags = GetField<std::uint32_t>(base, f::kFlags);
   record.aux = GetField<std::uint32_t>(base, f::kAux);
-  const char* chars = reinterpret_cast<const char*>(base + kRecordHeadSize);
+  const char* chars = reinterpret_cast<const char*>(base + head_size);
   record.path.assign(chars, path_size);
   record.text.assign(chars + path_size, text_size);
   if (record.data_kept) {
-    const Bytes data = body.subspan(kRecordHeadSize + path_size + text_size);
+    const Bytes data = body.subspan(head_size + path_size + text_size);
     if (HashData(data) != record.data_hash) return "kept data does not match its xxh3 hash";
     record.data.assign(data.begin(), data.end());
   }
@@ -164,8 +165,9 @@ dioh::Result<LogContents> ParseLog(Bytes bytes) {
       offset += kFrameHeadSize + body_size;
       continue;
     }
-    if (body_size < kRecordHeadSize) return stop("corrupt record: frame shorter than a record head");
-    const std::uint64_t covered = kRecordHeadSize +
+    const std::size_t head_size = RecordHeadSize(contents.header.version);
+    if (body_size < head_size) return stop("corrupt record: frame shorter than a record head");
+    const std::uint64_t covered = head_size +
                                   std::uint64_t{GetField<std::uint32_t>(body.data(), record_field::kPathLen)} +
                                   GetField<std::uint32_t>(body.data(), record_field::kTextLen);
     if (covered > body_size ||
@@ -173,7 +175,7 @@ dioh::Result<LogContents> ParseLog(Bytes bytes) {
       return stop("corrupt record (checksum mismatch)");
     }
     LogRecord record;
-    const std::string problem = DecodeRecordBody(body, contents.records.size() + 1, record);
+    const std::string problem = DecodeRecordBody(body, contents.records.size() + 1, head_size, record);
     if (!problem.empty()) return stop("corrupt record: " + problem);
     contents.records.push_back(std::move(record));
     offset += kFrameHeadSize + body_size;

@@ -13,8 +13,8 @@ bool IsTransfer(const LogRecord& r) { return r.kind == OpKind::kRead || r.kind =
 bool IsOpen(const LogRecord& r) { return r.kind == OpKind::kOpen || r.kind == OpKind::kCreate; }
 bool HasODirect(const LogRecord& r) { return (r.flags & O_DIRECT) != 0; }
 
-bool IsEnginePid(const CheckInput& input, std::uint32_t pid) {
-  return input.save_pids.count(pid) != 0 || input.load_pids.count(pid) != 0;
+bool IsEngineRecord(const CheckInput& input, const LogRecord& r) {
+  return input.save_groups.count(GroupOf(r)) != 0 || input.load_groups.count(GroupOf(r)) != 0;
 }
 
 namespace {
@@ -24,7 +24,7 @@ std::vector<const LogRecord*> Select(const CheckInput& input, bool save, bool lo
   if (input.records == nullptr) return out;
   for (const LogRecord& r : *input.records) {
     if (r.path != input.file_path) continue;
-    if ((save && input.save_pids.count(r.pid) != 0) || (load && input.load_pids.count(r.pid) != 0)) {
+    if ((save && input.save_groups.count(GroupOf(r)) != 0) || (load && input.load_groups.count(GroupOf(r)) != 0)) {
       out.push_back(&r);
     }
   }

@@ -29,7 +29,10 @@ bool HasODirect(const LogRecord& r);
 std::vector<const LogRecord*> SideRecords(const CheckInput& input, Side side);
 // Both sides' records on the file, in seq order.
 std::vector<const LogRecord*> EngineRecords(const CheckInput& input);
-bool IsEnginePid(const CheckInput& input, std::uint32_t pid);
+// Whether a record is one of the engines' (by its process group: see CheckInput).
+bool IsEngineRecord(const CheckInput& input, const LogRecord& r);
+// The group a record counts for: its pgid, or its pid in a version 1 log.
+inline std::uint32_t GroupOf(const LogRecord& r) { return r.pgid != 0 ? r.pgid : r.pid; }
 
 // The main channel's handle of one side: the handle whose write (save) or
 // read (load) covers the stream header at facts.uri_offset; else the handle of

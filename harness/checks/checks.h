@@ -16,6 +16,7 @@
 
 #include "fs/core/profile.h"
 #include "fs/oplog/log_format.h"
+#include "harness/checks/ram_expectation.h"
 #include "harness/report/report.h"
 #include "harness/scenario/outcome.h"
 #include "migration/format/byte_source.h"
@@ -46,19 +47,22 @@ struct MigrationFacts {
 struct CheckInput {
   const std::vector<diofs::oplog::LogRecord>* records = nullptr;  // the whole log, in seq order
   std::string file_path;               // the migration file as the log names it ("/guest.img")
-  std::set<std::uint32_t> save_pids;   // the source engine's process(es)
-  std::set<std::uint32_t> load_pids;   // the destination engine's; empty when no load ran
+  // The engines' process groups (an engine runs in a group of its own, whose
+  // id is its pid): what a process of the group did counts as the engine's,
+  // children of a wrapper script included. A record of a version 1 log (no
+  // pgid) is matched by its pid.
+  std::set<std::uint32_t> save_groups;  // the source engine's
+  std::set<std::uint32_t> load_groups;  // the destination engine's; empty when no load ran
   MigrationFacts facts;
   diofs::Profile profile;  // the rules of the diofs profile the run used
   // The produced file after the save (absent: the save created no file).
   const mrm::format::ByteSource* file = nullptr;
-  // The guest RAM model (absent for an engine whose RAM is not modelled, i.e. QEMU).
-  struct RamModel {
-    mrm::ram::ContentSpec content;
-    std::vector<std::pair<std::string, std::uint64_t>> blocks;  // idstr, size in bytes
-    std::uint32_t passes = 1;
-  };
-  std::optional<RamModel> ram;
+  // What guest RAM must hold after the save (null: not known, then the
+  // bitmap is judged against the log's writes and RAM is not compared).
+  const RamExpectation* ram = nullptr;
+  // The destination's RAM read back after a load (QEMU): compared with `ram`
+  // too. Empty for an engine that verifies its load itself (mrmigrate).
+  std::vector<LoadedRamPiece> loaded_ram;
   std::vector<std::uint8_t> prefix;    // the bytes the harness wrote before offset=
   // What the run must end in (absent: nothing was stated). With rejected_io,
   // odirect-aligned accepts misaligned transfers that diofs refused with

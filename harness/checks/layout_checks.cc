@@ -4,6 +4,7 @@
 
 #include "harness/checks/check_functions.h"
 #include "harness/checks/check_support.h"
+#include "migration/format/stream_constants.h"
 
 namespace dioh::checks {
 namespace {
@@ -12,9 +13,9 @@ using diofs::OpKind;
 
 // MAPPED_RAM_FILE_OFFSET_ALIGNMENT (migration/ram.c): pages regions start on
 // 1 MiB boundaries of the file, offset= included.
-constexpr std::uint64_t kRegionAlignment = 1u << 20;
+constexpr std::uint64_t kRegionAlignment = mrm::format::kMappedRamFileOffsetAlignment;
 // MULTIFD_PACKET_SIZE (migration/multifd.h): 128 pages of 4 KiB per batch.
-constexpr std::uint64_t kMaxChannelWrite = 512u << 10;
+constexpr std::uint64_t kMaxChannelWrite = mrm::format::kMultifdPacketSize;
 // What may follow the last pages region in a single-pass save: EOS and
 // footers, PART/END sections (18 bytes per pass), the switchover command,
 // the device state (a q35 guest's is tens of KiB) and the JSON description.

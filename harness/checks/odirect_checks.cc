@@ -64,7 +64,7 @@ CheckResult CheckODirectAligned(const CheckInput& input) {
   std::uint64_t rejected = 0;
   std::string first_rejected;
   for (const LogRecord& r : *input.records) {
-    if (!IsEnginePid(input, r.pid)) continue;
+    if (!IsEngineRecord(input, r)) continue;
     const std::string problem = AlignmentProblem(input, r, align);
     // Where the expected outcome is the profile refusing the engine's I/O
     // (4 KiB page writes on a 64 KiB disk), a misaligned transfer that diofs
@@ -94,7 +94,7 @@ CheckResult CheckBuffersAligned(const CheckInput& input) {
   const LogRecord* first = nullptr;
   std::uint64_t direct_transfers = 0;
   for (const LogRecord& r : *input.records) {
-    if (!IsEnginePid(input, r.pid)) continue;
+    if (!IsEngineRecord(input, r)) continue;
     if (r.kind == OpKind::kViolation) {
       if (reports++ == 0) first = &r;
     } else if (r.path == input.file_path && IsTransfer(r) && HasODirect(r)) {

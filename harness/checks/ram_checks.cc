@@ -1,6 +1,10 @@
-// bitmap-matches-pages and ram-equal: the file's bitmaps and pages against
-// the seed model of guest RAM (migration/ram/page_content.h), or, without a
-// model, against the writes in the log.
+// bitmap-matches-pages and ram-equal: the file's bitmaps and pages, and the
+// destination's RAM read back after a load, against what guest RAM must hold
+// (RamExpectation: the seed model, as mrmigrate or the harness wrote it), or,
+// with no expectation, the bitmap against the writes in the log.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -14,39 +18,49 @@ using diofs::OpKind;
 using mrm::format::RamBlockRecord;
 namespace ram = mrm::ram;
 
-constexpr std::uint64_t kReadChunk = 1u << 20;  // the file is read 1 MiB at a time
+constexpr std::uint64_t kReadChunk = 1u << 20;  // files are read 1 MiB at a time
 
-// The model's size of `idstr`, or an error naming the block.
-Result<std::uint64_t> ModelBlockSize(const CheckInput::RamModel& model, const std::string& idstr) {
-  for (const auto& [id, size] : model.blocks) {
-    if (id == idstr) return size;
-  }
-  return Status::Error(ENOENT, "block " + idstr + " of the file is not in the guest model");
-}
+std::string AfterPass(const RamExpectation& expect) { return "after pass " + std::to_string(expect.LastPass()); }
 
-std::uint32_t LastPass(const CheckInput::RamModel& model) { return model.passes == 0 ? 0 : model.passes - 1; }
-
-bool ModelPageIsZero(const CheckInput::RamModel& model, const std::string& idstr, std::uint64_t page) {
-  const std::uint32_t version = ram::CurrentVersion(model.content, idstr, page, LastPass(model));
-  return ram::IsZeroVersion(model.content, idstr, page, version);
-}
-
-// Every model block must be in the file with its size.
-std::string BlocksProblem(const CheckInput::RamModel& model, const mrm::format::ParsedStream& stream) {
+// Every known block must be in the file with its size; a block the harness
+// does not know is an error unless the engine owns it. `owned` collects those.
+std::string BlocksProblem(const RamExpectation& expect, const mrm::format::ParsedStream& stream,
+                          std::vector<std::string>* owned = nullptr) {
+  const auto known = expect.Blocks();
   for (const RamBlockRecord& b : stream.ram_blocks) {
-    auto size = ModelBlockSize(model, b.idstr);
-    if (!size.ok()) return size.status().message();
-    if (*size != b.used_length) {
+    const auto it = std::find_if(known.begin(), known.end(), [&](const auto& k) { return k.first == b.idstr; });
+    if (it == known.end()) {
+      if (!expect.EngineOwnsBlock(b.idstr)) return "block " + b.idstr + " of the file is not in the guest model";
+      if (owned != nullptr) owned->push_back(b.idstr);
+      continue;
+    }
+    if (it->second != b.used_length) {
       return "block " + b.idstr + " is " + std::to_string(b.used_length) + " bytes in the file, " +
-             std::to_string(*size) + " in the guest model";
+             std::to_string(it->second) + " in the guest model";
     }
   }
-  for (const auto& [id, size] : model.blocks) {
+  for (const auto& [id, size] : known) {
     const bool found = std::any_of(stream.ram_blocks.begin(), stream.ram_blocks.end(),
                                    [&](const RamBlockRecord& b) { return b.idstr == id; });
     if (!found) return "block " + id + " of the guest is missing from the file";
   }
   return "";
+}
+
+bool Known(const RamExpectation& expect, const std::string& idstr) {
+  const auto known = expect.Blocks();
+  return std::any_of(known.begin(), known.end(), [&](const auto& k) { return k.first == idstr; });
+}
+
+// What a detail adds about what was not compared.
+std::string LeftOutNote(const RamExpectation& expect, const std::vector<std::string>& owned) {
+  std::string note = expect.LeftOut();
+  if (!owned.empty()) {
+    std::string list;
+    for (const std::string& id : owned) list += (list.empty() ? "" : ", ") + id;
+    note += std::string(note.empty() ? "" : "; ") + "the engine's own blocks " + list;
+  }
+  return note.empty() ? "" : " (not compared: " + note + ")";
 }
 
 // Sorted, merged [begin, end) ranges the save's writes put on the file.
@@ -97,10 +111,11 @@ std::string LoadProblem(const CheckInput& input) {
          (input.load->error_desc.empty() ? "" : ": " + input.load->error_desc);
 }
 
-// Compares one block's pages with the model, reading the file 1 MiB at a time
-// and only where bits are set. Returns the first difference, or "".
-std::string CompareBlock(const CheckInput& input, const RamBlockRecord& b, std::vector<std::uint8_t>& buffer) {
-  const CheckInput::RamModel& model = *input.ram;
+// Compares one block's pages in the file with the expectation, reading 1 MiB
+// at a time and only where bits are set. Returns the first difference, or "".
+std::string CompareFileBlock(const CheckInput& input, const RamBlockRecord& b, std::vector<std::uint8_t>& buffer,
+                             std::uint64_t& compared) {
+  const RamExpectation& expect = *input.ram;
   const std::uint64_t pages_per_chunk = kReadChunk / ram::kPageSize;
   for (std::uint64_t first = 0; first < b.pages; first += pages_per_chunk) {
     const std::uint64_t count = std::min(pages_per_chunk, b.pages - first);
@@ -112,19 +127,45 @@ std::string CompareBlock(const CheckInput& input, const RamBlockRecord& b, std::
       if (!read.ok()) return "block " + b.idstr + " pages at " + Hex(offset) + ": " + read.message();
     }
     for (std::uint64_t p = first; p < first + count; ++p) {
+      if (!expect.Compared(b.idstr, p)) continue;
+      ++compared;
       if (!BitmapBitSet(b.bitmap, p)) {
-        if (!ModelPageIsZero(model, b.idstr, p)) {
+        if (!expect.ExpectedZero(b.idstr, p)) {
           return "block " + b.idstr + " page " + std::to_string(p) + ": bitmap bit clear (restored as zero) but the "
-                 "source page holds data after pass " + std::to_string(LastPass(model));
+                 "source page holds data " + AfterPass(expect);
         }
         continue;
       }
-      Status same = ram::VerifyPage(model.content, b.idstr, p, LastPass(model),
-                                    buffer.data() + (p - first) * ram::kPageSize);
-      if (!same.ok()) return same.message();
+      Status same = expect.Verify(b.idstr, p, buffer.data() + (p - first) * ram::kPageSize);
+      if (!same.ok()) return "in the file: " + same.message();
     }
   }
   return "";
+}
+
+// Compares the destination's RAM, as read back, with the expectation.
+std::string CompareLoadedPiece(const RamExpectation& expect, const LoadedRamPiece& piece,
+                               std::vector<std::uint8_t>& buffer, std::uint64_t& compared) {
+  const int fd = open(piece.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(errno, "the destination's RAM dump " + piece.path).message();
+  std::string problem;
+  for (std::uint64_t done = 0; done < piece.length && problem.empty(); done += kReadChunk) {
+    const std::uint64_t n = std::min(kReadChunk, piece.length - done);
+    const ssize_t got = pread(fd, buffer.data(), n, static_cast<off_t>(done));
+    if (got != static_cast<ssize_t>(n)) {
+      problem = "the destination's RAM dump " + piece.path + " is short at " + Hex(done);
+      break;
+    }
+    for (std::uint64_t at = 0; at < n && problem.empty(); at += ram::kPageSize) {
+      const std::uint64_t page = (piece.block_offset + done + at) / ram::kPageSize;
+      if (!expect.Compared(piece.idstr, page)) continue;
+      ++compared;
+      Status same = expect.Verify(piece.idstr, page, buffer.data() + at);
+      if (!same.ok()) problem = "in the destination's RAM after the load: " + same.message();
+    }
+  }
+  close(fd);
+  return problem;
 }
 
 }  // namespace
@@ -133,26 +174,30 @@ CheckResult CheckBitmapMatchesPages(const CheckInput& input) {
   const char* name = "bitmap-matches-pages";
   auto stream = ParseInputFile(input);
   if (!stream.ok()) return Skipped(name, "no bitmaps to check: " + stream.status().message());
-  if (!input.ram) return BitmapAgainstLog(input, *stream);
-  const CheckInput::RamModel& model = *input.ram;
-  const std::string blocks = BlocksProblem(model, *stream);
+  if (input.ram == nullptr) return BitmapAgainstLog(input, *stream);
+  const RamExpectation& expect = *input.ram;
+  std::vector<std::string> owned;
+  const std::string blocks = BlocksProblem(expect, *stream, &owned);
   if (!blocks.empty()) return Failed(name, blocks);
-  std::uint64_t data_pages = 0;
+  std::uint64_t data_pages = 0, zero_pages = 0;
   for (const RamBlockRecord& b : stream->ram_blocks) {
+    if (!Known(expect, b.idstr)) continue;
     for (std::uint64_t page = 0; page < b.pages; ++page) {
+      if (!expect.Compared(b.idstr, page)) continue;
       // zero-page-detection=none sends zero pages as data: every bit is set.
-      const bool data = !input.facts.zero_page_detection || !ModelPageIsZero(model, b.idstr, page);
+      const bool data = !input.facts.zero_page_detection || !expect.ExpectedZero(b.idstr, page);
       const bool set = BitmapBitSet(b.bitmap, page);
-      data_pages += data ? 1 : 0;
+      (data ? data_pages : zero_pages) += 1;
       if (set == data) continue;
       return Failed(name, "block " + b.idstr + " page " + std::to_string(page) +
                               (set ? ": bitmap bit set but the page's final version is zero"
                                    : ": bitmap bit clear but the page's final version holds data") +
-                              " (after pass " + std::to_string(LastPass(model)) + ")");
+                              " (" + AfterPass(expect) + ")");
     }
   }
-  return Passed(name, std::to_string(data_pages) + " data pages, every bitmap bit as the model says after pass " +
-                          std::to_string(LastPass(model)));
+  return Passed(name, std::to_string(data_pages) + " data pages set and " + std::to_string(zero_pages) +
+                          " zero pages clear, every bitmap bit as the model says " + AfterPass(expect) +
+                          LeftOutNote(expect, owned));
 }
 
 CheckResult CheckRamEqual(const CheckInput& input) {
@@ -160,29 +205,40 @@ CheckResult CheckRamEqual(const CheckInput& input) {
   const std::string load = LoadProblem(input);
   if (!load.empty()) return Failed(name, load);
   const bool load_checked = input.load && input.save.completed() && input.load->completed();
-  const std::string load_note = load_checked ? "; the load completed" : "";
-  if (!input.ram) {
-    if (load_checked) return Passed(name, "RAM not modelled (contents not compared)" + load_note);
-    return Skipped(name, "RAM not modelled for this engine and no completed load to judge");
+  if (input.ram == nullptr) {
+    return Skipped(name, load_checked ? "RAM not modelled for this engine: contents not compared (the load completed)"
+                                      : "RAM not modelled for this engine and no completed load to judge");
   }
   if (!input.save.completed()) return Skipped(name, SaveDidNotComplete(input));
   auto stream = ParseInputFile(input);
   if (!stream.ok()) return Skipped(name, "no file to read RAM from: " + stream.status().message());
-  const std::string blocks = BlocksProblem(*input.ram, *stream);
+  const RamExpectation& expect = *input.ram;
+  std::vector<std::string> owned;
+  const std::string blocks = BlocksProblem(expect, *stream, &owned);
   if (!blocks.empty()) return Failed(name, blocks);
   std::vector<std::uint8_t> buffer(kReadChunk);
-  std::uint64_t pages = 0;
+  std::uint64_t in_file = 0, in_destination = 0;
   for (const RamBlockRecord& b : stream->ram_blocks) {
+    if (!Known(expect, b.idstr)) continue;
     if (b.header.page_size != ram::kPageSize) {
       return Failed(name, "block " + b.idstr + " has page size " + std::to_string(b.header.page_size) +
                               ", the model 4096");
     }
-    const std::string problem = CompareBlock(input, b, buffer);
+    const std::string problem = CompareFileBlock(input, b, buffer, in_file);
     if (!problem.empty()) return Failed(name, problem);
-    pages += b.pages;
   }
-  return Passed(name, std::to_string(pages) + " pages of " + std::to_string(stream->ram_blocks.size()) +
-                          " blocks equal the model after pass " + std::to_string(LastPass(*input.ram)) + load_note);
+  std::string where = "in the file";
+  if (load_checked && !input.loaded_ram.empty()) {
+    for (const LoadedRamPiece& piece : input.loaded_ram) {
+      const std::string problem = CompareLoadedPiece(expect, piece, buffer, in_destination);
+      if (!problem.empty()) return Failed(name, problem);
+    }
+    where += " and " + std::to_string(in_destination) + " in the destination's RAM after the load";
+  } else if (load_checked) {
+    where += "; the load completed, its RAM verified by the engine";
+  }
+  return Passed(name, std::to_string(in_file) + " pages equal the model " + AfterPass(expect) + " " + where +
+                          LeftOutNote(expect, owned));
 }
 
 }  // namespace dioh::checks

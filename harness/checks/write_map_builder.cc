@@ -79,11 +79,11 @@ WriteMap BuildWriteMap(const CheckInput& input, const std::vector<CheckResult>& 
   // its report (a record of /.diofs/violation) is all the log has of that
   // I/O, so it is drawn where the I/O would have gone.
   for (const LogRecord& r : *input.records) {
-    if (r.kind != diofs::OpKind::kViolation || !checks::IsEnginePid(input, r.pid)) continue;
+    if (r.kind != diofs::OpKind::kViolation || !checks::IsEngineRecord(input, r)) continue;
     const auto report = nlohmann::json::parse(r.text, nullptr, /*allow_exceptions=*/false);
     if (!report.is_object() || !report.contains("offset") || !report["offset"].is_number_unsigned()) continue;
     const std::uint64_t length = report.value("length", std::uint64_t{0});
-    map.points.push_back({r.start_ns, report["offset"].get<std::uint64_t>(), length, 0, input.load_pids.count(r.pid) != 0, true});
+    map.points.push_back({r.start_ns, report["offset"].get<std::uint64_t>(), length, 0, input.load_groups.count(checks::GroupOf(r)) != 0, true});
   }
   return map;
 }

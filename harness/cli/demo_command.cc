@@ -105,8 +105,6 @@ int RunDemo(const DemoOptions& options) {
   }
   dioh::JobRun run = dioh::RunJob(*job, prepared->environment);
   run.result.configuration = dioh::DescribeScenario(scenario);
-  const dioh::InterruptWatcher& interrupt = dioh::InterruptWatcher::Instance();
-  dioh::MarkUnjudged(run.result, interrupt.interrupted() ? interrupt.signal_number() : 0);
   dioh::Report report;
   report.title = "dioharness demo";
   report.started_at = dioh::NowIso8601();

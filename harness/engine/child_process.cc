@@ -139,7 +139,16 @@ bool ChildProcess::WaitForExit(std::chrono::steady_clock::time_point deadline) {
 
 void ChildProcess::Kill() {
   // The group id is the child's pid, which cannot be reused before it is reaped.
-  if (!reaped_) kill(-pid_, SIGKILL);
+  if (reaped_) return;
+  killed_by_harness_ = true;
+  kill(-pid_, SIGKILL);
+}
+
+std::optional<int> ChildProcess::CrashSignal() const {
+  if (!reaped_ || !WIFSIGNALED(wait_status_)) return std::nullopt;
+  const int signal = WTERMSIG(wait_status_);
+  if (signal == SIGKILL && killed_by_harness_) return std::nullopt;
+  return signal;
 }
 
 void ChildProcess::Reap() {

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,9 @@ class ChildProcess {
   void Kill();
   // "exit 0", "exit 1", "killed by signal 9"; "running" before the exit.
   std::string ExitText() const;
+  // The signal the child died of, unless it was the harness's own SIGKILL
+  // (Kill(), or the destructor's): a crash, whenever it came.
+  std::optional<int> CrashSignal() const;
 
  private:
   ChildProcess(pid_t pid, int pidfd) : pid_(pid), pidfd_(pidfd) {}
@@ -51,6 +55,7 @@ class ChildProcess {
   pid_t pid_ = -1;
   int pidfd_ = -1;
   bool reaped_ = false;
+  bool killed_by_harness_ = false;
   int wait_status_ = 0;
 };
 

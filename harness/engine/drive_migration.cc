@@ -8,6 +8,8 @@
 
 #include "harness/engine/child_process.h"
 #include "harness/engine/engine_driver.h"
+#include "harness/engine/guest_session.h"
+#include "harness/engine/live_save.h"
 #include "harness/qmp/qmp_client.h"
 
 namespace dioh {
@@ -31,13 +33,21 @@ class MigrationSession {
       : engine_(engine), request_(request), started_(std::chrono::steady_clock::now()) {}
 
   MigrationOutcome Run() {
+    // A source whose RAM the harness writes while it saves (QEMU, passes > 1).
+    GuestSession* live = request_.incoming ? nullptr : engine_.guest();
+    if (live != nullptr && !live->live()) live = nullptr;
     json capabilities = json::array({{{"capability", "events"}, {"state", true}}});
     for (const auto& [name, on] : request_.capabilities) {
       if (name != "events") capabilities.push_back({{"capability", name}, {"state", on}});
     }
+    if (live != nullptr) capabilities.push_back({{"capability", "pause-before-switchover"}, {"state", true}});
     if (auto failed = Command("migrate-set-capabilities", {{"capabilities", capabilities}})) return *failed;
     if (!request_.parameters.json().empty()) {
       if (auto failed = Command("migrate-set-parameters", request_.parameters.json())) return *failed;
+    }
+    if (live != nullptr) {
+      if (auto failed = Command("migrate-set-parameters", LiveSaveParameters(*live))) return *failed;
+      if (auto failed = Command("cont", json::object())) return *failed;  // the guest runs: the save is live
     }
     migrate_sent_ = std::chrono::steady_clock::now();
     // exit-on-error false (QEMU 9.1): a failed incoming QEMU stays up so that
@@ -45,18 +55,30 @@ class MigrationSession {
     const json migrate = request_.incoming ? json{{"uri", request_.uri}, {"exit-on-error", false}}
                                            : json{{"uri", request_.uri}};
     if (auto failed = Command(request_.incoming ? "migrate-incoming" : "migrate", migrate)) return *failed;
-    auto event = engine_.qmp().WaitForEvent(
-        "MIGRATION",
-        [](const json& e) {
-          return FinalMigrationStatus(e.value("data", json::object()).value("status", "")).has_value();
-        },
-        request_.deadline);
-    if (!event.ok()) return Broken(event.status(), "waiting for the final MIGRATION event");
-    MigrationOutcome outcome = Outcome(*FinalMigrationStatus((*event)["data"]["status"].get<std::string>()), "");
-    if (!outcome.completed()) {
-      auto info = engine_.qmp().Execute("query-migrate", json::object(), request_.deadline);
-      if (!info.ok()) return Broken(info.status(), "query-migrate");
-      if (info->ok) outcome.error_desc = info->value.value("error-desc", "");
+    MigrationOutcome outcome;
+    if (live != nullptr) {
+      auto end = RunLiveSave(engine_.qmp(), *live, request_.deadline);
+      if (!end.ok()) return Broken(end.status(), "the live save");
+      outcome = Outcome(*FinalMigrationStatus(end->status), "");
+      if (end->syncs_at_switchover > 0) outcome.syncs_at_switchover = end->syncs_at_switchover;
+      outcome.passes_written_at_switchover = end->passes_written_at_switchover;
+    } else {
+      auto event = engine_.qmp().WaitForEvent(
+          "MIGRATION",
+          [](const json& e) {
+            return FinalMigrationStatus(e.value("data", json::object()).value("status", "")).has_value();
+          },
+          request_.deadline);
+      if (!event.ok()) return Broken(event.status(), "waiting for the final MIGRATION event");
+      outcome = Outcome(*FinalMigrationStatus((*event)["data"]["status"].get<std::string>()), "");
+    }
+    auto info = engine_.qmp().Execute("query-migrate", json::object(), request_.deadline);
+    if (!info.ok()) return Broken(info.status(), "query-migrate");
+    if (info->ok) {
+      if (!outcome.completed()) outcome.error_desc = info->value.value("error-desc", "");
+      const json ram = info->value.value("ram", json::object());
+      if (ram.contains("dirty-sync-count")) outcome.dirty_syncs = ram.value("dirty-sync-count", 0u);
+      if (info->value.contains("total-time")) outcome.total_time_ms = info->value.value("total-time", 0u);
     }
     return outcome;
   }

@@ -33,14 +33,19 @@ std::vector<std::string> MrmigrateArgv(const std::string& binary, const EngineLa
   return argv;
 }
 
-std::vector<std::string> QemuArgv(const std::string& binary, const EngineLaunch& launch,
-                                  const std::string& socket_path) {
-  constexpr std::uint64_t kMiB = 1 << 20;
-  const std::uint64_t mib = (launch.guest.TotalRamBytes() + kMiB - 1) / kMiB;
-  // -S: the guest never runs, so its RAM stays as the source left it; no
-  // devices beyond the machine's own (-nodefaults), no window.
-  std::vector<std::string> argv = {binary, "-machine", "q35", "-m", std::to_string(mib) + "M", "-nodefaults",
-                                   "-display", "none", "-S", "-qmp", QmpChardev(socket_path)};
+std::vector<std::string> QemuArgv(const std::string& binary, const EngineLaunch& launch, const std::string& socket_path,
+                                  const QemuMachine& machine) {
+  // tcg: qtest needs an accelerator that Debian's build has (no -accel qtest);
+  // -S until the harness says cont (a live save) or never; no devices beyond
+  // the machine's and the layout's (-nodefaults), no window; thread names
+  // (mig/src/send_N) for the op log's readers.
+  std::vector<std::string> argv = {binary, "-accel", "tcg", "-machine", "q35"};
+  argv.insert(argv.end(), machine.layout_args.begin(), machine.layout_args.end());
+  const std::string label = launch.label.empty() ? "engine" : launch.label;
+  argv.insert(argv.end(), {"-nodefaults", "-display", "none", "-name", label + ",debug-threads=on", "-bios",
+                           machine.firmware, "-S", "-qmp", QmpChardev(socket_path), "-qtest",
+                           QmpChardev(machine.qtest_socket), "-qtest-log", "/dev/null"});
+  argv.insert(argv.end(), machine.loader_args.begin(), machine.loader_args.end());
   if (launch.incoming) {
     argv.emplace_back("-incoming");
     argv.emplace_back("defer");  // the URI comes with migrate-incoming, after the capabilities

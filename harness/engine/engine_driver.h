@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,7 +25,9 @@
 
 namespace dioh {
 
-class QmpClient;  // harness/qmp/qmp_client.h, for the .cc files that speak QMP
+class QmpClient;     // harness/qmp/qmp_client.h, for the .cc files that speak QMP
+class GuestSession;  // harness/engine/guest_session.h: a QEMU's RAM, written and read by the harness
+class RamExpectation;
 
 struct EngineLaunch {
   std::string work_dir;        // private folder: the QMP socket and stderr capture go here
@@ -49,6 +52,10 @@ class EngineProcess {
   // ("exit 0", "killed by signal 9").
   virtual Result<std::string> WaitExit(Deadline deadline) = 0;
   virtual void Kill() = 0;
+  // Once it exited: the signal it died of, unless the harness sent it.
+  virtual std::optional<int> CrashSignal() const = 0;
+  // The guest RAM the harness writes and reads in this engine (a QEMU), or null.
+  virtual GuestSession* guest() { return nullptr; }
 };
 
 struct MigrationRequest {
@@ -63,9 +70,17 @@ class EngineDriver {
  public:
   virtual ~EngineDriver() = default;
   virtual std::string name() const = 0;  // "mrmigrate", "qemu:/usr/bin/qemu-system-x86_64"
-  // Whether the engine's RAM is the seed model of GuestSetup (mrmigrate): the
-  // RAM checks can then recompute every page.
-  virtual bool ram_is_modelled() const = 0;
+  virtual std::string kind() const = 0;  // "mrmigrate", "qemu": what known_engine_bugs name
+  // Why this engine cannot run `scenario` (it is then skipped, with this
+  // reason, before anything is mounted), or none.
+  virtual std::optional<std::string> CannotRun(const Scenario& scenario) const {
+    (void)scenario;
+    return std::nullopt;
+  }
+  // What the guest's RAM must hold after the save, page by page (mrmigrate:
+  // the seed model; QEMU: the model as the harness writes it); null when the
+  // engine's RAM is not known.
+  virtual std::unique_ptr<RamExpectation> Expectation(const GuestSetup& guest) const = 0;
   // Starts the engine and connects to its QMP socket before the deadline.
   virtual Result<std::unique_ptr<EngineProcess>> Launch(const EngineLaunch& launch, Deadline deadline) = 0;
 };

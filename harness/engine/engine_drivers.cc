@@ -17,6 +17,9 @@
 #include "harness/engine/child_process.h"
 #include "harness/engine/engine_argv.h"
 #include "harness/engine/engine_driver.h"
+#include "harness/checks/ram_expectation.h"
+#include "harness/engine/spawned_engine.h"
+#include "migration/runner/guest_spec.h"
 #include "harness/os/errno_status.h"
 #include "harness/qmp/qmp_client.h"
 
@@ -25,44 +28,32 @@ namespace {
 
 constexpr std::size_t kOutputLinesInErrors = 20;
 
-class SpawnedEngine : public EngineProcess {
- public:
-  SpawnedEngine(std::unique_ptr<ChildProcess> child, std::string capture_path)
-      : child_(std::move(child)), capture_path_(std::move(capture_path)) {}
-
-  pid_t pid() const override { return child_->pid(); }
-  QmpClient& qmp() override { return *qmp_; }
-  std::string Output() const override {
-    std::ifstream in(capture_path_);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-  Result<std::string> WaitExit(Deadline deadline) override {
-    if (child_->WaitForExit(deadline)) return child_->ExitText();
-    child_->Kill();
-    // SIGKILL cannot be ignored: the exit follows at once; the bound only guards the harness.
-    child_->WaitForExit(std::chrono::steady_clock::now() + std::chrono::seconds(10));
-    return child_->ExitText() + " (killed at the deadline)";
-  }
-  void Kill() override { child_->Kill(); }
-
-  ChildProcess& child() { return *child_; }
-  void set_qmp(QmpClient client) { qmp_.emplace(std::move(client)); }
-
- private:
-  std::unique_ptr<ChildProcess> child_;
-  std::string capture_path_;
-  std::optional<QmpClient> qmp_;
-};
-
 bool IsSocket(const std::string& path) {
   struct stat st {};
   return stat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
-// Starts `argv` and connects to the QMP socket it creates, before the deadline.
-Result<std::unique_ptr<EngineProcess>> StartEngine(const std::vector<std::string>& argv, const EngineLaunch& launch,
+}  // namespace
+
+SpawnedEngine::SpawnedEngine(std::unique_ptr<ChildProcess> child, std::string capture_path)
+    : child_(std::move(child)), capture_path_(std::move(capture_path)) {}
+
+std::string SpawnedEngine::Output() const {
+  std::ifstream in(capture_path_);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Result<std::string> SpawnedEngine::WaitExit(Deadline deadline) {
+  if (child_->WaitForExit(deadline)) return child_->ExitText();
+  child_->Kill();
+  // SIGKILL cannot be ignored: the exit follows at once; the bound only guards the harness.
+  child_->WaitForExit(std::chrono::steady_clock::now() + std::chrono::seconds(10));
+  return child_->ExitText() + " (killed at the deadline)";
+}
+
+Result<std::unique_ptr<SpawnedEngine>> StartEngine(const std::vector<std::string>& argv, const EngineLaunch& launch,
                                                    const std::string& socket_path, const std::string& capture_path,
                                                    Deadline deadline) {
   const std::string who = (launch.label.empty() ? "engine" : launch.label) + " engine " + argv[0];
@@ -94,12 +85,12 @@ Result<std::unique_ptr<EngineProcess>> StartEngine(const std::vector<std::string
     return client.status().WithContext(who + ": QMP on " + socket_path);
   }
   engine->set_qmp(std::move(*client));
-  return std::unique_ptr<EngineProcess>(std::move(engine));
+  return engine;
 }
 
-Result<std::pair<std::string, std::string>> SocketAndCapture(const EngineLaunch& launch) {
+Result<std::pair<std::string, std::string>> SocketAndCapture(const EngineLaunch& launch, const std::string& kind) {
   const std::string label = launch.label.empty() ? "engine" : launch.label;
-  const std::string socket_path = launch.work_dir + "/" + label + ".qmp";
+  const std::string socket_path = launch.work_dir + "/" + label + "." + kind;
   if (socket_path.size() >= sizeof(sockaddr_un{}.sun_path)) {
     return Status::Error(ENAMETOOLONG, "QMP socket path longer than a unix socket allows (" +
                                            std::to_string(sizeof(sockaddr_un{}.sun_path) - 1) +
@@ -108,34 +99,33 @@ Result<std::pair<std::string, std::string>> SocketAndCapture(const EngineLaunch&
   return std::make_pair(socket_path, launch.work_dir + "/" + label + ".log");
 }
 
+namespace {
+
 class MrmigrateDriver : public EngineDriver {
  public:
   explicit MrmigrateDriver(std::string binary) : binary_(std::move(binary)) {}
   std::string name() const override { return "mrmigrate"; }
-  bool ram_is_modelled() const override { return true; }
-  Result<std::unique_ptr<EngineProcess>> Launch(const EngineLaunch& launch, Deadline deadline) override {
-    auto paths = SocketAndCapture(launch);
-    if (!paths.ok()) return paths.status();
-    return StartEngine(MrmigrateArgv(binary_, launch, paths->first), launch, paths->first, paths->second, deadline);
+  std::string kind() const override { return "mrmigrate"; }
+  // mrmigrate's guest is the seed model itself: --ram, --seed, ... as given.
+  std::unique_ptr<RamExpectation> Expectation(const GuestSetup& guest) const override {
+    mrm::runner::GuestOptions options;
+    options.ram = guest.ram;
+    options.seed = guest.seed;
+    options.zero_fraction = guest.zero_fraction;
+    options.dirty_fraction = guest.dirty_fraction;
+    options.passes = guest.passes;
+    auto spec = mrm::runner::MakeGuestSpec(options);
+    if (!spec.ok()) return nullptr;  // mrmigrate refuses it too: the save fails, nothing to compare
+    std::vector<std::pair<std::string, std::uint64_t>> blocks;
+    for (const auto& block : spec->blocks) blocks.emplace_back(block.idstr, block.used_length);
+    return std::make_unique<SeedRamExpectation>(spec->content, std::move(blocks), spec->passes);
   }
-
- private:
-  std::string binary_;
-};
-
-class QemuDriver : public EngineDriver {
- public:
-  explicit QemuDriver(std::string binary) : binary_(std::move(binary)) {}
-  std::string name() const override { return "qemu:" + binary_; }
-  bool ram_is_modelled() const override { return false; }
   Result<std::unique_ptr<EngineProcess>> Launch(const EngineLaunch& launch, Deadline deadline) override {
-    if (launch.no_direct_io_build) {
-      return Status::Error(EINVAL, "a QEMU build's O_DIRECT support cannot be switched off: "
-                                   "run no-direct-io-build scenarios with mrmigrate");
-    }
-    auto paths = SocketAndCapture(launch);
+    auto paths = SocketAndCapture(launch, "qmp");
     if (!paths.ok()) return paths.status();
-    return StartEngine(QemuArgv(binary_, launch, paths->first), launch, paths->first, paths->second, deadline);
+    auto engine = StartEngine(MrmigrateArgv(binary_, launch, paths->first), launch, paths->first, paths->second, deadline);
+    if (!engine.ok()) return engine.status();
+    return std::unique_ptr<EngineProcess>(std::move(*engine));
   }
 
  private:
@@ -194,7 +184,7 @@ Result<std::unique_ptr<EngineDriver>> MakeEngineDriver(const std::string& spec) 
   if (kind == "qemu" && !path.empty()) {
     const std::string binary = ResolveProgram(path);
     DIOH_RETURN_IF_ERROR(CheckExecutable(binary, "QEMU", " (give qemu:PATH of a qemu-system-x86_64, 9.1 or later)"));
-    return std::unique_ptr<EngineDriver>(std::make_unique<QemuDriver>(binary));
+    return MakeQemuDriver(binary);
   }
   return Status::Error(EINVAL, "unknown engine '" + spec + "': use mrmigrate, mrmigrate:PATH or qemu:PATH");
 }

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 
@@ -24,14 +26,67 @@ std::string Hex(std::uint64_t value) {
 }  // namespace
 
 QemuGuestRam::QemuGuestRam(Q35Layout layout, std::vector<mrm::ram::RamBlockSpec> blocks,
-                           mrm::ram::ContentSpec content, bool live)
-    : layout_(std::move(layout)), blocks_(std::move(blocks)), content_(content) {
-  if (!live) return;
+                           mrm::ram::ContentSpec content, std::uint32_t passes)
+    : layout_(std::move(layout)), blocks_(std::move(blocks)), content_(content), passes_(std::max(passes, 1u)) {
+  if (passes_ == 1) return;
   // The top of the low range, which Q35Layout::Ranges() lists second.
   const Q35Layout::Range low = layout_.Ranges()[1];
   const std::uint64_t size = std::min(kKeepAliveMax, low.length / 4 / kMiB * kMiB);
   keep_alive_end_ = low.block_offset + low.length;
   keep_alive_begin_ = keep_alive_end_ - size;
+}
+
+Result<QemuGuestRam> QemuGuestRam::For(const std::string& ram_spec, mrm::ram::ContentSpec content,
+                                       std::uint32_t passes) {
+  auto blocks = mrm::ram::ParseRamSpec(ram_spec);
+  if (!blocks.ok()) return blocks.status();
+  auto layout = Q35Layout::For(*blocks);
+  if (!layout.ok()) return layout.status();
+  return QemuGuestRam(std::move(*layout), std::move(*blocks), content, passes);
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> QemuGuestRam::Blocks() const {
+  std::vector<std::pair<std::string, std::uint64_t>> known;
+  for (const mrm::ram::RamBlockSpec& b : blocks_) known.emplace_back(b.idstr, b.used_length);
+  return known;
+}
+
+bool QemuGuestRam::EngineOwnsBlock(const std::string& idstr) const {
+  for (const mrm::ram::RamBlockSpec& b : blocks_) {
+    if (b.idstr == idstr) return false;
+  }
+  return true;  // QEMU's ROMs: pc.bios, pc.rom, /rom@etc/acpi/tables, ...
+}
+
+bool QemuGuestRam::Compared(const std::string& idstr, std::uint64_t page) const {
+  return KindOf(idstr, page) != PageKind::kOwnedByQemu;
+}
+
+bool QemuGuestRam::ExpectedZero(const std::string& idstr, std::uint64_t page) const {
+  return ExpectedZero(idstr, page, LastPass());
+}
+
+Status QemuGuestRam::Verify(const std::string& idstr, std::uint64_t page, const std::uint8_t* actual) const {
+  if (KindOf(idstr, page) == PageKind::kModel) return mrm::ram::VerifyPage(content_, idstr, page, LastPass(), actual);
+  std::vector<std::uint8_t> expected(kPageSize);
+  ExpectedPage(idstr, page, LastPass(), expected.data());
+  const auto diff = std::mismatch(expected.begin(), expected.end(), actual);
+  if (diff.first == expected.end()) return Status::Ok();
+  return Status::Error(EIO, "RAM block " + idstr + " page " + std::to_string(page) + " differs at byte " +
+                                std::to_string(diff.first - expected.begin()) + " (expected the " +
+                                "keep-alive region's byte " + Hex(*diff.first) + ")");
+}
+
+std::string QemuGuestRam::LeftOut() const { return Q35Layout::OwnedByQemuReason(); }
+
+std::uint64_t QemuGuestRam::DataBytes() const {
+  std::uint64_t bytes = 0;
+  for (const Q35Layout::Range& range : layout_.Ranges()) {
+    for (std::uint64_t done = 0; done < range.length; done += kPageSize) {
+      if (!ExpectedZero(range.idstr, (range.block_offset + done) / kPageSize, 0)) bytes += kPageSize;
+    }
+  }
+  return bytes;
 }
 
 QemuGuestRam::PageKind QemuGuestRam::KindOf(const std::string& idstr, std::uint64_t page) const {

@@ -17,18 +17,37 @@
 #include <vector>
 
 #include "common/status/status.h"
+#include "harness/checks/ram_expectation.h"
 #include "harness/qemu/q35_layout.h"
 #include "migration/ram/page_content.h"
 
 namespace dioh {
 
-class QemuGuestRam {
+class QemuGuestRam : public RamExpectation {
  public:
   enum class PageKind { kModel, kKeepAlive, kOwnedByQemu };
 
-  // `live`: reserve a keep-alive region (the top of pc.ram below 4 GiB, 64
-  // MiB or a quarter of it, whole MiB).
-  QemuGuestRam(Q35Layout layout, std::vector<mrm::ram::RamBlockSpec> blocks, mrm::ram::ContentSpec content, bool live);
+  // The model's passes 0..passes-1; with more than one (a live save), a
+  // keep-alive region is reserved: the top of pc.ram below 4 GiB, 64 MiB or
+  // a quarter of it, whole MiB.
+  QemuGuestRam(Q35Layout layout, std::vector<mrm::ram::RamBlockSpec> blocks, mrm::ram::ContentSpec content,
+               std::uint32_t passes);
+  // For a scenario's guest: ENOTSUP with the reason when QEMU cannot build it.
+  static Result<QemuGuestRam> For(const std::string& ram_spec, mrm::ram::ContentSpec content, std::uint32_t passes);
+
+  // RamExpectation: after the last pass; QEMU's ROM blocks and its pages of
+  // pc.ram are not compared.
+  std::vector<std::pair<std::string, std::uint64_t>> Blocks() const override;
+  bool EngineOwnsBlock(const std::string& idstr) const override;
+  bool Compared(const std::string& idstr, std::uint64_t page) const override;
+  bool ExpectedZero(const std::string& idstr, std::uint64_t page) const override;
+  Status Verify(const std::string& idstr, std::uint64_t page, const std::uint8_t* actual) const override;
+  std::uint32_t LastPass() const override { return passes_ - 1; }
+  std::string LeftOut() const override;
+
+  std::uint32_t passes() const { return passes_; }
+  // Bytes of pass 0 that are not zero pages: what a first pass sends.
+  std::uint64_t DataBytes() const;
 
   const Q35Layout& layout() const { return layout_; }
   const std::vector<mrm::ram::RamBlockSpec>& blocks() const { return blocks_; }
@@ -55,6 +74,7 @@ class QemuGuestRam {
   Q35Layout layout_;
   std::vector<mrm::ram::RamBlockSpec> blocks_;
   mrm::ram::ContentSpec content_;
+  std::uint32_t passes_ = 1;
   std::uint64_t keep_alive_begin_ = 0;  // pc.ram offsets; begin == end: none
   std::uint64_t keep_alive_end_ = 0;
 };

@@ -176,4 +176,23 @@ Result<json> QmpClient::WaitForEvent(const std::string& name,
   }
 }
 
+std::string QmpClient::version() const {
+  const json qemu = greeting_.value("QMP", json::object()).value("version", json::object()).value("qemu", json::object());
+  if (!qemu.is_object() || !qemu.contains("major")) return "";
+  const auto part = [&](const char* key) { return std::to_string(qemu.value(key, 0)); };
+  return part("major") + "." + part("minor") + "." + part("micro");
+}
+
+Result<std::optional<json>> QmpClient::NextEvent(Deadline deadline) {
+  while (events_.empty()) {
+    auto message = Receive(deadline);
+    if (!message.ok() && message.status().code() == ETIMEDOUT) return std::optional<json>();
+    if (!message.ok()) return message.status().WithContext("waiting for an event");
+    if (message->contains("event")) events_.push_back(std::move(*message));
+  }
+  json event = std::move(events_.front());
+  events_.pop_front();
+  return std::optional<json>(std::move(event));
+}
+
 }  // namespace dioh

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -40,6 +41,8 @@ class QmpClient {
   ~QmpClient();
 
   const nlohmann::json& greeting() const { return greeting_; }
+  // "10.0.2": QMP.version.qemu of the greeting ("" when it names none).
+  std::string version() const;
 
   // Sends {"execute": command, "arguments": arguments, "id": N} and waits for
   // the reply with that id. A transport failure or timeout is the Status; a QMP
@@ -52,6 +55,9 @@ class QmpClient {
   Result<nlohmann::json> WaitForEvent(const std::string& name,
                                       const std::function<bool(const nlohmann::json&)>& match,
                                       Deadline deadline);
+  // The next event, kept or new; none when none comes before the deadline
+  // (a short one: for a loop that has other work between events).
+  Result<std::optional<nlohmann::json>> NextEvent(Deadline deadline);
 
  private:
   explicit QmpClient(int fd) : fd_(fd) {}

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstring>
 #include <ctime>
 #include <filesystem>
 
@@ -27,7 +26,6 @@ BatchRun RunBatch(const std::vector<Job>& jobs, const RunEnvironment& environmen
     JobRun run = RunJob(jobs[i], environment);
     run.result.configuration = DescribeScenario(jobs[i].scenario);
     if (InterruptWatcher::Instance().interrupted()) batch.interrupted = true;
-    MarkUnjudged(run.result, batch.interrupted ? InterruptWatcher::Instance().signal_number() : 0);
     const bool want_map = options.write_maps == WriteMaps::kAll ||
                           (options.write_maps == WriteMaps::kFailed && !VerdictIsSuccess(run.result.verdict));
     if (want_map && !run.write_map_svg.empty() && !options.out_dir.empty()) {
@@ -51,23 +49,6 @@ BatchRun RunBatch(const std::vector<Job>& jobs, const RunEnvironment& environmen
     if (batch.interrupted) break;
   }
   return batch;
-}
-
-void MarkUnjudged(ScenarioResult& result, int interrupt_signal) {
-  if (result.verdict != Verdict::kFail) return;
-  if (interrupt_signal != 0) {
-    const char* name = sigabbrev_np(interrupt_signal);
-    result.verdict = Verdict::kError;
-    const std::string signal = name != nullptr ? std::string("SIG") + name : "signal " + std::to_string(interrupt_signal);
-    result.reason = "interrupted by " + signal + " while running: engines killed, diofs unmounted";
-    return;
-  }
-  for (const RunnerFailure& failure : result.runner_failures) {
-    if (failure.kind != RunnerFailure::Kind::kSetup) continue;
-    result.verdict = Verdict::kError;
-    result.reason = "could not start: " + failure.detail;
-    return;
-  }
 }
 
 std::string NowIso8601() {

@@ -34,14 +34,6 @@ struct BatchRun {
 
 BatchRun RunBatch(const std::vector<Job>& jobs, const RunEnvironment& environment, const BatchOptions& options);
 
-// What the runner's pass or fail cannot tell: a run that did not start
-// (a setup runner failure) or that an interrupt cut short could not be
-// judged, so a fail becomes an error with the reason ("interrupted by SIGINT
-// while running: engines killed, diofs unmounted"). A pass stays a pass: an
-// interrupt that came after the run ended took nothing from it.
-// `interrupt_signal` is 0 when there was no interrupt.
-void MarkUnjudged(ScenarioResult& result, int interrupt_signal);
-
 // "2026-11-30T07:40:00Z"
 std::string NowIso8601();
 // How this run was made, for Report::configuration: engine, diofs binary, machine (kernel, cores).

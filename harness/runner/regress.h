@@ -1,5 +1,5 @@
 // The regression catalog: for every injected bug (x-inject, the one list in
-// migration/params/injected_bugs.h) the scenario that lets it show and the
+// migration/model/injected_bugs.h) the scenario that lets it show and the
 // check that must catch it. `dioharness regress` runs each scenario clean (it
 // must pass every check) and with each of its bugs (the named check must
 // fail). Pure: the catalog, the jobs, and the verdicts.

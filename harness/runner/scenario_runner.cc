@@ -1,18 +1,23 @@
 #include "harness/runner/scenario_runner.h"
 
 #include <algorithm>
+#include <cstring>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <tuple>
 
 #include "fs/core/profile.h"
 #include "harness/checks/checks.h"
 #include "harness/checks/write_map_builder.h"
+#include "harness/engine/child_process.h"
+#include "harness/engine/guest_session.h"
 #include "harness/report/write_map.h"
+#include "harness/qmp/qmp_client.h"
 #include "harness/runner/interrupt.h"
+#include "harness/runner/verdict.h"
 #include "migration/format/byte_source.h"
-#include "migration/runner/guest_spec.h"
 
 namespace dioh {
 namespace {
@@ -23,6 +28,13 @@ using FileBytes = std::optional<std::vector<std::uint8_t>>;
 constexpr const char* kFileName = "guest.img";
 constexpr std::chrono::seconds kQuitTimeout{10};
 constexpr std::chrono::seconds kUnmountTimeout{30};
+constexpr std::size_t kOutputLinesInCrash = 10;
+
+// "signal 11 (SIGSEGV)"
+std::string SignalText(int signal) {
+  const char* abbrev = sigabbrev_np(signal);
+  return "signal " + std::to_string(signal) + (abbrev != nullptr ? " (SIG" + std::string(abbrev) + ")" : "");
+}
 
 // The bytes the harness puts before offset=: a pattern that depends on the
 // seed, so truncating or overwriting them is visible.
@@ -72,25 +84,12 @@ MigrationFacts FactsOf(const Scenario& scenario) {
   return facts;
 }
 
-std::optional<CheckInput::RamModel> RamModelOf(const GuestSetup& guest) {
-  migration::GuestOptions options;
-  options.ram = guest.ram;
-  options.seed = guest.seed;
-  options.zero_fraction = guest.zero_fraction;
-  options.dirty_fraction = guest.dirty_fraction;
-  options.passes = guest.passes;
-  auto spec = migration::MakeGuestSpec(options);
-  if (!spec.ok()) return std::nullopt;
-  CheckInput::RamModel model;
-  model.content = spec->content;
-  model.passes = spec->passes;
-  for (const auto& block : spec->blocks) model.blocks.emplace_back(block.idstr, block.used_length);
-  return model;
-}
-
 struct Side {
   std::optional<MigrationOutcome> outcome;
   pid_t pid = -1;
+  // A completed load into an engine whose RAM the harness reads (QEMU).
+  std::vector<LoadedRamPiece> loaded_ram;
+  std::string engine_version;  // from its QMP greeting ("10.0.2")
 };
 
 // Starts an engine, drives one migration, quits it. Never throws, never leaves it running.
@@ -114,6 +113,7 @@ Side DriveSide(const Job& job, const RunEnvironment& environment, HarnessEnv& en
     return side;
   }
   side.pid = (*engine)->pid();
+  side.engine_version = (*engine)->qmp().version();
   const LiveEngine live(side.pid);
   MigrationRequest request;
   request.capabilities = scenario.capabilities;
@@ -131,7 +131,27 @@ Side DriveSide(const Job& job, const RunEnvironment& environment, HarnessEnv& en
     side.outcome->error_desc += " (engine killed after " + std::to_string(scenario.timeout_seconds) + " s)";
     (*engine)->Kill();
   }
+  if (incoming && side.outcome->completed() && (*engine)->guest() != nullptr) {
+    auto pieces = (*engine)->guest()->ReadBack((*engine)->qmp(), launch.work_dir, request.deadline);
+    if (pieces.ok()) {
+      side.loaded_ram = std::move(*pieces);
+    } else {
+      side.outcome = MigrationOutcome{MigrationEnd::kEngineDied,
+                                      "reading the loaded RAM back: " + pieces.status().message(),
+                                      side.outcome->seconds};
+    }
+  }
   (void)QuitEngine(**engine, DeadlineIn(kQuitTimeout));
+  // The engine's whole life is the verdict: a signal the harness did not
+  // send fails the side, even after it reported the expected failure (QEMU
+  // 10.0 reports "failed" and then dies in multifd's cleanup).
+  if (const std::optional<int> signal = (*engine)->CrashSignal()) {
+    side.outcome = MigrationOutcome{
+        MigrationEnd::kEngineCrashed,
+        SignalText(*signal) + " after " + side.outcome->ToString() + "; its last output:\n" +
+            LastLines((*engine)->Output(), kOutputLinesInCrash),
+        side.outcome->seconds};
+  }
   return side;
 }
 
@@ -150,6 +170,7 @@ class JobRunner {
   }
 
   JobRun Run() {
+    if (auto why = environment_.engine->CannotRun(scenario_)) return Skip(*why);
     if (Status mounted = Mount(); !mounted.ok()) return FailSetup(mounted.message());
     if (Status written = WritePrefix(); !written.ok()) return FailSetup(written.message());
     Drive();
@@ -240,8 +261,9 @@ class JobRunner {
     CheckInput input;
     input.records = &log.records;
     input.file_path = std::string("/") + kFileName;
-    if (save_.pid > 0) input.save_pids.insert(static_cast<std::uint32_t>(save_.pid));
-    if (load_.pid > 0) input.load_pids.insert(static_cast<std::uint32_t>(load_.pid));
+    // Each engine leads a process group of its own (ChildProcess): its pid is the group's id.
+    if (save_.pid > 0) input.save_groups.insert(static_cast<std::uint32_t>(save_.pid));
+    if (load_.pid > 0) input.load_groups.insert(static_cast<std::uint32_t>(load_.pid));
     input.facts = FactsOf(scenario_);
     input.facts.diocheck_preloaded = scenario_.preload && !environment_.preload_library.empty();
     input.profile = profile_;
@@ -252,7 +274,9 @@ class JobRunner {
     } else if (!produced_.ok()) {
       Fail(RunnerFailure::Kind::kFileUnreadable, produced_.status().message());
     }
-    if (environment_.engine->ram_is_modelled()) input.ram = RamModelOf(scenario_.guest);
+    expectation_ = environment_.engine->Expectation(scenario_.guest);
+    input.ram = expectation_.get();
+    input.loaded_ram = load_.loaded_ram;
     input.prefix = prefix_;
     input.expected = job_.expected;
     input.migration_file = file_;
@@ -262,11 +286,6 @@ class JobRunner {
     const Result<mrm::format::ParsedStream> parsed = ParseProducedFile(input);
     input.parsed = &parsed;  // the checks and the write map share one parse
     result().checks = RunChecks(input);
-    result().verdict = result().runner_failures.empty() &&
-                               std::all_of(result().checks.begin(), result().checks.end(),
-                                           [](const CheckResult& check) { return check.status != CheckStatus::kFail; })
-                           ? Verdict::kPass
-                           : Verdict::kFail;
     run_.write_map_svg = RenderWriteMapSvg(BuildWriteMap(input, result().checks, scenario_.name + " on " + profile_.name));
   }
 
@@ -277,13 +296,31 @@ class JobRunner {
     return Stamp();
   }
 
+  // The engine cannot run the scenario at all (x-inject on QEMU, ...): said
+  // before anything is mounted.
+  JobRun Skip(const std::string& why) {
+    result().expected = job_.expected.ToString();
+    result().outcome = "not run";
+    result().verdict = Verdict::kSkipped;
+    result().reason = "does not apply to " + environment_.engine->kind() + ": " + why;
+    run_.result.seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+    return std::move(run_);
+  }
+
   JobRun Finish() {
     result().outcome = save_.outcome ? save_.outcome->ToString() : "not run";
     if (load_.outcome) result().outcome += "; load " + load_.outcome->ToString();
     return Stamp();
   }
 
+  // The verdict, from everything the run left.
   JobRun Stamp() {
+    VerdictFacts facts;
+    facts.engine_kind = environment_.engine->kind();
+    facts.engine_version = save_.engine_version;
+    facts.interrupted = InterruptWatcher::Instance().interrupted();
+    if (facts.interrupted) facts.interrupted_by = SignalText(InterruptWatcher::Instance().signal_number());
+    std::tie(result().verdict, result().reason) = DecideVerdict(result(), scenario_.known_engine_bugs, facts);
     result().seconds = std::chrono::duration<double>(Clock::now() - started_).count();
     return std::move(run_);
   }
@@ -302,6 +339,7 @@ class JobRunner {
   std::string uri_;
   std::vector<std::uint8_t> prefix_;
   Side save_, load_;
+  std::unique_ptr<RamExpectation> expectation_;
   Result<FileBytes> produced_ = FileBytes();
 };
 

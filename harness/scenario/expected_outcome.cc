@@ -6,6 +6,7 @@
 #include <string>
 
 #include "harness/scenario/scenario.h"
+#include "migration/format/stream_constants.h"
 #include "migration/ram/host_ram.h"
 #include "migration/ram/page_content.h"
 
@@ -18,8 +19,8 @@ namespace {
 // zero-page-detection=legacy, before batching; not at all with "none"); each
 // run of address-contiguous pages left in a batch is one pwritev at
 // pages_offset + page * 4096. pages_offset is 1 MiB aligned.
-constexpr std::uint64_t kPagesPerBatch = 128;
-constexpr std::uint64_t kPagesRegionAlign = 1 << 20;
+constexpr std::uint64_t kPagesPerBatch = mrm::format::kMultifdPagesPerPacket;
+constexpr std::uint64_t kPagesRegionAlign = mrm::format::kMappedRamFileOffsetAlignment;
 
 struct WriteShape {
   std::uint64_t align = 4096;

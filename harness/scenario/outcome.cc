@@ -5,8 +5,8 @@
 namespace dioh {
 namespace {
 
-constexpr std::array<std::string_view, 6> kEndNames = {"completed", "failed", "cancelled",
-                                                        "timeout", "engine-died", "interrupted"};
+constexpr std::array<std::string_view, 7> kEndNames = {"completed", "failed",      "cancelled",     "timeout",
+                                                        "engine-died", "interrupted", "engine-crashed"};
 
 void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
   for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {

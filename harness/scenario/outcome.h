@@ -21,9 +21,13 @@ enum class MigrationEnd : std::uint8_t {
   kTimeout,      // the deadline passed; the engine was killed
   kEngineDied,   // it did not start, or its QMP connection broke
   kInterrupted,  // Ctrl-C (or SIGTERM) reached the harness
+  // It died of a signal the harness did not send, at any time before it
+  // exited: whatever it had reported before (even the expected failure),
+  // a crash is the outcome.
+  kEngineCrashed,
 };
 
-// "completed", "failed", "cancelled", "timeout", "engine-died", "interrupted".
+// "completed", "failed", "cancelled", "timeout", "engine-died", "interrupted", "engine-crashed".
 std::string_view MigrationEndName(MigrationEnd end);
 // A final status of QEMU's MigrationStatus as a MIGRATION event names it;
 // nothing for the statuses a migration passes through ("setup", "active", ...).
@@ -33,6 +37,15 @@ struct MigrationOutcome {
   MigrationEnd end = MigrationEnd::kFailed;
   std::string error_desc;  // query-migrate's error-desc, or what went wrong with the engine
   double seconds = 0;      // from migrate/migrate-incoming to the final status
+  // What the engine said of the save's passes in query-migrate once it
+  // ended: ram.dirty-sync-count (absent when it reports none) and total-time.
+  std::optional<std::uint64_t> dirty_syncs{};
+  std::optional<std::uint64_t> total_time_ms{};
+  // A live save of a QEMU (live_save.h): the dirty syncs it had made when it
+  // stopped at pre-switchover, and the model passes the harness could write
+  // only then, because QEMU converged before they were due.
+  std::optional<std::uint64_t> syncs_at_switchover{};
+  std::uint32_t passes_written_at_switchover = 0;
 
   bool completed() const { return end == MigrationEnd::kCompleted; }
   std::string ToString() const;  // "completed" or "<end>: <error_desc>"

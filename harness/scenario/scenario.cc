@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "migration/params/migration_config.h"
+#include "migration/model/direct_io.h"
 #include "migration/ram/host_ram.h"
 
 namespace dioh {
@@ -39,17 +39,20 @@ std::string ZeroPageDetection(const Scenario& scenario) {
   return it != parameters.end() && it->is_string() ? it->get<std::string>() : "multifd";
 }
 
-bool DirectIoEffective(const Scenario& scenario) {
-  return migration::DirectIoEffective(DirectIoRequested(scenario), CapabilityOn(scenario, "mapped-ram"),
+namespace {
+
+// The scenario's direct-io as migration/'s one rule (QEMU's migrate_direct_io()) decides it.
+mrm::model::DirectIo ScenarioDirectIo(const Scenario& scenario) {
+  return mrm::model::DirectIo::Decide(DirectIoRequested(scenario), CapabilityOn(scenario, "mapped-ram"),
                                       CapabilityOn(scenario, "multifd"));
 }
 
+}  // namespace
+
+bool DirectIoEffective(const Scenario& scenario) { return ScenarioDirectIo(scenario).effective(); }
+
 std::string DirectIoNotEffectiveReason(const Scenario& scenario) {
-  if (!DirectIoRequested(scenario) || DirectIoEffective(scenario)) return "";
-  const bool mapped_ram = CapabilityOn(scenario, "mapped-ram");
-  const bool multifd = CapabilityOn(scenario, "multifd");
-  if (!mapped_ram && !multifd) return "mapped-ram and multifd are off";
-  return mapped_ram ? "multifd is off" : "mapped-ram is off";
+  return std::string(ScenarioDirectIo(scenario).reason());
 }
 
 }  // namespace dioh

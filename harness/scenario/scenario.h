@@ -41,6 +41,19 @@ struct GuestSetup {
   std::uint64_t TotalRamBytes() const;
 };
 
+// A bug of an engine that a scenario reproduces on purpose (QEMU 10.0's
+// ignored short write, its crash on a filesystem without O_DIRECT). On the
+// engine and versions it names, the run must fail exactly so: the checks in
+// `fails` fail and nothing else does. It is then reported as a known engine
+// bug, and the command exits 0; if the run passes instead, the engine fixed
+// the bug and the scenario must be updated: an unexpected pass, a failure.
+struct KnownEngineBug {
+  std::string engine;                 // "qemu" or "mrmigrate"
+  std::vector<std::string> versions;  // the engine's version ("10.0.2") against each; '*' matches any run
+  std::string summary;                // what goes wrong, naming the upstream function
+  std::vector<std::string> fails;     // exactly the checks that fail
+};
+
 struct Scenario {
   std::string name;         // unique, [a-z0-9-]+; the report's testcase name
   std::string description;
@@ -61,6 +74,7 @@ struct Scenario {
   std::optional<ExpectedOutcome> expect;
   // Run by `dioharness matrix` over every profile.
   bool matrix = false;
+  std::vector<KnownEngineBug> known_engine_bugs;
 };
 
 // Parses one scenario. Every error names the file and the field:

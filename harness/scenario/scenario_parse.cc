@@ -95,8 +95,13 @@ class ObjectReader {
   Status Object(const std::string& key, const std::function<Status(const ObjectReader&)>& read) const {
     const json* value = Find(key);
     if (value == nullptr) return Status::Ok();
-    if (!value->is_object()) return Error(key, "must be an object");
-    return read(ObjectReader(file_, prefix_ + key + ".", *value));
+    return Object(key, *value, ".", read);
+  }
+  // An element of a list member: `suffix` is "[2].".
+  Status Object(const std::string& key, const json& value, const std::string& suffix,
+                const std::function<Status(const ObjectReader&)>& read) const {
+    if (!value.is_object()) return Error(key + (suffix == "." ? "" : suffix.substr(0, suffix.size() - 1)), "must be an object");
+    return read(ObjectReader(file_, prefix_ + key + suffix, value));
   }
 
  private:
@@ -153,7 +158,7 @@ Status ReadGuest(const ObjectReader& in, GuestSetup& out) {
 
 Status ReadCapabilities(const ObjectReader& in, const json& object, std::map<std::string, bool>& out) {
   for (const auto& [name, value] : object.items()) {
-    if (!migration::CapabilityFromName(name)) return in.Error(name, "not a QEMU migration capability");
+    if (!mrm::params::CapabilityFromName(name)) return in.Error(name, "not a QEMU migration capability");
     if (!value.is_boolean()) return in.Error(name, "must be true or false");
     out[name] = value.get<bool>();
   }
@@ -180,6 +185,28 @@ Status ReadExpect(const ObjectReader& in, std::optional<ExpectedOutcome>& out) {
   return Status::Ok();
 }
 
+// "known_engine_bugs": [{"engine": ..., "versions": [...], "summary": ..., "fails": [...]}]
+Status ReadStrings(const ObjectReader& in, const std::string& key, std::vector<std::string>& out) {
+  const json* value = in.Find(key);
+  if (value == nullptr) return in.Error(key, "missing");
+  if (!value->is_array() || value->empty()) return in.Error(key, "must be a list of strings, not empty");
+  for (const json& item : *value) {
+    if (!item.is_string() || item.get<std::string>().empty()) return in.Error(key, "must be a list of strings, not empty");
+    out.push_back(item.get<std::string>());
+  }
+  return Status::Ok();
+}
+
+Status ReadKnownBug(const ObjectReader& in, KnownEngineBug& out) {
+  DIOH_RETURN_IF_ERROR(in.OnlyKnown({"engine", "versions", "summary", "fails"}));
+  DIOH_RETURN_IF_ERROR(in.String("engine", out.engine));
+  if (out.engine != "qemu" && out.engine != "mrmigrate") return in.Error("engine", "must be \"qemu\" or \"mrmigrate\"");
+  DIOH_RETURN_IF_ERROR(in.String("summary", out.summary));
+  if (out.summary.empty()) return in.Error("summary", "missing (say what goes wrong)");
+  DIOH_RETURN_IF_ERROR(ReadStrings(in, "versions", out.versions));
+  return ReadStrings(in, "fails", out.fails);
+}
+
 bool IsScenarioName(const std::string& name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
@@ -189,7 +216,7 @@ bool IsScenarioName(const std::string& name) {
 Status ReadScenario(const ObjectReader& in, Scenario& out) {
   DIOH_RETURN_IF_ERROR(in.OnlyKnown({"name", "description", "diofs", "guest", "capabilities", "parameters",
                                      "uri_offset", "preload", "load", "no_direct_io_build", "timeout_seconds",
-                                     "expect", "matrix"}));
+                                     "expect", "matrix", "known_engine_bugs"}));
   if (in.Find("name") == nullptr) return in.Error("name", "missing (every scenario is named)");
   DIOH_RETURN_IF_ERROR(in.String("name", out.name));
   if (!IsScenarioName(out.name)) return in.Error("name", "must be lower-case letters, digits and '-' only");
@@ -208,7 +235,7 @@ Status ReadScenario(const ObjectReader& in, Scenario& out) {
     // messages. Its parser takes the insertion-ordered JSON type: converted
     // value by value, members in this document's (sorted) order, so the first
     // unexpected member it names is the same as ever.
-    auto changes = migration::ParseSetParametersArguments(migration::Json(*parameters));
+    auto changes = mrm::params::ParseSetParametersArguments(mrm::params::Json(*parameters));
     if (!changes.ok()) return in.Error("parameters", changes.status().message());
     out.parameters = *parameters;
   }
@@ -217,11 +244,23 @@ Status ReadScenario(const ObjectReader& in, Scenario& out) {
   DIOH_RETURN_IF_ERROR(in.Bool("load", out.load));
   DIOH_RETURN_IF_ERROR(in.Bool("no_direct_io_build", out.no_direct_io_build));
   if (const json* timeout = in.Find("timeout_seconds")) {
-    if (!timeout->is_number() || timeout->get<double>() <= 0) return in.Error("timeout_seconds", "must be a number > 0");
+    // A day at most: larger values overflowed the deadline's clock arithmetic.
+    if (!timeout->is_number() || !(timeout->get<double>() > 0 && timeout->get<double>() <= 86400)) {
+      return in.Error("timeout_seconds", "must be a number of seconds in (0, 86400]");
+    }
     out.timeout_seconds = timeout->get<double>();
   }
   DIOH_RETURN_IF_ERROR(in.Object("expect", [&](const ObjectReader& r) { return ReadExpect(r, out.expect); }));
   DIOH_RETURN_IF_ERROR(in.Bool("matrix", out.matrix));
+  if (const json* bugs = in.Find("known_engine_bugs")) {
+    if (!bugs->is_array()) return in.Error("known_engine_bugs", "must be a list of objects");
+    for (std::size_t i = 0; i < bugs->size(); ++i) {
+      KnownEngineBug bug;
+      DIOH_RETURN_IF_ERROR(in.Object("known_engine_bugs", (*bugs)[i], "[" + std::to_string(i) + "].",
+                                     [&](const ObjectReader& r) { return ReadKnownBug(r, bug); }));
+      out.known_engine_bugs.push_back(std::move(bug));
+    }
+  }
   return Status::Ok();
 }
 

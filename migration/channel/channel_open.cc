@@ -1,28 +1,30 @@
 #include "migration/channel/channel_open.h"
 
-#include "migration/params/migration_config.h"
-
 #include <fcntl.h>
 
 #include <cerrno>
 
 namespace mrm::channel {
 
-bool DirectIoEffective(bool direct_io, bool mapped_ram, bool multifd) {
-  return dioh::migration::DirectIoEffective(direct_io, mapped_ram, multifd);
-}
-
-int ChannelOpenFlags(ChannelRole role, Direction direction, DirectIoDecision direct, const InjectedBugs& bugs) {
-  const bool out = direction == Direction::kOutgoing;
+int ChannelOpenFlags(ChannelRole role, model::Direction direction, const model::DirectIo& direct_io,
+                     const model::InjectedBugs& bugs) {
+  using model::InjectedBug;
+  const bool out = direction == model::Direction::kOutgoing;
   int flags = out ? O_WRONLY : O_RDONLY;
   bool use_direct = false;
-  if (role == ChannelRole::kMain) {
-    if (out) flags |= O_CREAT;
-    if (out && bugs.has(InjectedBug::kTruncatePrefix)) flags |= O_TRUNC;
-    use_direct = direct.requested && (bugs.has(InjectedBug::kOdirectMainChannel) ||
-                                      (bugs.has(InjectedBug::kUngatedDirectIo) && !direct.effective));
+  if (role == ChannelRole::kMultifd) {
+    use_direct = direct_io.effective() && !bugs.has(InjectedBug::kSilentBufferedFallback);
+  } else if (out) {
+    flags |= O_CREAT;
+    if (bugs.has(InjectedBug::kTruncatePrefix)) flags |= O_TRUNC;
+    use_direct = direct_io.requested() && (bugs.has(InjectedBug::kOdirectMainChannel) ||
+                                           (bugs.has(InjectedBug::kUngatedDirectIo) && !direct_io.effective()));
   } else {
-    use_direct = direct.effective && !bugs.has(InjectedBug::kSilentBufferedFallback);
+    // The destination's main channel: only odirect-main-channel reaches it,
+    // and only where direct-io is effective. ungated-direct-io is the source's
+    // mistake of using O_DIRECT on a stream that is not mapped-ram + multifd;
+    // a load never opened its main channel O_DIRECT for it.
+    use_direct = direct_io.effective() && bugs.has(InjectedBug::kOdirectMainChannel);
   }
   if (use_direct) flags |= O_DIRECT;
   return flags;
@@ -38,7 +40,7 @@ dioh::Result<std::unique_ptr<File>> OpenChannelFile(FileSystem& fs, const std::s
       return dioh::Status::Error(EINVAL, "Could not open '" + path + "': filesystem does not support O_DIRECT");
     }
   }
-  return dioh::Status::Error(err, "Could not open '" + path + "': " + ErrnoText(err));
+  return dioh::ErrnoStatus(err, "Could not open '" + path + "'");
 }
 
 }  // namespace mrm::channel

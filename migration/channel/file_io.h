@@ -1,6 +1,7 @@
 // The I/O seam of migration/: every open, positioned read/write, truncate and
 // sync goes through FileSystem/File, so the engine runs on a real POSIX
-// filesystem or on a strict in-memory fake that records each call.
+// filesystem or, in tests, on a strict in-memory fake that records each call
+// (tests/migration/channel/fake_file_io.h).
 #pragma once
 
 #include <sys/types.h>
@@ -38,8 +39,5 @@ class FileSystem {
 
 // The real thing: open(2), pwritev(2), preadv(2), ftruncate(2), fsync(2).
 FileSystem& PosixFileSystem();
-
-// errno -> "Could not open '<path>': <strerror>" style text.
-std::string ErrnoText(int err);
 
 }  // namespace mrm::channel

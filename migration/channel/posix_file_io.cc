@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "migration/channel/file_io.h"
 
@@ -19,14 +18,7 @@ dioh::Result<size_t> File::PRead(void* data, size_t len, uint64_t offset) {
   return PReadv(&iov, 1, offset);
 }
 
-std::string ErrnoText(int err) { return std::strerror(err); }
-
 namespace {
-
-dioh::Status FromErrno(const char* what) {
-  const int err = errno;
-  return dioh::Status::Error(err > 0 ? err : EIO, std::string(what) + ": " + ErrnoText(err));
-}
 
 class PosixFile final : public File {
  public:
@@ -39,27 +31,27 @@ class PosixFile final : public File {
     ssize_t n;
     do n = ::pwritev(fd_, iov, iovcnt, static_cast<off_t>(offset));
     while (n < 0 && errno == EINTR);
-    if (n < 0) return FromErrno("pwritev");
+    if (n < 0) return dioh::ErrnoStatus(errno, "pwritev");
     return static_cast<size_t>(n);
   }
   dioh::Result<size_t> PReadv(const struct iovec* iov, int iovcnt, uint64_t offset) override {
     ssize_t n;
     do n = ::preadv(fd_, iov, iovcnt, static_cast<off_t>(offset));
     while (n < 0 && errno == EINTR);
-    if (n < 0) return FromErrno("preadv");
+    if (n < 0) return dioh::ErrnoStatus(errno, "preadv");
     return static_cast<size_t>(n);
   }
   dioh::Status Truncate(uint64_t length) override {
-    if (::ftruncate(fd_, static_cast<off_t>(length)) != 0) return FromErrno("ftruncate");
+    if (::ftruncate(fd_, static_cast<off_t>(length)) != 0) return dioh::ErrnoStatus(errno, "ftruncate");
     return dioh::Status::Ok();
   }
   dioh::Status Sync() override {
-    if (::fsync(fd_) != 0) return FromErrno("fsync");
+    if (::fsync(fd_) != 0) return dioh::ErrnoStatus(errno, "fsync");
     return dioh::Status::Ok();
   }
   dioh::Result<uint64_t> Size() override {
     struct stat st;
-    if (::fstat(fd_, &st) != 0) return FromErrno("fstat");
+    if (::fstat(fd_, &st) != 0) return dioh::ErrnoStatus(errno, "fstat");
     return static_cast<uint64_t>(st.st_size);
   }
   int flags() const override { return flags_; }
@@ -75,7 +67,7 @@ class PosixFs final : public FileSystem {
     int fd;
     do fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
     while (fd < 0 && errno == EINTR);
-    if (fd < 0) return FromErrno("open");
+    if (fd < 0) return dioh::ErrnoStatus(errno, "open");
     return std::unique_ptr<File>(new PosixFile(fd, flags));
   }
 };

@@ -4,45 +4,45 @@
 
 #include "migration/params/hmp_text.h"
 
-namespace dioh::migration {
+namespace mrm::cli {
 namespace {
 
-Result<std::pair<std::string, std::string>> SplitOption(const std::string& option, const char* flag,
+dioh::Result<std::pair<std::string, std::string>> SplitOption(const std::string& option, const char* flag,
                                                         const char* form) {
   const auto equals = option.find('=');
   if (equals == std::string::npos || equals == 0) {
-    return Status::Error(EINVAL, std::string(flag) + " '" + option + "': expected " + form);
+    return dioh::Status::Error(EINVAL, std::string(flag) + " '" + option + "': expected " + form);
   }
   return std::pair{option.substr(0, equals), option.substr(equals + 1)};
 }
 
 }  // namespace
 
-Result<CapabilityChange> ParseCapabilityOption(const std::string& option) {
+dioh::Result<params::CapabilityChange> ParseCapabilityOption(const std::string& option) {
   auto split = SplitOption(option, "--capability", "NAME=on|off");
   if (!split.ok()) return split.status();
-  auto change = ParseHmpCapability(split->first, split->second);
+  auto change = params::ParseHmpCapability(split->first, split->second);
   if (!change.ok()) return change.status().WithContext("--capability " + option);
   return change;
 }
 
-Result<ParameterChange> ParseParameterOption(const std::string& option) {
+dioh::Result<params::ParameterChange> ParseParameterOption(const std::string& option) {
   auto split = SplitOption(option, "--parameter", "NAME=VALUE");
   if (!split.ok()) return split.status();
-  auto change = ParseHmpParameter(split->first, split->second);
+  auto change = params::ParseHmpParameter(split->first, split->second);
   if (!change.ok()) return change.status().WithContext("--parameter " + option);
   return change;
 }
 
-Status ApplyCliOptions(MigrationController& controller, const std::vector<std::string>& capabilities,
+dioh::Status ApplyCliOptions(qmp::MigrationController& controller, const std::vector<std::string>& capabilities,
                        const std::vector<std::string>& parameters) {
-  std::vector<CapabilityChange> capability_changes;
+  std::vector<params::CapabilityChange> capability_changes;
   for (const std::string& option : capabilities) {
     auto change = ParseCapabilityOption(option);
     if (!change.ok()) return change.status();
     capability_changes.push_back(*change);
   }
-  std::vector<ParameterChange> parameter_changes;
+  std::vector<params::ParameterChange> parameter_changes;
   for (const std::string& option : parameters) {
     auto change = ParseParameterOption(option);
     if (!change.ok()) return change.status();
@@ -58,18 +58,20 @@ std::string ToMigrationUri(const std::string& target) {
 
 std::string CapabilityNamesHelp() {
   std::string names;
-  for (std::size_t i = 0; i < kCapabilityCount; ++i) {
-    names += (i == 0 ? "" : ", ") + std::string(CapabilityName(static_cast<Capability>(i)));
+  for (std::size_t i = 0; i < params::kCapabilityCount; ++i) {
+    names += (i == 0 ? "" : ", ") + std::string(params::CapabilityName(static_cast<params::Capability>(i)));
   }
   return names;
 }
 
 std::string ParameterNamesHelp() {
   std::string names;
-  for (const ParamSpec& spec : ParameterSpecs()) names += (names.empty() ? "" : ", ") + std::string(spec.name);
+  for (const params::ParamSpec& spec : params::ParameterSpecs()) {
+    names += (names.empty() ? "" : ", ") + std::string(spec.name);
+  }
   names += "\n  x-inject takes a comma-separated list of:";
-  for (std::string_view bug : InjectedBugNames()) names += " " + std::string(bug);
+  for (std::string_view bug : model::InjectedBugNames()) names += " " + std::string(bug);
   return names;
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::cli

@@ -10,13 +10,13 @@
 #include "common/status/status.h"
 #include "migration/qmp/migration_controller.h"
 
-namespace dioh::migration {
+namespace mrm::cli {
 
-Result<CapabilityChange> ParseCapabilityOption(const std::string& option);
-Result<ParameterChange> ParseParameterOption(const std::string& option);
+dioh::Result<params::CapabilityChange> ParseCapabilityOption(const std::string& option);
+dioh::Result<params::ParameterChange> ParseParameterOption(const std::string& option);
 
 // Capabilities first, then parameters, each set validated as one change.
-Status ApplyCliOptions(MigrationController& controller, const std::vector<std::string>& capabilities,
+dioh::Status ApplyCliOptions(qmp::MigrationController& controller, const std::vector<std::string>& capabilities,
                        const std::vector<std::string>& parameters);
 
 // "file:..." as given; anything else is taken as a path: "file:" + it.
@@ -26,4 +26,4 @@ std::string ToMigrationUri(const std::string& target);
 std::string CapabilityNamesHelp();
 std::string ParameterNamesHelp();
 
-}  // namespace dioh::migration
+}  // namespace mrm::cli

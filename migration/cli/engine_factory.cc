@@ -2,10 +2,10 @@
 
 #include "migration/runner/mapped_ram_engine.h"
 
-namespace dioh::migration {
+namespace mrm::cli {
 
-std::unique_ptr<MigrationEngine> MakeMigrationEngine(const GuestSpec& guest) {
-  return std::make_unique<MappedRamEngine>(mrm::channel::PosixFileSystem(), guest);
+std::unique_ptr<qmp::MigrationEngine> MakeMigrationEngine(const runner::GuestSpec& guest) {
+  return std::make_unique<runner::MappedRamEngine>(channel::PosixFileSystem(), guest);
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::cli

@@ -6,9 +6,9 @@
 #include "migration/qmp/migration_engine.h"
 #include "migration/runner/guest_spec.h"
 
-namespace dioh::migration {
+namespace mrm::cli {
 
 // The mapped-ram engine over the real filesystem, saving or verifying `guest`.
-std::unique_ptr<MigrationEngine> MakeMigrationEngine(const GuestSpec& guest);
+std::unique_ptr<qmp::MigrationEngine> MakeMigrationEngine(const runner::GuestSpec& guest);
 
-}  // namespace dioh::migration
+}  // namespace mrm::cli

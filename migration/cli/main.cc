@@ -18,15 +18,15 @@
 #include "migration/qmp/qmp_server.h"
 #include "migration/runner/mapped_ram_engine.h"
 
-namespace dioh::migration {
+namespace mrm::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
-std::atomic<QmpServer*> g_server{nullptr};
+std::atomic<qmp::QmpServer*> g_server{nullptr};
 
 void OnSignal(int) {
   g_stop.store(true);
-  if (QmpServer* server = g_server.load()) server->RequestStop();
+  if (qmp::QmpServer* server = g_server.load()) server->RequestStop();
 }
 
 void InstallSignalHandlers() {
@@ -37,18 +37,18 @@ void InstallSignalHandlers() {
   sigaction(SIGINT, &action, nullptr);
 }
 
-int Fail(const Status& status) {
+int Fail(const dioh::Status& status) {
   std::cerr << "mrmigrate: " << status.message() << "\n";
   return 1;
 }
 
 struct CommonOptions {
-  GuestOptions guest;
+  runner::GuestOptions guest;
   std::vector<std::string> capabilities;
   std::vector<std::string> parameters;
   bool pretend_no_direct_io = false;
-  BuildFeatures features() const {
-    BuildFeatures result;
+  params::BuildFeatures features() const {
+    params::BuildFeatures result;
     if (pretend_no_direct_io) result.direct_io = false;
     return result;
   }
@@ -56,10 +56,11 @@ struct CommonOptions {
 
 // The guest whose RAM a save sends and a load (or migrate-incoming) checks:
 // source and destination must be given the same options.
-void AddGuestOptions(CLI::App& command, GuestOptions& guest) {
+void AddGuestOptions(CLI::App& command, runner::GuestOptions& guest) {
   command.add_option("--ram", guest.ram,
                      "RAM blocks as IDSTR=SIZE[,IDSTR=SIZE...], sizes with K/M/G/T (powers of 1024), "
-                     "multiples of 4 KiB, e.g. pc.ram=1G,vga.vram=16M (default " + std::string(kDefaultRamSpec) + ")")
+                     "multiples of 4 KiB, e.g. pc.ram=1G,vga.vram=16M (default " +
+                         std::string(runner::kDefaultRamSpec) + ")")
       ->type_name("BLOCKS");
   command.add_option("--seed", guest.seed,
                      "seed of the page content: every page is a function of (seed, block, page, pass), "
@@ -91,31 +92,31 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
 }
 
 int RunMigration(bool outgoing, const std::string& target, const CommonOptions& options) {
-  auto guest = MakeGuestSpec(options.guest);
+  auto guest = runner::MakeGuestSpec(options.guest);
   if (!guest.ok()) return Fail(guest.status());
-  const std::unique_ptr<MigrationEngine> engine = MakeMigrationEngine(*guest);
+  const std::unique_ptr<qmp::MigrationEngine> engine = MakeMigrationEngine(*guest);
   MigrationWaiter waiter;
-  MigrationController controller(*engine, waiter.Listener(), options.features());
-  if (Status status = ApplyCliOptions(controller, options.capabilities, options.parameters); !status.ok()) {
+  qmp::MigrationController controller(*engine, waiter.Listener(), options.features());
+  if (dioh::Status status = ApplyCliOptions(controller, options.capabilities, options.parameters); !status.ok()) {
     return Fail(status);
   }
   const std::string uri = ToMigrationUri(target);
-  if (Status status = outgoing ? controller.Migrate(uri) : controller.MigrateIncoming(uri); !status.ok()) {
+  if (dioh::Status status = outgoing ? controller.Migrate(uri) : controller.MigrateIncoming(uri); !status.ok()) {
     return Fail(status);
   }
   InstallSignalHandlers();
-  const MigrationStatus end = waiter.WaitForEnd(controller, g_stop, [](const StatusChange& change) {
-    std::cerr << "mrmigrate: " << MigrationStatusName(change.status) << "\n";
+  const qmp::MigrationStatus end = waiter.WaitForEnd(controller, g_stop, [](const qmp::StatusChange& change) {
+    std::cerr << "mrmigrate: " << qmp::MigrationStatusName(change.status) << "\n";
   });
-  if (end == MigrationStatus::kCompleted) return 0;
-  if (end == MigrationStatus::kFailed) return Fail(Status::Error(EIO, controller.error_desc()));
-  return Fail(Status::Error(ECANCELED, "migration cancelled"));
+  if (end == qmp::MigrationStatus::kCompleted) return 0;
+  if (end == qmp::MigrationStatus::kFailed) return Fail(dioh::Status::Error(EIO, controller.error_desc()));
+  return Fail(dioh::Status::Error(ECANCELED, "migration cancelled"));
 }
 
 int RunInspect(const std::string& target, bool json) {
-  auto uri = ParseMigrationUri(ToMigrationUri(target));
+  auto uri = params::ParseMigrationUri(ToMigrationUri(target));
   if (!uri.ok()) return Fail(uri.status());
-  const MappedRamEngine engine(mrm::channel::PosixFileSystem(), GuestSpec{});
+  const runner::MappedRamEngine engine(channel::PosixFileSystem(), runner::GuestSpec{});
   auto report = json ? engine.InspectJson(*uri) : engine.Inspect(*uri);
   if (!report.ok()) return Fail(report.status());
   std::cout << *report;
@@ -123,18 +124,18 @@ int RunInspect(const std::string& target, bool json) {
 }
 
 int RunQmp(const std::string& chardev, const CommonOptions& options) {
-  auto spec = ParseQmpChardevSpec(chardev);
+  auto spec = qmp::ParseQmpChardevSpec(chardev);
   if (!spec.ok()) return Fail(spec.status());
-  auto guest = MakeGuestSpec(options.guest);
+  auto guest = runner::MakeGuestSpec(options.guest);
   if (!guest.ok()) return Fail(guest.status());
-  const std::unique_ptr<MigrationEngine> engine = MakeMigrationEngine(*guest);
-  auto server = QmpServer::Listen(*spec, *engine, options.features());
+  const std::unique_ptr<qmp::MigrationEngine> engine = MakeMigrationEngine(*guest);
+  auto server = qmp::QmpServer::Listen(*spec, *engine, options.features());
   if (!server.ok()) return Fail(server.status());
   // --capability/--parameter are not offered here: over QMP, set them with
   // migrate-set-capabilities / migrate-set-parameters as with QEMU.
   g_server.store(server->get());
   InstallSignalHandlers();
-  const Status status = (*server)->Run();
+  const dioh::Status status = (*server)->Run();
   g_server.store(nullptr);
   return status.ok() ? 0 : Fail(status);
 }
@@ -185,6 +186,6 @@ int Main(int argc, char** argv) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::cli
 
-int main(int argc, char** argv) { return dioh::migration::Main(argc, argv); }
+int main(int argc, char** argv) { return mrm::cli::Main(argc, argv); }

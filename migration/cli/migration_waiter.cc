@@ -2,10 +2,10 @@
 
 #include <chrono>
 
-namespace dioh::migration {
+namespace mrm::cli {
 
-StatusListener MigrationWaiter::Listener() {
-  return [this](const StatusChange& change) {
+qmp::StatusListener MigrationWaiter::Listener() {
+  return [this](const qmp::StatusChange& change) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       changes_.push_back(change);
@@ -14,11 +14,11 @@ StatusListener MigrationWaiter::Listener() {
   };
 }
 
-MigrationStatus MigrationWaiter::WaitForEnd(MigrationController& controller, const std::atomic<bool>& stop,
-                                            const std::function<void(const StatusChange&)>& on_change) {
+qmp::MigrationStatus MigrationWaiter::WaitForEnd(qmp::MigrationController& controller, const std::atomic<bool>& stop,
+                                            const std::function<void(const qmp::StatusChange&)>& on_change) {
   bool cancel_sent = false;
   for (;;) {
-    std::deque<StatusChange> changes;
+    std::deque<qmp::StatusChange> changes;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       // A signal handler cannot notify a condition variable: look at `stop`
@@ -26,10 +26,10 @@ MigrationStatus MigrationWaiter::WaitForEnd(MigrationController& controller, con
       changed_.wait_for(lock, std::chrono::milliseconds(100), [this] { return !changes_.empty(); });
       changes.swap(changes_);
     }
-    for (const StatusChange& change : changes) {
-      controller.OnStatusChange(change, EventTimestampNow());
+    for (const qmp::StatusChange& change : changes) {
+      controller.RecordStatusChange(change);
       on_change(change);
-      if (!MigrationIsRunning(change.status)) return change.status;
+      if (!qmp::MigrationIsRunning(change.status)) return change.status;
     }
     if (stop.load() && !cancel_sent) {
       cancel_sent = true;
@@ -38,4 +38,4 @@ MigrationStatus MigrationWaiter::WaitForEnd(MigrationController& controller, con
   }
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::cli

@@ -10,21 +10,21 @@
 
 #include "migration/qmp/migration_controller.h"
 
-namespace dioh::migration {
+namespace mrm::cli {
 
 class MigrationWaiter {
  public:
-  StatusListener Listener();
+  qmp::StatusListener Listener();
   // Applies changes to `controller` as they come, calling `on_change` for each,
   // until the migration completes, fails or is cancelled. `stop` (set by a
   // signal handler) cancels the migration once.
-  MigrationStatus WaitForEnd(MigrationController& controller, const std::atomic<bool>& stop,
-                             const std::function<void(const StatusChange&)>& on_change);
+  qmp::MigrationStatus WaitForEnd(qmp::MigrationController& controller, const std::atomic<bool>& stop,
+                             const std::function<void(const qmp::StatusChange&)>& on_change);
 
  private:
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<StatusChange> changes_;  // guarded by mutex_
+  std::deque<qmp::StatusChange> changes_;  // guarded by mutex_
 };
 
-}  // namespace dioh::migration
+}  // namespace mrm::cli

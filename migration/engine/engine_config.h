@@ -1,21 +1,19 @@
-// The engine's own plain configuration and status types. The caller (QMP
-// server, CLI) translates validated migration parameters into these; the
-// engine does not know the parameters core.
+// The engine's configuration and status types. The caller (QMP server, CLI)
+// fills them from validated migration parameters with the values of
+// migration/model as the parameters core decided them; the engine does not
+// know the parameters core.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <string>
 
-#include "migration/channel/file_io.h"
-#include "migration/channel/injected_bugs.h"
+#include "migration/model/direct_io.h"
+#include "migration/model/injected_bugs.h"
+#include "migration/model/zero_page_detection.h"
 #include "migration/ram/page_content.h"
 
 namespace mrm::engine {
-
-// zero-page-detection (QAPI ZeroPageDetection).
-enum class ZeroPageDetection { kNone, kLegacy, kMultifd };
-const char* ZeroPageDetectionName(ZeroPageDetection z);
 
 struct SaveConfig {
   std::string path;
@@ -23,10 +21,9 @@ struct SaveConfig {
   bool mapped_ram = true;
   bool multifd = false;
   uint32_t channels = 2;        // multifd-channels
-  bool direct_io = false;            // the parameter as set
-  bool direct_io_effective = false;  // channel::DirectIoEffective(), decided by the caller
-  ZeroPageDetection zero_page_detection = ZeroPageDetection::kMultifd;
-  channel::InjectedBugs inject;
+  model::DirectIo direct_io;
+  model::ZeroPageDetection zero_page_detection = model::ZeroPageDetection::kMultifd;
+  model::InjectedBugs inject;
   std::string machine = "pc-q35-9.1";
   // The caller fills the RAM with pass 0 (ram::HostRam::ApplyPass(content, 0)).
   // Live save: passes > 1 rewrites the pages dirtied at each later pass
@@ -43,8 +40,8 @@ struct LoadConfig {
   bool mapped_ram = true;
   bool multifd = false;
   uint32_t channels = 2;
-  bool direct_io_effective = false;
-  channel::InjectedBugs inject;
+  model::DirectIo direct_io;
+  model::InjectedBugs inject;
   // When set, every page is checked against the seed model after `verify_pass`.
   bool verify = false;
   ram::ContentSpec content;
@@ -53,7 +50,6 @@ struct LoadConfig {
 
 // query-migrate's view (MigrationStatus + ram stats).
 enum class MigrationState { kSetup, kActive, kCompleted, kFailed };
-const char* MigrationStateName(MigrationState s);
 
 struct RamStats {
   uint64_t total = 0;         // bytes of guest RAM

@@ -84,9 +84,8 @@ MigrationStatus LoadMigration(channel::FileSystem& fs, ram::HostRam& ram, const 
   if (on_status) on_status(status);
   if (!config.mapped_ram) return fail(dioh::Status::Error(EINVAL, "mrmigrate loads only mapped-ram streams"));
 
-  const channel::DirectIoDecision direct{config.direct_io_effective, config.direct_io_effective};
-  const int main_flags =
-      channel::ChannelOpenFlags(channel::ChannelRole::kMain, channel::Direction::kIncoming, direct, config.inject);
+  const int main_flags = channel::ChannelOpenFlags(channel::ChannelRole::kMain, model::Direction::kIncoming,
+                                                   config.direct_io, config.inject);
   auto main_file = channel::OpenChannelFile(fs, config.path, main_flags);
   if (!main_file.ok()) return fail(main_file.status());
   auto source = channel::FileByteSource::Open(std::move(*main_file));
@@ -102,8 +101,8 @@ MigrationStatus LoadMigration(channel::FileSystem& fs, ram::HostRam& ram, const 
   std::vector<std::unique_ptr<channel::File>> files;
   std::vector<channel::File*> channel_files;
   if (config.multifd) {
-    const int flags =
-        channel::ChannelOpenFlags(channel::ChannelRole::kMultifd, channel::Direction::kIncoming, direct, config.inject);
+    const int flags = channel::ChannelOpenFlags(channel::ChannelRole::kMultifd, model::Direction::kIncoming,
+                                                config.direct_io, config.inject);
     for (uint32_t i = 0; i < config.channels; ++i) {
       auto f = channel::OpenChannelFile(fs, config.path, flags);
       if (!f.ok()) return fail(f.status());

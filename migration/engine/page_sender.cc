@@ -26,7 +26,7 @@ namespace {
 // QEMU's historical bug: only data pages touched the bitmap, so a page that
 // went data -> zero kept its bit and the stale data was restored.
 void ClearZeroPageBit(const SendContext& ctx, uint32_t block, uint64_t page) {
-  if (!ctx.inject.has(channel::InjectedBug::kZeroPagesInBitmap)) (*ctx.bitmaps)[block].Clear(page);
+  if (!ctx.inject.has(model::InjectedBug::kZeroPagesInBitmap)) (*ctx.bitmaps)[block].Clear(page);
 }
 
 }  // namespace
@@ -45,15 +45,17 @@ dioh::Status WriteRun(const SendContext& ctx, uint32_t block, uint64_t first, ui
   const uint64_t offset = ctx.pages_offsets[block] + first * ram::kPageSize;
   std::unique_ptr<void, decltype(&std::free)> bounce(nullptr, std::free);
   const uint8_t* src = b.page(first);
-  if (ctx.inject.has(channel::InjectedBug::kMisalignedPageBuffers)) {
+  if (ctx.inject.has(model::InjectedBug::kMisalignedPageBuffers)) {
     // x-inject misaligned-page-buffers: the data leaves from 8 bytes past a page boundary.
     bounce.reset(std::aligned_alloc(ram::kPageSize, len + ram::kPageSize));
     if (!bounce) return dioh::Status::Error(ENOMEM, "cannot allocate a page buffer");
     std::memcpy(static_cast<uint8_t*>(bounce.get()) + 8, src, len);
     src = static_cast<const uint8_t*>(bounce.get()) + 8;
   }
-  struct iovec iov[kMaxPagesPerBatch];  // count <= max_pages_per_write <= a batch
-  if (count > kMaxPagesPerBatch) return dioh::Status::Error(EINVAL, "multifd send: a run longer than a batch");
+  struct iovec iov[format::kMultifdPagesPerPacket];  // count <= max_pages_per_write <= a batch
+  if (count > format::kMultifdPagesPerPacket) {
+    return dioh::Status::Error(EINVAL, "multifd send: a run longer than a batch");
+  }
   for (uint64_t i = 0; i < count; ++i) {
     iov[i].iov_base = const_cast<uint8_t*>(src + i * ram::kPageSize);
     iov[i].iov_len = ram::kPageSize;
@@ -67,7 +69,7 @@ dioh::Status WriteRun(const SendContext& ctx, uint32_t block, uint64_t first, ui
   ctx.counters->bytes.fetch_add(*n, std::memory_order_relaxed);
   if (*n != len) {
     // QEMU ignores this (a short pwritev corrupts the file undetected); we fail.
-    if (ctx.inject.has(channel::InjectedBug::kIgnoreShortWrites)) {
+    if (ctx.inject.has(model::InjectedBug::kIgnoreShortWrites)) {
       ctx.counters->short_writes_ignored.fetch_add(1, std::memory_order_relaxed);
       return dioh::Status::Ok();
     }
@@ -86,7 +88,7 @@ dioh::Status SendBatch(const SendContext& ctx, const PageBatch& batch, uint32_t 
     uint64_t first;
     uint64_t count;
   };
-  Run runs[kMaxPagesPerBatch];  // a batch holds at most that many pages, so runs
+  Run runs[format::kMultifdPagesPerPacket];  // a batch holds at most that many pages, so runs
   size_t run_count = 0;
   uint64_t zero_pages = 0;
   for (uint64_t page : batch.pages) {
@@ -99,7 +101,7 @@ dioh::Status SendBatch(const SendContext& ctx, const PageBatch& batch, uint32_t 
     Run* last = run_count > 0 ? &runs[run_count - 1] : nullptr;
     if (last != nullptr && page == last->first + last->count && last->count < ctx.max_pages_per_write) {
       ++last->count;
-    } else if (run_count < kMaxPagesPerBatch) {
+    } else if (run_count < format::kMultifdPagesPerPacket) {
       runs[run_count++] = Run{page, 1};
     } else {
       return dioh::Status::Error(EINVAL, "multifd send: a batch holds more than 128 pages");

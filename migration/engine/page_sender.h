@@ -11,14 +11,12 @@
 
 #include "common/status/status.h"
 #include "migration/channel/file_io.h"
-#include "migration/channel/injected_bugs.h"
 #include "migration/engine/ram_bitmap.h"
+#include "migration/format/stream_constants.h"
+#include "migration/model/injected_bugs.h"
 #include "migration/ram/host_ram.h"
 
 namespace mrm::engine {
-
-// At most 128 pages of one block (MULTIFD_PACKET_SIZE / page size).
-inline constexpr uint64_t kMaxPagesPerBatch = 128;
 
 struct PageBatch {
   uint32_t block = 0;
@@ -38,8 +36,8 @@ struct SendContext {
   std::vector<RamBitmap>* bitmaps = nullptr;
   std::vector<channel::File*> files;     // per channel (one: the main file without multifd)
   bool detect_zero = true;               // zero-page-detection done here
-  uint64_t max_pages_per_write = kMaxPagesPerBatch;  // 1 without multifd (ram_save_page)
-  channel::InjectedBugs inject;
+  uint64_t max_pages_per_write = format::kMultifdPagesPerPacket;  // 1 without multifd (ram_save_page)
+  model::InjectedBugs inject;
   SendCounters* counters = nullptr;
   // Buffered channels to one file take turns to write, one batch per turn:
   // the kernel serializes buffered writes to an inode anyway (inode_lock in

@@ -19,7 +19,8 @@ namespace mrm::engine {
 namespace {
 
 namespace fmt = format;
-using channel::InjectedBug;
+using model::InjectedBug;
+using model::ZeroPageDetection;
 using PageLists = std::vector<std::vector<uint64_t>>;
 
 constexpr uint32_t kRamSectionId = 2;  // registration order; devices take the other ids
@@ -86,9 +87,8 @@ dioh::Status Saver::PutStream() {
 // qemu_savevm_state_header + ram_save_setup: the main channel lays out every
 // block (record, header, bitmap place, 1 MiB-aligned pages region).
 dioh::Status Saver::Setup() {
-  const channel::DirectIoDecision direct{config_.direct_io, config_.direct_io_effective};
-  const int flags = channel::ChannelOpenFlags(channel::ChannelRole::kMain, channel::Direction::kOutgoing, direct,
-                                              config_.inject);
+  const int flags = channel::ChannelOpenFlags(channel::ChannelRole::kMain, model::Direction::kOutgoing,
+                                              config_.direct_io, config_.inject);
   auto file = channel::OpenChannelFile(fs_, config_.path, flags);
   if (!file.ok()) return file.status();
   auto main = channel::MainChannelWriter::Start(std::move(*file), config_.offset);
@@ -136,8 +136,8 @@ dioh::Status Saver::OpenChannels() {
     pool_ = std::make_unique<ChannelPool>(0);
     return dioh::Status::Ok();
   }
-  const int flags = channel::ChannelOpenFlags(channel::ChannelRole::kMultifd, channel::Direction::kOutgoing,
-                                              {config_.direct_io, config_.direct_io_effective}, config_.inject);
+  const int flags = channel::ChannelOpenFlags(channel::ChannelRole::kMultifd, model::Direction::kOutgoing,
+                                              config_.direct_io, config_.inject);
   for (uint32_t i = 0; i < config_.channels; ++i) {
     auto file = channel::OpenChannelFile(fs_, config_.path, flags);
     if (!file.ok()) {
@@ -172,7 +172,7 @@ dioh::Status Saver::SendPass(const PageLists& pages) {
         continue;
       }
       batch.pages.push_back(page);
-      if (batch.pages.size() == kMaxPagesPerBatch) flush();
+      if (batch.pages.size() == fmt::kMultifdPagesPerPacket) flush();
     }
     flush();
   }
@@ -265,9 +265,6 @@ dioh::Status ValidateSaveConfig(const SaveConfig& c, const ram::HostRam& ram) {
   }
   if (c.multifd && (c.channels == 0 || c.channels > 255)) {
     return dioh::Status::Error(EINVAL, "multifd-channels must be between 1 and 255");
-  }
-  if (c.direct_io_effective && !channel::DirectIoEffective(c.direct_io, c.mapped_ram, c.multifd)) {
-    return dioh::Status::Error(EINVAL, "direct_io_effective needs direct-io, mapped-ram and multifd");
   }
   if (c.passes == 0) return dioh::Status::Error(EINVAL, "at least one pass over RAM is needed");
   if (ram.blocks().empty()) return dioh::Status::Error(EINVAL, "no RAM block to migrate");

@@ -45,12 +45,18 @@ inline constexpr const char* kCapabilitiesSubsection = "configuration/capabiliti
 inline constexpr uint32_t kCapabilitiesVersion = 1;
 inline constexpr const char* kMappedRamCapability = "mapped-ram";
 
-// MAPPED_RAM_HDR_VERSION and MAPPED_RAM_FILE_OFFSET_ALIGNMENT (ram.c).
+// MAPPED_RAM_HDR_VERSION and MAPPED_RAM_FILE_OFFSET_ALIGNMENT (ram.c): every
+// block's pages region starts on a 1 MiB boundary of the file. The one place
+// this alignment is written: the engine lays regions out with it and the
+// harness checks them against it.
 inline constexpr uint32_t kMappedRamHeaderVersion = 1;
 inline constexpr uint64_t kMappedRamFileOffsetAlignment = 0x100000;
 // MAPPED_RAM_LOAD_BUF_SIZE (ram.c): the largest read a loader hands a channel.
 inline constexpr uint64_t kMappedRamLoadBufSize = 0x100000;
-// MULTIFD_PACKET_SIZE / page size: the most pages of one block in a batch.
+// MULTIFD_PACKET_SIZE (multifd.h): the most bytes of one block a multifd
+// batch carries, hence the longest channel write; in pages, the batch size
+// the engine queues and the harness checks (128 target pages).
 inline constexpr uint64_t kMultifdPacketSize = 512 * 1024;
+inline constexpr uint64_t kMultifdPagesPerPacket = kMultifdPacketSize / kTargetPageSize;
 
 }  // namespace mrm::format

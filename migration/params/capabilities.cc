@@ -2,7 +2,7 @@
 
 #include <cerrno>
 
-namespace dioh::migration {
+namespace mrm::params {
 namespace {
 
 constexpr std::array<std::string_view, kCapabilityCount> kNames = {
@@ -14,7 +14,7 @@ constexpr std::array<std::string_view, kCapabilityCount> kNames = {
     "mapped-ram",
 };
 
-Status Fail(std::string message) { return Status::Error(EINVAL, std::move(message)); }
+dioh::Status Fail(std::string message) { return dioh::Status::Error(EINVAL, std::move(message)); }
 
 }  // namespace
 
@@ -31,7 +31,7 @@ std::optional<Capability> CapabilityFromName(std::string_view name) {
 
 // Same order of checks as QEMU's migrate_caps_check(), so that a request that
 // breaks two rules gets the message QEMU gives.
-Status CheckCapabilities(const CapabilitySet& caps, bool multifd_compression, bool tls) {
+dioh::Status CheckCapabilities(const CapabilitySet& caps, bool multifd_compression, bool tls) {
   using C = Capability;
   auto on = [&caps](C c) { return caps.enabled(c); };
   if (on(C::kXColo)) {
@@ -66,7 +66,7 @@ Status CheckCapabilities(const CapabilitySet& caps, bool multifd_compression, bo
     if (on(C::kXbzrle)) return Fail("Mapped-ram migration is incompatible with xbzrle");
     if (on(C::kPostcopyRam)) return Fail("Mapped-ram migration is incompatible with postcopy");
   }
-  return Status::Ok();
+  return dioh::Status::Ok();
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::params

@@ -11,7 +11,7 @@
 
 #include "common/status/status.h"
 
-namespace dioh::migration {
+namespace mrm::params {
 
 // In QEMU's enum order: query-migrate-capabilities lists them in this order.
 enum class Capability : std::size_t {
@@ -57,6 +57,6 @@ class CapabilitySet {
 // whole set after the change. Error messages are QEMU's, to the letter.
 // Checks that depend on the host (postcopy userfaultfd, write tracking, KVM
 // dirty ring, COLO replication) report QEMU's "not supported" texts.
-Status CheckCapabilities(const CapabilitySet& updated, bool multifd_compression, bool tls);
+dioh::Status CheckCapabilities(const CapabilitySet& updated, bool multifd_compression, bool tls);
 
-}  // namespace dioh::migration
+}  // namespace mrm::params

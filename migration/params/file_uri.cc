@@ -5,7 +5,7 @@
 
 #include "migration/params/size_parse.h"
 
-namespace dioh::migration {
+namespace mrm::params {
 namespace {
 
 bool StartsWith(const std::string& text, const char* prefix) {
@@ -14,7 +14,7 @@ bool StartsWith(const std::string& text, const char* prefix) {
 
 }  // namespace
 
-Result<MigrationUri> ParseMigrationUri(const std::string& uri) {
+dioh::Result<MigrationUri> ParseMigrationUri(const std::string& uri) {
   MigrationUri parsed;
   if (StartsWith(uri, "file:")) {
     parsed.path = uri.substr(5);
@@ -25,9 +25,8 @@ Result<MigrationUri> ParseMigrationUri(const std::string& uri) {
       parsed.path.resize(option);
       auto offset = ParseSize(value);
       if (!offset.ok()) {
-        // error_setg_errno() appends strerror of the qemu_strtosz() result.
-        return Status::Error(EINVAL, "file URI has bad offset " + value + ": " +
-                                         std::strerror(offset.status().code()));
+        // error_setg_errno() appends the errno text of the qemu_strtosz() result.
+        return dioh::ErrnoStatus(offset.status().code(), "file URI has bad offset " + value);
       }
       parsed.offset = *offset;
     }
@@ -46,7 +45,7 @@ Result<MigrationUri> ParseMigrationUri(const std::string& uri) {
       return parsed;
     }
   }
-  return Status::Error(EINVAL, "Parameter 'uri' expects a valid migration protocol");
+  return dioh::Status::Error(EINVAL, "Parameter 'uri' expects a valid migration protocol");
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::params

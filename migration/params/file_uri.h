@@ -9,7 +9,7 @@
 
 #include "common/status/status.h"
 
-namespace dioh::migration {
+namespace mrm::params {
 
 enum class Transport { kFile, kSocket, kExec, kFd, kRdma };
 
@@ -21,6 +21,6 @@ struct MigrationUri {
 
 // Errors with QEMU's texts: "file URI has bad offset %s: Invalid argument",
 // "Parameter 'uri' expects a valid migration protocol".
-Result<MigrationUri> ParseMigrationUri(const std::string& uri);
+dioh::Result<MigrationUri> ParseMigrationUri(const std::string& uri);
 
-}  // namespace dioh::migration
+}  // namespace mrm::params

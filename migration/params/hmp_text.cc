@@ -7,17 +7,17 @@
 
 #include "migration/params/size_parse.h"
 
-namespace dioh::migration {
+namespace mrm::params {
 namespace {
 
 std::string OnOff(bool value) { return value ? "on" : "off"; }
 
-Status Expects(std::string_view name, const char* what) {
-  return Status::Error(EINVAL, "Parameter '" + std::string(name) + "' expects " + what);
+dioh::Status Expects(std::string_view name, const char* what) {
+  return dioh::Status::Error(EINVAL, "Parameter '" + std::string(name) + "' expects " + what);
 }
 
 // The string input visitor's uint64: strtoull, base 0, whole string.
-Result<std::uint64_t> ParseHmpUnsigned(std::string_view name, const std::string& text, ParamType type) {
+dioh::Result<std::uint64_t> ParseHmpUnsigned(std::string_view name, const std::string& text, ParamType type) {
   char* end = nullptr;
   errno = 0;
   const unsigned long long number = std::strtoull(text.c_str(), &end, 0);
@@ -39,7 +39,7 @@ std::vector<std::string> Split(const std::string& text, char separator) {
 
 // Writes into `out` (a value built in place: returning the variant through a
 // Result trips GCC 12's -Wmaybe-uninitialized under ASan).
-Status ParseHmpValue(const ParamSpec& spec, const std::string& text, ParamValue& out) {
+dioh::Status ParseHmpValue(const ParamSpec& spec, const std::string& text, ParamValue& out) {
   switch (spec.type) {
     case ParamType::kUint8:
     case ParamType::kUint32:
@@ -47,42 +47,42 @@ Status ParseHmpValue(const ParamSpec& spec, const std::string& text, ParamValue&
       auto number = ParseHmpUnsigned(spec.name, text, spec.type);
       if (!number.ok()) return number.status();
       out = *number;
-      return Status::Ok();
+      return dioh::Status::Ok();
     }
     case ParamType::kSize: {
       // Bandwidths count MiB when no suffix is given (qemu_strtosz_MiB).
       const bool bandwidth = spec.name == "max-bandwidth" || spec.name == "avail-switchover-bandwidth";
       auto size = ParseSize(text, bandwidth ? kMiB : 1);
       if (bandwidth && (!size.ok() || *size > INT64_MAX)) {
-        return Status::Error(EINVAL, "Invalid size " + text);
+        return dioh::Status::Error(EINVAL, "Invalid size " + text);
       }
       if (!size.ok() && size.status().code() == ERANGE) {
-        return Status::Error(EINVAL, "Value '" + text + "' is out of range for parameter '" +
+        return dioh::Status::Error(EINVAL, "Value '" + text + "' is out of range for parameter '" +
                                          std::string(spec.name) + "'");
       }
       if (!size.ok()) return Expects(spec.name, "a non-negative number below 2^64");
       out = *size;
-      return Status::Ok();
+      return dioh::Status::Ok();
     }
     case ParamType::kBool:
       for (const char* yes : {"on", "yes", "true"}) {
-        if (strcasecmp(text.c_str(), yes) == 0) return out = true, Status::Ok();
+        if (strcasecmp(text.c_str(), yes) == 0) return out = true, dioh::Status::Ok();
       }
       for (const char* no : {"off", "no", "false"}) {
-        if (strcasecmp(text.c_str(), no) == 0) return out = false, Status::Ok();
+        if (strcasecmp(text.c_str(), no) == 0) return out = false, dioh::Status::Ok();
       }
-      return Status::Error(EINVAL, "Invalid parameter type for '" + std::string(spec.name) +
+      return dioh::Status::Error(EINVAL, "Invalid parameter type for '" + std::string(spec.name) +
                                        "', expected: boolean");
     case ParamType::kString:
     case ParamType::kEnum:
       out = text;
-      return Status::Ok();
+      return dioh::Status::Ok();
     case ParamType::kStringList:
       // cpr-exec-command is a command line (split on spaces); x-inject a list of names.
       out = Split(text, spec.name == "x-inject" ? ',' : ' ');
-      return Status::Ok();
+      return dioh::Status::Ok();
   }
-  return Status::Error(EINVAL, "unreachable parameter type");
+  return dioh::Status::Error(EINVAL, "unreachable parameter type");
 }
 
 }  // namespace
@@ -114,7 +114,7 @@ std::string InfoMigrateParametersText(const MigrationParameters& p) {
   } else if (p.multifd_compression == MultifdCompression::kZstd) {
     out << "multifd-zstd-level: " << p.multifd_zstd_level << "\n";
   }
-  out << "zero-page-detection: " << ZeroPageDetectionName(p.zero_page_detection) << "\n"
+  out << "zero-page-detection: " << model::ZeroPageDetectionName(p.zero_page_detection) << "\n"
       << "xbzrle-cache-size: " << p.xbzrle_cache_size << " bytes\n"
       << "x-vcpu-dirty-limit-period: " << p.x_vcpu_dirty_limit_period << " ms\n"
       << "vcpu-dirty-limit: " << p.vcpu_dirty_limit << " MB/s\n"
@@ -125,7 +125,7 @@ std::string InfoMigrateParametersText(const MigrationParameters& p) {
   out << "\n";
   if (!p.x_inject.empty()) {  // ours, unstable: shown only when something is injected
     out << "x-inject:";
-    for (const std::string& bug : p.x_inject) out << " " << bug;
+    for (const std::string& bug : p.x_inject.Names()) out << " " << bug;
     out << "\n";
   }
   return out.str();
@@ -140,20 +140,20 @@ std::string InfoMigrateCapabilitiesText(const CapabilitySet& capabilities) {
   return out;
 }
 
-Result<ParameterChange> ParseHmpParameter(std::string_view name, std::string_view value) {
+dioh::Result<ParameterChange> ParseHmpParameter(std::string_view name, std::string_view value) {
   const ParamSpec* spec = FindParameter(name);
   // qapi_enum_parse() on MigrationParameter.
-  if (spec == nullptr) return Status::Error(EINVAL, "invalid parameter value: " + std::string(name));
+  if (spec == nullptr) return dioh::Status::Error(EINVAL, "invalid parameter value: " + std::string(name));
   ParameterChange change{spec, ParamValue{}};
   DIOH_RETURN_IF_ERROR(ParseHmpValue(*spec, std::string(value), change.value));
   return change;
 }
 
-Result<CapabilityChange> ParseHmpCapability(std::string_view name, std::string_view state) {
-  if (state != "on" && state != "off") return Status::Error(EINVAL, "Expected 'on' or 'off'");
+dioh::Result<CapabilityChange> ParseHmpCapability(std::string_view name, std::string_view state) {
+  if (state != "on" && state != "off") return dioh::Status::Error(EINVAL, "Expected 'on' or 'off'");
   const auto capability = CapabilityFromName(name);
-  if (!capability) return Status::Error(EINVAL, "invalid parameter value: " + std::string(name));
+  if (!capability) return dioh::Status::Error(EINVAL, "invalid parameter value: " + std::string(name));
   return CapabilityChange{*capability, state == "on"};
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::params

@@ -11,7 +11,7 @@
 #include "common/status/status.h"
 #include "migration/params/migration_config.h"
 
-namespace dioh::migration {
+namespace mrm::params {
 
 // One "name: value" line per parameter, in hmp_info_migrate_parameters() order
 // and units (MAPPED-RAM.md shows the listing of QEMU 10.2).
@@ -20,8 +20,8 @@ std::string InfoMigrateParametersText(const MigrationParameters& parameters);
 std::string InfoMigrateCapabilitiesText(const CapabilitySet& capabilities);
 
 // hmp_migrate_set_parameter()'s parsing, QEMU's messages.
-Result<ParameterChange> ParseHmpParameter(std::string_view name, std::string_view value);
+dioh::Result<ParameterChange> ParseHmpParameter(std::string_view name, std::string_view value);
 // hmp_migrate_set_capability()'s parsing: `state` is "on" or "off".
-Result<CapabilityChange> ParseHmpCapability(std::string_view name, std::string_view state);
+dioh::Result<CapabilityChange> ParseHmpCapability(std::string_view name, std::string_view state);
 
-}  // namespace dioh::migration
+}  // namespace mrm::params

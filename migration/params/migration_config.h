@@ -9,11 +9,12 @@
 #include <vector>
 
 #include "common/status/status.h"
+#include "migration/model/direct_io.h"
 #include "migration/params/capabilities.h"
 #include "migration/params/file_uri.h"
 #include "migration/params/parameters.h"
 
-namespace dioh::migration {
+namespace mrm::params {
 
 // What the build supports; a seam so tests can model a build without O_DIRECT.
 struct BuildFeatures {
@@ -29,10 +30,6 @@ struct CapabilityChange {
   bool enabled;
 };
 
-// migrate_direct_io() (migration/options.c): direct-io takes effect only with
-// both mapped-ram and multifd. The one place this rule is written.
-bool DirectIoEffective(bool direct_io, bool mapped_ram, bool multifd);
-
 class MigrationConfig {
  public:
   explicit MigrationConfig(BuildFeatures features = {}) : features_(features) {}
@@ -42,16 +39,16 @@ class MigrationConfig {
   const BuildFeatures& features() const { return features_; }
 
   // qmp_migrate_set_parameters(): all or nothing.
-  Status SetParameters(const std::vector<ParameterChange>& changes);
+  dioh::Status SetParameters(const std::vector<ParameterChange>& changes);
   // qmp_migrate_set_capabilities(): all or nothing.
-  Status SetCapabilities(const std::vector<CapabilityChange>& changes);
+  dioh::Status SetCapabilities(const std::vector<CapabilityChange>& changes);
 
-  // QEMU's migrate_direct_io(): O_DIRECT is used only with mapped-ram (aligned
-  // page offsets) and multifd (the unaligned stream stays on the main channel).
-  bool direct_io_effective() const;
+  // direct-io as the parameter and the capabilities decide it (QEMU's
+  // migrate_direct_io(), model::DirectIo::Decide).
+  model::DirectIo direct_io() const;
 
   // migration_channels_and_transport_compatible(), QEMU's texts.
-  Status CheckTransport(const MigrationUri& uri) const;
+  dioh::Status CheckTransport(const MigrationUri& uri) const;
 
  private:
   BuildFeatures features_;
@@ -59,4 +56,4 @@ class MigrationConfig {
   MigrationParameters parameters_;
 };
 
-}  // namespace dioh::migration
+}  // namespace mrm::params

@@ -3,25 +3,27 @@
 #include <cerrno>
 #include <string>
 
-namespace dioh::migration {
+#include <nlohmann/json.hpp>
+
+namespace mrm::params {
 namespace {
 
-Status WrongType(const std::string& name, const char* expected) {
-  return Status::Error(EINVAL, "Invalid parameter type for '" + name + "', expected: " + expected);
+dioh::Status WrongType(const std::string& name, const char* expected) {
+  return dioh::Status::Error(EINVAL, "Invalid parameter type for '" + name + "', expected: " + expected);
 }
-Status Expects(const std::string& name, const char* what) {
-  return Status::Error(EINVAL, "Parameter '" + name + "' expects " + what);
+dioh::Status Expects(const std::string& name, const char* what) {
+  return dioh::Status::Error(EINVAL, "Parameter '" + name + "' expects " + what);
 }
-Status Unexpected(const std::string& name) {
-  return Status::Error(EINVAL, "Parameter '" + name + "' is unexpected");
+dioh::Status Unexpected(const std::string& name) {
+  return dioh::Status::Error(EINVAL, "Parameter '" + name + "' is unexpected");
 }
-Status Missing(const std::string& name) {
-  return Status::Error(EINVAL, "Parameter '" + name + "' is missing");
+dioh::Status Missing(const std::string& name) {
+  return dioh::Status::Error(EINVAL, "Parameter '" + name + "' is missing");
 }
 
 // visit_type_uintN() over the QObject input visitor: any JSON integer (a
 // negative one wraps, for backward compatibility), then the width's range.
-Result<std::uint64_t> ReadUnsigned(const Json& value, const std::string& name, ParamType type) {
+dioh::Result<std::uint64_t> ReadUnsigned(const Json& value, const std::string& name, ParamType type) {
   if (!value.is_number_integer()) return Expects(name, "uint64");
   const std::uint64_t number = value.is_number_unsigned()
                                    ? value.get<std::uint64_t>()
@@ -31,7 +33,7 @@ Result<std::uint64_t> ReadUnsigned(const Json& value, const std::string& name, P
   return number;
 }
 
-Result<ParamValue> ReadParameter(const ParamSpec& spec, const Json& value) {
+dioh::Result<ParamValue> ReadParameter(const ParamSpec& spec, const Json& value) {
   const std::string name(spec.name);
   switch (spec.type) {
     case ParamType::kUint8:
@@ -64,21 +66,21 @@ Result<ParamValue> ReadParameter(const ParamSpec& spec, const Json& value) {
       return ParamValue(std::move(list));
     }
   }
-  return Status::Error(EINVAL, "unreachable parameter type");
+  return dioh::Status::Error(EINVAL, "unreachable parameter type");
 }
 
 // The first member of `object` not in `known`, as check_struct reports it.
 template <typename IsKnown>
-Status CheckNoUnexpected(const Json& object, const std::string& prefix, IsKnown is_known) {
+dioh::Status CheckNoUnexpected(const Json& object, const std::string& prefix, IsKnown is_known) {
   for (const auto& item : object.items()) {
     if (!is_known(item.key())) return Unexpected(prefix + item.key());
   }
-  return Status::Ok();
+  return dioh::Status::Ok();
 }
 
 }  // namespace
 
-Result<std::vector<ParameterChange>> ParseSetParametersArguments(const Json& arguments) {
+dioh::Result<std::vector<ParameterChange>> ParseSetParametersArguments(const Json& arguments) {
   std::vector<ParameterChange> changes;
   for (const ParamSpec& spec : ParameterSpecs()) {
     const auto it = arguments.find(std::string(spec.name));
@@ -93,7 +95,7 @@ Result<std::vector<ParameterChange>> ParseSetParametersArguments(const Json& arg
   return changes;
 }
 
-Result<std::vector<CapabilityChange>> ParseSetCapabilitiesArguments(const Json& arguments) {
+dioh::Result<std::vector<CapabilityChange>> ParseSetCapabilitiesArguments(const Json& arguments) {
   const auto list = arguments.find("capabilities");
   if (list == arguments.end()) return Missing("capabilities");
   if (!list->is_array()) return WrongType("capabilities", "array");
@@ -107,7 +109,7 @@ Result<std::vector<CapabilityChange>> ParseSetCapabilitiesArguments(const Json& 
     if (!name->is_string()) return WrongType(prefix + ".capability", "string");
     const auto capability = CapabilityFromName(name->get<std::string>());
     if (!capability) {
-      return Status::Error(EINVAL, "Parameter 'capability' does not accept value '" +
+      return dioh::Status::Error(EINVAL, "Parameter 'capability' does not accept value '" +
                                        name->get<std::string>() + "'");
     }
     const auto state = entry.find("state");
@@ -143,4 +145,4 @@ Json CapabilitiesToJson(const CapabilitySet& capabilities) {
   return out;
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::params

@@ -6,20 +6,22 @@
 
 #include <vector>
 
-#include <nlohmann/json.hpp>
+// Declarations only: the JSON library is included by the .cc files that build
+// or read JSON values, not by every includer of the QMP headers.
+#include <nlohmann/json_fwd.hpp>
 
 #include "common/status/status.h"
 #include "migration/params/migration_config.h"
 
-namespace dioh::migration {
+namespace mrm::params {
 
 // Insertion-ordered, as QEMU's replies are written member by member.
 using Json = nlohmann::ordered_json;
 
-Result<std::vector<ParameterChange>> ParseSetParametersArguments(const Json& arguments);
-Result<std::vector<CapabilityChange>> ParseSetCapabilitiesArguments(const Json& arguments);
+dioh::Result<std::vector<ParameterChange>> ParseSetParametersArguments(const Json& arguments);
+dioh::Result<std::vector<CapabilityChange>> ParseSetCapabilitiesArguments(const Json& arguments);
 
 Json ParametersToJson(const MigrationParameters& parameters);
 Json CapabilitiesToJson(const CapabilitySet& capabilities);
 
-}  // namespace dioh::migration
+}  // namespace mrm::params

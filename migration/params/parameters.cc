@@ -6,12 +6,11 @@
 #include <array>
 #include <cerrno>
 
-namespace dioh::migration {
+namespace mrm::params {
 namespace {
 
 using P = MigrationParameters;
 
-constexpr std::array<std::string_view, 3> kZeroPageDetectionNames = {"none", "legacy", "multifd"};
 constexpr std::array<std::string_view, 4> kMigModeNames = {"normal", "cpr-reboot", "cpr-transfer",
                                                            "cpr-exec"};
 constexpr std::array<std::string_view, 3> kMultifdCompressionNames = {"none", "zlib", "zstd"};
@@ -43,7 +42,7 @@ const std::array<ParamSpec, 29> kSpecs = {{
     {"x-vcpu-dirty-limit-period", ParamType::kUint64, &P::x_vcpu_dirty_limit_period, {}},
     {"vcpu-dirty-limit", ParamType::kUint64, &P::vcpu_dirty_limit, {}},
     {"mode", ParamType::kEnum, &P::mode, kMigModeNames},
-    {"zero-page-detection", ParamType::kEnum, &P::zero_page_detection, kZeroPageDetectionNames},
+    {"zero-page-detection", ParamType::kEnum, &P::zero_page_detection, model::kZeroPageDetectionNames},
     {"direct-io", ParamType::kBool, &P::direct_io, {}},
     {"cpr-exec-command", ParamType::kStringList, &P::cpr_exec_command, {}},
     {"x-inject", ParamType::kStringList, &P::x_inject, {}},
@@ -51,27 +50,23 @@ const std::array<ParamSpec, 29> kSpecs = {{
 
 std::span<const ParamSpec> Specs() { return kSpecs; }
 
-Status Invalid(std::string_view name, std::string_view expects) {
-  return Status::Error(EINVAL, "Parameter '" + std::string(name) + "' expects " + std::string(expects));
+dioh::Status Invalid(std::string_view name, std::string_view expects) {
+  return dioh::Status::Error(EINVAL, "Parameter '" + std::string(name) + "' expects " + std::string(expects));
 }
 
 template <typename Enum>
-Status SetEnum(Enum& field, std::span<const std::string_view> choices, std::string_view name,
+dioh::Status SetEnum(Enum& field, std::span<const std::string_view> choices, std::string_view name,
                const std::string& value) {
   const auto it = std::find(choices.begin(), choices.end(), value);
   if (it == choices.end()) {
-    return Status::Error(EINVAL, "Parameter '" + std::string(name) + "' does not accept value '" +
+    return dioh::Status::Error(EINVAL, "Parameter '" + std::string(name) + "' does not accept value '" +
                                      value + "'");
   }
   field = static_cast<Enum>(it - choices.begin());
-  return Status::Ok();
+  return dioh::Status::Ok();
 }
 
 }  // namespace
-
-bool MigrationParameters::Injects(InjectedBug bug) const {
-  return std::find(x_inject.begin(), x_inject.end(), InjectedBugName(bug)) != x_inject.end();
-}
 
 std::span<const ParamSpec> ParameterSpecs() { return Specs(); }
 
@@ -89,6 +84,8 @@ ParamValue GetParameter(const MigrationParameters& params, const ParamSpec& spec
         using T = std::decay_t<decltype(field)>;
         if constexpr (std::is_enum_v<T>) {
           return std::string(spec.choices[static_cast<std::size_t>(field)]);
+        } else if constexpr (std::is_same_v<T, model::InjectedBugs>) {
+          return field.Names();
         } else {
           return field;
         }
@@ -96,26 +93,21 @@ ParamValue GetParameter(const MigrationParameters& params, const ParamSpec& spec
       spec.field);
 }
 
-Status SetParameter(MigrationParameters& params, const ParamSpec& spec, const ParamValue& value) {
-  if (spec.name == "x-inject") {  // stored by canonical name, aliases resolved
-    std::vector<std::string> canonical;
-    for (const std::string& name : std::get<std::vector<std::string>>(value)) {
-      const auto bug = InjectedBugFromName(name);
-      if (!bug) return Status::Error(EINVAL, "Parameter 'x-inject' does not accept value '" + name + "'");
-      canonical.emplace_back(InjectedBugName(*bug));
-    }
-    params.x_inject = std::move(canonical);
-    return Status::Ok();
-  }
+dioh::Status SetParameter(MigrationParameters& params, const ParamSpec& spec, const ParamValue& value) {
   return std::visit(
-      [&](auto member) -> Status {
+      [&](auto member) -> dioh::Status {
         auto& field = params.*member;
         using T = std::decay_t<decltype(field)>;
         if constexpr (std::is_enum_v<T>) {
           return SetEnum(field, spec.choices, spec.name, std::get<std::string>(value));
+        } else if constexpr (std::is_same_v<T, model::InjectedBugs>) {  // aliases resolved here
+          auto bugs = model::ParseInjectedBugs(std::get<std::vector<std::string>>(value));
+          if (!bugs.ok()) return bugs.status();
+          field = std::move(*bugs);
+          return dioh::Status::Ok();
         } else {
           field = std::get<T>(value);
-          return Status::Ok();
+          return dioh::Status::Ok();
         }
       },
       spec.field);
@@ -131,7 +123,7 @@ bool HasDirectIo() {
 
 // migrate_params_check(): same checks, same order, same messages (QEMU spells
 // most names with underscores here, unlike QAPI).
-Status CheckParameters(const MigrationParameters& p, const CapabilitySet& caps,
+dioh::Status CheckParameters(const MigrationParameters& p, const CapabilitySet& caps,
                        bool build_has_direct_io) {
   if (p.throttle_trigger_threshold < 1 || p.throttle_trigger_threshold > 100) {
     return Invalid("throttle_trigger_threshold", "an integer in the range of 1 to 100");
@@ -164,29 +156,26 @@ Status CheckParameters(const MigrationParameters& p, const CapabilitySet& caps,
   const bool compression = p.multifd_compression != MultifdCompression::kNone;
   const bool tls = !p.tls_creds.empty();
   if (caps.enabled(Capability::kZeroCopySend) && (compression || tls)) {
-    return Status::Error(EINVAL, "Zero copy only available for non-compressed non-TLS multifd migration");
+    return dioh::Status::Error(EINVAL, "Zero copy only available for non-compressed non-TLS multifd migration");
   }
   if (caps.enabled(Capability::kMappedRam) && (compression || tls)) {
-    return Status::Error(EINVAL, "Mapped-ram only available for non-compressed non-TLS multifd migration");
+    return dioh::Status::Error(EINVAL, "Mapped-ram only available for non-compressed non-TLS multifd migration");
   }
   if (p.x_vcpu_dirty_limit_period < 1 || p.x_vcpu_dirty_limit_period > 1000) {
     return Invalid("x-vcpu-dirty-limit-period", "a value between 1 and 1000");
   }
   if (p.vcpu_dirty_limit < 1) {
-    return Status::Error(EINVAL, "Parameter 'vcpu_dirty_limit' must be greater than 1 MB/s");
+    return dioh::Status::Error(EINVAL, "Parameter 'vcpu_dirty_limit' must be greater than 1 MB/s");
   }
   if (p.direct_io && !build_has_direct_io) {
-    return Status::Error(EINVAL, "No build-time support for direct-io");
+    return dioh::Status::Error(EINVAL, "No build-time support for direct-io");
   }
-  return Status::Ok();
+  return dioh::Status::Ok();
 }
 
-std::string_view ZeroPageDetectionName(ZeroPageDetection value) {
-  return kZeroPageDetectionNames[static_cast<std::size_t>(value)];
-}
 std::string_view MigModeName(MigMode value) { return kMigModeNames[static_cast<std::size_t>(value)]; }
 std::string_view MultifdCompressionName(MultifdCompression value) {
   return kMultifdCompressionNames[static_cast<std::size_t>(value)];
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::params

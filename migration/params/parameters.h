@@ -12,14 +12,12 @@
 #include <vector>
 
 #include "common/status/status.h"
+#include "migration/model/injected_bugs.h"
+#include "migration/model/zero_page_detection.h"
 #include "migration/params/capabilities.h"
-#include "migration/params/injected_bugs.h"
 
-namespace dioh::migration {
+namespace mrm::params {
 
-// qapi ZeroPageDetection; the default is kMultifd (zero pages detected by the
-// multifd channel thread, MAPPED-RAM.md "Who writes what").
-enum class ZeroPageDetection { kNone, kLegacy, kMultifd };
 enum class MigMode { kNormal, kCprReboot, kCprTransfer, kCprExec };
 enum class MultifdCompression { kNone, kZlib, kZstd };
 
@@ -52,12 +50,11 @@ struct MigrationParameters {
   std::uint64_t x_vcpu_dirty_limit_period = 1000;  // ms
   std::uint64_t vcpu_dirty_limit = 1;              // MB/s
   MigMode mode = MigMode::kNormal;
-  ZeroPageDetection zero_page_detection = ZeroPageDetection::kMultifd;
+  model::ZeroPageDetection zero_page_detection = model::ZeroPageDetection::kMultifd;
   bool direct_io = false;
   std::vector<std::string> cpr_exec_command;
-  std::vector<std::string> x_inject;  // InjectedBug names, validated on set
+  model::InjectedBugs x_inject;
 
-  bool Injects(InjectedBug bug) const;
   bool operator==(const MigrationParameters&) const = default;
 };
 
@@ -67,18 +64,18 @@ enum class ParamType { kUint8, kUint32, kUint64, kSize, kBool, kString, kEnum, k
 using FieldPtr = std::variant<std::uint64_t MigrationParameters::*, bool MigrationParameters::*,
                               std::string MigrationParameters::*,
                               std::vector<std::string> MigrationParameters::*,
-                              ZeroPageDetection MigrationParameters::*, MigMode MigrationParameters::*,
-                              MultifdCompression MigrationParameters::*>;
+                              model::ZeroPageDetection MigrationParameters::*, MigMode MigrationParameters::*,
+                              MultifdCompression MigrationParameters::*, model::InjectedBugs MigrationParameters::*>;
 
 struct ParamSpec {
   std::string_view name;  // QAPI member name, e.g. "direct-io"
   ParamType type;
   FieldPtr field;
-  std::span<const std::string_view> choices;  // kEnum: names in enum order; x-inject: bug names
+  std::span<const std::string_view> choices;  // kEnum: names in enum order
 };
 
 // A value of a parameter's type: integers, bool, string (also enum names),
-// string list.
+// string list (also x-inject, as bug names).
 using ParamValue = std::variant<std::uint64_t, bool, std::string, std::vector<std::string>>;
 
 // Every parameter, in QAPI MigrateSetParameters member order (the order QEMU
@@ -88,8 +85,8 @@ const ParamSpec* FindParameter(std::string_view name);
 
 ParamValue GetParameter(const MigrationParameters& params, const ParamSpec& spec);
 // `value` must already be of the spec's type (ParseParameter* guarantee it);
-// an enum name outside spec.choices is an error.
-Status SetParameter(MigrationParameters& params, const ParamSpec& spec, const ParamValue& value);
+// an enum name outside spec.choices, or an unknown x-inject bug, is an error.
+dioh::Status SetParameter(MigrationParameters& params, const ParamSpec& spec, const ParamValue& value);
 
 // The build probe behind QEMU's qemu_has_direct_io(): true where O_DIRECT exists.
 bool HasDirectIo();
@@ -97,11 +94,10 @@ bool HasDirectIo();
 // QEMU's migrate_params_check() on the whole parameter set after a change, with
 // QEMU's messages. `build_has_direct_io` is the result of the build probe (a
 // seam: tests pass false to model a build without O_DIRECT).
-Status CheckParameters(const MigrationParameters& params, const CapabilitySet& caps,
+dioh::Status CheckParameters(const MigrationParameters& params, const CapabilitySet& caps,
                        bool build_has_direct_io);
 
-std::string_view ZeroPageDetectionName(ZeroPageDetection value);
 std::string_view MigModeName(MigMode value);
 std::string_view MultifdCompressionName(MultifdCompression value);
 
-}  // namespace dioh::migration
+}  // namespace mrm::params

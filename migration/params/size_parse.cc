@@ -5,10 +5,10 @@
 #include <cmath>
 #include <string>
 
-namespace dioh::migration {
+namespace mrm::params {
 namespace {
 
-Status Bad(int code) { return Status::Error(code, code == ERANGE ? "out of range" : "invalid size"); }
+dioh::Status Bad(int code) { return dioh::Status::Error(code, code == ERANGE ? "out of range" : "invalid size"); }
 
 // The multiplier of a suffix letter, 0 if the letter is not a suffix.
 std::uint64_t SuffixMultiplier(char c) {
@@ -26,7 +26,7 @@ std::uint64_t SuffixMultiplier(char c) {
 
 }  // namespace
 
-Result<std::uint64_t> ParseSize(std::string_view text, std::uint64_t default_unit) {
+dioh::Result<std::uint64_t> ParseSize(std::string_view text, std::uint64_t default_unit) {
   std::size_t pos = 0;
   while (pos < text.size() && std::isspace(static_cast<unsigned char>(text[pos]))) ++pos;
   if (pos == text.size() || text[pos] == '-') return Bad(EINVAL);
@@ -68,4 +68,4 @@ Result<std::uint64_t> ParseSize(std::string_view text, std::uint64_t default_uni
   return whole * unit + extra;
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::params

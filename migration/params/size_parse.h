@@ -9,10 +9,10 @@
 
 #include "common/status/status.h"
 
-namespace dioh::migration {
+namespace mrm::params {
 
 // `default_unit` is what a bare number counts: 1 for qemu_strtosz(), 1 MiB
 // for qemu_strtosz_MiB() (HMP max-bandwidth).
-Result<std::uint64_t> ParseSize(std::string_view text, std::uint64_t default_unit = 1);
+dioh::Result<std::uint64_t> ParseSize(std::string_view text, std::uint64_t default_unit = 1);
 
-}  // namespace dioh::migration
+}  // namespace mrm::params

@@ -5,10 +5,10 @@
 
 #include "migration/params/hmp_text.h"
 
-namespace dioh::migration {
+namespace mrm::qmp {
 namespace {
 
-std::string HandleError(const Status& status) {
+std::string HandleError(const dioh::Status& status) {
   return status.ok() ? std::string() : "Error: " + status.message() + "\n";
 }
 
@@ -44,22 +44,22 @@ std::string ExecuteHmpCommand(MigrationController& controller, std::string_view 
   const std::string command = NextWord(rest);
   if (command == "info") {
     const std::string what = NextWord(rest);
-    if (what == "migrate_parameters") return InfoMigrateParametersText(controller.config().parameters());
-    if (what == "migrate_capabilities") return InfoMigrateCapabilitiesText(controller.config().capabilities());
+    if (what == "migrate_parameters") return params::InfoMigrateParametersText(controller.config().parameters());
+    if (what == "migrate_capabilities") return params::InfoMigrateCapabilitiesText(controller.config().capabilities());
     if (what == "migrate") return InfoMigrate(controller);
     return "unknown command: 'info " + what + "'\n";
   }
   if (command == "migrate_set_parameter") {
     const std::string name = NextWord(rest);
     if (name.empty() || rest.empty()) return "migrate_set_parameter: string expected\n";
-    auto change = ParseHmpParameter(name, rest);
+    auto change = params::ParseHmpParameter(name, rest);
     if (!change.ok()) return HandleError(change.status());
     return HandleError(controller.SetParameters({*change}));
   }
   if (command == "migrate_set_capability") {
     const std::string name = NextWord(rest);
     if (name.empty()) return "migrate_set_capability: string expected\n";
-    auto change = ParseHmpCapability(name, NextWord(rest));
+    auto change = params::ParseHmpCapability(name, NextWord(rest));
     if (!change.ok() && change.status().message() == "Expected 'on' or 'off'") {
       return change.status().message() + "\n";  // an argument error of the monitor, not an Error
     }
@@ -84,4 +84,4 @@ std::string ExecuteHmpCommand(MigrationController& controller, std::string_view 
   return "unknown command: '" + command + "'\n";
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

@@ -10,8 +10,8 @@
 
 #include "migration/qmp/migration_controller.h"
 
-namespace dioh::migration {
+namespace mrm::qmp {
 
 std::string ExecuteHmpCommand(MigrationController& controller, std::string_view command_line);
 
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

@@ -3,7 +3,9 @@
 #include <cerrno>
 #include <chrono>
 
-namespace dioh::migration {
+#include <nlohmann/json.hpp>
+
+namespace mrm::qmp {
 namespace {
 
 constexpr const char* kMigrationActive = "There's a migration process in progress";  // QERR_MIGRATION_ACTIVE
@@ -16,74 +18,78 @@ EventTimestamp EventTimestampNow() {
   return {micros / 1000000, micros % 1000000};
 }
 
-Json MakeEvent(const std::string& name, const Json& data, EventTimestamp timestamp) {
-  Json event = Json::object();
-  event["timestamp"] = Json{{"seconds", timestamp.seconds}, {"microseconds", timestamp.microseconds}};
+params::Json MakeEvent(const std::string& name, const params::Json& data, EventTimestamp timestamp) {
+  params::Json event = params::Json::object();
+  event["timestamp"] = params::Json{{"seconds", timestamp.seconds}, {"microseconds", timestamp.microseconds}};
   event["event"] = name;
   event["data"] = data;
   return event;
 }
 
-Status MigrationController::SetCapabilities(const std::vector<CapabilityChange>& changes) {
-  if (MigrationIsRunning(status_)) return Status::Error(EBUSY, kMigrationActive);
+dioh::Status MigrationController::SetCapabilities(const std::vector<params::CapabilityChange>& changes) {
+  if (MigrationIsRunning(status_)) return dioh::Status::Error(EBUSY, kMigrationActive);
   return config_.SetCapabilities(changes);
 }
 
-Status MigrationController::SetParameters(const std::vector<ParameterChange>& changes) {
+dioh::Status MigrationController::SetParameters(const std::vector<params::ParameterChange>& changes) {
   return config_.SetParameters(changes);
 }
 
-Result<MigrationJob> MigrationController::PrepareJob(const std::string& uri) const {
-  auto parsed = ParseMigrationUri(uri);
+dioh::Result<MigrationJob> MigrationController::PrepareJob(const std::string& uri) const {
+  auto parsed = params::ParseMigrationUri(uri);
   if (!parsed.ok()) return parsed.status();
   DIOH_RETURN_IF_ERROR(config_.CheckTransport(*parsed));
-  if (parsed->transport != Transport::kFile) {
-    return Status::Error(EINVAL, "mrmigrate migrates only to and from file: URIs");
+  if (parsed->transport != params::Transport::kFile) {
+    return dioh::Status::Error(EINVAL, "mrmigrate migrates only to and from file: URIs");
   }
-  return MigrationJob{*parsed, config_.capabilities(), config_.parameters(), config_.direct_io_effective()};
+  return MigrationJob{*parsed, config_.capabilities(), config_.parameters(), config_.direct_io()};
 }
 
-Status MigrationController::Migrate(const std::string& uri) {
-  if (MigrationIsRunning(status_)) return Status::Error(EBUSY, kMigrationActive);
+dioh::Status MigrationController::Migrate(const std::string& uri) {
+  if (MigrationIsRunning(status_)) return dioh::Status::Error(EBUSY, kMigrationActive);
   auto job = PrepareJob(uri);
   if (!job.ok()) return job.status();
   return engine_.StartOutgoing(*job, listener_);
 }
 
-Status MigrationController::MigrateIncoming(const std::string& uri) {
+dioh::Status MigrationController::MigrateIncoming(const std::string& uri) {
   if (incoming_started_) {
-    return Status::Error(EBUSY, "The incoming migration has already been started");
+    return dioh::Status::Error(EBUSY, "The incoming migration has already been started");
   }
-  if (MigrationIsRunning(status_)) return Status::Error(EBUSY, kMigrationActive);
+  if (MigrationIsRunning(status_)) return dioh::Status::Error(EBUSY, kMigrationActive);
   auto job = PrepareJob(uri);
   if (!job.ok()) return job.status();
   DIOH_RETURN_IF_ERROR(engine_.StartIncoming(*job, listener_));
   incoming_started_ = true;
-  return Status::Ok();
+  return dioh::Status::Ok();
 }
 
 void MigrationController::Cancel() {
   if (MigrationIsRunning(status_)) engine_.Cancel();
 }
 
-std::optional<Json> MigrationController::OnStatusChange(const StatusChange& change,
-                                                        EventTimestamp timestamp) {
+void MigrationController::RecordStatusChange(const StatusChange& change) {
   status_ = change.status;
   if (change.status == MigrationStatus::kSetup) error_desc_.clear();
   if (change.status == MigrationStatus::kFailed) error_desc_ = change.error_desc;
-  if (!config_.capabilities().enabled(Capability::kEvents)) return std::nullopt;
-  return MakeEvent("MIGRATION", Json{{"status", std::string(MigrationStatusName(change.status))}},
+}
+
+std::optional<params::Json> MigrationController::OnStatusChange(const StatusChange& change,
+                                                                EventTimestamp timestamp) {
+  RecordStatusChange(change);
+  if (!config_.capabilities().enabled(params::Capability::kEvents)) return std::nullopt;
+  return MakeEvent("MIGRATION", params::Json{{"status", std::string(MigrationStatusName(change.status))}},
                    timestamp);
 }
 
-Json MigrationController::QueryMigrate() const {
-  Json info = Json::object();
+params::Json MigrationController::QueryMigrate() const {
+  params::Json info = params::Json::object();
   if (status_ == MigrationStatus::kNone) return info;  // no migration has happened ever
   info["status"] = std::string(MigrationStatusName(status_));
   const MigrationProgress progress = engine_.Progress();
   if (progress.total_time_ms) info["total-time"] = *progress.total_time_ms;
   if (status_ != MigrationStatus::kSetup) {
-    info["ram"] = Json{{"transferred", progress.transferred_bytes},
+    info["ram"] = params::Json{{"transferred", progress.transferred_bytes},
                        {"remaining", progress.remaining_bytes},
                        {"total", progress.total_bytes},
                        {"duplicate", progress.zero_pages},
@@ -95,4 +101,4 @@ Json MigrationController::QueryMigrate() const {
   return info;
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

@@ -16,7 +16,7 @@
 #include "migration/params/param_json.h"
 #include "migration/qmp/migration_engine.h"
 
-namespace dioh::migration {
+namespace mrm::qmp {
 
 // Wall-clock time of an event: QEMU's {"seconds": S, "microseconds": U}.
 struct EventTimestamp {
@@ -26,46 +26,48 @@ struct EventTimestamp {
 EventTimestamp EventTimestampNow();
 
 // {"timestamp": {...}, "event": NAME, "data": DATA} as QEMU emits it.
-Json MakeEvent(const std::string& name, const Json& data, EventTimestamp timestamp);
+params::Json MakeEvent(const std::string& name, const params::Json& data, EventTimestamp timestamp);
 
 class MigrationController {
  public:
   // `listener` is handed to the engine for every start; the owner routes what
   // it receives back to OnStatusChange.
-  MigrationController(MigrationEngine& engine, StatusListener listener, BuildFeatures features = {})
+  MigrationController(MigrationEngine& engine, StatusListener listener, params::BuildFeatures features = {})
       : engine_(engine), listener_(std::move(listener)), config_(features) {}
 
-  const MigrationConfig& config() const { return config_; }
+  const params::MigrationConfig& config() const { return config_; }
   MigrationStatus status() const { return status_; }
   const std::string& error_desc() const { return error_desc_; }
 
   // qmp_migrate_set_capabilities(): refused while a migration runs.
-  Status SetCapabilities(const std::vector<CapabilityChange>& changes);
+  dioh::Status SetCapabilities(const std::vector<params::CapabilityChange>& changes);
   // qmp_migrate_set_parameters().
-  Status SetParameters(const std::vector<ParameterChange>& changes);
+  dioh::Status SetParameters(const std::vector<params::ParameterChange>& changes);
 
   // qmp_migrate() / qmp_migrate_incoming() with a URI.
-  Status Migrate(const std::string& uri);
-  Status MigrateIncoming(const std::string& uri);
+  dioh::Status Migrate(const std::string& uri);
+  dioh::Status MigrateIncoming(const std::string& uri);
   // qmp_migrate_cancel(): a no-op when nothing runs.
   void Cancel();
 
-  // Records a change reported by the engine; returns the MIGRATION event to
-  // send, if the `events` capability asks for events (migrate_generate_event()).
-  std::optional<Json> OnStatusChange(const StatusChange& change, EventTimestamp timestamp);
+  // Records a change reported by the engine (the CLI: no client, no events).
+  void RecordStatusChange(const StatusChange& change);
+  // Records it, then returns the MIGRATION event to send, if the `events`
+  // capability asks for events (migrate_generate_event()).
+  std::optional<params::Json> OnStatusChange(const StatusChange& change, EventTimestamp timestamp);
 
   // query-migrate's reply: {} before any migration, then status and progress.
-  Json QueryMigrate() const;
+  params::Json QueryMigrate() const;
 
  private:
-  Result<MigrationJob> PrepareJob(const std::string& uri) const;
+  dioh::Result<MigrationJob> PrepareJob(const std::string& uri) const;
 
   MigrationEngine& engine_;
   StatusListener listener_;
-  MigrationConfig config_;
+  params::MigrationConfig config_;
   MigrationStatus status_ = MigrationStatus::kNone;
   std::string error_desc_;
   bool incoming_started_ = false;
 };
 
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

@@ -1,9 +1,8 @@
 #include "migration/qmp/migration_engine.h"
 
 #include <array>
-#include <cerrno>
 
-namespace dioh::migration {
+namespace mrm::qmp {
 
 std::string_view MigrationStatusName(MigrationStatus status) {
   static constexpr std::array<std::string_view, 7> kNames = {
@@ -16,16 +15,4 @@ bool MigrationIsRunning(MigrationStatus status) {
          status == MigrationStatus::kCancelling;
 }
 
-Status UnavailableEngine::StartOutgoing(const MigrationJob&, StatusListener) {
-  return Status::Error(ENOSYS, std::string(kMessage));
-}
-
-Status UnavailableEngine::StartIncoming(const MigrationJob&, StatusListener) {
-  return Status::Error(ENOSYS, std::string(kMessage));
-}
-
-Result<std::string> UnavailableEngine::Inspect(const MigrationUri&) const {
-  return Status::Error(ENOSYS, std::string(kMessage));
-}
-
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

@@ -1,7 +1,6 @@
 // MigrationEngine: what the QMP server and the CLI ask of a migration engine.
-// The mapped-ram engine (migration/engine, another branch) implements it;
-// until it is plugged in, UnavailableEngine answers every start with
-// "no migration engine is available in this build".
+// The mapped-ram engine (migration/runner's MappedRamEngine over
+// migration/engine) implements it; tests use tests/migration/qmp/fake_engine.h.
 //
 // Threads: Start*/Cancel/Progress are called from one thread (the server loop
 // or the CLI). The engine may call the StatusListener from any thread, in
@@ -16,10 +15,11 @@
 #include <string_view>
 
 #include "common/status/status.h"
+#include "migration/model/direct_io.h"
 #include "migration/params/file_uri.h"
 #include "migration/params/migration_config.h"
 
-namespace dioh::migration {
+namespace mrm::qmp {
 
 // QEMU's MigrationStatus values this engine goes through (migration.json).
 enum class MigrationStatus { kNone, kSetup, kActive, kCompleted, kFailed, kCancelling, kCancelled };
@@ -37,10 +37,10 @@ using StatusListener = std::function<void(const StatusChange&)>;
 // What one migration works with: the file and a snapshot of the configuration
 // taken when the command was accepted (later changes do not affect it).
 struct MigrationJob {
-  MigrationUri uri;                 // transport kFile
-  CapabilitySet capabilities;
-  MigrationParameters parameters;
-  bool direct_io_effective = false;  // MigrationConfig::direct_io_effective() at start
+  params::MigrationUri uri;  // transport kFile
+  params::CapabilitySet capabilities;
+  params::MigrationParameters parameters;
+  model::DirectIo direct_io;  // MigrationConfig::direct_io() at start
 };
 
 // query-migrate's "ram" member (bytes and pages so far).
@@ -62,27 +62,16 @@ class MigrationEngine {
   // kCompleted/kFailed/kCancelled, goes through the listener. kSetup must be
   // reported before this returns, from the calling thread (QEMU's
   // migrate_init() sets it synchronously: the event precedes the reply).
-  virtual Status StartOutgoing(const MigrationJob& job, StatusListener listener) = 0;
+  virtual dioh::Status StartOutgoing(const MigrationJob& job, StatusListener listener) = 0;
   // Starts a load from job.uri, same contract.
-  virtual Status StartIncoming(const MigrationJob& job, StatusListener listener) = 0;
+  virtual dioh::Status StartIncoming(const MigrationJob& job, StatusListener listener) = 0;
   // Asks a running migration to stop: the engine reports kCancelling, then
   // kCancelled (or kCompleted/kFailed if it was already finishing).
   virtual void Cancel() = 0;
   virtual MigrationProgress Progress() const = 0;
   // `mrmigrate inspect`: a human-readable account of a mapped-ram file
   // (header, blocks, bitmap and pages offsets, sections).
-  virtual Result<std::string> Inspect(const MigrationUri& uri) const = 0;
+  virtual dioh::Result<std::string> Inspect(const params::MigrationUri& uri) const = 0;
 };
 
-// The engine of a build without one: nothing ever starts.
-class UnavailableEngine final : public MigrationEngine {
- public:
-  static constexpr std::string_view kMessage = "no migration engine is available in this build";
-  Status StartOutgoing(const MigrationJob& job, StatusListener listener) override;
-  Status StartIncoming(const MigrationJob& job, StatusListener listener) override;
-  void Cancel() override {}
-  MigrationProgress Progress() const override { return {}; }
-  Result<std::string> Inspect(const MigrationUri& uri) const override;
-};
-
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

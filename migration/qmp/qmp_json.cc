@@ -5,7 +5,11 @@
 #include <cstring>
 #include <optional>
 
-namespace dioh::migration {
+#include <nlohmann/json.hpp>
+
+namespace mrm::qmp {
+
+using params::Json;
 namespace {
 
 constexpr int kMaxNesting = 1024;     // json-streamer.c MAX_NESTING
@@ -39,7 +43,7 @@ char ClassifyNumber(std::string_view text) {
   return i == text.size() ? kind : 0;
 }
 
-Status ParseError(const std::string& what) { return Status::Error(EINVAL, "JSON parse error, " + what); }
+dioh::Status ParseError(const std::string& what) { return dioh::Status::Error(EINVAL, "JSON parse error, " + what); }
 
 void AppendUtf8(std::string& out, unsigned code) {
   if (code < 0x80) {
@@ -67,7 +71,7 @@ class JsonMessageStreamer::Parser {
  public:
   explicit Parser(const std::vector<Token>& tokens) : tokens_(tokens) {}
 
-  Result<Json> ParseMessage() {
+  dioh::Result<Json> ParseMessage() {
     std::optional<Json> value = ParseValue();
     if (!value) return ParseError(error_);
     return std::move(*value);
@@ -245,7 +249,7 @@ bool JsonMessageStreamer::NextToken(Token& token) {
   return true;
 }
 
-void JsonMessageStreamer::Emit(std::vector<Result<Json>>& out, Result<Json> message) {
+void JsonMessageStreamer::Emit(std::vector<dioh::Result<Json>>& out, dioh::Result<Json> message) {
   tokens_.clear();
   braces_ = 0;
   brackets_ = 0;
@@ -254,9 +258,9 @@ void JsonMessageStreamer::Emit(std::vector<Result<Json>>& out, Result<Json> mess
 
 // json_message_process_token(): count brackets; a message ends when they are
 // balanced again (or go negative), then it is parsed as one value.
-std::vector<Result<Json>> JsonMessageStreamer::Feed(std::string_view bytes) {
+std::vector<dioh::Result<Json>> JsonMessageStreamer::Feed(std::string_view bytes) {
   buffer_.append(bytes);
-  std::vector<Result<Json>> out;
+  std::vector<dioh::Result<Json>> out;
   Token token;
   while (NextToken(token)) {
     switch (token.type) {
@@ -270,11 +274,11 @@ std::vector<Result<Json>> JsonMessageStreamer::Feed(std::string_view bytes) {
       default: break;
     }
     if (braces_ + brackets_ > kMaxNesting) {
-      Emit(out, Status::Error(EINVAL, "JSON nesting depth limit exceeded"));
+      Emit(out, dioh::Status::Error(EINVAL, "JSON nesting depth limit exceeded"));
       continue;
     }
     if (tokens_.size() >= kMaxTokens) {
-      Emit(out, Status::Error(EINVAL, "JSON token count limit exceeded"));
+      Emit(out, dioh::Status::Error(EINVAL, "JSON token count limit exceeded"));
       continue;
     }
     tokens_.push_back(std::move(token));
@@ -308,4 +312,4 @@ std::string ToQmpJson(const Json& value) {
   return value.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

@@ -12,13 +12,13 @@
 #include "common/status/status.h"
 #include "migration/params/param_json.h"
 
-namespace dioh::migration {
+namespace mrm::qmp {
 
 class JsonMessageStreamer {
  public:
   // Appends bytes; returns every message completed by them, in order: a value,
   // or the Status carrying QEMU's parse error text.
-  std::vector<Result<Json>> Feed(std::string_view bytes);
+  std::vector<dioh::Result<params::Json>> Feed(std::string_view bytes);
 
  private:
   enum class TokenType { kLCurly, kRCurly, kLSquare, kRSquare, kColon, kComma, kString,
@@ -31,7 +31,7 @@ class JsonMessageStreamer {
 
   // The next whole token at the front of buffer_, or nothing if it may still grow.
   bool NextToken(Token& token);
-  void Emit(std::vector<Result<Json>>& out, Result<Json> message);
+  void Emit(std::vector<dioh::Result<params::Json>>& out, dioh::Result<params::Json> message);
 
   std::string buffer_;
   std::vector<Token> tokens_;
@@ -40,6 +40,6 @@ class JsonMessageStreamer {
 };
 
 // One line of QEMU's compact JSON, without the trailing newline.
-std::string ToQmpJson(const Json& value);
+std::string ToQmpJson(const params::Json& value);
 
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

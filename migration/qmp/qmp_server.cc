@@ -10,67 +10,76 @@
 #include <cstring>
 #include <sstream>
 
-namespace dioh::migration {
+#include <nlohmann/json.hpp>
+
+namespace mrm::qmp {
 namespace {
 
-Status Errno(const std::string& what) { return Status::Error(errno, what + ": " + std::strerror(errno)); }
+// errno read first: building the message may allocate, and errno is only
+// meaningful right after the failed call.
+dioh::Status SocketPathError(const char* call, const std::string& path) {
+  const int error = errno;
+  return dioh::ErrnoStatus(error, std::string(call) + " " + path);
+}
 
-Result<bool> ParseOnOff(const std::string& name, const std::string& value) {
+dioh::Result<bool> ParseOnOff(const std::string& name, const std::string& value) {
   if (value == "on") return true;
   if (value == "off") return false;
-  return Status::Error(EINVAL, "Parameter '" + name + "' expects 'on' or 'off'");
+  return dioh::Status::Error(EINVAL, "Parameter '" + name + "' expects 'on' or 'off'");
 }
 
 }  // namespace
 
-Result<QmpChardevSpec> ParseQmpChardevSpec(const std::string& text) {
+dioh::Result<QmpChardevSpec> ParseQmpChardevSpec(const std::string& text) {
   if (text.rfind("unix:", 0) != 0) {
-    return Status::Error(EINVAL, "mrmigrate serves QMP only on a unix socket: unix:PATH,server=on,wait=off");
+    return dioh::Status::Error(EINVAL, "mrmigrate serves QMP only on a unix socket: unix:PATH,server=on,wait=off");
   }
   std::istringstream in(text.substr(5));
   QmpChardevSpec spec;
   std::getline(in, spec.socket_path, ',');
-  if (spec.socket_path.empty()) return Status::Error(EINVAL, "Parameter 'path' is missing");
+  if (spec.socket_path.empty()) return dioh::Status::Error(EINVAL, "Parameter 'path' is missing");
   bool server = false;
   for (std::string option; std::getline(in, option, ',');) {
     const auto equals = option.find('=');
     const std::string name = option.substr(0, equals);
     const std::string value = equals == std::string::npos ? "on" : option.substr(equals + 1);
-    if (name != "server" && name != "wait") return Status::Error(EINVAL, "Invalid parameter '" + name + "'");
+    if (name != "server" && name != "wait") return dioh::Status::Error(EINVAL, "Invalid parameter '" + name + "'");
     auto flag = ParseOnOff(name, value);
     if (!flag.ok()) return flag.status();
     (name == "server" ? server : spec.wait) = *flag;
   }
-  if (!server) return Status::Error(EINVAL, "mrmigrate's QMP socket must be a server (server=on)");
+  if (!server) return dioh::Status::Error(EINVAL, "mrmigrate's QMP socket must be a server (server=on)");
   return spec;
 }
 
-QmpServer::QmpServer(const QmpChardevSpec& spec, MigrationEngine& engine, BuildFeatures features,
+QmpServer::QmpServer(const QmpChardevSpec& spec, MigrationEngine& engine, params::BuildFeatures features,
                      QmpVersion version)
     : spec_(spec),
       version_(std::move(version)),
       controller_(engine, [this](const StatusChange& change) { QueueStatusChange(change); }, features) {}
 
-Result<std::unique_ptr<QmpServer>> QmpServer::Listen(const QmpChardevSpec& spec, MigrationEngine& engine,
-                                                     BuildFeatures features, QmpVersion version) {
+dioh::Result<std::unique_ptr<QmpServer>> QmpServer::Listen(const QmpChardevSpec& spec, MigrationEngine& engine,
+                                                     params::BuildFeatures features, QmpVersion version) {
   std::unique_ptr<QmpServer> server(new QmpServer(spec, engine, features, std::move(version)));
   int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) return Errno("pipe2");
+  if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) return dioh::ErrnoStatus(errno, "pipe2");
   server->wake_read_fd_ = pipe_fds[0];
   server->wake_write_fd_ = pipe_fds[1];
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   if (spec.socket_path.size() >= sizeof addr.sun_path) {
-    return Status::Error(ENAMETOOLONG, "QMP socket path too long: " + spec.socket_path);
+    return dioh::Status::Error(ENAMETOOLONG, "QMP socket path too long: " + spec.socket_path);
   }
   std::memcpy(addr.sun_path, spec.socket_path.c_str(), spec.socket_path.size() + 1);
   server->listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (server->listen_fd_ < 0) return Errno("socket");
-  if (::unlink(spec.socket_path.c_str()) != 0 && errno != ENOENT) return Errno("unlink " + spec.socket_path);
-  if (::bind(server->listen_fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-    return Errno("bind " + spec.socket_path);
+  if (server->listen_fd_ < 0) return dioh::ErrnoStatus(errno, "socket");
+  if (::unlink(spec.socket_path.c_str()) != 0 && errno != ENOENT) {
+    return SocketPathError("unlink", spec.socket_path);
   }
-  if (::listen(server->listen_fd_, 1) != 0) return Errno("listen " + spec.socket_path);
+  if (::bind(server->listen_fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+    return SocketPathError("bind", spec.socket_path);
+  }
+  if (::listen(server->listen_fd_, 1) != 0) return SocketPathError("listen", spec.socket_path);
   return server;
 }
 
@@ -135,13 +144,13 @@ void QmpServer::DropClient() {
   session_.reset();
 }
 
-Status QmpServer::Run() {
+dioh::Status QmpServer::Run() {
   loop_thread_ = std::this_thread::get_id();
   while (!stop_requested_.load()) {
     pollfd fds[2] = {{wake_read_fd_, POLLIN, 0}, {client_fd_ >= 0 ? client_fd_ : listen_fd_, POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
-      return Errno("poll");
+      return dioh::ErrnoStatus(errno, "poll");
     }
     if (fds[0].revents != 0) {
       char drain[64];
@@ -168,9 +177,9 @@ Status QmpServer::Run() {
     for (const std::string& line : output.lines) {
       if (!Send(line)) break;
     }
-    if (output.quit) return Status::Ok();
+    if (output.quit) return dioh::Status::Ok();
   }
-  return Status::Ok();
+  return dioh::Status::Ok();
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

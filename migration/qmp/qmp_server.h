@@ -18,33 +18,33 @@
 #include "common/status/status.h"
 #include "migration/qmp/qmp_session.h"
 
-namespace dioh::migration {
+namespace mrm::qmp {
 
 // The `-qmp` argument: "unix:PATH[,server=on|off][,wait=on|off]".
 struct QmpChardevSpec {
   std::string socket_path;
   bool wait = true;  // QEMU's default; wait=on blocks until a client connects
 };
-Result<QmpChardevSpec> ParseQmpChardevSpec(const std::string& spec);
+dioh::Result<QmpChardevSpec> ParseQmpChardevSpec(const std::string& spec);
 
 class QmpServer {
  public:
   // Binds and listens (an existing file at the path is replaced, as QEMU does).
-  static Result<std::unique_ptr<QmpServer>> Listen(const QmpChardevSpec& spec, MigrationEngine& engine,
-                                                   BuildFeatures features = {}, QmpVersion version = {});
+  static dioh::Result<std::unique_ptr<QmpServer>> Listen(const QmpChardevSpec& spec, MigrationEngine& engine,
+                                                   params::BuildFeatures features = {}, QmpVersion version = {});
   ~QmpServer();
   QmpServer(const QmpServer&) = delete;
   QmpServer& operator=(const QmpServer&) = delete;
 
   // Serves until a client sends `quit` or RequestStop() is called.
-  Status Run();
+  dioh::Status Run();
   // Async-signal-safe: may be called from a SIGTERM handler or another thread.
   void RequestStop();
 
   const MigrationController& controller() const { return controller_; }
 
  private:
-  QmpServer(const QmpChardevSpec& spec, MigrationEngine& engine, BuildFeatures features, QmpVersion version);
+  QmpServer(const QmpChardevSpec& spec, MigrationEngine& engine, params::BuildFeatures features, QmpVersion version);
   void QueueStatusChange(const StatusChange& change);
   void DeliverStatusChanges();
   void ApplyStatusChange(const StatusChange& change);
@@ -65,4 +65,4 @@ class QmpServer {
   std::deque<StatusChange> changes_;  // guarded by changes_mutex_
 };
 
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

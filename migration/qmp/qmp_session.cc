@@ -3,9 +3,20 @@
 #include <array>
 #include <initializer_list>
 
+#include <nlohmann/json.hpp>
+
 #include "migration/qmp/hmp_commands.h"
 
-namespace dioh::migration {
+namespace mrm::qmp {
+
+using params::Json;
+
+struct QmpSession::Reply {
+  Json value;               // "return" when error_class is empty
+  std::string error_class;  // GenericError, CommandNotFound
+  std::string error_desc;
+};
+
 namespace {
 
 constexpr std::array<const char*, 13> kCommands = {
@@ -31,11 +42,11 @@ struct ArgSpec {
 
 // The QObject input visitor over a command's arguments: members in schema
 // order (missing, wrong type), then the first member it does not know.
-Status CheckArguments(const Json& arguments, std::initializer_list<ArgSpec> specs) {
+dioh::Status CheckArguments(const Json& arguments, std::initializer_list<ArgSpec> specs) {
   for (const ArgSpec& spec : specs) {
     const auto it = arguments.find(spec.name);
     if (it == arguments.end()) {
-      if (spec.required) return Status::Error(EINVAL, std::string("Parameter '") + spec.name + "' is missing");
+      if (spec.required) return dioh::Status::Error(EINVAL, std::string("Parameter '") + spec.name + "' is missing");
       continue;
     }
     const Json::value_t type = it->type();
@@ -48,16 +59,16 @@ Status CheckArguments(const Json& arguments, std::initializer_list<ArgSpec> spec
     }
     if (spec.type == ArgType::kArray && type != Json::value_t::array) expected = "array";
     if (expected != nullptr) {
-      return Status::Error(EINVAL, std::string("Invalid parameter type for '") + spec.name +
+      return dioh::Status::Error(EINVAL, std::string("Invalid parameter type for '") + spec.name +
                                        "', expected: " + expected);
     }
   }
   for (const auto& item : arguments.items()) {
     bool known = false;
     for (const ArgSpec& spec : specs) known = known || item.key() == spec.name;
-    if (!known) return Status::Error(EINVAL, "Parameter '" + item.key() + "' is unexpected");
+    if (!known) return dioh::Status::Error(EINVAL, "Parameter '" + item.key() + "' is unexpected");
   }
-  return Status::Ok();
+  return dioh::Status::Ok();
 }
 
 }  // namespace
@@ -75,7 +86,7 @@ std::optional<std::string> QmpSession::EventLine(const Json& event) const {
 
 QmpOutput QmpSession::Receive(std::string_view bytes) {
   QmpOutput output;
-  for (Result<Json>& message : streamer_.Feed(bytes)) {
+  for (dioh::Result<Json>& message : streamer_.Feed(bytes)) {
     Reply reply;
     if (!message.ok()) {
       reply.error_class = "GenericError";
@@ -136,7 +147,7 @@ QmpSession::Reply QmpSession::Dispatch(const Json& request, bool& quit) {
 }
 
 QmpSession::Reply QmpSession::Execute(const std::string& command, const Json& args, bool& quit) {
-  auto result = [](const Status& status, Json value = Json::object()) {
+  auto result = [](const dioh::Status& status, Json value = Json::object()) {
     return status.ok() ? Reply{std::move(value), "", ""} : Reply{{}, "GenericError", status.message()};
   };
   const bool no_arguments_command = command == "query-version" || command == "query-commands" ||
@@ -144,73 +155,78 @@ QmpSession::Reply QmpSession::Execute(const std::string& command, const Json& ar
                                     command == "query-migrate-parameters" || command == "query-migrate" ||
                                     command == "migrate_cancel" || command == "quit";
   if (no_arguments_command) {
-    if (Status status = CheckArguments(args, {}); !status.ok()) return result(status);
+    if (dioh::Status status = CheckArguments(args, {}); !status.ok()) return result(status);
   }
   if (command == "qmp_capabilities") {
-    if (Status status = CheckArguments(args, {{"enable", ArgType::kArray, false}}); !status.ok()) return result(status);
+    dioh::Status status = CheckArguments(args, {{"enable", ArgType::kArray, false}});
+    if (!status.ok()) return result(status);
     bool oob = false;
     for (const Json& capability : args.value("enable", Json::array())) {
-      if (!capability.is_string()) return result(Status::Error(EINVAL, "Invalid parameter type for 'enable[0]', expected: string"));
+      if (!capability.is_string()) {
+        return result(dioh::Status::Error(EINVAL, "Invalid parameter type for 'enable[0]', expected: string"));
+      }
       if (capability != "oob") {
-        return result(Status::Error(EINVAL, "Parameter 'null' does not accept value '" + capability.get<std::string>() + "'"));
+        return result(
+            dioh::Status::Error(EINVAL, "Parameter 'null' does not accept value '" + capability.get<std::string>() + "'"));
       }
       oob = true;
     }
     negotiated_ = true;
     oob_enabled_ = oob;
-    return result(Status::Ok());
+    return result(dioh::Status::Ok());
   }
   if (command == "query-version") {
-    return result(Status::Ok(), Json{{"qemu", {{"micro", version_.micro}, {"minor", version_.minor}, {"major", version_.major}}},
-                                     {"package", version_.package}});
+    return result(dioh::Status::Ok(),
+                  Json{{"qemu", {{"micro", version_.micro}, {"minor", version_.minor}, {"major", version_.major}}},
+                       {"package", version_.package}});
   }
   if (command == "query-commands") {
     Json list = Json::array();
     for (const char* name : kCommands) list.push_back(Json{{"name", name}});
-    return result(Status::Ok(), std::move(list));
+    return result(dioh::Status::Ok(), std::move(list));
   }
   if (command == "migrate-set-capabilities") {
-    auto changes = ParseSetCapabilitiesArguments(args);
+    auto changes = params::ParseSetCapabilitiesArguments(args);
     return result(changes.ok() ? controller_.SetCapabilities(*changes) : changes.status());
   }
   if (command == "query-migrate-capabilities") {
-    return result(Status::Ok(), CapabilitiesToJson(controller_.config().capabilities()));
+    return result(dioh::Status::Ok(), params::CapabilitiesToJson(controller_.config().capabilities()));
   }
   if (command == "migrate-set-parameters") {
-    auto changes = ParseSetParametersArguments(args);
+    auto changes = params::ParseSetParametersArguments(args);
     return result(changes.ok() ? controller_.SetParameters(*changes) : changes.status());
   }
   if (command == "query-migrate-parameters") {
-    return result(Status::Ok(), ParametersToJson(controller_.config().parameters()));
+    return result(dioh::Status::Ok(), params::ParametersToJson(controller_.config().parameters()));
   }
   if (command == "migrate" || command == "migrate-incoming") {
     const bool outgoing = command == "migrate";
-    Status status = outgoing ? CheckArguments(args, {{"uri", ArgType::kString, false},
+    dioh::Status status = outgoing ? CheckArguments(args, {{"uri", ArgType::kString, false},
                                                      {"detach", ArgType::kBool, false},
                                                      {"resume", ArgType::kBool, false}})
                              : CheckArguments(args, {{"uri", ArgType::kString, false},
                                                      {"exit-on-error", ArgType::kBool, false}});
     if (!status.ok()) return result(status);
-    if (!args.contains("uri")) return result(Status::Error(EINVAL, "need either 'uri' or 'channels' argument"));
+    if (!args.contains("uri")) return result(dioh::Status::Error(EINVAL, "need either 'uri' or 'channels' argument"));
     const std::string uri = args.at("uri").get<std::string>();
     return result(outgoing ? controller_.Migrate(uri) : controller_.MigrateIncoming(uri));
   }
-  if (command == "query-migrate") return result(Status::Ok(), controller_.QueryMigrate());
+  if (command == "query-migrate") return result(dioh::Status::Ok(), controller_.QueryMigrate());
   if (command == "migrate_cancel") {
     controller_.Cancel();
-    return result(Status::Ok());
+    return result(dioh::Status::Ok());
   }
   if (command == "quit") {
     quit = true;
-    return result(Status::Ok());
+    return result(dioh::Status::Ok());
   }
   // human-monitor-command
-  if (Status status = CheckArguments(args, {{"command-line", ArgType::kString, true},
+  if (dioh::Status status = CheckArguments(args, {{"command-line", ArgType::kString, true},
                                             {"cpu-index", ArgType::kInt, false}});
       !status.ok()) {
     return result(status);
   }
-  return result(Status::Ok(), ExecuteHmpCommand(controller_, args.at("command-line").get<std::string>()));
+  return result(dioh::Status::Ok(), ExecuteHmpCommand(controller_, args.at("command-line").get<std::string>()));
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

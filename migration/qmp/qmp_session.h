@@ -14,7 +14,7 @@
 #include "migration/qmp/migration_controller.h"
 #include "migration/qmp/qmp_json.h"
 
-namespace dioh::migration {
+namespace mrm::qmp {
 
 // query-version's answer: the QEMU release whose QMP mrmigrate speaks.
 struct QmpVersion {
@@ -40,16 +40,12 @@ class QmpSession {
   // Bytes from the client (any split: messages are cut by bracket counting).
   QmpOutput Receive(std::string_view bytes);
   // The line to send this client for an event, if it has negotiated.
-  std::optional<std::string> EventLine(const Json& event) const;
+  std::optional<std::string> EventLine(const params::Json& event) const;
 
  private:
-  struct Reply {
-    Json value;               // "return" when error_class is empty
-    std::string error_class;  // GenericError, CommandNotFound
-    std::string error_desc;
-  };
-  Reply Dispatch(const Json& request, bool& quit);
-  Reply Execute(const std::string& command, const Json& arguments, bool& quit);
+  struct Reply;  // defined in the .cc: it holds a JSON value
+  Reply Dispatch(const params::Json& request, bool& quit);
+  Reply Execute(const std::string& command, const params::Json& arguments, bool& quit);
 
   MigrationController& controller_;
   QmpVersion version_;
@@ -59,4 +55,4 @@ class QmpSession {
   bool oob_enabled_ = false;
 };
 
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

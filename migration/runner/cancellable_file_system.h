@@ -10,17 +10,17 @@
 
 #include "migration/channel/file_io.h"
 
-namespace dioh::migration {
+namespace mrm::runner {
 
-class CancellableFileSystem final : public mrm::channel::FileSystem {
+class CancellableFileSystem final : public channel::FileSystem {
  public:
-  CancellableFileSystem(mrm::channel::FileSystem& inner, std::function<bool()> cancelled)
+  CancellableFileSystem(channel::FileSystem& inner, std::function<bool()> cancelled)
       : inner_(inner), cancelled_(std::move(cancelled)) {}
-  Result<std::unique_ptr<mrm::channel::File>> Open(const std::string& path, int flags, mode_t mode) override;
+  dioh::Result<std::unique_ptr<channel::File>> Open(const std::string& path, int flags, mode_t mode) override;
 
  private:
-  mrm::channel::FileSystem& inner_;
+  channel::FileSystem& inner_;
   std::function<bool()> cancelled_;
 };
 
-}  // namespace dioh::migration
+}  // namespace mrm::runner

@@ -11,13 +11,13 @@
 #include "migration/ram/host_ram.h"
 #include "migration/ram/page_content.h"
 
-namespace dioh::migration {
+namespace mrm::runner {
 
 inline constexpr const char* kDefaultRamSpec = "pc.ram=256M";
 
 struct GuestSpec {
-  std::vector<mrm::ram::RamBlockSpec> blocks;
-  mrm::ram::ContentSpec content;
+  std::vector<ram::RamBlockSpec> blocks;
+  ram::ContentSpec content;
   std::uint32_t passes = 1;  // > 1: a live save (dirtied pages sent again)
 };
 
@@ -30,6 +30,6 @@ struct GuestOptions {
 };
 
 // Checks the options (fractions in [0, 1], passes >= 1, a valid --ram).
-Result<GuestSpec> MakeGuestSpec(const GuestOptions& options);
+dioh::Result<GuestSpec> MakeGuestSpec(const GuestOptions& options);
 
-}  // namespace dioh::migration
+}  // namespace mrm::runner

@@ -1,4 +1,4 @@
-// The MigrationJob snapshot (capabilities, parameters, direct_io_effective,
+// The MigrationJob snapshot (capabilities, parameters, direct-io decision,
 // file: URI) mapped onto the engine's SaveConfig / LoadConfig.
 #pragma once
 
@@ -7,11 +7,10 @@
 #include "migration/qmp/migration_engine.h"
 #include "migration/runner/guest_spec.h"
 
-namespace dioh::migration {
+namespace mrm::runner {
 
-// Fails only for what the engine cannot take: a transport other than file:
-// or an x-inject name the parameters core would not have accepted.
-Result<mrm::engine::SaveConfig> ToSaveConfig(const MigrationJob& job, const GuestSpec& guest);
-Result<mrm::engine::LoadConfig> ToLoadConfig(const MigrationJob& job, const GuestSpec& guest);
+// Fails only for what the engine cannot take: a transport other than file:.
+dioh::Result<engine::SaveConfig> ToSaveConfig(const qmp::MigrationJob& job, const GuestSpec& guest);
+dioh::Result<engine::LoadConfig> ToLoadConfig(const qmp::MigrationJob& job, const GuestSpec& guest);
 
-}  // namespace dioh::migration
+}  // namespace mrm::runner

@@ -9,32 +9,33 @@
 #include "migration/runner/cancellable_file_system.h"
 #include "migration/runner/job_config.h"
 
-namespace dioh::migration {
+namespace mrm::runner {
 
 MappedRamEngine::~MappedRamEngine() {
   Cancel();
   if (worker_.joinable()) worker_.join();
 }
 
-Status MappedRamEngine::StartOutgoing(const MigrationJob& job, StatusListener listener) {
-  return Start(Direction::kOutgoing, job, std::move(listener));
+dioh::Status MappedRamEngine::StartOutgoing(const qmp::MigrationJob& job, qmp::StatusListener listener) {
+  return Start(model::Direction::kOutgoing, job, std::move(listener));
 }
 
-Status MappedRamEngine::StartIncoming(const MigrationJob& job, StatusListener listener) {
-  return Start(Direction::kIncoming, job, std::move(listener));
+dioh::Status MappedRamEngine::StartIncoming(const qmp::MigrationJob& job, qmp::StatusListener listener) {
+  return Start(model::Direction::kIncoming, job, std::move(listener));
 }
 
-Status MappedRamEngine::Start(Direction direction, const MigrationJob& job, StatusListener listener) {
+dioh::Status MappedRamEngine::Start(model::Direction direction, const qmp::MigrationJob& job,
+                                    qmp::StatusListener listener) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (MigrationIsRunning(reported_)) return Status::Error(EBUSY, "a migration is already running");
+    if (qmp::MigrationIsRunning(reported_)) return dioh::Status::Error(EBUSY, "a migration is already running");
   }
   // The previous worker reported its end; all that is left is its return.
   if (worker_.joinable()) worker_.join();
 
-  Result<mrm::engine::SaveConfig> save = mrm::engine::SaveConfig{};
-  Result<mrm::engine::LoadConfig> load = mrm::engine::LoadConfig{};
-  if (direction == Direction::kOutgoing) {
+  dioh::Result<engine::SaveConfig> save = engine::SaveConfig{};
+  dioh::Result<engine::LoadConfig> load = engine::LoadConfig{};
+  if (direction == model::Direction::kOutgoing) {
     save = ToSaveConfig(job, guest_);
     if (!save.ok()) return save.status();
   } else {
@@ -48,92 +49,92 @@ Status MappedRamEngine::Start(Direction direction, const MigrationJob& job, Stat
   ram_ = {};
   completed_ = false;
   // QEMU's migrate_init(): the setup state is set before the command replies.
-  Report(MigrationStatus::kSetup);
-  if (direction == Direction::kOutgoing) {
+  Report(qmp::MigrationStatus::kSetup);
+  if (direction == model::Direction::kOutgoing) {
     worker_ = std::thread([this, config = std::move(*save)] { RunSave(config); });
   } else {
     worker_ = std::thread([this, config = std::move(*load)] { RunLoad(config); });
   }
-  return Status::Ok();
+  return dioh::Status::Ok();
 }
 
-void MappedRamEngine::RunSave(const mrm::engine::SaveConfig& config) {
-  auto ram = mrm::ram::HostRam::Allocate(guest_.blocks);
-  if (!ram.ok()) return Finish({mrm::engine::MigrationState::kFailed, ram.status().message(), {}});
+void MappedRamEngine::RunSave(const engine::SaveConfig& config) {
+  auto ram = ram::HostRam::Allocate(guest_.blocks);
+  if (!ram.ok()) return Finish({engine::MigrationState::kFailed, ram.status().message(), {}});
   ram->ApplyPass(config.content, 0);
   CancellableFileSystem fs(fs_, [this] { return cancel_requested_.load(); });
-  Finish(mrm::engine::SaveMigration(fs, *ram, config,
-                                    [this](const mrm::engine::MigrationStatus& s) { OnEngineStatus(s); }));
+  Finish(engine::SaveMigration(fs, *ram, config,
+                                    [this](const engine::MigrationStatus& s) { OnEngineStatus(s); }));
 }
 
-void MappedRamEngine::RunLoad(const mrm::engine::LoadConfig& config) {
+void MappedRamEngine::RunLoad(const engine::LoadConfig& config) {
   // Allocate() zero-fills: pages whose bitmap bit is clear stay zero.
-  auto ram = mrm::ram::HostRam::Allocate(guest_.blocks);
-  if (!ram.ok()) return Finish({mrm::engine::MigrationState::kFailed, ram.status().message(), {}});
+  auto ram = ram::HostRam::Allocate(guest_.blocks);
+  if (!ram.ok()) return Finish({engine::MigrationState::kFailed, ram.status().message(), {}});
   CancellableFileSystem fs(fs_, [this] { return cancel_requested_.load(); });
-  Finish(mrm::engine::LoadMigration(fs, *ram, config,
-                                    [this](const mrm::engine::MigrationStatus& s) { OnEngineStatus(s); }));
+  Finish(engine::LoadMigration(fs, *ram, config,
+                                    [this](const engine::MigrationStatus& s) { OnEngineStatus(s); }));
 }
 
 // The engine's intermediate states; its final one comes back as the return
 // value of Save/LoadMigration and goes through Finish() exactly once.
-void MappedRamEngine::OnEngineStatus(const mrm::engine::MigrationStatus& status) {
+void MappedRamEngine::OnEngineStatus(const engine::MigrationStatus& status) {
   std::lock_guard<std::mutex> lock(mutex_);
   ram_ = status.ram;
-  if (status.state == mrm::engine::MigrationState::kActive && reported_ == MigrationStatus::kSetup) {
-    Report(MigrationStatus::kActive);
+  if (status.state == engine::MigrationState::kActive && reported_ == qmp::MigrationStatus::kSetup) {
+    Report(qmp::MigrationStatus::kActive);
   }
 }
 
-void MappedRamEngine::Finish(const mrm::engine::MigrationStatus& status) {
+void MappedRamEngine::Finish(const engine::MigrationStatus& status) {
   std::lock_guard<std::mutex> lock(mutex_);
   ram_ = status.ram;
-  if (status.state == mrm::engine::MigrationState::kCompleted) {
+  if (status.state == engine::MigrationState::kCompleted) {
     completed_ = true;
-    Report(MigrationStatus::kCompleted);
+    Report(qmp::MigrationStatus::kCompleted);
   } else if (cancel_requested_.load()) {
-    Report(MigrationStatus::kCancelled);
+    Report(qmp::MigrationStatus::kCancelled);
   } else {
-    Report(MigrationStatus::kFailed, status.error_desc);
+    Report(qmp::MigrationStatus::kFailed, status.error_desc);
   }
 }
 
-void MappedRamEngine::Report(MigrationStatus status, const std::string& error_desc) {
+void MappedRamEngine::Report(qmp::MigrationStatus status, const std::string& error_desc) {
   reported_ = status;
-  if (listener_) listener_(StatusChange{status, error_desc});
+  if (listener_) listener_(qmp::StatusChange{status, error_desc});
 }
 
 void MappedRamEngine::Cancel() {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!MigrationIsRunning(reported_) || reported_ == MigrationStatus::kCancelling) return;
+  if (!qmp::MigrationIsRunning(reported_) || reported_ == qmp::MigrationStatus::kCancelling) return;
   cancel_requested_.store(true);
-  Report(MigrationStatus::kCancelling);
+  Report(qmp::MigrationStatus::kCancelling);
 }
 
-MigrationProgress MappedRamEngine::Progress() const {
+qmp::MigrationProgress MappedRamEngine::Progress() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  MigrationProgress progress;
-  progress.page_size = mrm::ram::kPageSize;
+  qmp::MigrationProgress progress;
+  progress.page_size = ram::kPageSize;
   progress.total_bytes = ram_.total;
   progress.transferred_bytes = ram_.transferred;
   progress.normal_pages = ram_.normal_pages;
   progress.zero_pages = ram_.zero_pages;
-  const std::uint64_t done = (ram_.normal_pages + ram_.zero_pages) * mrm::ram::kPageSize;
+  const std::uint64_t done = (ram_.normal_pages + ram_.zero_pages) * ram::kPageSize;
   progress.remaining_bytes = completed_ || done >= ram_.total ? 0 : ram_.total - done;
   if (completed_) progress.total_time_ms = static_cast<std::uint64_t>(ram_.elapsed_seconds * 1000.0);
   return progress;
 }
 
-Result<std::string> MappedRamEngine::Inspect(const MigrationUri& uri) const {
-  auto report = mrm::engine::InspectFile(fs_, uri.path, uri.offset);
+dioh::Result<std::string> MappedRamEngine::Inspect(const params::MigrationUri& uri) const {
+  auto report = engine::InspectFile(fs_, uri.path, uri.offset);
   if (!report.ok()) return report.status();
-  return mrm::format::RenderInspectText(*report);
+  return format::RenderInspectText(*report);
 }
 
-Result<std::string> MappedRamEngine::InspectJson(const MigrationUri& uri) const {
-  auto report = mrm::engine::InspectFile(fs_, uri.path, uri.offset);
+dioh::Result<std::string> MappedRamEngine::InspectJson(const params::MigrationUri& uri) const {
+  auto report = engine::InspectFile(fs_, uri.path, uri.offset);
   if (!report.ok()) return report.status();
-  return mrm::format::RenderInspectJson(*report);
+  return format::RenderInspectJson(*report);
 }
 
-}  // namespace dioh::migration
+}  // namespace mrm::runner

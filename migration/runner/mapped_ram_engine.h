@@ -12,45 +12,45 @@
 
 #include "migration/channel/file_io.h"
 #include "migration/engine/engine_config.h"
+#include "migration/model/direction.h"
 #include "migration/qmp/migration_engine.h"
 #include "migration/runner/guest_spec.h"
 
-namespace dioh::migration {
+namespace mrm::runner {
 
-class MappedRamEngine final : public MigrationEngine {
+class MappedRamEngine final : public qmp::MigrationEngine {
  public:
-  MappedRamEngine(mrm::channel::FileSystem& fs, GuestSpec guest) : fs_(fs), guest_(std::move(guest)) {}
+  MappedRamEngine(channel::FileSystem& fs, GuestSpec guest) : fs_(fs), guest_(std::move(guest)) {}
   ~MappedRamEngine() override;  // waits for the worker (a running migration is cancelled first)
   MappedRamEngine(const MappedRamEngine&) = delete;
   MappedRamEngine& operator=(const MappedRamEngine&) = delete;
 
-  Status StartOutgoing(const MigrationJob& job, StatusListener listener) override;
-  Status StartIncoming(const MigrationJob& job, StatusListener listener) override;
+  dioh::Status StartOutgoing(const qmp::MigrationJob& job, qmp::StatusListener listener) override;
+  dioh::Status StartIncoming(const qmp::MigrationJob& job, qmp::StatusListener listener) override;
   void Cancel() override;
-  MigrationProgress Progress() const override;
-  Result<std::string> Inspect(const MigrationUri& uri) const override;
+  qmp::MigrationProgress Progress() const override;
+  dioh::Result<std::string> Inspect(const params::MigrationUri& uri) const override;
   // `mrmigrate inspect --json`: the same report as JSON.
-  Result<std::string> InspectJson(const MigrationUri& uri) const;
+  dioh::Result<std::string> InspectJson(const params::MigrationUri& uri) const;
 
  private:
-  enum class Direction { kOutgoing, kIncoming };
-  Status Start(Direction direction, const MigrationJob& job, StatusListener listener);
-  void RunSave(const mrm::engine::SaveConfig& config);
-  void RunLoad(const mrm::engine::LoadConfig& config);
-  void OnEngineStatus(const mrm::engine::MigrationStatus& status);
-  void Finish(const mrm::engine::MigrationStatus& status);
-  void Report(MigrationStatus status, const std::string& error_desc = "");  // mutex_ held
+  dioh::Status Start(model::Direction direction, const qmp::MigrationJob& job, qmp::StatusListener listener);
+  void RunSave(const engine::SaveConfig& config);
+  void RunLoad(const engine::LoadConfig& config);
+  void OnEngineStatus(const engine::MigrationStatus& status);
+  void Finish(const engine::MigrationStatus& status);
+  void Report(qmp::MigrationStatus status, const std::string& error_desc = "");  // mutex_ held
 
-  mrm::channel::FileSystem& fs_;
+  channel::FileSystem& fs_;
   const GuestSpec guest_;
   std::thread worker_;
   std::atomic<bool> cancel_requested_{false};
 
   mutable std::mutex mutex_;
-  StatusListener listener_;                           // guarded by mutex_
-  MigrationStatus reported_ = MigrationStatus::kNone;  // guarded by mutex_
-  mrm::engine::RamStats ram_;                         // guarded by mutex_
+  qmp::StatusListener listener_;                           // guarded by mutex_
+  qmp::MigrationStatus reported_ = qmp::MigrationStatus::kNone;  // guarded by mutex_
+  engine::RamStats ram_;                         // guarded by mutex_
   bool completed_ = false;                            // guarded by mutex_
 };
 
-}  // namespace dioh::migration
+}  // namespace mrm::runner

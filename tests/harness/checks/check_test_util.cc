@@ -65,10 +65,10 @@ void AppendOps(const std::vector<FakeOp>& ops, std::uint32_t pid, const mrm::cha
 }  // namespace
 
 MigrationOutcome OutcomeOf(const mrm::engine::MigrationStatus& status) {
-  // The final status name is what a MIGRATION event carries; anything else
-  // (an engine stopped mid-way) ends the side as a failure, as no event would.
-  const auto end = FinalMigrationStatus(mrm::engine::MigrationStateName(status.state));
-  return MigrationOutcome{end.value_or(MigrationEnd::kFailed), status.error_desc, 0};
+  // Completed is the one good ending; failed, or an engine stopped mid-way,
+  // ends the side as a failure, as no MIGRATION event would say otherwise.
+  const bool completed = status.state == mrm::engine::MigrationState::kCompleted;
+  return MigrationOutcome{completed ? MigrationEnd::kCompleted : MigrationEnd::kFailed, status.error_desc, 0};
 }
 
 void EngineRun::Run() {
@@ -97,13 +97,13 @@ CheckInput EngineRun::Input() const {
   CheckInput in;
   in.records = &records;
   in.file_path = kFile;
-  in.save_pids = {kSavePid};
-  if (load) in.load_pids = {kLoadPid};
+  in.save_groups = {kSavePid};
+  if (load) in.load_groups = {kLoadPid};
   in.facts.mapped_ram = true;
   in.facts.multifd = save.multifd;
-  in.facts.direct_io_requested = save.direct_io;
-  in.facts.direct_io_effective = save.direct_io_effective;
-  if (save.direct_io && !save.direct_io_effective) in.facts.direct_io_not_effective = "multifd is off";
+  in.facts.direct_io_requested = save.direct_io.requested();
+  in.facts.direct_io_effective = save.direct_io.effective();
+  in.facts.direct_io_not_effective = std::string(save.direct_io.reason());
   in.facts.channels = save.channels;
   in.facts.uri_offset = save.offset;
   for (const auto& b : blocks) in.facts.ram_bytes += b.used_length;
@@ -111,11 +111,10 @@ CheckInput EngineRun::Input() const {
   in.facts.diocheck_preloaded = preload;
   in.profile = Strict4k();
   in.file = bytes.empty() ? nullptr : file.get();
-  CheckInput::RamModel model;
-  model.content = save.content;
-  for (const auto& b : blocks) model.blocks.emplace_back(b.idstr, b.used_length);
-  model.passes = save.passes;
-  in.ram = model;
+  std::vector<std::pair<std::string, std::uint64_t>> known;
+  for (const auto& b : blocks) known.emplace_back(b.idstr, b.used_length);
+  expectation = std::make_unique<SeedRamExpectation>(save.content, known, save.passes);
+  in.ram = expectation.get();
   in.prefix = prefix;
   in.expected = ExpectedOutcome{};
   in.save = OutcomeOf(saved);

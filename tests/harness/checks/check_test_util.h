@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "harness/checks/checks.h"
-#include "migration/channel/fake_file_io.h"
+#include "tests/migration/channel/fake_file_io.h"
 #include "migration/engine/load.h"
 #include "migration/engine/save.h"
 #include "migration/format/byte_source.h"
@@ -99,8 +99,8 @@ inline CheckInput BaseInput(const std::vector<LogRecord>* records) {
   CheckInput in;
   in.records = records;
   in.file_path = kFile;
-  in.save_pids = {kSavePid};
-  in.load_pids = {kLoadPid};
+  in.save_groups = {kSavePid};
+  in.load_groups = {kLoadPid};
   in.profile = Strict4k();
   in.save.end = MigrationEnd::kCompleted;
   in.expected = ExpectedOutcome{};
@@ -131,6 +131,8 @@ struct EngineRun {
   std::unique_ptr<mrm::format::MemoryByteSource> file;
   mrm::engine::MigrationStatus saved;
   mrm::engine::MigrationStatus loaded;
+  // What Input() points CheckInput::ram at.
+  mutable std::unique_ptr<SeedRamExpectation> expectation;
 
   void Run();
   // The CheckInput of the run, as the harness would fill it.

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "migration/channel/injected_bugs.h"
+#include "migration/model/injected_bugs.h"
 #include "tests/harness/checks/check_test_util.h"
 
 namespace dioh::checks {
@@ -31,7 +31,7 @@ std::string Failures(const std::vector<CheckResult>& results) {
 
 // Runs the engine with `bug` injected and checks the run.
 std::vector<CheckResult> RunWithBug(EngineRun& run, const char* bug) {
-  run.save.inject = *mrm::channel::ParseInjectedBugs({bug});
+  run.save.inject = *mrm::model::ParseInjectedBugs({bug});
   run.Run();
   return RunChecks(run.Input());
 }

@@ -57,13 +57,6 @@ class DriveMigrationTest : public engine_test::WorkDirTest {
 
 TEST_F(DriveMigrationTest, MrmigrateSavesAndLoadsA16MiBGuest) { SaveAndLoad("mrmigrate"); }
 
-// The QEMU driver's command line and the same QMP sequence, against a fake
-// qemu that runs mrmigrate: what a real QEMU 9.1+ is driven with.
-TEST_F(DriveMigrationTest, QemuDriverSavesAndLoads) {
-  SaveAndLoad("qemu:" + WriteFakeQemu());
-  EXPECT_PRED2(Contains, ReadFile(dir_ + "/qemu.args"), "-incoming defer");
-}
-
 TEST_F(DriveMigrationTest, ALoadOfAFileThatIsNotThereFailsWithTheEngineError) {
   auto destination = Start("mrmigrate", "destination", true);
   ASSERT_NE(destination, nullptr);

@@ -36,16 +36,22 @@ TEST(EngineArgvTest, MrmigrateWithoutDirectIoBuildSupport) {
   EXPECT_EQ(MrmigrateArgv("m", launch, "/s"), argv);
 }
 
-TEST(EngineArgvTest, QemuGetsTheRamSizeInMiBAndDefersIncoming) {
+TEST(EngineArgvTest, QemuIsAQ35ThatHaltsWithQtestAndDefersIncoming) {
   EngineLaunch launch = SourceLaunch();
-  EXPECT_EQ(QemuArgv("/usr/bin/qemu-system-x86_64", launch, "/w/source.qmp"),
-            (Argv{"/usr/bin/qemu-system-x86_64", "-machine", "q35", "-m", "80M", "-nodefaults", "-display", "none",
-                  "-S", "-qmp", "unix:/w/source.qmp,server=on,wait=off"}));
+  QemuMachine machine;
+  machine.layout_args = {"-m", "64M", "-device", "isa-vga,vgamem_mb=16"};
+  machine.firmware = "/w/firmware.bin";
+  machine.qtest_socket = "/w/source.qtest";
+  machine.loader_args = {"-device", "loader,file=/w/ram-0.img,addr=0x0,force-raw=on"};
+  EXPECT_EQ(QemuArgv("/usr/bin/qemu-system-x86_64", launch, "/w/source.qmp", machine),
+            (Argv{"/usr/bin/qemu-system-x86_64", "-accel", "tcg", "-machine", "q35", "-m", "64M", "-device",
+                  "isa-vga,vgamem_mb=16", "-nodefaults", "-display", "none", "-name", "source,debug-threads=on",
+                  "-bios", "/w/firmware.bin", "-S", "-qmp", "unix:/w/source.qmp,server=on,wait=off", "-qtest",
+                  "unix:/w/source.qtest,server=on,wait=off", "-qtest-log", "/dev/null", "-device",
+                  "loader,file=/w/ram-0.img,addr=0x0,force-raw=on"}));
   launch.incoming = true;
-  launch.guest.ram = "pc.ram=1G,rom=4K";  // rounded up to whole MiB
-  const Argv argv = QemuArgv("q", launch, "/s");
-  ASSERT_GE(argv.size(), 2u);
-  EXPECT_EQ(argv[4], "1025M");
+  machine.loader_args.clear();
+  const Argv argv = QemuArgv("q", launch, "/s", machine);
   EXPECT_EQ((Argv{argv.end() - 2, argv.end()}), (Argv{"-incoming", "defer"}));
 }
 

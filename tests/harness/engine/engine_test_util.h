@@ -1,9 +1,9 @@
 // Shared by the engine tests: a private work folder, the mrmigrate built
-// beside the test, and a fake "qemu" that is mrmigrate started with QEMU's
-// command line (proves the QEMU driver's argv and QMP sequence end to end).
+// beside the test, and the real QEMU of this machine when there is one.
 #pragma once
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -40,22 +40,27 @@ class WorkDirTest : public ::testing::Test {
     chmod(path.c_str(), 0755);
     return path;
   }
-  // Records its arguments in ARGS_FILE, then runs mrmigrate with the QMP
-  // socket of -qmp and the RAM size of -m.
-  std::string WriteFakeQemu() const {
-    return WriteScript("qemu-system-x86_64",
-                       "echo \"$@\" >> " + dir_ + "/qemu.args\n"
-                       "while [ $# -gt 0 ]; do\n"
-                       "  case \"$1\" in\n"
-                       "    -qmp) qmp=\"$2\"; shift ;;\n"
-                       "    -m) mem=\"$2\"; shift ;;\n"
-                       "  esac\n"
-                       "  shift\n"
-                       "done\n"
-                       "exec " + MrmigratePath() + " qmp --qmp \"$qmp\" --ram \"pc.ram=$mem\"\n");
-  }
-
   std::string dir_;
 };
 
+// The QEMU the qemu-labelled tests drive: $QEMU_BINARY, else
+// qemu-system-x86_64 from PATH; empty when there is none.
+inline std::string QemuBinary() {
+  if (const char* env = std::getenv("QEMU_BINARY"); env != nullptr && *env != '\0') return env;
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path != nullptr ? path : "");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    const std::string candidate = dir + "/qemu-system-x86_64";
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
 }  // namespace dioh::engine_test
+
+// Skips (one line) where this machine has no QEMU; CI always has one.
+#define QEMU_OR_SKIP(var)                                                                                   \
+  const std::string var = ::dioh::engine_test::QemuBinary();                                               \
+  if (var.empty()) {                                                                                        \
+    GTEST_SKIP() << "no qemu-system-x86_64 here (scripts/install-deps.sh installs it from bookworm-backports)"; \
+  }

@@ -18,11 +18,10 @@ constexpr std::uint64_t kMiB = 1 << 20;
 constexpr std::uint64_t kPage = mrm::ram::kPageSize;
 
 QemuGuestRam Guest(bool live, double dirty = 0.25) {
-  std::vector<mrm::ram::RamBlockSpec> blocks = {{"pc.ram", 16 * kMiB}, {"vga.vram", kMiB}};
   mrm::ram::ContentSpec content;
   content.seed = 7;
   content.dirty_fraction = dirty;
-  return QemuGuestRam(*Q35Layout::For(blocks), blocks, content, live);
+  return *QemuGuestRam::For("pc.ram=16M,vga.vram=1M", content, live ? 3 : 1);
 }
 
 std::vector<std::uint8_t> Expected(const QemuGuestRam& guest, const std::string& idstr, std::uint64_t page,

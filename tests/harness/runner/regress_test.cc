@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "migration/params/injected_bugs.h"
+#include "migration/model/injected_bugs.h"
 #include "tests/harness/support/check_names.h"
 
 namespace dioh {
@@ -17,11 +17,11 @@ TEST(RegressTest, EveryInjectedBugHasOneCaseAndANamedCheck) {
   const std::vector<std::string>& checks = test_support::CheckNames();
   for (const RegressionCase& c : RegressionCatalog()) {
     EXPECT_TRUE(bugs.insert(c.bug).second) << c.bug << " listed twice";
-    EXPECT_TRUE(migration::InjectedBugFromName(c.bug).has_value()) << c.bug;
+    EXPECT_TRUE(mrm::model::InjectedBugFromName(c.bug).has_value()) << c.bug;
     EXPECT_NE(std::find(checks.begin(), checks.end(), c.check), checks.end()) << c.check;
     EXPECT_FALSE(c.why.empty());
   }
-  for (std::string_view name : migration::InjectedBugNames()) EXPECT_TRUE(bugs.count(std::string(name))) << name;
+  for (std::string_view name : mrm::model::InjectedBugNames()) EXPECT_TRUE(bugs.count(std::string(name))) << name;
 }
 
 std::map<std::string, Scenario> CatalogScenarios() {

@@ -57,17 +57,22 @@ class RunnerMountTest : public testing::Test {
     scenario.expect = ExpectedOutcome{};
     return scenario;
   }
+  // The Small scenario on ENGINE (a MakeEngineDriver spec).
+  static JobRun RunSmall(const std::string& engine_spec) {
+    auto engine = MakeEngineDriver(engine_spec);
+    EXPECT_TRUE(engine.ok()) << engine.status().ToString();
+    if (!engine.ok()) return JobRun{};
+    RunEnvironment environment;
+    environment.engine = engine->get();
+    auto job = JobFromScenario(Small());
+    EXPECT_TRUE(job.ok());
+    return job.ok() ? RunJob(*job, environment) : JobRun{};
+  }
   std::string tmpdir_, old_tmpdir_;
 };
 
 TEST_F(RunnerMountTest, ASmallDirectIoSaveAndLoadPassesEveryCheck) {
-  auto engine = MakeEngineDriver("mrmigrate");
-  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-  RunEnvironment environment;
-  environment.engine = engine->get();
-  auto job = JobFromScenario(Small());
-  ASSERT_TRUE(job.ok());
-  const JobRun run = RunJob(*job, environment);
+  const JobRun run = RunSmall("mrmigrate");
   std::ostringstream failures;
   for (const auto& [name, detail] : FailureLines(run.result)) failures << name << ": " << detail << "\n";
   EXPECT_EQ(run.result.verdict, Verdict::kPass) << run.result.outcome << "\n" << failures.str();
@@ -103,12 +108,39 @@ TEST_F(RunnerMountTest, AProfileThatDoesNotExistFailsTheRunWithItsName) {
   auto job = JobFromScenario(scenario);
   ASSERT_TRUE(job.ok());
   const JobRun run = RunJob(*job, environment);
-  EXPECT_EQ(run.result.verdict, Verdict::kFail);
+  EXPECT_EQ(run.result.verdict, Verdict::kError);
   EXPECT_NE(run.result.outcome.find("strict-3k"), std::string::npos) << run.result.outcome;
   ASSERT_EQ(run.result.runner_failures.size(), 1u);
   EXPECT_EQ(run.result.runner_failures[0].kind, RunnerFailure::Kind::kSetup);
   EXPECT_NE(run.result.runner_failures[0].detail.find("strict-3k"), std::string::npos);
   EXPECT_TRUE(run.result.checks.empty());
+}
+
+// A `mrmigrate:PATH` that is a wrapper script which forks the engine (no
+// exec): the engine's writes are its child's, in the engine's process group,
+// and still count (before op-log pgids, odirect-aligned passed with "0
+// O_DIRECT transfers").
+TEST_F(RunnerMountTest, AnEngineBehindAForkingWrapperIsStillJudgedOnItsWrites) {
+  char pattern[] = "/tmp/runner_mount_wrapper.XXXXXX";
+  ASSERT_NE(mkdtemp(pattern), nullptr);
+  const std::string wrapper = std::string(pattern) + "/engine.sh";
+  {
+    std::ofstream script(wrapper);
+    script << "#!/bin/sh\n" << MRMIGRATE << " \"$@\"\nstatus=$?\nexit $status\n";
+  }
+  std::filesystem::permissions(wrapper, std::filesystem::perms::owner_all);
+  const JobRun run = RunSmall("mrmigrate:" + wrapper);
+  std::error_code ignored;
+  std::filesystem::remove_all(pattern, ignored);
+  EXPECT_EQ(run.result.verdict, Verdict::kPass) << run.result.outcome;
+  bool found = false;
+  for (const auto& check : run.result.checks) {
+    if (check.name != "odirect-aligned") continue;
+    found = true;
+    EXPECT_EQ(check.status, CheckStatus::kPass) << check.detail;
+    EXPECT_EQ(check.detail.find("0 O_DIRECT"), std::string::npos) << check.detail;
+  }
+  EXPECT_TRUE(found);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "harness/checks/ram_expectation.h"
 #include "tests/harness/support/fake_harness_env.h"
 
 namespace dioh {
@@ -21,7 +22,8 @@ using test_support::FakeHarnessEnv;
 class UnstartableEngine final : public EngineDriver {
  public:
   std::string name() const override { return "unstartable"; }
-  bool ram_is_modelled() const override { return true; }
+  std::string kind() const override { return "mrmigrate"; }
+  std::unique_ptr<RamExpectation> Expectation(const GuestSetup&) const override { return nullptr; }
   Result<std::unique_ptr<EngineProcess>> Launch(const EngineLaunch& launch, Deadline) override {
     launches.push_back(launch);
     return Status::Error(ENOENT, "no such binary");
@@ -51,7 +53,8 @@ class ScenarioRunnerTest : public ::testing::Test {
 TEST_F(ScenarioRunnerTest, ADiofsThatDoesNotMountIsASetupFailureAndNoEngineStarts) {
   env_.mount_error = Status::Error(EIO, "fusermount3: mount failed");
   const JobRun run = RunJob(job_, environment_);
-  EXPECT_EQ(run.result.verdict, Verdict::kFail);
+  EXPECT_EQ(run.result.verdict, Verdict::kError);  // nothing was judged
+  EXPECT_NE(run.result.reason.find("fusermount3: mount failed"), std::string::npos) << run.result.reason;
   ASSERT_EQ(run.result.runner_failures.size(), 1u);
   EXPECT_EQ(run.result.runner_failures[0].kind, RunnerFailure::Kind::kSetup);
   EXPECT_EQ(run.result.runner_failures[0].detail, "diofs did not mount: fusermount3: mount failed");

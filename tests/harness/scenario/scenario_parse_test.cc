@@ -109,7 +109,16 @@ TEST(ScenarioParseTest, ErrorsNameTheFileAndTheField) {
             file + ": field 'guest.seed': must be an integer in [0, 18446744073709551615]");
   EXPECT_EQ(ErrorOf(R"({"name": "a", "guest": []})"), file + ": field 'guest': must be an object");
   EXPECT_EQ(ErrorOf(R"({"name": "a", "preload": "yes"})"), file + ": field 'preload': must be true or false");
-  EXPECT_EQ(ErrorOf(R"({"name": "a", "timeout_seconds": 0})"), file + ": field 'timeout_seconds': must be a number > 0");
+  EXPECT_EQ(ErrorOf(R"({"name": "a", "timeout_seconds": 0})"),
+            file + ": field 'timeout_seconds': must be a number of seconds in (0, 86400]");
+  // 1e10 seconds overflowed the deadline arithmetic and failed the run at once.
+  EXPECT_EQ(ErrorOf(R"({"name": "a", "timeout_seconds": 1e10})"),
+            file + ": field 'timeout_seconds': must be a number of seconds in (0, 86400]");
+  EXPECT_EQ(ErrorOf(R"({"name": "a", "known_engine_bugs": [{"engine": "kvm"}]})"),
+            file + ": field 'known_engine_bugs[0].engine': must be \"qemu\" or \"mrmigrate\"");
+  EXPECT_EQ(ErrorOf(R"({"name": "a", "known_engine_bugs": [{"engine": "qemu", "summary": "x", "versions": []}]})"),
+            file + ": field 'known_engine_bugs[0].versions': must be a list of strings, not empty");
+  EXPECT_EQ(ErrorOf(R"({"name": "a", "known_engine_bugs": [7]})"), file + ": field 'known_engine_bugs[0]': must be an object");
   EXPECT_EQ(ErrorOf(R"({"name": "a", "capabilities": {"multifd": "on"}})"),
             file + ": field 'capabilities.multifd': must be true or false");
   EXPECT_EQ(ErrorOf(R"({"name": "a", "capabilities": {"mapped_ram": true}})"),

@@ -3,17 +3,19 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 
-#include "migration/channel/fake_file_io.h"
+#include "tests/migration/channel/fake_file_io.h"
 
 namespace mrm::channel {
 namespace {
 
-constexpr DirectIoDecision kOff{false, false};
-constexpr DirectIoDecision kOn{true, true};
-constexpr DirectIoDecision kRequestedOnly{true, false};
+using model::Direction;
+using model::InjectedBug;
+const model::DirectIo kOff = model::DirectIo::Decide(false, true, true);
+const model::DirectIo kOn = model::DirectIo::Decide(true, true, true);
+const model::DirectIo kRequestedOnly = model::DirectIo::Decide(true, true, false);
 
 TEST(ChannelOpenFlags, MirrorsQemu) {
-  InjectedBugs none;
+  model::InjectedBugs none;
   EXPECT_EQ(ChannelOpenFlags(ChannelRole::kMain, Direction::kOutgoing, kOn, none), O_CREAT | O_WRONLY);
   EXPECT_EQ(ChannelOpenFlags(ChannelRole::kMain, Direction::kIncoming, kOn, none), O_RDONLY);
   EXPECT_EQ(ChannelOpenFlags(ChannelRole::kMultifd, Direction::kOutgoing, kOn, none), O_WRONLY | O_DIRECT);
@@ -23,25 +25,20 @@ TEST(ChannelOpenFlags, MirrorsQemu) {
   EXPECT_EQ(ChannelOpenFlags(ChannelRole::kMain, Direction::kOutgoing, kRequestedOnly, none), O_CREAT | O_WRONLY);
 }
 
-TEST(DirectIoEffective, NeedsAllThree) {
-  EXPECT_TRUE(DirectIoEffective(true, true, true));
-  EXPECT_FALSE(DirectIoEffective(true, true, false));
-  EXPECT_FALSE(DirectIoEffective(true, false, true));
-  EXPECT_FALSE(DirectIoEffective(false, true, true));
-}
-
 TEST(ChannelOpenFlags, InjectedBugs) {
-  auto bugs = [](const char* name) { return *ParseInjectedBugs({name}); };
-  EXPECT_EQ(ChannelOpenFlags(ChannelRole::kMain, Direction::kOutgoing, kOn, bugs("odirect-main-channel")),
+  const model::InjectedBugs main_direct{InjectedBug::kOdirectMainChannel}, ungated{InjectedBug::kUngatedDirectIo},
+      fallback{InjectedBug::kSilentBufferedFallback}, truncate{InjectedBug::kTruncatePrefix};
+  EXPECT_EQ(ChannelOpenFlags(ChannelRole::kMain, Direction::kOutgoing, kOn, main_direct), O_CREAT | O_WRONLY | O_DIRECT);
+  EXPECT_EQ(ChannelOpenFlags(ChannelRole::kMain, Direction::kOutgoing, kRequestedOnly, ungated),
             O_CREAT | O_WRONLY | O_DIRECT);
-  EXPECT_EQ(ChannelOpenFlags(ChannelRole::kMain, Direction::kOutgoing, kRequestedOnly, bugs("ungated-direct-io")),
-            O_CREAT | O_WRONLY | O_DIRECT);
-  EXPECT_EQ(ChannelOpenFlags(ChannelRole::kMultifd, Direction::kOutgoing, kOn, bugs("silent-buffered-fallback")),
-            O_WRONLY);
-  EXPECT_EQ(ChannelOpenFlags(ChannelRole::kMain, Direction::kOutgoing, kOff, bugs("truncate-prefix")),
-            O_CREAT | O_WRONLY | O_TRUNC);
-  EXPECT_TRUE(bugs("stale-zero-bits").has(InjectedBug::kZeroPagesInBitmap));  // the alias
-  EXPECT_FALSE(ParseInjectedBugs({"no-such-bug"}).ok());
+  EXPECT_EQ(ChannelOpenFlags(ChannelRole::kMultifd, Direction::kOutgoing, kOn, fallback), O_WRONLY);
+  EXPECT_EQ(ChannelOpenFlags(ChannelRole::kMain, Direction::kOutgoing, kOff, truncate), O_CREAT | O_WRONLY | O_TRUNC);
+  // A load's main channel takes odirect-main-channel only where direct-io is
+  // effective, and never ungated-direct-io or truncate-prefix (the source's mistakes).
+  EXPECT_EQ(ChannelOpenFlags(ChannelRole::kMain, Direction::kIncoming, kOn, main_direct), O_RDONLY | O_DIRECT);
+  EXPECT_EQ(ChannelOpenFlags(ChannelRole::kMain, Direction::kIncoming, kRequestedOnly, main_direct), O_RDONLY);
+  EXPECT_EQ(ChannelOpenFlags(ChannelRole::kMain, Direction::kIncoming, kRequestedOnly, ungated), O_RDONLY);
+  EXPECT_EQ(ChannelOpenFlags(ChannelRole::kMain, Direction::kIncoming, kOff, truncate), O_RDONLY);
 }
 
 TEST(OpenChannelFile, DiagnosesMissingODirectSupport) {

@@ -1,4 +1,4 @@
-#include "migration/channel/fake_file_io.h"
+#include "tests/migration/channel/fake_file_io.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

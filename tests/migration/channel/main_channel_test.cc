@@ -6,7 +6,7 @@
 
 #include <filesystem>
 
-#include "migration/channel/fake_file_io.h"
+#include "tests/migration/channel/fake_file_io.h"
 
 namespace mrm::channel {
 namespace {

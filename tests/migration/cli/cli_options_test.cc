@@ -2,25 +2,25 @@
 
 #include <gtest/gtest.h>
 
-#include "migration/qmp/migration_engine.h"
+#include "tests/migration/qmp/fake_engine.h"
 
-namespace dioh::migration {
+namespace mrm::cli {
 namespace {
 
 class CliOptionsTest : public ::testing::Test {
  protected:
-  UnavailableEngine engine_;
-  MigrationController controller_{engine_, [](const StatusChange&) {}};
+  qmp::testing::FakeEngine engine_;  // never started: only the configuration changes
+  qmp::MigrationController controller_{engine_, [](const qmp::StatusChange&) {}};
 };
 
 TEST_F(CliOptionsTest, AppliesCapabilitiesThenParameters) {
   ASSERT_TRUE(ApplyCliOptions(controller_, {"mapped-ram=on", "multifd=on"},
                               {"direct-io=on", "multifd-channels=8", "max-bandwidth=0", "x-inject=ungated-direct-io"})
                   .ok());
-  EXPECT_TRUE(controller_.config().direct_io_effective());
+  EXPECT_TRUE(controller_.config().direct_io().effective());
   EXPECT_EQ(controller_.config().parameters().multifd_channels, 8u);
   EXPECT_EQ(controller_.config().parameters().max_bandwidth, 0u);
-  EXPECT_TRUE(controller_.config().parameters().Injects(InjectedBug::kUngatedDirectIo));
+  EXPECT_TRUE(controller_.config().parameters().x_inject.has(model::InjectedBug::kUngatedDirectIo));
 }
 
 TEST_F(CliOptionsTest, SameChecksAsQmpAndNothingAppliedOnError) {
@@ -48,4 +48,4 @@ TEST(CliOptionsHelpTest, UrisAndNames) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::cli

@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "fs/oplog/log_reader.h"
+#include "migration/format/stream_constants.h"
 #include "tests/fs/daemon/mount_test_util.h"
 #include "tests/migration/cli/run_mrmigrate.h"
 
@@ -27,7 +28,7 @@ using mrmigrate_test::TempDir;
 std::string LogFile(const TempDir& dir) { return (dir.path / "ops.log").string(); }
 
 constexpr std::uint64_t kDirectAlign = 4096;
-constexpr std::uint64_t kMaxDirectWrite = 512 * 1024;  // MAPPED-RAM.md: page writes of at most 128 pages
+constexpr std::uint64_t kMaxDirectWrite = mrm::format::kMultifdPacketSize;  // page writes of at most one batch
 
 std::string Options(bool direct_io) {
   return "--ram pc.ram=60M,vga.vram=4M --seed 11 --capability mapped-ram=on --capability multifd=on "

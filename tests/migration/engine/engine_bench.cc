@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "harness/mount/mounted_diofs.h"
-#include "migration/channel/channel_open.h"
 #include "migration/channel/file_io.h"
 #include "migration/engine/load.h"
 #include "migration/engine/save.h"
@@ -66,8 +65,7 @@ SaveConfig MakeSave(const std::string& path, uint32_t channels, bool direct_io) 
   config.path = path;
   config.multifd = true;
   config.channels = channels;
-  config.direct_io = direct_io;
-  config.direct_io_effective = channel::DirectIoEffective(direct_io, config.mapped_ram, config.multifd);
+  config.direct_io = model::DirectIo::Decide(direct_io, config.mapped_ram, config.multifd);
   config.content = kContent;
   return config;
 }
@@ -115,7 +113,7 @@ void BM_Load(benchmark::State& state, Guests& guests, const Target& target) {
   config.path = target.LoadPath();
   config.multifd = true;
   config.channels = static_cast<uint32_t>(state.range(1));
-  config.direct_io_effective = channel::DirectIoEffective(state.range(0) != 0, config.mapped_ram, config.multifd);
+  config.direct_io = model::DirectIo::Decide(state.range(0) != 0, config.mapped_ram, config.multifd);
   RunTimed(
       state, guests.destination, [&] { guests.destination.Clear(); },
       [&] { return LoadMigration(channel::PosixFileSystem(), guests.destination, config); }, [] {});

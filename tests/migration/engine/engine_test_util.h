@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "migration/channel/fake_file_io.h"
+#include "tests/migration/channel/fake_file_io.h"
 #include "migration/engine/load.h"
 #include "migration/engine/save.h"
 #include "migration/format/byte_source.h"
@@ -26,8 +26,7 @@ inline SaveConfig MakeSave(uint32_t channels, bool direct, const ram::ContentSpe
   c.path = "/mig/file";
   c.multifd = channels > 0;
   c.channels = channels;
-  c.direct_io = direct;
-  c.direct_io_effective = direct && c.multifd;
+  c.direct_io = model::DirectIo::Decide(direct, c.mapped_ram, c.multifd);
   c.content = content;
   return c;
 }
@@ -38,7 +37,7 @@ inline LoadConfig LoadFor(const SaveConfig& s) {
   l.offset = s.offset;
   l.multifd = s.multifd;
   l.channels = s.channels;
-  l.direct_io_effective = s.direct_io_effective;
+  l.direct_io = s.direct_io;
   l.verify = true;
   l.content = s.content;
   l.verify_pass = s.passes - 1;

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 
+#include "migration/format/stream_constants.h"
 #include "tests/migration/engine/engine_test_util.h"
 
 namespace mrm::engine {
@@ -13,7 +14,7 @@ using channel::FakeOp;
 const std::vector<ram::RamBlockSpec> kBlocks = {{"pc.ram", 2 << 20}, {"vga.vram", 1 << 20}};
 
 SaveConfig With(SaveConfig c, const char* bug) {
-  c.inject = *channel::ParseInjectedBugs({bug});
+  c.inject = *model::ParseInjectedBugs({bug});
   return c;
 }
 
@@ -29,7 +30,7 @@ TEST(Inject, UnalignedPagesOffset) {
   auto parsed = testing::ParseFake(fs, c.path);
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->ram_blocks[0].header.pages_offset, 0x1000u);  // page rounded, not 1 MiB
-  EXPECT_NE(parsed->ram_blocks[1].header.pages_offset % (1 << 20), 0u);
+  EXPECT_NE(parsed->ram_blocks[1].header.pages_offset % format::kMappedRamFileOffsetAlignment, 0u);
 }
 
 TEST(Inject, RelativeRounding) {

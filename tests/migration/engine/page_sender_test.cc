@@ -9,7 +9,7 @@
 #include <mutex>
 #include <thread>
 
-#include "migration/channel/fake_file_io.h"
+#include "tests/migration/channel/fake_file_io.h"
 
 namespace mrm::engine {
 namespace {

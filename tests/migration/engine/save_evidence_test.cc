@@ -82,7 +82,7 @@ TEST(SaveEvidence, OffsetKeepsThePrefixAndRegionsAreAbsolute1MiB) {
   EXPECT_EQ(bytes[c.offset], 0x51);  // 'Q' of QEVM
   auto parsed = testing::ParseFake(fs, c.path, c.offset);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
-  for (const auto& b : parsed->ram_blocks) EXPECT_EQ(b.header.pages_offset % (1 << 20), 0u) << b.idstr;
+  for (const auto& b : parsed->ram_blocks) EXPECT_EQ(b.header.pages_offset % format::kMappedRamFileOffsetAlignment, 0u) << b.idstr;
 }
 
 TEST(SaveEvidence, StatusCallbackSequence) {

@@ -64,10 +64,7 @@ TEST(SaveFailure, ShortChannelWriteFailsTheSave) {
 
 TEST(SaveFailure, InvalidConfigIsRefusedBeforeAnyOpen) {
   FakeFileSystem fs;
-  SaveConfig c = testing::MakeSave(0, false, {1, 0.5, 0});
-  c.direct_io_effective = true;  // not possible without multifd
-  EXPECT_EQ(Save(fs, c).state, MigrationState::kFailed);
-  c = testing::MakeSave(2, false, {1, 0.5, 0});
+  SaveConfig c = testing::MakeSave(2, false, {1, 0.5, 0});
   c.mapped_ram = false;
   EXPECT_EQ(Save(fs, c).state, MigrationState::kFailed);
   EXPECT_TRUE(fs.Ops().empty());

@@ -14,6 +14,7 @@ using channel::FakeFileSystem;
 using channel::FakeOp;
 using testing::MakeSave;
 using testing::SaveAndLoad;
+using model::ZeroPageDetection;
 
 const std::vector<ram::RamBlockSpec> kOddBlocks = {{"pc.ram", (1 << 20) + 4096}, {"/rom@etc/acpi/tables", 4096},
                                                    {"vga.vram", 3 << 20}};
@@ -45,7 +46,7 @@ TEST(Save, SixtyFourMiBBlockRoundTrip) {
 TEST(Save, ZeroFractionsAndDetectionModes) {
   for (double zero : {0.0, 0.5, 1.0}) {
     for (ZeroPageDetection z : {ZeroPageDetection::kNone, ZeroPageDetection::kLegacy, ZeroPageDetection::kMultifd}) {
-      SCOPED_TRACE(std::to_string(zero) + " " + ZeroPageDetectionName(z));
+      SCOPED_TRACE(std::to_string(zero) + " " + std::string(ZeroPageDetectionName(z)));
       FakeFileSystem fs;
       SaveConfig c = MakeSave(2, true, {9, zero, 0});
       c.zero_page_detection = z;

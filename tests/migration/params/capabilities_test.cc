@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace dioh::migration {
+namespace mrm::params {
 namespace {
 
 TEST(CapabilitiesTest, NamesRoundTripInQemuOrder) {
@@ -21,7 +21,7 @@ TEST(CapabilitiesTest, AllOffByDefault) {
   EXPECT_TRUE(CheckCapabilities(caps, false, false).ok());
 }
 
-Status CheckWith(std::initializer_list<Capability> on) {
+dioh::Status CheckWith(std::initializer_list<Capability> on) {
   CapabilitySet caps;
   for (Capability c : on) caps.set(c, true);
   return CheckCapabilities(caps, false, false);
@@ -50,4 +50,4 @@ TEST(CapabilitiesTest, OtherConflictsInQemuOrder) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::params

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace dioh::migration {
+namespace mrm::params {
 namespace {
 
 TEST(FileUriTest, PathAndOffset) {
@@ -39,4 +39,4 @@ TEST(FileUriTest, OtherSchemesAndUnknown) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::params

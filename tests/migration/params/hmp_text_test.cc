@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace dioh::migration {
+namespace mrm::params {
 namespace {
 
 // MAPPED-RAM.md, "What a real QEMU shows": QEMU 10.2 after direct-io on,
@@ -82,4 +82,4 @@ TEST(HmpTextTest, SetCapability) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::params

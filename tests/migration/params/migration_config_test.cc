@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace dioh::migration {
+namespace mrm::params {
 namespace {
 
 ParameterChange Change(const char* name, ParamValue value) { return {FindParameter(name), std::move(value)}; }
@@ -17,8 +17,9 @@ TEST(MigrationConfigTest, DirectIoGatingTable) {
                                         {Capability::kMultifd, multifd}}).ok());
     EXPECT_EQ(config.parameters().direct_io, direct_io);  // accepted even when ineffective
     const bool expected = direct_io && mapped_ram && multifd;
-    EXPECT_EQ(config.direct_io_effective(), expected) << direct_io << mapped_ram << multifd;
-    effective_count += config.direct_io_effective();
+    EXPECT_EQ(config.direct_io().effective(), expected) << direct_io << mapped_ram << multifd;
+    EXPECT_EQ(config.direct_io().requested(), direct_io);
+    effective_count += config.direct_io().effective();
   }
   EXPECT_EQ(effective_count, 1);
 }
@@ -26,7 +27,7 @@ TEST(MigrationConfigTest, DirectIoGatingTable) {
 TEST(MigrationConfigTest, NoBuildSupportChangesNothing) {
   MigrationConfig config(BuildFeatures{.direct_io = false});
   const MigrationParameters before = config.parameters();
-  const Status status = config.SetParameters({Change("multifd-channels", std::uint64_t{8}),
+  const dioh::Status status = config.SetParameters({Change("multifd-channels", std::uint64_t{8}),
                                               Change("direct-io", true)});
   EXPECT_EQ(status.message(), "No build-time support for direct-io");
   EXPECT_EQ(config.parameters(), before);
@@ -58,4 +59,4 @@ TEST(MigrationConfigTest, TransportRules) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::params

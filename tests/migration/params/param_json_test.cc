@@ -1,13 +1,14 @@
 #include "migration/params/param_json.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
-namespace dioh::migration {
+namespace mrm::params {
 namespace {
 
-Status ParseError(const char* text) {
+dioh::Status ParseError(const char* text) {
   auto parsed = ParseSetParametersArguments(Json::parse(text));
-  return parsed.ok() ? Status::Ok() : parsed.status();
+  return parsed.ok() ? dioh::Status::Ok() : parsed.status();
 }
 
 TEST(ParamJsonTest, ParsesTypedValuesInSchemaOrder) {
@@ -83,4 +84,4 @@ TEST(ParamJsonTest, QueryForms) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::params

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace dioh::migration {
+namespace mrm::params {
 namespace {
 
 TEST(SizeParseTest, NumbersAndSuffixes) {
@@ -29,4 +29,4 @@ TEST(SizeParseTest, RejectsWhatQemuRejects) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::params

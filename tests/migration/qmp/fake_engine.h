@@ -8,12 +8,12 @@
 
 #include "migration/qmp/migration_engine.h"
 
-namespace dioh::migration::testing {
+namespace mrm::qmp::testing {
 
 class FakeEngine final : public MigrationEngine {
  public:
-  Status StartOutgoing(const MigrationJob& job, StatusListener listener) override { return Start(job, listener, true); }
-  Status StartIncoming(const MigrationJob& job, StatusListener listener) override { return Start(job, listener, false); }
+  dioh::Status StartOutgoing(const MigrationJob& job, StatusListener listener) override { return Start(job, listener, true); }
+  dioh::Status StartIncoming(const MigrationJob& job, StatusListener listener) override { return Start(job, listener, false); }
   void Cancel() override {
     Report({MigrationStatus::kCancelling, ""});
     Report({MigrationStatus::kCancelled, ""});
@@ -23,7 +23,7 @@ class FakeEngine final : public MigrationEngine {
     return progress_;
   }
 
-  Result<std::string> Inspect(const MigrationUri& uri) const override { return "inspected " + uri.path; }
+  dioh::Result<std::string> Inspect(const params::MigrationUri& uri) const override { return "inspected " + uri.path; }
 
   // Test controls, callable from any thread.
   void Complete() {
@@ -36,7 +36,7 @@ class FakeEngine final : public MigrationEngine {
     Report({MigrationStatus::kCompleted, ""});
   }
   void Fail(const std::string& why) { Report({MigrationStatus::kFailed, why}); }
-  void RefuseNextStart(Status status) {
+  void RefuseNextStart(dioh::Status status) {
     std::lock_guard<std::mutex> lock(mutex_);
     refusal_ = std::move(status);
   }
@@ -50,11 +50,11 @@ class FakeEngine final : public MigrationEngine {
   }
 
  private:
-  Status Start(const MigrationJob& job, StatusListener listener, bool outgoing) {
+  dioh::Status Start(const MigrationJob& job, StatusListener listener, bool outgoing) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (refusal_) {
-        Status refusal = *refusal_;
+        dioh::Status refusal = *refusal_;
         refusal_.reset();
         return refusal;
       }
@@ -65,7 +65,7 @@ class FakeEngine final : public MigrationEngine {
     }
     Report({MigrationStatus::kSetup, ""});
     Report({MigrationStatus::kActive, ""});
-    return Status::Ok();
+    return dioh::Status::Ok();
   }
   void Report(const StatusChange& change) {
     StatusListener listener;
@@ -79,9 +79,9 @@ class FakeEngine final : public MigrationEngine {
   mutable std::mutex mutex_;
   StatusListener listener_;
   MigrationProgress progress_;
-  std::optional<Status> refusal_;
+  std::optional<dioh::Status> refusal_;
   std::vector<MigrationJob> jobs_;
   std::vector<bool> outgoing_;
 };
 
-}  // namespace dioh::migration::testing
+}  // namespace mrm::qmp::testing

@@ -5,7 +5,7 @@
 #include "migration/params/hmp_text.h"
 #include "tests/migration/qmp/fake_engine.h"
 
-namespace dioh::migration {
+namespace mrm::qmp {
 namespace {
 
 class HmpCommandsTest : public ::testing::Test {
@@ -19,7 +19,7 @@ TEST_F(HmpCommandsTest, SetAndShow) {
   EXPECT_EQ(Run("migrate_set_parameter direct-io on"), "");
   EXPECT_EQ(Run("migrate_set_parameter multifd-channels 2"), "");
   EXPECT_EQ(Run("migrate_set_parameter max-bandwidth 0"), "");
-  EXPECT_EQ(Run("info migrate_parameters"), InfoMigrateParametersText(controller_.config().parameters()));
+  EXPECT_EQ(Run("info migrate_parameters"), params::InfoMigrateParametersText(controller_.config().parameters()));
   EXPECT_NE(Run("info migrate_parameters").find("\ndirect-io: on\n"), std::string::npos);
   EXPECT_EQ(Run("migrate_set_capability mapped-ram on"), "");
   EXPECT_NE(Run("info migrate_capabilities").find("\nmapped-ram: on\n"), std::string::npos);
@@ -45,4 +45,4 @@ TEST_F(HmpCommandsTest, MigrateAndCancel) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

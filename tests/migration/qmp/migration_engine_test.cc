@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace dioh::migration {
+namespace mrm::qmp {
 namespace {
 
 TEST(MigrationEngineTest, QemuStatusNames) {
@@ -17,15 +17,5 @@ TEST(MigrationEngineTest, QemuStatusNames) {
   EXPECT_FALSE(MigrationIsRunning(MigrationStatus::kCompleted));
 }
 
-TEST(MigrationEngineTest, UnavailableEngineStartsNothing) {
-  UnavailableEngine engine;
-  bool called = false;
-  const Status status = engine.StartOutgoing(MigrationJob{}, [&](const StatusChange&) { called = true; });
-  EXPECT_EQ(status.message(), "no migration engine is available in this build");
-  EXPECT_EQ(engine.StartIncoming(MigrationJob{}, nullptr).message(), status.message());
-  EXPECT_FALSE(called);
-  EXPECT_EQ(engine.Inspect(MigrationUri{}).status().message(), status.message());
-}
-
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

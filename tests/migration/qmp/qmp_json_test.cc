@@ -1,8 +1,9 @@
 #include "migration/qmp/qmp_json.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
-namespace dioh::migration {
+namespace mrm::qmp {
 namespace {
 
 std::vector<std::string> Messages(std::string_view bytes) {
@@ -62,13 +63,13 @@ TEST(QmpJsonTest, NestingLimit) {
 }
 
 TEST(QmpJsonTest, QemuCompactForm) {
-  Json reply = Json::object();
-  reply["return"] = Json::object();
+  params::Json reply = params::Json::object();
+  reply["return"] = params::Json::object();
   reply["id"] = "a\"b";
   EXPECT_EQ(ToQmpJson(reply), R"({"return": {}, "id": "a\"b"})");
-  EXPECT_EQ(ToQmpJson(Json::array()), "[]");
-  EXPECT_EQ(ToQmpJson(Json(std::uint64_t{18446744073709551615ull})), "18446744073709551615");
+  EXPECT_EQ(ToQmpJson(params::Json::array()), "[]");
+  EXPECT_EQ(ToQmpJson(params::Json(std::uint64_t{18446744073709551615ull})), "18446744073709551615");
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

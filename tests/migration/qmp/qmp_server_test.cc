@@ -7,6 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -18,15 +19,15 @@
 #include "tests/migration/qmp/fake_engine.h"
 #include "tests/migration/qmp/raw_qmp_client.h"
 
-namespace dioh::migration {
+namespace mrm::qmp {
 namespace {
 
-using qmp_testing::RawClient;
+using testing::RawClient;
 
-Json Parse(const char* text) { return Json::parse(text); }
-Json Ok() { return Parse(R"({"return": {}})"); }
-Json Error(const std::string& desc) {
-  return Json{{"error", {{"class", "GenericError"}, {"desc", desc}}}};
+params::Json Parse(const char* text) { return params::Json::parse(text); }
+params::Json Ok() { return Parse(R"({"return": {}})"); }
+params::Json Error(const std::string& desc) {
+  return params::Json{{"error", {{"class", "GenericError"}, {"desc", desc}}}};
 }
 
 class QmpServerTest : public ::testing::Test {
@@ -40,7 +41,7 @@ class QmpServerTest : public ::testing::Test {
     StopServer();
     std::filesystem::remove_all(dir_);
   }
-  void StartServer(MigrationEngine& engine, BuildFeatures features = {}) {
+  void StartServer(MigrationEngine& engine, params::BuildFeatures features = {}) {
     auto spec = ParseQmpChardevSpec("unix:" + dir_ + "/qmp.sock,server=on,wait=off");
     ASSERT_TRUE(spec.ok());
     auto server = QmpServer::Listen(*spec, engine, features);
@@ -57,7 +58,7 @@ class QmpServerTest : public ::testing::Test {
   std::unique_ptr<RawClient> Connect(bool negotiate = true) {
     auto client = std::make_unique<RawClient>(dir_ + "/qmp.sock");
     EXPECT_TRUE(client->connected());
-    const Json greeting = client->ReadLine();
+    const params::Json greeting = client->ReadLine();
     EXPECT_TRUE(greeting.contains("QMP")) << greeting;
     if (negotiate) {
       EXPECT_EQ(client->Execute(R"({"execute": "qmp_capabilities"})"), Ok());
@@ -65,7 +66,7 @@ class QmpServerTest : public ::testing::Test {
     return client;
   }
   std::string Hmp(RawClient& client, const std::string& command) {
-    const Json reply = client.Execute(Json{{"execute", "human-monitor-command"},
+    const params::Json reply = client.Execute(params::Json{{"execute", "human-monitor-command"},
                                            {"arguments", {{"command-line", command}}}}.dump());
     EXPECT_TRUE(reply.contains("return")) << reply;
     return reply.value("return", std::string());
@@ -75,20 +76,20 @@ class QmpServerTest : public ::testing::Test {
   testing::FakeEngine engine_;
   std::unique_ptr<QmpServer> server_;
   std::thread thread_;
-  Status run_status_;
+  dioh::Status run_status_;
 };
 
 TEST_F(QmpServerTest, GreetingNegotiationAndVersion) {
   StartServer(engine_);
   RawClient client(dir_ + "/qmp.sock");
-  const Json greeting = client.ReadLine();
+  const params::Json greeting = client.ReadLine();
   EXPECT_EQ(greeting["QMP"]["version"]["qemu"], Parse(R"({"micro": 50, "minor": 2, "major": 10})"));
   EXPECT_TRUE(greeting["QMP"]["version"]["package"].is_string());
   EXPECT_EQ(greeting["QMP"]["capabilities"], Parse(R"(["oob"])"));
   EXPECT_EQ(client.Execute(R"({"execute": "query-version", "id": "v0"})"),
             Parse(R"({"error": {"class": "CommandNotFound", "desc": "Expecting capabilities negotiation with 'qmp_capabilities'"}, "id": "v0"})"));
   EXPECT_EQ(client.Execute(R"({"execute": "qmp_capabilities", "id": 1})"), Parse(R"({"return": {}, "id": 1})"));
-  const Json version = client.Execute(R"({"execute": "query-version", "id": {"any": ["json"]}})");
+  const params::Json version = client.Execute(R"({"execute": "query-version", "id": {"any": ["json"]}})");
   EXPECT_EQ(version["id"], Parse(R"({"any": ["json"]})"));
   EXPECT_EQ(version["return"]["qemu"]["major"], 10);
 }
@@ -96,18 +97,18 @@ TEST_F(QmpServerTest, GreetingNegotiationAndVersion) {
 TEST_F(QmpServerTest, CapabilitiesAndParametersRoundTrip) {
   StartServer(engine_);
   auto client = Connect();
-  const Json caps = client->Execute(R"({"execute": "query-migrate-capabilities"})")["return"];
-  ASSERT_EQ(caps.size(), kCapabilityCount);
+  const params::Json caps = client->Execute(R"({"execute": "query-migrate-capabilities"})")["return"];
+  ASSERT_EQ(caps.size(), params::kCapabilityCount);
   EXPECT_EQ(caps[0], Parse(R"({"capability": "xbzrle", "state": false})"));
-  EXPECT_EQ(caps[kCapabilityCount - 1], Parse(R"({"capability": "mapped-ram", "state": false})"));
+  EXPECT_EQ(caps[params::kCapabilityCount - 1], Parse(R"({"capability": "mapped-ram", "state": false})"));
   EXPECT_EQ(client->Execute(R"({"execute": "migrate-set-capabilities", "arguments": {"capabilities": [
               {"capability": "mapped-ram", "state": true}, {"capability": "multifd", "state": true}]}})"), Ok());
-  const Json after = client->Execute(R"({"execute": "query-migrate-capabilities"})")["return"];
-  EXPECT_EQ(after[kCapabilityCount - 1]["state"], true);
+  const params::Json after = client->Execute(R"({"execute": "query-migrate-capabilities"})")["return"];
+  EXPECT_EQ(after[params::kCapabilityCount - 1]["state"], true);
   EXPECT_EQ(client->Execute(R"({"execute": "migrate-set-capabilities", "arguments": {"capabilities": [
               {"capability": "xbzrle", "state": true}]}})"), Error("Multifd is not compatible with xbzrle"));
 
-  Json params = client->Execute(R"({"execute": "query-migrate-parameters"})")["return"];
+  params::Json params = client->Execute(R"({"execute": "query-migrate-parameters"})")["return"];
   EXPECT_EQ(params["direct-io"], false);
   EXPECT_EQ(params["multifd-channels"], 2);
   EXPECT_EQ(params["zero-page-detection"], "multifd");
@@ -159,7 +160,7 @@ TEST_F(QmpServerTest, MigrationLifecycleWithEvents) {
             Error("There's a migration process in progress"));
   engine_.Complete();
   EXPECT_EQ(client->NextMigrationStatus(), "completed");
-  const Json info = client->Execute(R"({"execute": "query-migrate"})")["return"];
+  const params::Json info = client->Execute(R"({"execute": "query-migrate"})")["return"];
   EXPECT_EQ(info["status"], "completed");
   EXPECT_EQ(info["total-time"], 42);
   EXPECT_EQ(info["ram"]["total"], 8 << 20);
@@ -177,12 +178,12 @@ TEST_F(QmpServerTest, MigrationLifecycleWithEvents) {
   EXPECT_FALSE(engine_.outgoing().back());
   engine_.Fail("multifd recv (0): read 0x0, expected 0x1000");
   EXPECT_EQ(client->NextMigrationStatus(), "failed");
-  const Json failed = client->Execute(R"({"execute": "query-migrate"})")["return"];
+  const params::Json failed = client->Execute(R"({"execute": "query-migrate"})")["return"];
   EXPECT_EQ(failed["status"], "failed");
   EXPECT_EQ(failed["error-desc"], "multifd recv (0): read 0x0, expected 0x1000");
 
   EXPECT_EQ(client->Execute(R"({"execute": "quit"})"), Ok());
-  const Json shutdown = client->ReadLine();
+  const params::Json shutdown = client->ReadLine();
   EXPECT_EQ(shutdown["event"], "SHUTDOWN");
   thread_.join();  // quit ends Run()
   EXPECT_TRUE(run_status_.ok());
@@ -212,21 +213,21 @@ TEST_F(QmpServerTest, DirectIoGatingTable) {
   for (int bits = 0; bits < 8; ++bits) {
     const bool direct_io = bits & 1, mapped_ram = bits & 2, multifd = bits & 4;
     SCOPED_TRACE(::testing::Message() << "direct-io=" << direct_io << " mapped-ram=" << mapped_ram << " multifd=" << multifd);
-    ASSERT_EQ(client->Execute(Json{{"execute", "migrate-set-capabilities"},
+    ASSERT_EQ(client->Execute(params::Json{{"execute", "migrate-set-capabilities"},
                                    {"arguments", {{"capabilities", {{{"capability", "mapped-ram"}, {"state", mapped_ram}},
                                                                     {{"capability", "multifd"}, {"state", multifd}}}}}}}.dump()), Ok());
-    ASSERT_EQ(client->Execute(Json{{"execute", "migrate-set-parameters"}, {"arguments", {{"direct-io", direct_io}}}}.dump()), Ok());
+    ASSERT_EQ(client->Execute(params::Json{{"execute", "migrate-set-parameters"}, {"arguments", {{"direct-io", direct_io}}}}.dump()), Ok());
     // Accepted and shown even where it has no effect, as QEMU does.
     EXPECT_EQ(client->Execute(R"({"execute": "query-migrate-parameters"})")["return"]["direct-io"], direct_io);
     EXPECT_NE(Hmp(*client, "info migrate_parameters").find(direct_io ? "\ndirect-io: on\n" : "\ndirect-io: off\n"),
               std::string::npos);
-    const Json reply = client->Execute(R"({"execute": "migrate", "arguments": {"uri": "file:/tmp/gate.img"}})");
+    const params::Json reply = client->Execute(R"({"execute": "migrate", "arguments": {"uri": "file:/tmp/gate.img"}})");
     if (multifd && !mapped_ram) {
       EXPECT_EQ(reply, Error("Migration requires multi-channel URIs (e.g. tcp)"));
       continue;
     }
     ASSERT_EQ(reply, Ok());
-    const bool is_effective = engine_.jobs().back().direct_io_effective;
+    const bool is_effective = engine_.jobs().back().direct_io.effective();
     EXPECT_EQ(is_effective, direct_io && mapped_ram && multifd);
     effective += is_effective;
     EXPECT_EQ(client->NextMigrationStatus(), "setup");
@@ -239,11 +240,11 @@ TEST_F(QmpServerTest, DirectIoGatingTable) {
 }
 
 TEST_F(QmpServerTest, NoBuildTimeDirectIoChangesNothing) {
-  StartServer(engine_, BuildFeatures{.direct_io = false});
+  StartServer(engine_, params::BuildFeatures{.direct_io = false});
   auto client = Connect();
   EXPECT_EQ(client->Execute(R"({"execute": "migrate-set-parameters", "arguments": {"multifd-channels": 4, "direct-io": true}})"),
             Error("No build-time support for direct-io"));
-  const Json params = client->Execute(R"({"execute": "query-migrate-parameters"})")["return"];
+  const params::Json params = client->Execute(R"({"execute": "query-migrate-parameters"})")["return"];
   EXPECT_EQ(params["direct-io"], false);
   EXPECT_EQ(params["multifd-channels"], 2);
   EXPECT_EQ(Hmp(*client, "migrate_set_parameter direct-io on"), "Error: No build-time support for direct-io\n");
@@ -253,7 +254,7 @@ TEST_F(QmpServerTest, NoBuildTimeDirectIoChangesNothing) {
 TEST_F(QmpServerTest, BadInputKeepsTheServerServing) {
   StartServer(engine_);
   auto client = Connect();
-  const Json alive = client->Execute(R"({"execute": "query-version"})");
+  const params::Json alive = client->Execute(R"({"execute": "query-version"})");
   auto still_alive = [&] { EXPECT_EQ(client->Execute(R"({"execute": "query-version"})"), alive); };
   EXPECT_EQ(client->Execute(R"({"execute": })"), Error("JSON parse error, Missing value in dict"));
   still_alive();
@@ -285,9 +286,9 @@ TEST_F(QmpServerTest, BadInputKeepsTheServerServing) {
   EXPECT_EQ(next->Execute(R"({"execute": "query-migrate-parameters"})")["return"]["multifd-channels"], 2);
 }
 
-TEST_F(QmpServerTest, WithoutAnEngineMigrateSaysSo) {
-  UnavailableEngine none;
-  StartServer(none);
+TEST_F(QmpServerTest, AnEngineThatRefusesToStartIsAnErrorReply) {
+  engine_.RefuseNextStart(dioh::Status::Error(ENOSYS, "no migration engine is available in this build"));
+  StartServer(engine_);
   auto client = Connect();
   EXPECT_EQ(client->Execute(R"({"execute": "migrate", "arguments": {"uri": "file:/tmp/x"}})"),
             Error("no migration engine is available in this build"));
@@ -305,4 +306,4 @@ TEST(QmpChardevSpecTest, QemuSpelling) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

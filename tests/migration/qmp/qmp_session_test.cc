@@ -1,26 +1,27 @@
 #include "migration/qmp/qmp_session.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "tests/migration/qmp/fake_engine.h"
 
-namespace dioh::migration {
+namespace mrm::qmp {
 namespace {
 
 class QmpSessionTest : public ::testing::Test {
  protected:
   // Sends one request line; returns the replies, parsed.
-  std::vector<Json> Send(const std::string& line) {
-    std::vector<Json> replies;
-    for (const std::string& reply : session_.Receive(line + "\n").lines) replies.push_back(Json::parse(reply));
+  std::vector<params::Json> Send(const std::string& line) {
+    std::vector<params::Json> replies;
+    for (const std::string& reply : session_.Receive(line + "\n").lines) replies.push_back(params::Json::parse(reply));
     return replies;
   }
-  Json One(const std::string& line) {
+  params::Json One(const std::string& line) {
     auto replies = Send(line);
     EXPECT_EQ(replies.size(), 1u) << line;
-    return replies.empty() ? Json() : replies[0];
+    return replies.empty() ? params::Json() : replies[0];
   }
-  void Negotiate() { ASSERT_EQ(One(R"({"execute": "qmp_capabilities"})"), Json::parse(R"({"return": {}})")); }
+  void Negotiate() { ASSERT_EQ(One(R"({"execute": "qmp_capabilities"})"), params::Json::parse(R"({"return": {}})")); }
 
   testing::FakeEngine engine_;
   std::vector<StatusChange> pending_;
@@ -35,7 +36,7 @@ TEST_F(QmpSessionTest, GreetingLooksLikeQemus) {
 
 TEST_F(QmpSessionTest, NegotiationModeRefusesCommands) {
   EXPECT_EQ(One(R"({"execute": "query-migrate", "id": 7})"),
-            Json::parse(R"({"error": {"class": "CommandNotFound", "desc": "Expecting capabilities negotiation with 'qmp_capabilities'"}, "id": 7})"));
+            params::Json::parse(R"({"error": {"class": "CommandNotFound", "desc": "Expecting capabilities negotiation with 'qmp_capabilities'"}, "id": 7})"));
   EXPECT_EQ(One(R"({"execute": "no-such"})")["error"]["class"], "CommandNotFound");
   Negotiate();
   EXPECT_EQ(One(R"({"execute": "qmp_capabilities"})")["error"]["desc"],
@@ -44,7 +45,7 @@ TEST_F(QmpSessionTest, NegotiationModeRefusesCommands) {
 }
 
 TEST_F(QmpSessionTest, EventsOnlyAfterNegotiation) {
-  const Json event = MakeEvent("MIGRATION", Json{{"status", "setup"}}, {1, 2});
+  const params::Json event = MakeEvent("MIGRATION", params::Json{{"status", "setup"}}, {1, 2});
   EXPECT_FALSE(session_.EventLine(event).has_value());
   Negotiate();
   EXPECT_EQ(*session_.EventLine(event),
@@ -58,14 +59,14 @@ TEST_F(QmpSessionTest, RequestShapeErrors) {
   EXPECT_EQ(One(R"({"execute": "quit", "arguments": []})")["error"]["desc"],
             "QMP input member 'arguments' must be an object");
   EXPECT_EQ(One(R"({"execute": "quit", "x": 1})")["error"]["desc"], "QMP input member 'x' is unexpected");
-  EXPECT_EQ(One(R"({"id": 1})"), Json::parse(R"({"error": {"class": "GenericError", "desc": "QMP input lacks member 'execute'"}, "id": 1})"));
+  EXPECT_EQ(One(R"({"id": 1})"), params::Json::parse(R"({"error": {"class": "GenericError", "desc": "QMP input lacks member 'execute'"}, "id": 1})"));
   EXPECT_EQ(One(R"({"exec-oob": "query-migrate"})")["error"]["desc"], "QMP input member 'exec-oob' is unexpected");
   EXPECT_EQ(One(R"({"execute": "query-migrate", "arguments": {"a": 1}})")["error"]["desc"], "Parameter 'a' is unexpected");
   EXPECT_EQ(One(R"({"execute": "human-monitor-command"})")["error"]["desc"], "Parameter 'command-line' is missing");
 }
 
 TEST_F(QmpSessionTest, OobNegotiated) {
-  ASSERT_EQ(One(R"({"execute": "qmp_capabilities", "arguments": {"enable": ["oob"]}})"), Json::parse(R"({"return": {}})"));
+  ASSERT_EQ(One(R"({"execute": "qmp_capabilities", "arguments": {"enable": ["oob"]}})"), params::Json::parse(R"({"return": {}})"));
   EXPECT_EQ(One(R"({"exec-oob": "query-migrate", "id": "o"})")["error"]["desc"],
             "The command query-migrate does not support OOB");
   EXPECT_EQ(One(R"({"exec-oob": "query-migrate", "execute": "query-migrate"})")["error"]["desc"],
@@ -85,10 +86,10 @@ TEST_F(QmpSessionTest, QuitRepliesThenShutdownEvent) {
 TEST_F(QmpSessionTest, HumanMonitorCommandReturnsText) {
   Negotiate();
   EXPECT_EQ(One(R"({"execute": "human-monitor-command", "arguments": {"command-line": "migrate_set_parameter direct-io on"}})"),
-            Json::parse(R"({"return": ""})"));
+            params::Json::parse(R"({"return": ""})"));
   const std::string text = One(R"({"execute": "human-monitor-command", "arguments": {"command-line": "info migrate_parameters"}})")["return"];
   EXPECT_NE(text.find("\ndirect-io: on\n"), std::string::npos);
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::qmp

@@ -14,10 +14,11 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "migration/params/param_json.h"  // Json, the project's ordered JSON
 
-namespace dioh::migration::qmp_testing {
+namespace mrm::qmp::testing {
 
 // A client that speaks raw bytes: no QMP library, so the test sees the wire.
 class RawClient {
@@ -39,27 +40,27 @@ class RawClient {
     ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
   }
   // The next line from the server, parsed; null JSON on timeout or close.
-  Json ReadLine() {
+  params::Json ReadLine() {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (buffer_.find('\n') == std::string::npos) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
       pollfd pfd{fd_, POLLIN, 0};
-      if (left <= 0 || ::poll(&pfd, 1, static_cast<int>(left)) <= 0) return Json();
+      if (left <= 0 || ::poll(&pfd, 1, static_cast<int>(left)) <= 0) return params::Json();
       char chunk[4096];
       const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-      if (n <= 0) return Json();
+      if (n <= 0) return params::Json();
       buffer_.append(chunk, static_cast<std::size_t>(n));
     }
     const auto newline = buffer_.find('\n');
     const std::string line = buffer_.substr(0, newline);
     buffer_.erase(0, newline + 1);
-    return Json::parse(line);
+    return params::Json::parse(line);
   }
   // Sends a request line; returns its reply, keeping events aside.
-  Json Execute(const std::string& request) {
+  params::Json Execute(const std::string& request) {
     SendRaw(request + "\n");
     for (;;) {
-      Json line = ReadLine();
+      params::Json line = ReadLine();
       if (line.is_null() || !line.contains("event")) return line;
       events_.push_back(line);
     }
@@ -67,11 +68,11 @@ class RawClient {
   // The next MIGRATION event status (kept or new); "" on timeout.
   std::string NextMigrationStatus() {
     while (events_.empty()) {
-      Json line = ReadLine();
+      params::Json line = ReadLine();
       if (line.is_null()) return "";
       if (line.contains("event")) events_.push_back(line);
     }
-    Json event = events_.front();
+    params::Json event = events_.front();
     events_.erase(events_.begin());
     EXPECT_EQ(event["event"], "MIGRATION");
     EXPECT_TRUE(event["timestamp"]["seconds"].is_number_integer());
@@ -83,7 +84,7 @@ class RawClient {
   int fd_ = -1;
   bool connected_ = false;
   std::string buffer_;
-  std::vector<Json> events_;
+  std::vector<params::Json> events_;
 };
 
-}  // namespace dioh::migration::qmp_testing
+}  // namespace mrm::qmp::testing

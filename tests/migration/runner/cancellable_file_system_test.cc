@@ -6,13 +6,13 @@
 
 #include <gtest/gtest.h>
 
-#include "migration/channel/fake_file_io.h"
+#include "tests/migration/channel/fake_file_io.h"
 
-namespace dioh::migration {
+namespace mrm::runner {
 namespace {
 
 TEST(CancellableFileSystemTest, PassesThroughUntilCancelledThenRefusesIo) {
-  mrm::channel::FakeFileSystem fake;
+  channel::FakeFileSystem fake;
   std::atomic<bool> cancelled{false};
   CancellableFileSystem fs(fake, [&cancelled] { return cancelled.load(); });
   auto file = fs.Open("/f", O_CREAT | O_RDWR, 0600);
@@ -32,4 +32,4 @@ TEST(CancellableFileSystemTest, PassesThroughUntilCancelledThenRefusesIo) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::runner

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace dioh::migration {
+namespace mrm::runner {
 namespace {
 
 TEST(GuestSpecTest, DefaultIsOnePcRamOf256M) {
@@ -51,4 +51,4 @@ TEST(GuestSpecTest, RefusesWhatCannotBeAGuest) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::runner

@@ -18,10 +18,10 @@
 #include "migration/runner/mapped_ram_engine.h"
 #include "tests/migration/qmp/raw_qmp_client.h"
 
-namespace dioh::migration {
+namespace mrm::runner {
 namespace {
 
-using qmp_testing::RawClient;
+using qmp::testing::RawClient;
 
 GuestSpec Guest(std::uint64_t seed) {
   GuestSpec guest;
@@ -35,10 +35,10 @@ GuestSpec Guest(std::uint64_t seed) {
 class Server {
  public:
   Server(const std::filesystem::path& dir, const std::string& name, std::uint64_t seed)
-      : engine_(mrm::channel::PosixFileSystem(), Guest(seed)), socket_((dir / (name + ".sock")).string()) {
-    auto spec = ParseQmpChardevSpec("unix:" + socket_ + ",server=on,wait=off");
+      : engine_(channel::PosixFileSystem(), Guest(seed)), socket_((dir / (name + ".sock")).string()) {
+    auto spec = qmp::ParseQmpChardevSpec("unix:" + socket_ + ",server=on,wait=off");
     EXPECT_TRUE(spec.ok());
-    auto server = QmpServer::Listen(*spec, engine_);
+    auto server = qmp::QmpServer::Listen(*spec, engine_);
     EXPECT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(*server);
     thread_ = std::thread([this] { (void)server_->Run(); });
@@ -54,12 +54,12 @@ class Server {
     EXPECT_EQ(client->Execute(R"({"execute": "qmp_capabilities"})"), Ok());
     return client;
   }
-  static Json Ok() { return Json::parse(R"({"return": {}})"); }
+  static params::Json Ok() { return params::Json::parse(R"({"return": {}})"); }
 
  private:
   MappedRamEngine engine_;
   std::string socket_;
-  std::unique_ptr<QmpServer> server_;
+  std::unique_ptr<qmp::QmpServer> server_;
   std::thread thread_;
 };
 
@@ -86,11 +86,11 @@ class MappedRamQmpTest : public ::testing::Test {
                                   {"capability": "mapped-ram", "state": true},
                                   {"capability": "multifd", "state": true}]}})"),
               Server::Ok());
-    const Json parameters = {{"execute", "migrate-set-parameters"},
+    const params::Json parameters = {{"execute", "migrate-set-parameters"},
                              {"arguments", {{"direct-io", direct_io_}, {"multifd-channels", 4}, {"max-bandwidth", 0}}}};
     EXPECT_EQ(client.Execute(parameters.dump()), Server::Ok());
   }
-  Json Uri() const { return Json{{"uri", "file:" + file_}}; }
+  params::Json Uri() const { return params::Json{{"uri", "file:" + file_}}; }
 
   std::filesystem::path dir_;
   std::string file_;
@@ -102,11 +102,11 @@ TEST_F(MappedRamQmpTest, MigrateToFileThenIncomingVerifies) {
     Server source(dir_, "source", 3);
     auto client = source.Connect();
     Configure(*client);
-    EXPECT_EQ(client->Execute(Json{{"execute", "migrate"}, {"arguments", Uri()}}.dump()), Server::Ok());
+    EXPECT_EQ(client->Execute(params::Json{{"execute", "migrate"}, {"arguments", Uri()}}.dump()), Server::Ok());
     EXPECT_EQ(client->NextMigrationStatus(), "setup");
     EXPECT_EQ(client->NextMigrationStatus(), "active");
     EXPECT_EQ(client->NextMigrationStatus(), "completed");
-    const Json info = client->Execute(R"({"execute": "query-migrate"})")["return"];
+    const params::Json info = client->Execute(R"({"execute": "query-migrate"})")["return"];
     EXPECT_EQ(info["status"], "completed") << info;
     EXPECT_EQ(info["ram"]["total"], 5u << 20) << info;
     EXPECT_EQ(info["ram"]["remaining"], 0) << info;
@@ -115,7 +115,7 @@ TEST_F(MappedRamQmpTest, MigrateToFileThenIncomingVerifies) {
     Server destination(dir_, "destination", 3);
     auto client = destination.Connect();
     Configure(*client);
-    EXPECT_EQ(client->Execute(Json{{"execute", "migrate-incoming"}, {"arguments", Uri()}}.dump()), Server::Ok());
+    EXPECT_EQ(client->Execute(params::Json{{"execute", "migrate-incoming"}, {"arguments", Uri()}}.dump()), Server::Ok());
     EXPECT_EQ(client->NextMigrationStatus(), "setup");
     EXPECT_EQ(client->NextMigrationStatus(), "active");
     EXPECT_EQ(client->NextMigrationStatus(), "completed");
@@ -125,11 +125,11 @@ TEST_F(MappedRamQmpTest, MigrateToFileThenIncomingVerifies) {
     Server other(dir_, "other", 4);
     auto client = other.Connect();
     Configure(*client);
-    EXPECT_EQ(client->Execute(Json{{"execute", "migrate-incoming"}, {"arguments", Uri()}}.dump()), Server::Ok());
+    EXPECT_EQ(client->Execute(params::Json{{"execute", "migrate-incoming"}, {"arguments", Uri()}}.dump()), Server::Ok());
     EXPECT_EQ(client->NextMigrationStatus(), "setup");
     EXPECT_EQ(client->NextMigrationStatus(), "active");
     EXPECT_EQ(client->NextMigrationStatus(), "failed");
-    const Json info = client->Execute(R"({"execute": "query-migrate"})")["return"];
+    const params::Json info = client->Execute(R"({"execute": "query-migrate"})")["return"];
     EXPECT_EQ(info["status"], "failed") << info;
     const std::string desc = info.value("error-desc", "");
     EXPECT_NE(desc.find("RAM block pc.ram page "), std::string::npos) << info;
@@ -137,4 +137,4 @@ TEST_F(MappedRamQmpTest, MigrateToFileThenIncomingVerifies) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::runner

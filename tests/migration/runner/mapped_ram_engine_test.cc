@@ -14,21 +14,21 @@
 
 #include <gtest/gtest.h>
 
-#include "migration/channel/fake_file_io.h"
+#include "tests/migration/channel/fake_file_io.h"
 #include "migration/runner/cancellable_file_system.h"
 
-namespace dioh::migration {
+namespace mrm::runner {
 namespace {
 
 // Records what the listener hears, with the thread it heard it on.
 class Recorder {
  public:
   struct Heard {
-    StatusChange change;
+    qmp::StatusChange change;
     std::thread::id thread;
   };
-  StatusListener Listener() {
-    return [this](const StatusChange& change) {
+  qmp::StatusListener Listener() {
+    return [this](const qmp::StatusChange& change) {
       std::lock_guard<std::mutex> lock(mutex_);
       heard_.push_back({change, std::this_thread::get_id()});
       changed_.notify_all();
@@ -38,7 +38,7 @@ class Recorder {
   std::vector<Heard> WaitForEnd() {
     std::unique_lock<std::mutex> lock(mutex_);
     changed_.wait_for(lock, std::chrono::seconds(10), [this] {
-      return !heard_.empty() && !MigrationIsRunning(heard_.back().change.status);
+      return !heard_.empty() && !qmp::MigrationIsRunning(heard_.back().change.status);
     });
     return heard_;
   }
@@ -46,8 +46,8 @@ class Recorder {
     std::lock_guard<std::mutex> lock(mutex_);
     return heard_;
   }
-  std::vector<MigrationStatus> Statuses() {
-    std::vector<MigrationStatus> out;
+  std::vector<qmp::MigrationStatus> Statuses() {
+    std::vector<qmp::MigrationStatus> out;
     for (const Heard& h : WaitForEnd()) out.push_back(h.change.status);
     return out;
   }
@@ -66,37 +66,37 @@ GuestSpec SmallGuest(std::uint64_t seed = 5) {
   return guest;
 }
 
-MigrationJob Job(bool direct_io) {
-  MigrationJob job;
+qmp::MigrationJob Job(bool direct_io) {
+  qmp::MigrationJob job;
   job.uri.path = "/mig/guest.img";
-  job.capabilities.set(Capability::kMappedRam, true);
-  job.capabilities.set(Capability::kMultifd, true);
+  job.capabilities.set(params::Capability::kMappedRam, true);
+  job.capabilities.set(params::Capability::kMultifd, true);
   job.parameters.multifd_channels = 4;
   job.parameters.direct_io = direct_io;
-  job.direct_io_effective = direct_io;
+  job.direct_io = model::DirectIo::Decide(direct_io, true, true);
   return job;
 }
 
-using Sequence = std::vector<MigrationStatus>;
-const Sequence kCompletedRun = {MigrationStatus::kSetup, MigrationStatus::kActive, MigrationStatus::kCompleted};
+using Sequence = std::vector<qmp::MigrationStatus>;
+const Sequence kCompletedRun = {qmp::MigrationStatus::kSetup, qmp::MigrationStatus::kActive, qmp::MigrationStatus::kCompleted};
 
 TEST(MappedRamEngineTest, SaveThenLoadFollowTheContract) {
-  mrm::channel::FakeFileSystem fs;
+  channel::FakeFileSystem fs;
   MappedRamEngine engine(fs, SmallGuest());
   Recorder save;
   ASSERT_TRUE(engine.StartOutgoing(Job(true), save.Listener()).ok());
   const std::vector<Recorder::Heard> at_return = save.Snapshot();
   ASSERT_GE(at_return.size(), 1u);
-  EXPECT_EQ(at_return[0].change.status, MigrationStatus::kSetup);
+  EXPECT_EQ(at_return[0].change.status, qmp::MigrationStatus::kSetup);
   EXPECT_EQ(at_return[0].thread, std::this_thread::get_id());
 
   const std::vector<Recorder::Heard> heard = save.WaitForEnd();
   ASSERT_EQ(heard.size(), 3u);
-  EXPECT_EQ(heard[1].change.status, MigrationStatus::kActive);
-  EXPECT_EQ(heard[2].change.status, MigrationStatus::kCompleted);
+  EXPECT_EQ(heard[1].change.status, qmp::MigrationStatus::kActive);
+  EXPECT_EQ(heard[2].change.status, qmp::MigrationStatus::kCompleted);
   EXPECT_NE(heard[2].thread, std::this_thread::get_id());
 
-  const MigrationProgress progress = engine.Progress();
+  const qmp::MigrationProgress progress = engine.Progress();
   EXPECT_EQ(progress.total_bytes, (2u << 20) + (260u << 10));
   EXPECT_EQ((progress.normal_pages + progress.zero_pages) * progress.page_size, progress.total_bytes);
   EXPECT_GT(progress.normal_pages, 0u);
@@ -119,7 +119,7 @@ TEST(MappedRamEngineTest, SaveThenLoadFollowTheContract) {
 }
 
 TEST(MappedRamEngineTest, LoadOfAnotherGuestFailsNamingBlockAndPage) {
-  mrm::channel::FakeFileSystem fs;
+  channel::FakeFileSystem fs;
   MappedRamEngine source(fs, SmallGuest(5));
   Recorder save;
   ASSERT_TRUE(source.StartOutgoing(Job(false), save.Listener()).ok());
@@ -130,21 +130,21 @@ TEST(MappedRamEngineTest, LoadOfAnotherGuestFailsNamingBlockAndPage) {
   ASSERT_TRUE(destination.StartIncoming(Job(false), load.Listener()).ok());
   const std::vector<Recorder::Heard> heard = load.WaitForEnd();
   ASSERT_FALSE(heard.empty());
-  EXPECT_EQ(heard.back().change.status, MigrationStatus::kFailed);
+  EXPECT_EQ(heard.back().change.status, qmp::MigrationStatus::kFailed);
   EXPECT_NE(heard.back().change.error_desc.find("RAM block pc.ram page "), std::string::npos)
       << heard.back().change.error_desc;
 }
 
 TEST(MappedRamEngineTest, FilesystemWithoutODirectFailsTheSave) {
-  mrm::channel::FakeOptions options;
+  channel::FakeOptions options;
   options.direct_supported = false;
-  mrm::channel::FakeFileSystem fs(options);
+  channel::FakeFileSystem fs(options);
   MappedRamEngine engine(fs, SmallGuest());
   Recorder save;
   ASSERT_TRUE(engine.StartOutgoing(Job(true), save.Listener()).ok());
   const std::vector<Recorder::Heard> heard = save.WaitForEnd();
   ASSERT_FALSE(heard.empty());
-  EXPECT_EQ(heard.back().change.status, MigrationStatus::kFailed);
+  EXPECT_EQ(heard.back().change.status, qmp::MigrationStatus::kFailed);
   EXPECT_EQ(heard.back().change.error_desc,
             "Could not open '/mig/guest.img': filesystem does not support O_DIRECT");
 }
@@ -181,7 +181,7 @@ class Gate {
 };
 
 TEST(MappedRamEngineTest, CancelStopsARunningSave) {
-  mrm::channel::FakeFileSystem fake;
+  channel::FakeFileSystem fake;
   Gate gate;
   CancellableFileSystem gated(fake, gate.Hold());
   MappedRamEngine engine(gated, SmallGuest());
@@ -190,17 +190,17 @@ TEST(MappedRamEngineTest, CancelStopsARunningSave) {
   ASSERT_TRUE(gate.WaitUntilAnIoWaits());
   engine.Cancel();
   gate.Release();
-  const std::vector<MigrationStatus> statuses = save.Statuses();
+  const std::vector<qmp::MigrationStatus> statuses = save.Statuses();
   ASSERT_GE(statuses.size(), 3u);
-  EXPECT_EQ(statuses.front(), MigrationStatus::kSetup);
-  EXPECT_EQ(statuses[statuses.size() - 2], MigrationStatus::kCancelling);
-  EXPECT_EQ(statuses.back(), MigrationStatus::kCancelled);
+  EXPECT_EQ(statuses.front(), qmp::MigrationStatus::kSetup);
+  EXPECT_EQ(statuses[statuses.size() - 2], qmp::MigrationStatus::kCancelling);
+  EXPECT_EQ(statuses.back(), qmp::MigrationStatus::kCancelled);
   engine.Cancel();  // nothing running: no further change
   EXPECT_EQ(save.Statuses().size(), statuses.size());
 }
 
 TEST(MappedRamEngineTest, RefusesASecondMigrationWhileOneRuns) {
-  mrm::channel::FakeFileSystem fake;
+  channel::FakeFileSystem fake;
   Gate gate;
   CancellableFileSystem gated(fake, gate.Hold());
   MappedRamEngine engine(gated, SmallGuest());
@@ -214,4 +214,4 @@ TEST(MappedRamEngineTest, RefusesASecondMigrationWhileOneRuns) {
 }
 
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::runner

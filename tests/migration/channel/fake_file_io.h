@@ -3,7 +3,9 @@
 // transfer whose offset, length or buffer address is not a multiple of the
 // direct alignment (EINVAL). Faults (no O_DIRECT support, short writes,
 // ENOSPC/EIO, failing truncate) are options. Thread-safe: multifd channels
-// call it from their threads.
+// call it from their threads. A test double: built into the test library
+// mrm_fake_file_io only, never into mrmigrate, so its device rule is not a
+// second O_DIRECT decision of migration/ (that is ChannelOpenFlags).
 #pragma once
 
 #include <cstdint>

@@ -1,10 +1,10 @@
-#include "migration/params/injected_bugs.h"
+#include "migration/model/injected_bugs.h"
 
 #include <set>
 
 #include <gtest/gtest.h>
 
-namespace dioh::migration {
+namespace mrm::model {
 namespace {
 
 TEST(InjectedBugsTest, TheNamesTheEngineUses) {
@@ -31,5 +31,22 @@ TEST(InjectedBugsTest, NameAndEnumAgree) {
   EXPECT_FALSE(InjectedBugFromName("no-such-bug").has_value());
 }
 
+TEST(InjectedBugsTest, ParsedInTheOrderSetWithAliasesResolved) {
+  auto bugs = ParseInjectedBugs({"truncate-prefix", "stale-zero-bits", "truncate-prefix"});
+  ASSERT_TRUE(bugs.ok());
+  EXPECT_EQ(bugs->Names(), (std::vector<std::string>{"truncate-prefix", "zero-pages-in-bitmap", "truncate-prefix"}));
+  EXPECT_TRUE(bugs->has(InjectedBug::kZeroPagesInBitmap));
+  EXPECT_TRUE(bugs->has(InjectedBug::kTruncatePrefix));
+  EXPECT_FALSE(bugs->has(InjectedBug::kIgnoreShortWrites));
+  EXPECT_FALSE(bugs->empty());
+  EXPECT_TRUE(ParseInjectedBugs({})->empty());
+}
+
+TEST(InjectedBugsTest, AnUnknownNameIsRefusedWithQemusText) {
+  auto bugs = ParseInjectedBugs({"ungated-direct-io", "no-such-bug"});
+  ASSERT_FALSE(bugs.ok());
+  EXPECT_EQ(bugs.status().message(), "Parameter 'x-inject' does not accept value 'no-such-bug'");
+}
+
 }  // namespace
-}  // namespace dioh::migration
+}  // namespace mrm::model

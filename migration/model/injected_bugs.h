@@ -1,14 +1,20 @@
-// The named bugs the unstable `x-inject` parameter can switch on, for
-// regression runs of the fixture itself (DESIGN.md "Injected bugs"). This is
-// the one list of names: the engine looks its bugs up here.
+// The named bugs the unstable `x-inject` parameter switches on, for regression
+// runs of the fixture itself (DESIGN.md "Injected bugs"). Several are QEMU's
+// historical bugs. This is the one list of names: the parameters core parses
+// x-inject into InjectedBugs, and the engine and channels take that value.
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
-namespace dioh::migration {
+#include "common/status/status.h"
+
+namespace mrm::model {
 
 enum class InjectedBug {
   kUnalignedPagesOffset,     // pages_offset not rounded up to 1 MiB
@@ -31,4 +37,25 @@ std::string_view InjectedBugName(InjectedBug bug);
 // buffered-channels, misaligned-buffers, bitmap-via-direct-channel, stale-zero-bits).
 std::optional<InjectedBug> InjectedBugFromName(std::string_view name);
 
-}  // namespace dioh::migration
+// The x-inject value: the bugs in the order they were set, repeats kept, so
+// that query-migrate-parameters echoes the list as QEMU echoes a strList.
+class InjectedBugs {
+ public:
+  InjectedBugs() = default;
+  InjectedBugs(std::initializer_list<InjectedBug> bugs) : bugs_(bugs) {}
+
+  void add(InjectedBug bug) { bugs_.push_back(bug); }
+  bool has(InjectedBug bug) const;
+  bool empty() const { return bugs_.empty(); }
+  std::vector<std::string> Names() const;  // canonical names, in the order set
+  bool operator==(const InjectedBugs&) const = default;
+
+ private:
+  std::vector<InjectedBug> bugs_;
+};
+
+// Canonical names or aliases; the first unknown one fails with the message
+// QEMU's enum visitor gives ("Parameter 'x-inject' does not accept value 'X'").
+dioh::Result<InjectedBugs> ParseInjectedBugs(const std::vector<std::string>& names);
+
+}  // namespace mrm::model

@@ -1,10 +1,11 @@
-#include "migration/channel/fake_file_io.h"
+#include "tests/migration/channel/fake_file_io.h"
 
 #include <fcntl.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+
 
 namespace mrm::channel {
 
@@ -43,7 +44,7 @@ class FakeFile final : public File {
     }
     op.error = err;
     state_->ops.push_back(op);
-    if (err) return dioh::Status::Error(err, std::string("pwritev: ") + std::strerror(err));
+    if (err) return dioh::ErrnoStatus(err, "pwritev");
     if (data_->size() < offset + n) data_->resize(offset + n, 0);
     uint64_t done = 0;
     for (int i = 0; i < iovcnt && done < n; ++i) {
@@ -63,7 +64,7 @@ class FakeFile final : public File {
     else if (DirectViolation(op)) err = EINVAL;
     op.error = err;
     state_->ops.push_back(op);
-    if (err) return dioh::Status::Error(err, std::string("preadv: ") + std::strerror(err));
+    if (err) return dioh::ErrnoStatus(err, "preadv");
     uint64_t n = offset >= data_->size() ? 0 : std::min<uint64_t>(len, data_->size() - offset);
     if (state_->options.short_read_limit) n = std::min(n, state_->options.short_read_limit);
     uint64_t done = 0;
@@ -80,7 +81,7 @@ class FakeFile final : public File {
     FakeOp op = Op(FakeOp::kTruncate, 0, length, 0, true);
     op.error = state_->options.truncate_errno;
     state_->ops.push_back(op);
-    if (op.error) return dioh::Status::Error(op.error, std::string("ftruncate: ") + std::strerror(op.error));
+    if (op.error) return dioh::ErrnoStatus(op.error, "ftruncate");
     data_->resize(length, 0);
     return dioh::Status::Ok();
   }
@@ -147,7 +148,7 @@ dioh::Result<std::unique_ptr<File>> FakeFileSystem::Open(const std::string& path
   if ((flags & O_DIRECT) && !state_->options.direct_supported) op.error = EINVAL;
   else if (it == state_->files.end() && !(flags & O_CREAT)) op.error = ENOENT;
   state_->ops.push_back(op);
-  if (op.error) return dioh::Status::Error(op.error, std::string("open: ") + std::strerror(op.error));
+  if (op.error) return dioh::ErrnoStatus(op.error, "open");
   if (it == state_->files.end()) it = state_->files.emplace(path, std::make_shared<std::vector<uint8_t>>()).first;
   if (flags & O_TRUNC) it->second->clear();
   return std::unique_ptr<File>(new FakeFile(state_, it->second, path, flags, state_->next_file_id++));

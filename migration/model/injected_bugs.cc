@@ -1,8 +1,10 @@
-#include "migration/params/injected_bugs.h"
+#include "migration/model/injected_bugs.h"
 
+#include <algorithm>
 #include <array>
+#include <cerrno>
 
-namespace dioh::migration {
+namespace mrm::model {
 namespace {
 
 // In InjectedBug order.
@@ -41,4 +43,22 @@ std::optional<InjectedBug> InjectedBugFromName(std::string_view name) {
   return std::nullopt;
 }
 
-}  // namespace dioh::migration
+bool InjectedBugs::has(InjectedBug bug) const { return std::find(bugs_.begin(), bugs_.end(), bug) != bugs_.end(); }
+
+std::vector<std::string> InjectedBugs::Names() const {
+  std::vector<std::string> out;
+  for (InjectedBug bug : bugs_) out.emplace_back(InjectedBugName(bug));
+  return out;
+}
+
+dioh::Result<InjectedBugs> ParseInjectedBugs(const std::vector<std::string>& names) {
+  InjectedBugs parsed;
+  for (const std::string& name : names) {
+    const auto bug = InjectedBugFromName(name);
+    if (!bug) return dioh::Status::Error(EINVAL, "Parameter 'x-inject' does not accept value '" + name + "'");
+    parsed.add(*bug);
+  }
+  return parsed;
+}
+
+}  // namespace mrm::model
