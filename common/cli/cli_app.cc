@@ -1,5 +1,6 @@
 #include "common/cli/cli_app.h"
 
+#include <cctype>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -18,11 +19,21 @@ bool IsPlaceholderWord(const std::string& word) {
   return true;
 }
 
+// "--on-violation" -> "ON_VIOLATION": the word for a string value nothing better names.
+std::string NameWord(const CLI::Option* option) {
+  const std::vector<std::string> names = option->get_lnames();
+  std::string word = names.empty() ? "VALUE" : names.front();
+  for (char& c : word) c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return word;
+}
+
 // The word a value stands for in help. CLI11 joins the type's name and each
 // validator's description with ':' ("UINT:INT in [1 - 255]", "TEXT:FILE",
 // "TEXT:{all,failed,none}"): a set of choices reads as a|b|c, a word such as
-// FILE or DIR is kept, numbers read N, and the rest is left out.
-std::string Placeholder(const std::string& type_name) {
+// FILE or DIR is kept, numbers read N, a bare string is named after its
+// option (--profile PROFILE), and the rest is left out.
+std::string Placeholder(const CLI::Option* option) {
+  const std::string type_name = option->get_type_name();
   std::vector<std::string> pieces;
   for (std::size_t start = 0; start <= type_name.size();) {
     const std::size_t colon = std::min(type_name.find(':', start), type_name.size());
@@ -42,7 +53,8 @@ std::string Placeholder(const std::string& type_name) {
   const std::string& base = pieces.front();
   if (base == "UINT" || base == "INT" || base == "POSITIVE" || base == "NONNEGATIVE") return "N";
   if (base == "FLOAT" || base == "NUMBER") return "X";
-  return base.empty() ? "VALUE" : base;
+  if (base.empty() || base == "TEXT") return NameWord(option);
+  return base;
 }
 
 class PlainFormatter : public CLI::Formatter {
@@ -51,9 +63,10 @@ class PlainFormatter : public CLI::Formatter {
     if (!option->get_option_text().empty()) return " " + option->get_option_text();
     // A flag takes no value (CLI11 gives flags no type name and expects 0 values).
     if (option->get_type_size() == 0 || option->get_expected_max() == 0 || option->get_type_name().empty()) return "";
-    std::string text = " " + Placeholder(option->get_type_name());
-    if (option->get_expected_max() == CLI::detail::expected_max_vector_size) text += " ...";
-    return text;
+    const bool repeatable = option->get_expected_max() == CLI::detail::expected_max_vector_size;
+    // A positional's name is its placeholder already ("FILE ...", not "FILE TEXT").
+    if (!option->nonpositional()) return repeatable ? " ..." : "";
+    return " " + Placeholder(option) + (repeatable ? " ..." : "");
   }
   std::string make_option_desc(const CLI::Option* option) const override {
     std::string text = option->get_description();

@@ -1,5 +1,5 @@
-// `dioharness demo` (what `make demo` runs): the main job on its embedded
-// default — mrmigrate saves a 256 MiB guest with mapped-ram + multifd (4
+// `dioharness demo` (what `make demo` runs): one save and load with the
+// settings this project is about — mrmigrate saves a 256 MiB guest with mapped-ram + multifd (4
 // channels) + direct-io onto a strict-4k diofs, a second mrmigrate loads it,
 // every check runs over the op log, the file and the RAM model, and the
 // verdict fits on one screen.
@@ -140,9 +140,9 @@ int RunDemo(const DemoOptions& options) {
 void RegisterDemoCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<DemoOptions>();
   CLI::App* command = app.add_subcommand(
-      "demo", "The main job on its default: mrmigrate saves a 256 MiB guest with mapped-ram + multifd + direct-io "
-              "onto a strict-4k diofs and loads it back; every check runs; a one-screen verdict and reports");
-  command->add_option("--ram", options->ram, "guest RAM blocks, IDSTR=SIZE[,...]")->capture_default_str();
+      "demo", "Try it: mrmigrate saves a 256 MiB guest with mapped-ram + multifd + direct-io onto a strict-4k "
+              "diofs and loads it back, every check runs, and the verdict fits on one screen (reports in --out)");
+  command->add_option("--ram", options->ram, "guest RAM blocks (pc.ram=1G,vga.vram=16M)")->type_name("IDSTR=SIZE[,...]")->capture_default_str();
   command->add_option("--profile", options->profile, "diofs profile (try no-odirect or strict-64k to see failures)")
       ->capture_default_str();
   command->add_option("--channels", options->channels, "multifd channels")->capture_default_str()->check(CLI::Range(1, 255));

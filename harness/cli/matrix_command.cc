@@ -83,12 +83,13 @@ void RegisterMatrixCommand(CLI::App& app, int& exit_code) {
   CLI::App* command = app.add_subcommand(
       "matrix", "Run every matrix scenario on every diofs profile; what each run must end in (completed, or the "
                 "engine's error) is derived from the profile's O_DIRECT rules, not listed by hand");
-  command->add_option("--scenarios", options->scenario_dir, "folder of scenario files")->capture_default_str();
+  command->add_option("--scenarios", options->scenario_dir, "folder of scenario files")->type_name("DIR")->capture_default_str();
   command->add_option("--shard", options->shard,
                       "run only shard i of N (every N-th job from the i-th); join the shards' report.json "
                       "files with `dioharness merge`")
+      ->type_name("I/N")
       ->capture_default_str();
-  command->add_option("--profile", options->profiles, "only these profiles (repeatable); default: every preset");
+  command->add_option("--profile", options->profiles, "only these profiles (repeatable; default: every profile)");
   AddRunOptions(*command, options->run, "results/matrix", "failed");
   command->footer("Exit codes: 0 every run as expected; 1 a run failed; 2 bad input; 130 interrupted.");
   command->callback([options, &exit_code] { exit_code = RunMatrix(*options); });

@@ -73,7 +73,7 @@ void RegisterMergeCommand(CLI::App& app, int& exit_code) {
   CLI::App* command = app.add_subcommand(
       "merge", "Join the report.json files of shards (--shard i/N) into one report (JSON, Markdown, JUnit XML)");
   command->add_option("REPORT", options->files, "report.json of each shard, in shard order")->required()->check(CLI::ExistingFile);
-  command->add_option("--out", options->out_dir, "folder for the merged report")->capture_default_str();
+  command->add_option("--out", options->out_dir, "folder for the merged report")->type_name("DIR")->capture_default_str();
   command->add_option("--title", options->title, "title of the merged report (default: the shards' title)");
   command->add_flag("--allow-partial", options->allow_partial,
                     "merge even when shards of the set are missing (the title then says which)");

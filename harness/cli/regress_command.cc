@@ -138,10 +138,11 @@ void RegisterRegressCommand(CLI::App& app, int& exit_code) {
   CLI::App* command = app.add_subcommand(
       "regress", "The regression catalog: the clean engine passes every check, and each injected bug (x-inject) "
                  "is caught by the check the catalog names");
-  command->add_option("--scenarios", options->scenario_dir, "folder of the regression scenarios")->capture_default_str();
+  command->add_option("--scenarios", options->scenario_dir, "folder of the regression scenarios")->type_name("DIR")->capture_default_str();
   command->add_option("--repeat", options->repeat, "run everything N times; verdicts must be identical")
       ->capture_default_str();
   command->add_option("--shard", options->shard, "run only shard i of N; join reports with `dioharness merge`")
+      ->type_name("I/N")
       ->capture_default_str();
   AddRunOptions(*command, options->run, "results/regress", "failed");
   command->footer("Exit codes: 0 every bug caught and the clean engine passed; 1 otherwise; 2 bad input; 130 interrupted.");

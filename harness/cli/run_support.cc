@@ -1,6 +1,7 @@
 #include "harness/cli/run_support.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "fs/core/profile.h"
@@ -16,6 +17,7 @@ void AddRunOptions(CLI::App& command, RunOptions& options, const std::string& de
                      "(a QEMU >= 9.1 system emulator, driven over QMP the same way)")
       ->capture_default_str();
   command.add_option("--out", options.out_dir, "folder for report.json, report.md, report.xml and write maps")
+      ->type_name("DIR")
       ->capture_default_str();
   command.add_flag("--quiet", options.quiet, "no progress lines; only the summary");
   command.add_flag("--json", options.json, "print report.json to stdout instead of progress and summary");
@@ -57,7 +59,12 @@ dioh::Status CheckProfileNames(const std::vector<std::string>& names) {
 
 std::string DefaultScenarioDir() {
   if (const char* dir = std::getenv("DIOHARNESS_SCENARIOS"); dir != nullptr && *dir != '\0') return dir;
-  return DIOHARNESS_SCENARIO_DIR;
+  // PREFIX/bin/dioharness -> PREFIX/share/dioharness/scenarios: the installed
+  // tree, and the build tree (harness/cli/CMakeLists.txt links it there).
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "share/dioharness/scenarios";
+  return (self.parent_path().parent_path() / "share" / "dioharness" / "scenarios").string();
 }
 
 int Finish(dioh::Report& report, const RunOptions& options, bool interrupted, std::ostream& out, std::ostream& err) {

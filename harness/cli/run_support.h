@@ -45,8 +45,8 @@ dioh::Result<Prepared> Prepare(const RunOptions& options, std::ostream& out);
 // is not, with the list ("--profile: unknown profile 'strict-8k' (profiles: ...)").
 dioh::Status CheckProfileNames(const std::vector<std::string>& names);
 
-// The default folder of scenario files (harness/scenarios of the source tree
-// this binary was built from), or $DIOHARNESS_SCENARIOS.
+// The default folder of scenario files: $DIOHARNESS_SCENARIOS, else
+// share/dioharness/scenarios beside this program's bin/ folder (installed or built).
 std::string DefaultScenarioDir();
 
 // Writes report.{json,md,xml} into options.out_dir, prints the summary (or the

@@ -20,6 +20,8 @@ class CliAppTest : public testing::Test {
     run->add_option("--channels", channels_, "multifd channels")->capture_default_str()->check(CLI::Range(1, 255));
     run->add_option("--maps", maps_, "maps to draw")->check(CLI::IsMember({"all", "failed", "none"}))->capture_default_str();
     run->add_flag("--quiet", quiet_, "no progress");
+    run->add_option("--on-violation", mode_, "what to do");
+    run->add_option("--out", out_, "folder")->type_name("DIR");
     app_.add_subcommand("merge", "join reports");
   }
   ParseErrorOutcome Parse(std::vector<std::string> args) {
@@ -40,6 +42,8 @@ class CliAppTest : public testing::Test {
   unsigned channels_ = 4;
   std::string maps_ = "failed";
   bool quiet_ = false;
+  std::string mode_;
+  std::string out_;
 };
 
 TEST_F(CliAppTest, AnUnknownOptionIsNamedBeforeAMissingPositional) {
@@ -91,7 +95,10 @@ TEST_F(CliAppTest, HelpHasNoTypeNoise) {
   EXPECT_NE(help.find("--maps all|failed|none"), std::string::npos) << help;
   EXPECT_EQ(help.find("--quiet VALUE"), std::string::npos) << help;  // a flag takes none
   EXPECT_NE(help.find("--quiet "), std::string::npos) << help;
-  for (const char* noise : {"UINT", "INT in", "TEXT:", "[1 - 255]", "=4"}) {
+  EXPECT_NE(help.find("  FILE ...  "), std::string::npos) << help;  // a positional: its name, no type
+  EXPECT_NE(help.find("--on-violation ON_VIOLATION "), std::string::npos) << help;  // a string: named after its option
+  EXPECT_NE(help.find("--out DIR "), std::string::npos) << help;  // unless the command names it
+  for (const char* noise : {"UINT", "INT in", "TEXT", "[1 - 255]", "=4"}) {
     EXPECT_EQ(help.find(noise), std::string::npos) << noise << " in\n" << help;
   }
 }
