@@ -15,6 +15,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/run_support.h"
 #include "harness/report/report.h"
+#include "harness/report/text_layout.h"
 #include "harness/runner/batch.h"
 #include "harness/runner/interrupt.h"
 #include "harness/runner/scenario_runner.h"
@@ -44,8 +45,20 @@ dioh::Scenario DemoScenario(const DemoOptions& options) {
   return scenario;
 }
 
-std::string Clip(const std::string& text, std::size_t width) {
-  return text.size() <= width ? text : text.substr(0, width - 3) + "...";
+// "  FAIL odirect-aligned           " and the detail, wrapped to the screen
+// under itself: the whole detail, the useful part is often at its end.
+void PrintRow(const std::string& head, const std::string& detail, std::size_t columns, std::ostream& out) {
+  const std::size_t width = columns > head.size() + 20 ? columns - head.size() - 1 : 60;
+  const std::vector<std::string> lines = dioh::WrapText(detail, width);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    out << (i == 0 ? head : std::string(head.size(), ' ')) << lines[i] << "\n";
+  }
+}
+
+std::string Head(const std::string& status, const std::string& name) {
+  char head[64];
+  std::snprintf(head, sizeof head, "  %-4s %-24s ", status.c_str(), name.c_str());
+  return head;
 }
 
 void PrintVerdict(const dioh::Scenario& scenario, const dioh::JobRun& run, const RunOptions& options, bool map_written,
@@ -64,20 +77,20 @@ void PrintVerdict(const dioh::Scenario& scenario, const dioh::JobRun& run, const
   out << line << "\n";
   std::snprintf(line, sizeof line, "  load     %.2f s", run.load_seconds);
   out << line << "\n";
-  out << "  outcome  " << Clip(result.outcome, 90) << "\n\n";
+  // Not a terminal (a pipe, a file): lines as wide as a log viewer shows.
+  const std::size_t columns = TerminalColumns() > 0 ? TerminalColumns() : 120;
+  PrintRow("  outcome  ", result.outcome, columns, out);
+  out << "\n";
   for (const dioh::RunnerFailure& failure : result.runner_failures) {
-    std::snprintf(line, sizeof line, "  %-4s %-24s %s", "FAIL", std::string(dioh::RunnerFailureName(failure.kind)).c_str(),
-                  Clip(failure.detail, 70).c_str());
-    out << line << "\n";
+    PrintRow(Head("FAIL", std::string(dioh::RunnerFailureName(failure.kind))), failure.detail, columns, out);
   }
   for (const dioh::CheckResult& check : result.checks) {
     const std::string status =
         check.status == dioh::CheckStatus::kFail ? "FAIL" : std::string(dioh::CheckStatusName(check.status));
-    std::snprintf(line, sizeof line, "  %-4s %-24s %s", status.c_str(),
-                  check.name.c_str(), Clip(check.detail, 70).c_str());
-    out << line << "\n";
+    PrintRow(Head(status, check.name), check.detail, columns, out);
   }
-  out << "\n  VERDICT: " << (result.verdict == dioh::Verdict::kPass ? "PASS" : "FAIL") << "\n";
+  out << "\n  VERDICT: " << dioh::VerdictWord(result.verdict) << "\n";
+  if (!result.reason.empty()) PrintRow("           ", result.reason, columns, out);
   out << "  reports: " << options.out_dir << "/report.{json,md,xml}";
   if (map_written) out << ", " << options.out_dir << "/write-map.svg";
   out << "\n";
@@ -103,7 +116,9 @@ int RunDemo(const DemoOptions& options) {
   if (!options.run.quiet && !options.run.json) {
     std::cout << "dioharness demo: mounting diofs, saving " << scenario.guest.ram << " and loading it back...\n";
   }
+  if (prepared->progress) prepared->progress->SetPrefix("  ");
   dioh::JobRun run = dioh::RunJob(*job, prepared->environment);
+  if (prepared->progress) prepared->progress->Clear();
   run.result.configuration = dioh::DescribeScenario(scenario);
   dioh::Report report;
   report.title = "dioharness demo";

@@ -3,6 +3,7 @@
 // registered from its own file (commands.h).
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <iostream>
 
 #include "common/cli/cli_app.h"
@@ -16,6 +17,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   // Before any thread: Ctrl-C kills the engines and lets the runner unmount (harness/runner/interrupt.h).
   dioh::InterruptWatcher::Install();
+  // Through a pipe (CI, tee) each line goes out when it is complete, not when
+  // the run ends: std::cout writes through stdout's buffer.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   int exit_code = 0;
   dioharness::cli::RegisterDemoCommand(app, exit_code);
   dioharness::cli::RegisterRunCommand(app, exit_code);

@@ -1,5 +1,8 @@
 #include "harness/cli/run_support.h"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -47,7 +50,25 @@ dioh::Result<Prepared> Prepare(const RunOptions& options, std::ostream& out) {
                               : options.maps == "failed" ? dioh::WriteMaps::kFailed
                                                          : dioh::WriteMaps::kNone;
   prepared.batch.progress = options.quiet || options.json ? nullptr : &out;
+  if (prepared.batch.progress != nullptr) {
+    const std::size_t columns = &out == &std::cout ? TerminalColumns() : 0;
+    prepared.progress = std::make_shared<dioh::ProgressPrinter>(out, columns > 0, columns);
+    dioh::ProgressPrinter* printer = prepared.progress.get();
+    prepared.environment.progress = [printer](const char* side, const dioh::MigrationProgress& progress) {
+      printer->Update(side, progress);
+    };
+    prepared.environment.step = [printer](const char* what) { printer->Step(what); };
+    prepared.batch.job_started = [printer](const std::string& label) { printer->SetPrefix(label); };
+    prepared.batch.job_ended = [printer] { printer->Clear(); };
+  }
   return prepared;
+}
+
+std::size_t TerminalColumns() {
+  if (isatty(STDOUT_FILENO) != 1) return 0;
+  winsize size{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 80;
 }
 
 dioh::Status CheckProfileNames(const std::vector<std::string>& names) {

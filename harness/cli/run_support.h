@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "harness/engine/engine_driver.h"
+#include "harness/report/progress.h"
 #include "harness/report/report.h"
 #include "harness/runner/batch.h"
 
@@ -38,7 +39,13 @@ struct Prepared {
   std::unique_ptr<dioh::EngineDriver> engine;
   dioh::RunEnvironment environment;
   dioh::BatchOptions batch;
+  // Migration progress on `out` (null with --quiet or --json); wired into
+  // environment.progress and the batch's job hooks.
+  std::shared_ptr<dioh::ProgressPrinter> progress;
 };
+
+// Columns of the terminal on standard output, or 0 when it is not one.
+std::size_t TerminalColumns();
 dioh::Result<Prepared> Prepare(const RunOptions& options, std::ostream& out);
 
 // Every name must be a diofs profile preset; the error names the first that

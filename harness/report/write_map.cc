@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "harness/report/report.h"
+#include "harness/report/text_layout.h"
 #include "harness/report/xml_text.h"
 
 namespace dioh {
@@ -32,15 +33,6 @@ const char* ChannelColour(std::size_t channel) {
 std::string Num(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
-}
-
-std::string HumanBytes(std::uint64_t bytes) {
-  char buf[32];
-  if (bytes >= (1ull << 30)) std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(bytes) / (1ull << 30));
-  else if (bytes >= (1ull << 20)) std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1ull << 20));
-  else if (bytes >= 1024) std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(bytes) / 1024);
-  else std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
   return buf;
 }
 

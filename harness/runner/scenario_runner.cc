@@ -121,6 +121,11 @@ Side DriveSide(const Job& job, const RunEnvironment& environment, HarnessEnv& en
   request.uri = uri;
   request.incoming = incoming;
   request.deadline = DeadlineIn(timeout);
+  if (environment.progress) {
+    request.on_progress = [&environment, incoming](const MigrationProgress& p) {
+      environment.progress(incoming ? "load" : "save", p);
+    };
+  }
   side.outcome = DriveMigration(**engine, request);
   if (InterruptWatcher::Instance().interrupted()) {
     side.outcome = MigrationOutcome{MigrationEnd::kInterrupted,
@@ -174,14 +179,21 @@ class JobRunner {
     if (Status mounted = Mount(); !mounted.ok()) return FailSetup(mounted.message());
     if (Status written = WritePrefix(); !written.ok()) return FailSetup(written.message());
     Drive();
+    Step("copying the file out and unmounting diofs");
     ReadProducedFile();
     Unmount();
+    Step("reading the op log");
     const std::optional<diofs::oplog::LogContents> log = ReadOpLog();
+    Step("running the checks and drawing the write map");
     if (log) Judge(*log);
     return Finish();
   }
 
  private:
+  void Step(const char* what) const {
+    if (environment_.step) environment_.step(what);
+  }
+
   ScenarioResult& result() { return run_.result; }
 
   void Fail(RunnerFailure::Kind kind, std::string detail) { result().runner_failures.push_back({kind, std::move(detail)}); }
