@@ -80,6 +80,8 @@ int Run(const BenchReportOptions& options) {
   }
   for (const std::string& note : output->notes) std::cerr << "bench-report: " << note << "\n";
   const fs::path out_dir = options.out_dir.empty() ? options.dir : options.out_dir;
+  std::error_code ignored;  // a folder that cannot be made fails the write below, naming it
+  fs::create_directories(out_dir, ignored);
   for (const auto& [file, text] : {std::pair<const char*, const std::string*>{"summary.md", &output->markdown},
                                    {"summary.svg", &output->svg}}) {
     const std::string path = (out_dir / file).string();

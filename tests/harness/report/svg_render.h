@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 
@@ -52,6 +53,27 @@ inline Png Render(const std::string& svg, const std::string& dir, const std::str
   png.height = be32(20);
   png.bytes = bytes.size();
   return png;
+}
+
+// Coordinates outside the picture ("x=\"1003.0\"", "M-2 5"), one a line; ""
+// when every x, x1, x2, y, y1, y2 and absolute path move is within
+// [0, width - margin_x] x [0, height - margin_y] of the root's size.
+inline std::string OutOfBounds(const std::string& svg, double margin_x = 0, double margin_y = 0) {
+  std::smatch size;
+  if (!std::regex_search(svg, size, std::regex(R"re(width="([0-9.]+)" height="([0-9.]+)")re"))) return "no size\n";
+  const double width = std::stod(size[1]) - margin_x, height = std::stod(size[2]) - margin_y;
+  std::string problems;
+  const std::regex xy_re(R"re(\b(x|x1|x2|y|y1|y2)="(-?[0-9.]+)")re");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), xy_re); it != std::sregex_iterator(); ++it) {
+    const double v = std::stod((*it)[2]);
+    if (v < 0 || v > ((*it)[1].str()[0] == 'x' ? width : height)) problems += (*it)[0].str() + "\n";
+  }
+  const std::regex move_re(R"re(M(-?[0-9.]+) (-?[0-9.]+))re");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), move_re); it != std::sregex_iterator(); ++it) {
+    const double x = std::stod((*it)[1]), y = std::stod((*it)[2]);
+    if (x < 0 || x > width || y < 0 || y > height) problems += (*it)[0].str() + "\n";
+  }
+  return problems;
 }
 
 }  // namespace svg_render
