@@ -97,7 +97,7 @@ int Finish(dioh::Report& report, const RunOptions& options, bool interrupted, st
     out << dioh::ToJson(report);
   } else {
     out << report.title << ": " << dioh::CountsLine(report) << ", "
-        << report.results.size() << " runs in " << static_cast<int>(report.wall_seconds + 0.5) << " s\n"
+        << report.results.size() << (report.results.size() == 1 ? " run in " : " runs in ") << static_cast<int>(report.wall_seconds + 0.5) << " s\n"
         << "reports: " << options.out_dir << "/report.{json,md,xml}\n";
   }
   if (interrupted) {
