@@ -9,7 +9,7 @@ packages=(
   fuse3 libfuse3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libxxhash-dev
-  librsvg2-bin
+  librsvg2-bin libxml2-utils
   groff-base
   fio libaio-dev
 )

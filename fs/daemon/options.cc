@@ -12,7 +12,7 @@
 #include <fstream>
 #include <iterator>
 
-#include <CLI/CLI.hpp>
+#include "common/cli/cli_app.h"
 
 namespace diofs {
 namespace {
@@ -46,7 +46,8 @@ dioh::Status Bad(const std::string& message) { return dioh::Status::Error(EINVAL
 }  // namespace
 
 dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv) {
-  CLI::App app(kDescription, "diofs");
+  CLI::App app(kDescription);
+  dioh::cli::SetUpApp(app, "diofs");
   app.footer(ProfileTable());
   std::string profile_name = "strict-4k", on_violation = "einval", backend = "mem";
   std::string dio_align, mem_align, odirect;
@@ -98,10 +99,11 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
   for (const std::string& a : rewritten->argv) args.push_back(a.c_str());
   try {
     app.parse(static_cast<int>(args.size()), args.data());
-  } catch (const CLI::CallForHelp&) {
-    return DaemonCommand{std::nullopt, app.help()};
   } catch (const CLI::ParseError& e) {
-    return Bad(e.what());
+    // --help and --version are text to print; anything else one line naming the bad word.
+    dioh::cli::ParseErrorOutcome outcome = dioh::cli::DescribeParseError(app, e);
+    if (outcome.exit_code == 0) return DaemonCommand{std::nullopt, std::move(outcome.text)};
+    return Bad(outcome.what);
   }
 
   auto preset = ProfileByName(profile_name);

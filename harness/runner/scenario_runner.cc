@@ -121,6 +121,11 @@ Side DriveSide(const Job& job, const RunEnvironment& environment, HarnessEnv& en
   request.uri = uri;
   request.incoming = incoming;
   request.deadline = DeadlineIn(timeout);
+  if (environment.progress) {
+    request.on_progress = [&environment, incoming](const MigrationProgress& p) {
+      environment.progress(incoming ? "load" : "save", p);
+    };
+  }
   side.outcome = DriveMigration(**engine, request);
   if (InterruptWatcher::Instance().interrupted()) {
     side.outcome = MigrationOutcome{MigrationEnd::kInterrupted,
@@ -177,14 +182,21 @@ class JobRunner {
     if (Status mounted = Mount(); !mounted.ok()) return FailSetup(mounted.message());
     if (Status written = WritePrefix(); !written.ok()) return FailSetup(written.message());
     Drive();
+    Step("copying the file out and unmounting diofs");
     ReadProducedFile();
     Unmount();
+    Step("reading the op log");
     const std::optional<diofs::oplog::LogContents> log = ReadOpLog();
+    Step("running the checks and drawing the write map");
     if (log) Judge(*log);
     return Finish();
   }
 
  private:
+  void Step(const char* what) const {
+    if (environment_.step) environment_.step(what);
+  }
+
   ScenarioResult& result() { return run_.result; }
   // The job's expectation as it holds for this engine (its own error text).
   const ExpectedOutcome& Expected() const { return expected_ ? *expected_ : job_.expected; }
@@ -270,6 +282,7 @@ class JobRunner {
     if (save_.pid > 0) input.save_groups.insert(static_cast<std::uint32_t>(save_.pid));
     if (load_.pid > 0) input.load_groups.insert(static_cast<std::uint32_t>(load_.pid));
     input.facts = FactsOf(scenario_);
+    input.facts.diocheck_preloaded = scenario_.preload && !environment_.preload_library.empty();
     input.profile = profile_;
     std::optional<mrm::format::MemoryByteSource> file_source;
     if (produced_.ok() && produced_->has_value()) {

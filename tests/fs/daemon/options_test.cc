@@ -46,10 +46,19 @@ TEST(OptionsTest, HelpIsTextNotAnError) {
   EXPECT_NE(c->print.find("strict-64k"), std::string::npos);  // the profile table
 }
 
+TEST(OptionsTest, VersionIsTextNotAnError) {
+  auto c = Parse({"--version"});  // no mountpoint needed
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_FALSE(c->options);
+  EXPECT_EQ(c->print.rfind("diofs ", 0), 0u) << c->print;
+}
+
 TEST(OptionsTest, ErrorsNameTheProblem) {
   EXPECT_EQ(Parse({"--dio-align", "3000", "/m"}).status().message(), "--dio-align: alignment 3000 is not a power of two");
   EXPECT_NE(Parse({"--profile", "nope", "/m"}).status().message().find("unknown profile 'nope'"), std::string::npos);
   EXPECT_FALSE(Parse({}).ok());  // the mountpoint is required
+  // An unknown option is named, not hidden behind the missing mountpoint.
+  EXPECT_EQ(Parse({"--bogus"}).status().message(), "unknown option '--bogus' (see 'diofs --help')");
   EXPECT_FALSE(Parse({"--backend", "disk", "/m"}).ok());
 }
 
