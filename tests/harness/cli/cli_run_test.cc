@@ -100,7 +100,9 @@ TEST_F(CliRunTest, MapsNoneWritesNoMap) {
   // The demo runs its engines under libdiocheck, so buffers-aligned is judged, not skipped.
   const auto demo = nlohmann::json::parse(ReadFile(dir_ + "/demo/report.json"));
   for (const auto& check : demo["results"][0]["checks"]) {
-    if (check["name"] == "buffers-aligned") EXPECT_EQ(check["status"], "pass") << check.dump();
+    if (check["name"] == "buffers-aligned") {
+      EXPECT_EQ(check["status"], "pass") << check.dump();
+    }
   }
 }
 

@@ -52,7 +52,9 @@ TEST_F(CliUsageTest, EveryCommandLineErrorExitsTwoWithOneLineNamingTheWord) {
     std::string shown;
     for (const std::string& a : args) shown += a + " ";
     EXPECT_EQ(r.code, 2) << shown << r.err;
-    if (!line.empty()) EXPECT_EQ(r.err, line) << shown;
+    if (!line.empty()) {
+      EXPECT_EQ(r.err, line) << shown;
+    }
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << shown << r.err;
     EXPECT_EQ(r.out, "") << shown;
   }

@@ -46,7 +46,9 @@ TEST(MergeTest, JoinsEveryShardInOrder) {
   EXPECT_FALSE(merged->report.shard.has_value());  // the whole set again
   for (const auto& [key, value] : merged->report.configuration) {
     EXPECT_NE(key, "shard");
-    if (key == "merged from") EXPECT_EQ(value, "3 reports (shards 1, 2, 3 of 3 of matrix of scenarios (4 runs))");
+    if (key == "merged from") {
+      EXPECT_EQ(value, "3 reports (shards 1, 2, 3 of 3 of matrix of scenarios (4 runs))");
+    }
   }
 }
 
