@@ -178,7 +178,8 @@ std::vector<std::string> QemuGuestRam::PassCommands(std::uint32_t pass) const {
 std::vector<std::string> QemuGuestRam::KeepAliveCommands() const {
   std::vector<std::string> commands;
   for (std::uint64_t offset = 0; offset < layout_.keep_alive_bytes(); offset += kMiB) {
-    commands.push_back(QtestClient::FillCommand(Q35Layout::kKeepAliveAddress + offset, kMiB, KeepAliveByte(offset / kMiB)));
+    commands.push_back(
+        QtestClient::FillCommand(Q35Layout::kKeepAliveAddress + offset, kMiB, KeepAliveByte(offset / kMiB)));
   }
   return commands;
 }

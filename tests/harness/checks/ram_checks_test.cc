@@ -147,7 +147,8 @@ TEST(RamEqual, BlocksAreLookedUpByTheEnginesName) {
   in.ram = &renamed;
   const CheckResult r = CheckRamEqual(in);
   EXPECT_EQ(r.status, CheckStatus::kFail);
-  EXPECT_EQ(r.detail, "block vga.vram of the guest is missing from the file (the engine names it 0000:00:01.0/vga.vram)");
+  EXPECT_EQ(r.detail,
+            "block vga.vram of the guest is missing from the file (the engine names it 0000:00:01.0/vga.vram)");
 }
 
 }  // namespace

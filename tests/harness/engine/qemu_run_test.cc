@@ -62,8 +62,8 @@ TEST_F(QemuRunTest, TheMatrixLiveSaveIsVerifiedPageByPageAfterThreeSyncs) {
   const CheckResult& ram = Check(run, "ram-equal");
   EXPECT_EQ(ram.status, CheckStatus::kPass) << ram.detail;
   // 256 MiB less the legacy hole: 65440 pages, in the file and in the destination.
-  EXPECT_EQ(ram.detail.rfind("65440 pages equal the model after pass 2 in the file and 65440 in the destination's RAM", 0),
-            0u) << ram.detail;
+  const std::string counted = "65440 pages equal the model after pass 2 in the file and 65440 in the destination's RAM";
+  EXPECT_EQ(ram.detail.rfind(counted, 0), 0u) << ram.detail;
   const CheckResult& passes = Check(run, "live-passes");
   EXPECT_EQ(passes.status, CheckStatus::kPass) << passes.detail;
   EXPECT_EQ(Check(run, "bitmap-matches-pages").status, CheckStatus::kPass);
