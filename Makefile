@@ -7,13 +7,15 @@ BUILD_TSAN ?= build-tsan
 BUILD_FUZZ ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc)
+PREFIX     ?= /usr/local
+DESTDIR    ?=
 CMAKE_FLAGS ?=
 # CI (CI=true) treats warnings as errors.
 ifeq ($(CI),true)
 CMAKE_FLAGS += -DDIOHARNESS_WERROR=ON
 endif
 
-.PHONY: all deps build demo demo-dd test test-unit test-asan test-tsan fuzz bench profile clean help
+.PHONY: all deps build install demo demo-dd test test-unit test-asan test-tsan fuzz bench profile clean help
 
 all: build
 
@@ -27,6 +29,7 @@ help:
 	@echo "make fuzz       every libFuzzer target of fuzz/ for FUZZ_SECONDS (60) each, ASan + UBSan"
 	@echo "make bench      run the benchmarks, JSON into results/bench/"
 	@echo "make profile    perf profile of 1 MiB O_DIRECT writes, tmpfs against diofs, into results/bench/profiles/"
+	@echo "make install    diofs, dioharness, mrmigrate, diocheck_run, libdiocheck.so and the man pages into PREFIX (/usr/local), under DESTDIR"
 	@echo "make clean      remove the build folders"
 
 deps:
@@ -37,6 +40,10 @@ $(BUILD)/build.ninja: deps
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
+
+# PREFIX /usr/local: mount -t fuse.diofs finds diofs there (diofs(1), MOUNT OPTIONS).
+install: build
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
 
 demo: build
 	$(BUILD)/bin/dioharness demo

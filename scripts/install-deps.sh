@@ -10,6 +10,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libxxhash-dev
   librsvg2-bin
+  groff-base
+  fio libaio-dev
 )
 
 missing=()

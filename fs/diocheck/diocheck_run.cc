@@ -1,5 +1,5 @@
 // diocheck_run: runs a command with libdiocheck.so preloaded.
-//   diocheck_run [--mode einval|record] [--log FILE] [--mem-align N]
+//   diocheck_run [--mode einval|record] [--log FILE] [--mem-align N] [--quiet]
 //                [--library PATH] [--] COMMAND [ARGS...]
 #include <unistd.h>
 
@@ -18,18 +18,22 @@
 namespace {
 
 constexpr const char* kHelp =
-    "usage: diocheck_run [--mode einval|record] [--log FILE] [--mem-align N]\n"
+    "usage: diocheck_run [--mode einval|record] [--log FILE] [--mem-align N] [--quiet]\n"
     "                    [--library PATH] [--] COMMAND [ARGS...]\n"
     "\n"
     "Runs COMMAND with libdiocheck.so preloaded. Every read or write on an O_DIRECT\n"
     "descriptor whose buffer address or length is not a multiple of the memory\n"
     "alignment of the file's filesystem (the diofs profile's mem_align, else statx\n"
-    "STATX_DIOALIGN, else --mem-align) is reported once, and fails with EINVAL.\n"
+    "STATX_DIOALIGN, else --mem-align) fails with EINVAL and is reported once: a\n"
+    "line on stderr (what, path, offset, length, buffer, rule, thread, call site).\n"
+    "Linux AIO (io_submit) is checked iocb by iocb; io_uring's buffers cannot be\n"
+    "seen, and a line says so when the program sets io_uring up.\n"
     "\n"
     "  --mode einval   fail violating calls with EINVAL, nothing transferred (default)\n"
     "  --mode record   let them through, only report\n"
     "  --log FILE      append one JSON line per violation to FILE\n"
     "  --mem-align N   alignment for files whose filesystem reports none (e.g. tmpfs)\n"
+    "  --quiet         no line on stderr (DIOCHECK_QUIET=1); the log and diofs still get it\n"
     "  --library PATH  libdiocheck.so to preload (default: ../lib/ beside this program)\n"
     "\n"
     "On diofs, violations also land in the op log via <mount>/.diofs/violation.\n"
@@ -65,6 +69,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (!argument.starts_with("-")) break;  // the command
+    if (argument == "--quiet") {
+      options.quiet = true;
+      continue;
+    }
     if (next + 1 >= argc) return Usage((std::string(argument) + " needs a value").c_str());
     const char* value = argv[++next];
     if (argument == "--mode") {

@@ -28,6 +28,7 @@ dioh::Result<std::vector<std::pair<std::string, std::string>>> RunEnvironment(
     variables.emplace_back("DIOCHECK_LOG", std::filesystem::absolute(options.log).string());
   }
   if (options.mem_align) variables.emplace_back("DIOCHECK_MEM_ALIGN", std::to_string(*options.mem_align));
+  if (options.quiet) variables.emplace_back("DIOCHECK_QUIET", "1");
   return variables;
 }
 

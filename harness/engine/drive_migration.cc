@@ -110,8 +110,9 @@ class MigrationSession {
     const auto grace = std::min(request_.deadline, std::chrono::steady_clock::now() + kExitGrace);
     auto exit_text = engine_.WaitExit(grace);
     const std::string how = exit_text.ok() ? *exit_text : exit_text.status().message();
-    return Outcome(MigrationEnd::kEngineDied, step + ": " + status.message() + "; engine " + how + "; its output:\n" +
-                                      LastLines(engine_.Output(), kOutputLinesInErrors));
+    MigrationOutcome died = Outcome(MigrationEnd::kEngineDied, step + ": " + status.message() + "; engine " + how);
+    died.engine_output = LastLines(engine_.Output(), kOutputLinesInErrors);
+    return died;
   }
 
   EngineProcess& engine_;

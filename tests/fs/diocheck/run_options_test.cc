@@ -18,12 +18,14 @@ TEST(RunEnvironmentTest, PreloadsTheLibraryFirstAndSetsOnlyWhatWasGiven) {
   options.mode = "record";
   options.log = "/tmp/v.jsonl";
   options.mem_align = 4096;
+  options.quiet = true;
   variables = RunEnvironment(options, "/usr/lib/libother.so");
   ASSERT_TRUE(variables.ok());
   EXPECT_EQ(*variables, (Variables{{"LD_PRELOAD", "/opt/lib/libdiocheck.so:/usr/lib/libother.so"},
                                    {"DIOCHECK_MODE", "record"},
                                    {"DIOCHECK_LOG", "/tmp/v.jsonl"},
-                                   {"DIOCHECK_MEM_ALIGN", "4096"}}));
+                                   {"DIOCHECK_MEM_ALIGN", "4096"},
+                                   {"DIOCHECK_QUIET", "1"}}));
 }
 
 TEST(RunEnvironmentTest, RelativePathsBecomeAbsolute) {

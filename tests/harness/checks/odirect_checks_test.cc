@@ -66,7 +66,7 @@ TEST(ODirectAligned, RefusedTransfersPassOnlyWhenTheExpectedOutcomeIsTheirRefusa
   CheckInput in = BaseInput(&log.records());
   in.profile = testing::Preset("strict-64k");
   in.save = {MigrationEnd::kFailed, "multifd send (0): pwritev of 0x1000 bytes at 0x101000 (ramblock pc.ram): pwritev: Invalid argument"};
-  in.expected = ExpectedOutcome{ExpectedOutcome::Status::kFailed, "multifd send (*): *", /*rejected_io=*/false};
+  in.expected = ExpectedOutcome::Failure("multifd send (*): *");
   EXPECT_EQ(CheckODirectAligned(in).status, CheckStatus::kFail);
   in.expected->rejected_io = true;
   const CheckResult r = CheckODirectAligned(in);
