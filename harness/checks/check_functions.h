@@ -22,5 +22,7 @@ CheckResult CheckRamEqual(const CheckInput& input);            // ram-equal
 CheckResult CheckPrefixIntact(const CheckInput& input);        // prefix-intact
 CheckResult CheckShortWritesNoticed(const CheckInput& input);  // short-writes-noticed
 CheckResult CheckExpectedOutcome(const CheckInput& input);     // expected-outcome
+// live_passes_check.cc
+CheckResult CheckLivePasses(const CheckInput& input);          // live-passes
 
 }  // namespace dioh::checks

@@ -26,6 +26,7 @@ constexpr NamedCheck kChecks[] = {
     {"file-parses", checks::CheckFileParses},
     {"expected-outcome", checks::CheckExpectedOutcome},
     {"file-size-bounded", checks::CheckFileSizeBounded},
+    {"live-passes", checks::CheckLivePasses},
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "harness/checks/check_functions.h"
@@ -22,34 +23,43 @@ constexpr std::uint64_t kReadChunk = 1u << 20;  // files are read 1 MiB at a tim
 
 std::string AfterPass(const RamExpectation& expect) { return "after pass " + std::to_string(expect.LastPass()); }
 
+// The scenario's name of the file's block `file_idstr` (they differ where
+// the engine names a device's RAM after the device), or none.
+std::optional<std::string> ModelBlock(const RamExpectation& expect, const std::string& file_idstr) {
+  for (const auto& [id, size] : expect.Blocks()) {
+    if (expect.FileIdstr(id) == file_idstr) return id;
+  }
+  return std::nullopt;
+}
+
 // Every known block must be in the file with its size; a block the harness
 // does not know is an error unless the engine owns it. `owned` collects those.
 std::string BlocksProblem(const RamExpectation& expect, const mrm::format::ParsedStream& stream,
                           std::vector<std::string>* owned = nullptr) {
   const auto known = expect.Blocks();
   for (const RamBlockRecord& b : stream.ram_blocks) {
-    const auto it = std::find_if(known.begin(), known.end(), [&](const auto& k) { return k.first == b.idstr; });
-    if (it == known.end()) {
+    const auto model = ModelBlock(expect, b.idstr);
+    if (!model) {
       if (!expect.EngineOwnsBlock(b.idstr)) return "block " + b.idstr + " of the file is not in the guest model";
       if (owned != nullptr) owned->push_back(b.idstr);
       continue;
     }
+    const auto it = std::find_if(known.begin(), known.end(), [&](const auto& k) { return k.first == *model; });
     if (it->second != b.used_length) {
-      return "block " + b.idstr + " is " + std::to_string(b.used_length) + " bytes in the file, " +
+      return "block " + *model + " is " + std::to_string(b.used_length) + " bytes in the file, " +
              std::to_string(it->second) + " in the guest model";
     }
   }
   for (const auto& [id, size] : known) {
+    const std::string in_file = expect.FileIdstr(id);
     const bool found = std::any_of(stream.ram_blocks.begin(), stream.ram_blocks.end(),
-                                   [&](const RamBlockRecord& b) { return b.idstr == id; });
-    if (!found) return "block " + id + " of the guest is missing from the file";
+                                   [&](const RamBlockRecord& b) { return b.idstr == in_file; });
+    if (!found) {
+      return "block " + id + " of the guest is missing from the file" +
+             (in_file == id ? "" : " (the engine names it " + in_file + ")");
+    }
   }
   return "";
-}
-
-bool Known(const RamExpectation& expect, const std::string& idstr) {
-  const auto known = expect.Blocks();
-  return std::any_of(known.begin(), known.end(), [&](const auto& k) { return k.first == idstr; });
 }
 
 // What a detail adds about what was not compared.
@@ -58,7 +68,7 @@ std::string LeftOutNote(const RamExpectation& expect, const std::vector<std::str
   if (!owned.empty()) {
     std::string list;
     for (const std::string& id : owned) list += (list.empty() ? "" : ", ") + id;
-    note += std::string(note.empty() ? "" : "; ") + "the engine's own blocks " + list;
+    note += std::string(note.empty() ? "" : "; ") + "blocks the scenario does not have: " + list;
   }
   return note.empty() ? "" : " (not compared: " + note + ")";
 }
@@ -113,8 +123,8 @@ std::string LoadProblem(const CheckInput& input) {
 
 // Compares one block's pages in the file with the expectation, reading 1 MiB
 // at a time and only where bits are set. Returns the first difference, or "".
-std::string CompareFileBlock(const CheckInput& input, const RamBlockRecord& b, std::vector<std::uint8_t>& buffer,
-                             std::uint64_t& compared) {
+std::string CompareFileBlock(const CheckInput& input, const RamBlockRecord& b, const std::string& block,
+                             std::vector<std::uint8_t>& buffer, std::uint64_t& compared) {
   const RamExpectation& expect = *input.ram;
   const std::uint64_t pages_per_chunk = kReadChunk / ram::kPageSize;
   for (std::uint64_t first = 0; first < b.pages; first += pages_per_chunk) {
@@ -124,19 +134,19 @@ std::string CompareFileBlock(const CheckInput& input, const RamBlockRecord& b, s
     if (any_set) {
       const std::uint64_t offset = b.header.pages_offset + first * ram::kPageSize;
       Status read = input.file->ReadAt(offset, std::span<std::uint8_t>(buffer.data(), count * ram::kPageSize));
-      if (!read.ok()) return "block " + b.idstr + " pages at " + Hex(offset) + ": " + read.message();
+      if (!read.ok()) return "block " + block + " pages at " + Hex(offset) + ": " + read.message();
     }
     for (std::uint64_t p = first; p < first + count; ++p) {
-      if (!expect.Compared(b.idstr, p)) continue;
+      if (!expect.Compared(block, p)) continue;
       ++compared;
       if (!BitmapBitSet(b.bitmap, p)) {
-        if (!expect.ExpectedZero(b.idstr, p)) {
-          return "block " + b.idstr + " page " + std::to_string(p) + ": bitmap bit clear (restored as zero) but the "
+        if (!expect.ExpectedZero(block, p)) {
+          return "block " + block + " page " + std::to_string(p) + ": bitmap bit clear (restored as zero) but the "
                  "source page holds data " + AfterPass(expect);
         }
         continue;
       }
-      Status same = expect.Verify(b.idstr, p, buffer.data() + (p - first) * ram::kPageSize);
+      Status same = expect.Verify(block, p, buffer.data() + (p - first) * ram::kPageSize);
       if (!same.ok()) return "in the file: " + same.message();
     }
   }
@@ -181,15 +191,16 @@ CheckResult CheckBitmapMatchesPages(const CheckInput& input) {
   if (!blocks.empty()) return Failed(name, blocks);
   std::uint64_t data_pages = 0, zero_pages = 0;
   for (const RamBlockRecord& b : stream->ram_blocks) {
-    if (!Known(expect, b.idstr)) continue;
+    const auto block = ModelBlock(expect, b.idstr);
+    if (!block) continue;
     for (std::uint64_t page = 0; page < b.pages; ++page) {
-      if (!expect.Compared(b.idstr, page)) continue;
+      if (!expect.Compared(*block, page)) continue;
       // zero-page-detection=none sends zero pages as data: every bit is set.
-      const bool data = !input.facts.zero_page_detection || !expect.ExpectedZero(b.idstr, page);
+      const bool data = !input.facts.zero_page_detection || !expect.ExpectedZero(*block, page);
       const bool set = BitmapBitSet(b.bitmap, page);
       (data ? data_pages : zero_pages) += 1;
       if (set == data) continue;
-      return Failed(name, "block " + b.idstr + " page " + std::to_string(page) +
+      return Failed(name, "block " + *block + " page " + std::to_string(page) +
                               (set ? ": bitmap bit set but the page's final version is zero"
                                    : ": bitmap bit clear but the page's final version holds data") +
                               " (" + AfterPass(expect) + ")");
@@ -219,12 +230,13 @@ CheckResult CheckRamEqual(const CheckInput& input) {
   std::vector<std::uint8_t> buffer(kReadChunk);
   std::uint64_t in_file = 0, in_destination = 0;
   for (const RamBlockRecord& b : stream->ram_blocks) {
-    if (!Known(expect, b.idstr)) continue;
+    const auto block = ModelBlock(expect, b.idstr);
+    if (!block) continue;
     if (b.header.page_size != ram::kPageSize) {
-      return Failed(name, "block " + b.idstr + " has page size " + std::to_string(b.header.page_size) +
+      return Failed(name, "block " + *block + " has page size " + std::to_string(b.header.page_size) +
                               ", the model 4096");
     }
-    const std::string problem = CompareFileBlock(input, b, buffer, in_file);
+    const std::string problem = CompareFileBlock(input, b, *block, buffer, in_file);
     if (!problem.empty()) return Failed(name, problem);
   }
   std::string where = "in the file";

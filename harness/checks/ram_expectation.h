@@ -18,11 +18,17 @@ namespace dioh {
 class RamExpectation {
  public:
   virtual ~RamExpectation() = default;
-  // The blocks the harness knows (idstr, size in bytes).
+  // The blocks the harness knows (the scenario's idstr, size in bytes). The
+  // other functions take these names; details name them too.
   virtual std::vector<std::pair<std::string, std::uint64_t>> Blocks() const = 0;
-  // A block in the file that the harness does not know, but the engine may
-  // make (QEMU's ROM blocks): left out of the comparison, named in its detail.
-  virtual bool EngineOwnsBlock(const std::string& idstr) const = 0;
+  // How the engine names the scenario's block `block` in the file: QEMU
+  // names a device's RAM after the device ("0000:00:01.0/vga.vram" for
+  // vga.vram); mrmigrate as the scenario does.
+  virtual std::string FileIdstr(const std::string& block) const { return block; }
+  // A block in the file (by its file idstr) that the harness does not know,
+  // but the engine may make (QEMU's ROM blocks): left out of the
+  // comparison, named in its detail.
+  virtual bool EngineOwnsBlock(const std::string& file_idstr) const = 0;
   // A page the harness cannot set (QEMU's 0xa0000-0xfffff): never compared.
   virtual bool Compared(const std::string& idstr, std::uint64_t page) const = 0;
   virtual bool ExpectedZero(const std::string& idstr, std::uint64_t page) const = 0;

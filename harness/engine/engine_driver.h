@@ -4,8 +4,9 @@
 // migrate / migrate-incoming, wait for the MIGRATION event, query-migrate;
 // then quit, from the runner); only how the process is started differs:
 //   mrmigrate (default)  mrmigrate qmp --qmp unix:SOCK,server=on,wait=off --ram ... --seed ...
-//   qemu:PATH            PATH -machine q35 -m SIZE -nodefaults -display none -S
-//                        -qmp unix:SOCK,server=on,wait=off [-incoming defer]
+//   qemu:PATH            PATH -accel tcg -machine q35 -m SIZE [VGA, keep-alive] -nodefaults
+//                        -display none -bios HALT -S -qmp unix:SOCK,... -qtest unix:... [-incoming defer]
+//                        (engine_argv.h; the guest the harness writes: ENGINES.md)
 #pragma once
 
 #include <sys/types.h>

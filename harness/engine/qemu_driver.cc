@@ -1,8 +1,9 @@
 // The QEMU driver: a real qemu-system-x86_64 (10.0 or later) whose guest RAM
 // the harness controls. The machine is a q35 that boots a firmware which
 // halts at once (halt_firmware.h), so guest RAM holds exactly what the
-// harness writes: pass 0 through loader images at reset, later passes and
-// the read-back through qtest and QMP (guest_session.h). ENGINES.md says
+// harness writes: pass 0 of pc.ram through loader images at reset, vga.vram's
+// BAR and pass 0 through qtest once QEMU is up, later passes and the
+// read-back through qtest and QMP (guest_session.h). ENGINES.md says
 // what each argument is for and what was checked on Debian's QEMU 10.0.2.
 #include <cerrno>
 
@@ -52,8 +53,11 @@ class QemuDriver : public EngineDriver {
       return Status::Error(EINVAL, "a QEMU build's O_DIRECT support cannot be switched off: "
                                    "run no-direct-io-build scenarios with mrmigrate");
     }
-    // The destination loads RAM from the file: one pass, no loader images.
-    auto ram = QemuGuestRam::For(launch.guest.ram, ContentOf(launch.guest), launch.incoming ? 1 : launch.guest.passes);
+    // The destination is the same machine (a live save's keep-alive block
+    // included: QEMU refuses a file with a block it does not have); it loads
+    // RAM, PCI config (vram's BAR) included, from the file, so nothing is
+    // written into it.
+    auto ram = QemuGuestRam::For(launch.guest.ram, ContentOf(launch.guest), launch.guest.passes);
     if (!ram.ok()) return ram.status();
     auto qmp_paths = SocketAndCapture(launch, "qmp");
     if (!qmp_paths.ok()) return qmp_paths.status();
@@ -74,6 +78,10 @@ class QemuDriver : public EngineDriver {
     if (!engine.ok()) return engine.status();
     auto qtest = QtestClient::Connect(machine.qtest_socket, deadline);
     if (!qtest.ok()) return qtest.status().WithContext(launch.label + " engine " + binary_ + ": qtest");
+    if (!launch.incoming) {
+      const Status setup = qtest->RunAll(ram->SetupCommands(), deadline);
+      if (!setup.ok()) return setup.WithContext(launch.label + " engine " + binary_ + ": vram's BAR and pass 0");
+    }
     (*engine)->set_guest(GuestSession(std::move(*ram), std::move(*qtest)));
     return std::unique_ptr<EngineProcess>(std::move(*engine));
   }

@@ -8,18 +8,18 @@
 namespace dioh {
 namespace {
 
-std::string Hex(std::uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
-
 // Commands in errors: a b64write line is mostly data, keep its head.
 std::string Shorten(const std::string& command) {
   return command.size() <= 60 ? command : command.substr(0, 60) + "...";
 }
 
 }  // namespace
+
+std::string QtestClient::Hex(std::uint64_t value) {
+  char text[24];
+  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
+  return text;
+}
 
 Result<QtestClient> QtestClient::Connect(const std::string& socket_path, Deadline deadline) {
   auto socket = LineSocket::Connect(socket_path, "qtest", deadline);

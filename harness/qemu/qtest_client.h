@@ -39,6 +39,8 @@ class QtestClient {
   // size from the command, so it must be the data's exact length).
   static std::vector<std::string> WriteCommands(std::uint64_t address, std::span<const std::byte> data);
   static std::string FillCommand(std::uint64_t address, std::uint64_t length, std::uint8_t value);
+  // A number as qtest commands take it ("0x1f000").
+  static std::string Hex(std::uint64_t value);
 
  private:
   // The answer to one command sent earlier.

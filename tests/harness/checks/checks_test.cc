@@ -40,7 +40,7 @@ std::vector<CheckResult> RunWithBug(EngineRun& run, const char* bug) {
 const std::vector<std::string> kCheckTable = {
     "odirect-aligned",      "buffers-aligned",       "odirect-iff-direct-io", "main-channel-buffered", "page-io-in-regions",
     "bitmap-matches-pages", "ram-equal",             "prefix-intact",         "short-writes-noticed",
-    "file-parses",          "expected-outcome",      "file-size-bounded"};
+    "file-parses",          "expected-outcome",      "file-size-bounded",     "live-passes"};
 
 std::vector<std::string> Names(const std::vector<CheckResult>& results) {
   std::vector<std::string> names;

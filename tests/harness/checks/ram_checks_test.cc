@@ -129,5 +129,27 @@ TEST(RamEqual, ABlockMissingFromTheFileFails) {
   EXPECT_EQ(r.detail, "block pc.bios of the guest is missing from the file");
 }
 
+// An engine that names vga.vram after its device, as QEMU does: the check
+// looks for the engine's name in the file and reports the scenario's.
+class DeviceNamedVram : public SeedRamExpectation {
+ public:
+  using SeedRamExpectation::SeedRamExpectation;
+  std::string FileIdstr(const std::string& block) const override {
+    return block == "vga.vram" ? "0000:00:01.0/vga.vram" : block;
+  }
+  bool EngineOwnsBlock(const std::string& file_idstr) const override { return file_idstr == "vga.vram"; }
+};
+
+TEST(RamEqual, BlocksAreLookedUpByTheEnginesName) {
+  Saved s;
+  CheckInput in = s.run.Input();
+  const DeviceNamedVram renamed(s.run.save.content, in.ram->Blocks(), s.run.save.passes);
+  in.ram = &renamed;
+  const CheckResult r = CheckRamEqual(in);
+  EXPECT_EQ(r.status, CheckStatus::kFail);
+  EXPECT_EQ(r.detail,
+            "block vga.vram of the guest is missing from the file (the engine names it 0000:00:01.0/vga.vram)");
+}
+
 }  // namespace
 }  // namespace dioh::checks

@@ -39,13 +39,14 @@ TEST(EngineArgvTest, MrmigrateWithoutDirectIoBuildSupport) {
 TEST(EngineArgvTest, QemuIsAQ35ThatHaltsWithQtestAndDefersIncoming) {
   EngineLaunch launch = SourceLaunch();
   QemuMachine machine;
-  machine.layout_args = {"-m", "64M", "-device", "isa-vga,vgamem_mb=16"};
+  machine.layout_args = {"-m", "64M", "-device", "VGA,vgamem_mb=16,romfile=,addr=01.0"};
   machine.firmware = "/w/firmware.bin";
   machine.qtest_socket = "/w/source.qtest";
   machine.loader_args = {"-device", "loader,file=/w/ram-0.img,addr=0x0,force-raw=on"};
   EXPECT_EQ(QemuArgv("/usr/bin/qemu-system-x86_64", launch, "/w/source.qmp", machine),
             (Argv{"/usr/bin/qemu-system-x86_64", "-accel", "tcg", "-machine", "q35", "-m", "64M", "-device",
-                  "isa-vga,vgamem_mb=16", "-nodefaults", "-display", "none", "-name", "source,debug-threads=on",
+                  "VGA,vgamem_mb=16,romfile=,addr=01.0", "-nodefaults", "-display", "none", "-name",
+                  "source,debug-threads=on",
                   "-bios", "/w/firmware.bin", "-S", "-qmp", "unix:/w/source.qmp,server=on,wait=off", "-qtest",
                   "unix:/w/source.qtest,server=on,wait=off", "-qtest-log", "/dev/null", "-device",
                   "loader,file=/w/ram-0.img,addr=0x0,force-raw=on"}));

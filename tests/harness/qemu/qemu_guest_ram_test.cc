@@ -31,20 +31,21 @@ std::vector<std::uint8_t> Expected(const QemuGuestRam& guest, const std::string&
   return out;
 }
 
-TEST(QemuGuestRamTest, PagesAreTheModelsButForQemusAndTheKeepAlive) {
+TEST(QemuGuestRamTest, PagesAreTheModelsButForQemus) {
   const QemuGuestRam live = Guest(true);
   EXPECT_EQ(live.KindOf("pc.ram", 0), QemuGuestRam::PageKind::kModel);
   EXPECT_EQ(live.KindOf("pc.ram", 0xa0), QemuGuestRam::PageKind::kOwnedByQemu);
   EXPECT_EQ(live.KindOf("pc.ram", 0xff), QemuGuestRam::PageKind::kOwnedByQemu);
-  // 16 MiB guest: a quarter of the 15 MiB above the hole, whole MiB: 3 MiB at the top.
-  EXPECT_EQ(live.KeepAliveText(), "keep-alive pc.ram 0xd00000-0x1000000 (3 MiB)");
-  EXPECT_EQ(live.KindOf("pc.ram", 0xcff), QemuGuestRam::PageKind::kModel);
-  EXPECT_EQ(live.KindOf("pc.ram", 0xd00), QemuGuestRam::PageKind::kKeepAlive);
-  EXPECT_EQ(Expected(live, "pc.ram", 0xe00, 3), std::vector<std::uint8_t>(kPage, 2));  // second run's byte
+  EXPECT_EQ(live.KindOf("pc.ram", 0xfff), QemuGuestRam::PageKind::kModel);  // the whole top of pc.ram is the model's
   EXPECT_EQ(live.KindOf("vga.vram", 0), QemuGuestRam::PageKind::kModel);
+  // 16 MiB guest: a quarter of pc.ram, a power of two: 4 MiB, a block apart.
+  EXPECT_EQ(live.KeepAliveText(), "keep-alive block 0000:00:02.0/vga.vram (4 MiB, secondary-vga)");
+  EXPECT_TRUE(live.EngineOwnsBlock("0000:00:02.0/vga.vram"));
+  EXPECT_FALSE(live.EngineOwnsBlock("0000:00:01.0/vga.vram"));  // the scenario's vga.vram, as QEMU names it
+  EXPECT_TRUE(live.EngineOwnsBlock("pc.bios"));
+  EXPECT_EQ(live.FileIdstr("vga.vram"), "0000:00:01.0/vga.vram");
   const QemuGuestRam paused = Guest(false);
   EXPECT_EQ(paused.KeepAliveText(), "");
-  EXPECT_EQ(paused.KindOf("pc.ram", 0xd00), QemuGuestRam::PageKind::kModel);
   std::vector<std::uint8_t> model(kPage);
   mrm::ram::ContentSpec content;
   content.seed = 7;
@@ -89,13 +90,31 @@ TEST(QemuGuestRamTest, PassCommandsTakeRamFromOnePassToTheNext) {
   EXPECT_EQ(compared, (16 * kMiB - 0x60000 + kMiB) / kPage);
 }
 
-TEST(QemuGuestRamTest, KeepAliveRewritesItsRegionWithItsOwnContent) {
+TEST(QemuGuestRamTest, KeepAliveRewritesItsBlockWithItsOwnContent) {
   const QemuGuestRam guest = Guest(true);
   const auto commands = guest.KeepAliveCommands();
-  ASSERT_EQ(commands.size(), 3u);
-  EXPECT_EQ(commands[0], "memset 0xd00000 0x100000 0x1");
-  EXPECT_EQ(commands[2], "memset 0xf00000 0x100000 0x3");
+  ASSERT_EQ(commands.size(), 4u);
+  EXPECT_EQ(commands[0], "memset 0xe0000000 0x100000 0x1");
+  EXPECT_EQ(commands[3], "memset 0xe0300000 0x100000 0x4");
   EXPECT_TRUE(Guest(false).KeepAliveCommands().empty());
+}
+
+// vram is mapped only once its BAR is programmed: the loader cannot reach
+// it, the setup commands map it and then write its pass 0.
+TEST(QemuGuestRamTest, SetupMapsVramThenWritesItsPassZero) {
+  const QemuGuestRam guest = Guest(false);
+  const auto commands = guest.SetupCommands();
+  ASSERT_GT(commands.size(), 4u);
+  EXPECT_EQ(commands[0], "outl 0xcf8 0x80000810");
+  EXPECT_EQ(commands[3], "outw 0xcfc 0x3");
+  dioh_test::FakeGuestMemory memory;
+  for (std::size_t i = 4; i < commands.size(); ++i) ASSERT_EQ(memory.Apply(commands[i]), "OK");
+  for (std::uint64_t page = 0; page < kMiB / kPage; page += 7) {
+    const auto want = Expected(guest, "vga.vram", page, 0);
+    for (std::uint64_t i = 0; i < kPage; i += 511) {
+      ASSERT_EQ(memory.At(Q35Layout::kVramAddress + page * kPage + i), want[i]) << "vram page " << page;
+    }
+  }
 }
 
 TEST(QemuGuestRamTest, LoaderImagesHoldPassZeroWithZeroPagesAsHoles) {
@@ -104,9 +123,8 @@ TEST(QemuGuestRamTest, LoaderImagesHoldPassZeroWithZeroPagesAsHoles) {
   std::filesystem::create_directories(dir);
   auto args = guest.WriteLoaderImages(dir.string());
   ASSERT_TRUE(args.ok()) << args.status().ToString();
-  ASSERT_EQ(args->size(), 6u);  // three ranges: below the hole, above it, vram
+  ASSERT_EQ(args->size(), 4u);  // two ranges: below the hole, above it; not vram (SetupCommands)
   EXPECT_EQ((*args)[3], "loader,file=" + (dir / "ram-1.img").string() + ",addr=0x100000,force-raw=on");
-  EXPECT_EQ((*args)[5], "loader,file=" + (dir / "ram-2.img").string() + ",addr=0xe0000000,force-raw=on");
   const int fd = open((dir / "ram-1.img").c_str(), O_RDONLY);
   ASSERT_GE(fd, 0);
   struct stat st {};
