@@ -17,6 +17,7 @@
 #include "harness/engine/child_process.h"
 #include "harness/engine/engine_argv.h"
 #include "harness/engine/engine_driver.h"
+#include "harness/engine/engine_threads.h"
 #include "harness/checks/ram_expectation.h"
 #include "harness/engine/spawned_engine.h"
 #include "migration/runner/guest_spec.h"
@@ -165,6 +166,16 @@ std::string DefaultMrmigrateBinary() {
 }  // namespace
 
 Result<std::string> QuitEngine(EngineProcess& engine, Deadline deadline) {
+  // QEMU reports a migration's end from its migration thread and cleans up
+  // afterwards in the main loop (migration_cleanup_bh, which joins that
+  // thread and shuts multifd down): a quit sent at once can end QEMU before
+  // that cleanup runs, and whether a crash in it (QEMU 10.0's
+  // multifd_device_state_send_cleanup) shows would be a race. So: wait until
+  // no migration thread is left, then one QMP round trip, queued behind the
+  // cleanup, then quit.
+  constexpr auto kSettle = std::chrono::seconds(10);
+  (void)WaitForMigrationThreadsToEnd(engine.pid(), std::min(deadline, std::chrono::steady_clock::now() + kSettle));
+  (void)engine.qmp().Execute("query-migrate", nlohmann::json::object(), deadline);
   // An engine already gone closes the socket: the quit fails, the wait reaps.
   (void)engine.qmp().Execute("quit", nlohmann::json::object(), deadline);
   return engine.WaitExit(deadline);

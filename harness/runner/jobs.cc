@@ -17,6 +17,9 @@ Result<Job> JobFromScenario(const Scenario& scenario) {
       return Status::Error(EINVAL, scenario.source_file + ": field 'diofs.profile': " + profile.status().message());
     }
     expected = DeriveExpectedOutcome(scenario, *profile);
+    Job job{scenario, expected, scenario.name + "@" + scenario.diofs.profile};
+    for (KnownEngineBug& bug : DeriveKnownEngineBugs(scenario, *profile)) job.scenario.known_engine_bugs.push_back(std::move(bug));
+    return job;
   }
   return Job{scenario, expected, scenario.name + "@" + scenario.diofs.profile};
 }
@@ -28,6 +31,7 @@ std::vector<Job> MatrixJobs(const std::vector<Scenario>& scenarios) {
     for (const diofs::Profile& profile : diofs::ProfilePresets()) {
       Job job{scenario, DeriveExpectedOutcome(scenario, profile), scenario.name + "@" + profile.name};
       job.scenario.diofs.profile = profile.name;
+      for (KnownEngineBug& bug : DeriveKnownEngineBugs(scenario, profile)) job.scenario.known_engine_bugs.push_back(std::move(bug));
       jobs.push_back(std::move(job));
     }
   }

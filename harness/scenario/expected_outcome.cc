@@ -80,7 +80,22 @@ bool SomePageWriteMisaligned(const Scenario& scenario, std::uint64_t align) {
   return shape.misaligned;
 }
 
+bool RefusesTheChannelOpen(const Scenario& scenario, const diofs::Profile& profile) {
+  return !(scenario.no_direct_io_build && DirectIoRequested(scenario)) && DirectIoEffective(scenario) &&
+         profile.odirect == diofs::ODirectAtOpen::kReject;
+}
+
 }  // namespace
+
+std::vector<KnownEngineBug> DeriveKnownEngineBugs(const Scenario& scenario, const diofs::Profile& profile) {
+  if (!RefusesTheChannelOpen(scenario, profile)) return {};
+  return {KnownEngineBug{
+      "qemu",
+      {"10.0.*"},
+      "QEMU reports the refused O_DIRECT open, then dies of SIGSEGV: multifd_device_state_send_cleanup() "
+      "dereferences a device state that was never set up when channel creation fails",
+      {"expected-outcome"}}};
+}
 
 ExpectedOutcome DeriveExpectedOutcome(const Scenario& scenario, const diofs::Profile& profile) {
   // migrate_params_check(): refused at migrate-set-parameters, whatever the capabilities.
@@ -90,7 +105,7 @@ ExpectedOutcome DeriveExpectedOutcome(const Scenario& scenario, const diofs::Pro
   if (!DirectIoEffective(scenario)) return ExpectedOutcome{};
   // The multifd channels open with O_DIRECT (channel_open.cc, as QEMU's
   // file_send_channel_create reports it).
-  if (profile.odirect == diofs::ODirectAtOpen::kReject) {
+  if (RefusesTheChannelOpen(scenario, profile)) {
     return ExpectedOutcome::Failure("Could not open '{file}': filesystem does not support O_DIRECT");
   }
   if (scenario.diofs.on_violation == "einval" && SomePageWriteMisaligned(scenario, profile.dio_align.bytes())) {

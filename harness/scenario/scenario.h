@@ -114,5 +114,9 @@ std::string ZeroPageDetection(const Scenario& scenario);
 //    aligned to it: failed with the channel's pwritev error (a wildcard pattern);
 //  - otherwise completed.
 ExpectedOutcome DeriveExpectedOutcome(const Scenario& scenario, const diofs::Profile& profile);
+// The engine bugs a derived outcome runs into, whatever the scenario: QEMU
+// 10.0 dies of SIGSEGV after the refused O_DIRECT open of a profile without
+// O_DIRECT. Empty where the derivation meets none.
+std::vector<KnownEngineBug> DeriveKnownEngineBugs(const Scenario& scenario, const diofs::Profile& profile);
 
 }  // namespace dioh

@@ -59,6 +59,29 @@ TEST(JobsTest, DirectIoOnProfilesThatCannotTakeItIsExpectedToFail) {
   }
 }
 
+// QEMU 10.0's crash after the refused open is catalogued wherever the
+// derivation expects that open to be refused, and nowhere else.
+TEST(JobsTest, TheRefusedOpenCarriesQemusKnownCrash) {
+  for (const Job& job : MatrixJobs({MatrixScenario("a")})) {
+    const bool refused = job.scenario.diofs.profile == "no-odirect";
+    ASSERT_EQ(job.scenario.known_engine_bugs.size(), refused ? 1u : 0u) << job.id;
+    if (!refused) continue;
+    const KnownEngineBug& bug = job.scenario.known_engine_bugs[0];
+    EXPECT_EQ(bug.engine, "qemu");
+    EXPECT_EQ(bug.fails, std::vector<std::string>{"expected-outcome"});
+    EXPECT_NE(bug.summary.find("multifd_device_state_send_cleanup"), std::string::npos);
+  }
+  Scenario derived = MatrixScenario("b");
+  derived.diofs.profile = "no-odirect";
+  auto job = JobFromScenario(derived);
+  ASSERT_TRUE(job.ok());
+  EXPECT_EQ(job->scenario.known_engine_bugs.size(), 1u);
+  derived.capabilities["multifd"] = false;  // direct-io not effective: nothing is opened with O_DIRECT
+  job = JobFromScenario(derived);
+  ASSERT_TRUE(job.ok());
+  EXPECT_TRUE(job->scenario.known_engine_bugs.empty());
+}
+
 TEST(JobsTest, ShardsAreParsedStrictly) {
   auto shard = ParseShard("2/4");
   ASSERT_TRUE(shard.ok());
