@@ -1,6 +1,7 @@
 #include "harness/runner/scenario_runner.h"
 
 #include <algorithm>
+#include <csignal>
 #include <cstring>
 #include <chrono>
 #include <cstdlib>
@@ -150,7 +151,10 @@ Side DriveSide(const Job& job, const RunEnvironment& environment, HarnessEnv& en
   // The engine's whole life is the verdict: a signal the harness did not
   // send fails the side, even after it reported the expected failure (QEMU
   // 10.0 reports "failed" and then dies in multifd's cleanup).
-  if (const std::optional<int> signal = (*engine)->CrashSignal()) {
+  // The interrupt watcher SIGKILLs every live engine's group on Ctrl-C: that kill is the harness's own.
+  const std::optional<int> signal = (*engine)->CrashSignal();
+  const bool killed_on_interrupt = signal == SIGKILL && InterruptWatcher::Instance().interrupted();
+  if (signal && !killed_on_interrupt) {
     MigrationOutcome before = *side.outcome;
     before.engine_output.clear();  // said once, below
     MigrationOutcome crashed{MigrationEnd::kEngineCrashed, SignalText(*signal) + " after " + before.ToString(),
@@ -182,6 +186,11 @@ class JobRunner {
     if (Status mounted = Mount(); !mounted.ok()) return FailSetup(mounted.message());
     if (Status written = WritePrefix(); !written.ok()) return FailSetup(written.message());
     Drive();
+    if (InterruptWatcher::Instance().interrupted()) {  // not judged: leave at once, nothing behind
+      Step("interrupted: unmounting diofs");
+      Unmount();
+      return Finish();
+    }
     Step("copying the file out and unmounting diofs");
     ReadProducedFile();
     Unmount();

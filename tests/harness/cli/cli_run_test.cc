@@ -205,6 +205,9 @@ TEST_F(CliRunTest, CtrlCKillsTheEngineUnmountsAndExits130) {
   ASSERT_EQ(report["results"].size(), 1u);
   EXPECT_EQ(report["results"][0]["verdict"], "error");
   EXPECT_EQ(report["results"][0]["reason"], "interrupted by signal 2 (SIGINT): not judged");
+  // The harness's own SIGKILL of the engine is no crash, and nothing is judged.
+  EXPECT_EQ(report["results"][0]["outcome"].get<std::string>().rfind("interrupted", 0), 0u) << report["results"][0]["outcome"];
+  EXPECT_TRUE(report["results"][0]["checks"].empty()) << report["results"][0]["checks"];
   EXPECT_EQ(junit_check::Problems(dir_ + "/out/report.xml"), "");
   EXPECT_NE(ReadFile(dir_ + "/out/report.xml").find("<error message=\"interrupted by signal 2 (SIGINT)"), std::string::npos);
 }
