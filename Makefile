@@ -25,6 +25,7 @@ help:
 	@echo "make test       build and run every test (unit, integration, regression and the quick qemu set)"
 	@echo "make test-unit  only the mount-free unit tests"
 	@echo "make test-qemu  the real QEMU: the qemu-labelled tests, then every scenario and the matrix on it (report in $(BUILD)/qemu-results)"
+	@echo "make check-all  everything, including what does not fit CI's time: test, test-asan, test-tsan, fuzz (60 s a target), test-qemu"
 	@echo "make test-asan  unit tests under AddressSanitizer + UBSan"
 	@echo "make test-tsan  unit tests under ThreadSanitizer"
 	@echo "make fuzz       every libFuzzer target of fuzz/ for FUZZ_SECONDS (60) each, ASan + UBSan"
@@ -66,6 +67,14 @@ test-qemu: build
 	 $(BUILD)/bin/dioharness run harness/scenarios/*.json --engine qemu:$(QEMU) --out $(BUILD)/qemu-results/run || status=$$?; \
 	 $(BUILD)/bin/dioharness matrix --engine qemu:$(QEMU) --out $(BUILD)/qemu-results/matrix || status=$$?; \
 	 scripts/check-no-mounts.sh || status=1; exit $$status
+
+# What CI runs (.ci/run) and what does not fit its budget.
+check-all:
+	$(MAKE) test
+	$(MAKE) test-asan
+	$(MAKE) test-tsan
+	$(MAKE) fuzz FUZZ_SECONDS=60
+	$(MAKE) test-qemu
 
 # Sanitizer builds compile only the unit-test binaries (target unit_tests), at -O0 -g1: at -O2 -g ASan multiplies compile time
 # by five (2 min for one gtest file here), which would not fit CI's budget.
