@@ -63,7 +63,8 @@ struct RamStats {
 
 struct MigrationStatus {
   MigrationState state = MigrationState::kSetup;
-  std::string error_desc;  // set when failed
+  std::string error_desc;    // set when failed: QEMU's text, as query-migrate shows it
+  std::string error_detail;  // where it failed (channel, offset, ramblock), one line each: for stderr
   RamStats ram;
 };
 
