@@ -49,7 +49,8 @@ struct LoadConfig {
 };
 
 // query-migrate's view (MigrationStatus + ram stats).
-enum class MigrationState { kSetup, kActive, kCompleted, kFailed };
+// kDevice: the switchover (migration_completion), from the last dirty sync on.
+enum class MigrationState { kSetup, kActive, kDevice, kCompleted, kFailed };
 
 struct RamStats {
   uint64_t total = 0;         // bytes of guest RAM

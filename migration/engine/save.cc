@@ -282,7 +282,9 @@ MigrationStatus Saver::Run() {
     if (s.ok()) {
       PageLists last;
       if (config_.passes > 1) last = ram_.ApplyPass(config_.content, config_.passes - 1);
-      SyncDirtyBitmap(MigrationState::kActive);  // ram_save_complete
+      // migration_completion: status device, then ram_save_complete's sync.
+      Report(MigrationState::kDevice);
+      SyncDirtyBitmap(MigrationState::kDevice);
       s = Iterate(fmt::kSectionEnd, config_.passes > 1 ? &last : nullptr, true);
     }
     if (s.ok()) s = Tail();

@@ -87,15 +87,15 @@ std::optional<params::Json> MigrationController::OnStatusChange(const StatusChan
                    timestamp);
 }
 
-// fill_source_migration_info: setup shows the status only; active,
+// fill_source_migration_info: setup shows the status only; active, device,
 // cancelling and completed add times (populate_time_info) and "ram"
 // (populate_ram_info); failed and cancelled show the status and the error.
 params::Json MigrationController::QueryMigrate() const {
   params::Json info = params::Json::object();
   if (status_ == MigrationStatus::kNone) return info;  // no migration has happened ever
   info["status"] = std::string(MigrationStatusName(status_));
-  const bool with_stats = status_ == MigrationStatus::kActive || status_ == MigrationStatus::kCancelling ||
-                          status_ == MigrationStatus::kCompleted;
+  const bool with_stats = status_ == MigrationStatus::kActive || status_ == MigrationStatus::kDevice ||
+                          status_ == MigrationStatus::kCancelling || status_ == MigrationStatus::kCompleted;
   if (with_stats) {
     const MigrationProgress progress = engine_.Progress();
     if (progress.setup_time_ms) info["setup-time"] = *progress.setup_time_ms;

@@ -22,10 +22,12 @@
 namespace mrm::qmp {
 
 // QEMU's MigrationStatus values this engine goes through (migration.json).
-enum class MigrationStatus { kNone, kSetup, kActive, kCompleted, kFailed, kCancelling, kCancelled };
+// kDevice: the switchover, after the last pass (migration_completion sets it
+// on the way to completed).
+enum class MigrationStatus { kNone, kSetup, kActive, kCompleted, kFailed, kCancelling, kCancelled, kDevice };
 
 std::string_view MigrationStatusName(MigrationStatus status);
-// setup, active and cancelling: a migration is in progress (migration_is_running()).
+// setup, active, device and cancelling: a migration is in progress (migration_is_running()).
 bool MigrationIsRunning(MigrationStatus status);
 
 struct StatusChange {

@@ -122,6 +122,9 @@ void MappedRamEngine::OnEngineStatus(const engine::MigrationStatus& status) {
     activated_ = std::chrono::steady_clock::now();
     Report(qmp::MigrationStatus::kActive);
   }
+  if (status.state == engine::MigrationState::kDevice && reported_ == qmp::MigrationStatus::kActive) {
+    Report(qmp::MigrationStatus::kDevice);
+  }
 }
 
 void MappedRamEngine::Finish(const engine::MigrationStatus& status) {
@@ -168,7 +171,8 @@ qmp::MigrationProgress MappedRamEngine::Progress() const {
   progress.dirty_sync_count = ram_.dirty_sync_count;
   const std::uint64_t done = (ram_.normal_pages + ram_.zero_pages) * ram::kPageSize;
   progress.remaining_bytes = completed_ || done >= ram_.total ? 0 : ram_.total - done;
-  if (reported_ == qmp::MigrationStatus::kActive || reported_ == qmp::MigrationStatus::kCancelling || completed_) {
+  if (reported_ == qmp::MigrationStatus::kActive || reported_ == qmp::MigrationStatus::kDevice ||
+      reported_ == qmp::MigrationStatus::kCancelling || completed_) {
     // populate_time_info: now - start_time while it runs, total_time once
     // completed; mbps over the time after setup (migration_calculate_complete).
     const auto end = completed_ ? ended_ : std::chrono::steady_clock::now();

@@ -92,11 +92,13 @@ TEST(SaveEvidence, StatusCallbackSequence) {
   std::vector<std::pair<MigrationState, uint64_t>> states;  // with ram.dirty_sync_count
   MigrationStatus final_status = SaveMigration(
       fs, ram, c, [&](const MigrationStatus& s) { states.push_back({s.state, s.ram.dirty_sync_count}); });
-  // A dirty sync at setup (ram_init_bitmaps), one at completion (ram_save_complete).
+  // A dirty sync at setup (ram_init_bitmaps), one at completion (ram_save_complete),
+  // after the device status (migration_completion).
   EXPECT_EQ(states, (std::vector<std::pair<MigrationState, uint64_t>>{{MigrationState::kSetup, 0},
                                                                       {MigrationState::kSetup, 1},
                                                                       {MigrationState::kActive, 1},
-                                                                      {MigrationState::kActive, 2},
+                                                                      {MigrationState::kDevice, 1},
+                                                                      {MigrationState::kDevice, 2},
                                                                       {MigrationState::kCompleted, 2}}));
   EXPECT_EQ(final_status.ram.total, ram.total_length());
   EXPECT_EQ(final_status.ram.normal_pages + final_status.ram.zero_pages, ram.total_length() / 4096);

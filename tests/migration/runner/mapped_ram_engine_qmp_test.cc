@@ -105,6 +105,7 @@ TEST_F(MappedRamQmpTest, MigrateToFileThenIncomingVerifies) {
     EXPECT_EQ(client->Execute(params::Json{{"execute", "migrate"}, {"arguments", Uri()}}.dump()), Server::Ok());
     EXPECT_EQ(client->NextMigrationStatus(), "setup");
     EXPECT_EQ(client->NextMigrationStatus(), "active");
+    EXPECT_EQ(client->NextMigrationStatus(), "device");
     EXPECT_EQ(client->NextMigrationStatus(), "completed");
     const params::Json info = client->Execute(R"({"execute": "query-migrate"})")["return"];
     EXPECT_EQ(info["status"], "completed") << info;

@@ -91,7 +91,10 @@ qmp::MigrationJob Job(bool direct_io) {
 }
 
 using Sequence = std::vector<qmp::MigrationStatus>;
-const Sequence kCompletedRun = {qmp::MigrationStatus::kSetup, qmp::MigrationStatus::kActive, qmp::MigrationStatus::kCompleted};
+const Sequence kCompletedLoad = {qmp::MigrationStatus::kSetup, qmp::MigrationStatus::kActive, qmp::MigrationStatus::kCompleted};
+// A save passes through device (the switchover) as QEMU's does.
+const Sequence kCompletedSave = {qmp::MigrationStatus::kSetup, qmp::MigrationStatus::kActive,
+                                 qmp::MigrationStatus::kDevice, qmp::MigrationStatus::kCompleted};
 
 TEST(MappedRamEngineTest, SaveThenLoadFollowTheContract) {
   channel::FakeFileSystem fs;
@@ -104,10 +107,11 @@ TEST(MappedRamEngineTest, SaveThenLoadFollowTheContract) {
   EXPECT_EQ(at_return[0].thread, std::this_thread::get_id());
 
   const std::vector<Recorder::Heard> heard = save.WaitForEnd();
-  ASSERT_EQ(heard.size(), 3u);
+  ASSERT_EQ(heard.size(), 4u);
   EXPECT_EQ(heard[1].change.status, qmp::MigrationStatus::kActive);
-  EXPECT_EQ(heard[2].change.status, qmp::MigrationStatus::kCompleted);
-  EXPECT_NE(heard[2].thread, std::this_thread::get_id());
+  EXPECT_EQ(heard[2].change.status, qmp::MigrationStatus::kDevice);
+  EXPECT_EQ(heard[3].change.status, qmp::MigrationStatus::kCompleted);
+  EXPECT_NE(heard[3].thread, std::this_thread::get_id());
 
   const qmp::MigrationProgress progress = engine.Progress();
   EXPECT_EQ(progress.total_bytes, (2u << 20) + (260u << 10));
@@ -127,12 +131,12 @@ TEST(MappedRamEngineTest, SaveThenLoadFollowTheContract) {
   EXPECT_EQ(passes[0].dirty_sync_count, 1u);
   EXPECT_EQ(passes[0].status, qmp::MigrationStatus::kSetup);
   EXPECT_EQ(passes[1].dirty_sync_count, 2u);
-  EXPECT_EQ(passes[1].status, qmp::MigrationStatus::kActive);
+  EXPECT_EQ(passes[1].status, qmp::MigrationStatus::kDevice);
 
   // The same engine takes the next migration: the load of what it saved.
   Recorder load;
   ASSERT_TRUE(engine.StartIncoming(Job(true), load.Listener()).ok());
-  EXPECT_EQ(load.Statuses(), kCompletedRun);
+  EXPECT_EQ(load.Statuses(), kCompletedLoad);
   EXPECT_TRUE(load.Passes().empty());  // a destination sends no MIGRATION_PASS
 
   auto text = engine.Inspect(Job(true).uri);
@@ -148,7 +152,7 @@ TEST(MappedRamEngineTest, LoadOfAnotherGuestFailsNamingBlockAndPage) {
   MappedRamEngine source(fs, SmallGuest(5));
   Recorder save;
   ASSERT_TRUE(source.StartOutgoing(Job(false), save.Listener()).ok());
-  ASSERT_EQ(save.Statuses(), kCompletedRun);
+  ASSERT_EQ(save.Statuses(), kCompletedSave);
 
   MappedRamEngine destination(fs, SmallGuest(6));
   Recorder load;
@@ -239,7 +243,7 @@ TEST(MappedRamEngineTest, RefusesASecondMigrationWhileOneRuns) {
   EXPECT_EQ(engine.StartIncoming(Job(false), second.Listener()).message(), "a migration is already running");
   EXPECT_TRUE(second.Snapshot().empty());
   gate.Release();
-  EXPECT_EQ(first.Statuses(), kCompletedRun);
+  EXPECT_EQ(first.Statuses(), kCompletedSave);
 }
 
 // As QEMU 10.0 with debug-threads: the thread that handles `migrate` creates
@@ -251,7 +255,7 @@ TEST(MappedRamEngineTest, MigrationThreadOpensTheChannelsWhichOnlyWrite) {
   MappedRamEngine engine(fs, SmallGuest());
   Recorder save;
   ASSERT_TRUE(engine.StartOutgoing(Job(true), save.Listener()).ok());
-  ASSERT_EQ(save.Statuses(), kCompletedRun);
+  ASSERT_EQ(save.Statuses(), kCompletedSave);
   char own_name[16] = {};
   ::pthread_getname_np(::pthread_self(), own_name, sizeof own_name);
   std::map<int, std::string> opener;  // file id -> thread that opened it
