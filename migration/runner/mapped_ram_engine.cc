@@ -75,7 +75,7 @@ dioh::Status MappedRamEngine::Start(model::Direction direction, const qmp::Migra
     // file_start_outgoing_migration runs in qmp_migrate: a file that cannot
     // be created fails the command itself (migrate_fd_error: failed, then
     // the error reply).
-    auto main = engine::StartOutgoingFile(fs_, *save);
+    auto main = engine::StartOutgoingFile(cancellable_, *save);
     if (!main.ok()) {
       Report(qmp::MigrationStatus::kFailed, main.status().message());
       return main.status();
@@ -94,8 +94,7 @@ void MappedRamEngine::RunSave(const engine::SaveConfig& config, std::unique_ptr<
   auto ram = ram::HostRam::Allocate(guest_.blocks);
   if (!ram.ok()) return Finish({engine::MigrationState::kFailed, ram.status().message(), {}, {}});
   ram->ApplyPass(config.content, 0);
-  CancellableFileSystem fs(fs_, [this] { return cancel_requested_.load(); });
-  Finish(engine::SaveMigration(fs, *ram, config, std::move(main),
+  Finish(engine::SaveMigration(cancellable_, *ram, config, std::move(main),
                                [this](const engine::MigrationStatus& s) { OnEngineStatus(s); }));
 }
 
@@ -103,8 +102,7 @@ void MappedRamEngine::RunLoad(const engine::LoadConfig& config) {
   // Allocate() zero-fills: pages whose bitmap bit is clear stay zero.
   auto ram = ram::HostRam::Allocate(guest_.blocks);
   if (!ram.ok()) return Finish({engine::MigrationState::kFailed, ram.status().message(), {}, {}});
-  CancellableFileSystem fs(fs_, [this] { return cancel_requested_.load(); });
-  Finish(engine::LoadMigration(fs, *ram, config,
+  Finish(engine::LoadMigration(cancellable_, *ram, config,
                                     [this](const engine::MigrationStatus& s) { OnEngineStatus(s); }));
 }
 

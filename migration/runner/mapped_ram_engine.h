@@ -24,6 +24,7 @@
 #include "migration/engine/engine_config.h"
 #include "migration/model/direction.h"
 #include "migration/qmp/migration_engine.h"
+#include "migration/runner/cancellable_file_system.h"
 #include "migration/runner/guest_spec.h"
 
 namespace mrm::runner {
@@ -57,6 +58,9 @@ class MappedRamEngine final : public qmp::MigrationEngine {
   const Log log_;
   std::thread worker_;
   std::atomic<bool> cancel_requested_{false};
+  // fs_ as the engine sees it: every open, read and write, the main file's
+  // included, fails with ECANCELED once a cancel was asked.
+  CancellableFileSystem cancellable_{fs_, [this] { return cancel_requested_.load(); }};
 
   mutable std::mutex mutex_;
   qmp::StatusListener listener_;                           // guarded by mutex_
