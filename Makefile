@@ -7,26 +7,30 @@ BUILD_TSAN ?= build-tsan
 BUILD_FUZZ ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc)
+PREFIX     ?= /usr/local
+DESTDIR    ?=
 CMAKE_FLAGS ?=
 # CI (CI=true) treats warnings as errors.
 ifeq ($(CI),true)
 CMAKE_FLAGS += -DDIOHARNESS_WERROR=ON
 endif
 
-.PHONY: all deps build demo demo-dd test test-unit test-asan test-tsan fuzz bench profile clean help
+.PHONY: all deps build install demo demo-dd test test-unit test-asan test-tsan fuzz bench profile clean help
 
 all: build
 
 help:
 	@echo "make demo       dioharness demo: save and load 256 MiB with direct-io on a strict-4k diofs, check, verdict"
 	@echo "make demo-dd    diofs alone: dd with O_DIRECT accepted at 4096 bytes, refused at 100"
-	@echo "make test       build and run every test (unit + integration + regression)"
+	@echo "make test       build and run every test (unit, integration, regression and the quick qemu set)"
 	@echo "make test-unit  only the mount-free unit tests"
+	@echo "make test-qemu  the real QEMU: the qemu-labelled tests, then every scenario and the matrix on it (report in $(BUILD)/qemu-results)"
 	@echo "make test-asan  unit tests under AddressSanitizer + UBSan"
 	@echo "make test-tsan  unit tests under ThreadSanitizer"
 	@echo "make fuzz       every libFuzzer target of fuzz/ for FUZZ_SECONDS (60) each, ASan + UBSan"
 	@echo "make bench      run the benchmarks, JSON into results/bench/"
 	@echo "make profile    perf profile of 1 MiB O_DIRECT writes, tmpfs against diofs, into results/bench/profiles/"
+	@echo "make install    diofs, dioharness, mrmigrate, diocheck_run, libdiocheck.so and the man pages into PREFIX (/usr/local), under DESTDIR"
 	@echo "make clean      remove the build folders"
 
 deps:
@@ -37,6 +41,10 @@ $(BUILD)/build.ninja: deps
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
+
+# PREFIX /usr/local: mount -t fuse.diofs finds diofs there (diofs(1), MOUNT OPTIONS).
+install: build
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
 
 demo: build
 	$(BUILD)/bin/dioharness demo
@@ -50,6 +58,14 @@ test: build
 
 test-unit: build
 	ctest --test-dir $(BUILD) -j $(JOBS) -L unit --output-on-failure
+
+# The full QEMU run: make test runs the quick qemu-labelled set only.
+QEMU ?= qemu-system-x86_64
+test-qemu: build
+	@status=0; ctest --test-dir $(BUILD) -L qemu --output-on-failure || status=$$?; \
+	 $(BUILD)/bin/dioharness run harness/scenarios/*.json --engine qemu:$(QEMU) --out $(BUILD)/qemu-results/run || status=$$?; \
+	 $(BUILD)/bin/dioharness matrix --engine qemu:$(QEMU) --out $(BUILD)/qemu-results/matrix || status=$$?; \
+	 scripts/check-no-mounts.sh || status=1; exit $$status
 
 # Sanitizer builds compile only the unit-test binaries (target unit_tests), at -O0 -g1: at -O2 -g ASan multiplies compile time
 # by five (2 min for one gtest file here), which would not fit CI's budget.

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -22,6 +23,16 @@
 
 namespace diofs {
 
+// Which node of the backend a name leads to: two names with the same key are
+// hard links of one file (mem: the node's number; passthrough: st_dev and
+// st_ino of the real file). {0, 0}: not known.
+struct NodeKey {
+  std::uint64_t dev = 0;
+  std::uint64_t ino = 0;
+  bool known() const { return ino != 0; }
+  auto operator<=>(const NodeKey&) const = default;
+};
+
 struct NodeAttr {
   mode_t mode = 0;             // type and permission bits, as st_mode
   std::uint64_t size = 0;
@@ -32,6 +43,7 @@ struct NodeAttr {
   timespec atime{};
   timespec mtime{};
   timespec ctime{};
+  NodeKey key;
 
   bool is_dir() const { return S_ISDIR(mode); }
   bool is_file() const { return S_ISREG(mode); }
@@ -107,6 +119,23 @@ class Backend {
                                 std::optional<timespec> mtime) = 0;
   virtual dioh::Status Truncate(std::string_view path, std::uint64_t size) = 0;
   virtual dioh::Result<FsUsage> Usage() = 0;
+
+  // symlink(2): a link at `path` holding `target`, owned by `node.uid`:`node.gid`.
+  // The target is stored as given: diofs itself never follows a link.
+  virtual dioh::Status Symlink(std::string_view path, std::string_view target, const NewOwner& node) = 0;
+  // readlink(2): EINVAL when `path` is not a symlink.
+  virtual dioh::Result<std::string> ReadLink(std::string_view path) = 0;
+  // link(2): `to` becomes another name of the node at `from`, which keeps
+  // its owner; a folder cannot get one (EPERM).
+  virtual dioh::Status Link(std::string_view from, std::string_view to) = 0;
+  // mknod(2) of a FIFO, a unix socket or an empty regular file, as `node`
+  // says (type in its mode). Device nodes fail with EPERM: diofs keeps none.
+  virtual dioh::Status MakeNode(std::string_view path, const NewOwner& node) = 0;
+  // Extended attributes (xattr.h; names already checked by the caller).
+  virtual dioh::Result<std::string> GetXattr(std::string_view path, std::string_view name) = 0;
+  virtual dioh::Status SetXattr(std::string_view path, std::string_view name, std::string_view value, int flags) = 0;
+  virtual dioh::Result<std::vector<std::string>> ListXattr(std::string_view path) = 0;
+  virtual dioh::Status RemoveXattr(std::string_view path, std::string_view name) = 0;
 };
 
 // "mem" or "passthrough:DIR". A passthrough folder must exist and be readable

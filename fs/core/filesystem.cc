@@ -68,8 +68,11 @@ dioh::Status DioFilesystem::InjectOther(OpKind kind, const std::string& path, co
 }
 
 dioh::Status DioFilesystem::ControlError(dioh::Status status) {
-  std::lock_guard lock(error_mutex_);
-  last_control_error_ = status.message();
+  {
+    std::lock_guard lock(error_mutex_);
+    last_control_error_ = status.message();
+  }
+  if (control_error_sink_) control_error_sink_(status.message());
   return status;
 }
 
@@ -121,7 +124,7 @@ dioh::Result<Entry> DioFilesystem::Lookup(std::uint64_t parent, const std::strin
   if (!path) return NoEntry();
   auto attr = backend_->Stat(*path);
   if (!attr.ok()) return attr.status();
-  return Entry{inodes_.Lookup(*path), *attr};
+  return Entry{inodes_.Lookup(*path, attr->key), *attr};
 }
 
 void DioFilesystem::Forget(std::uint64_t ino, std::uint64_t lookups) { inodes_.Forget(ino, lookups); }
@@ -190,20 +193,33 @@ dioh::Status DioFilesystem::TruncatePath(std::uint64_t ino, const std::string& p
 
 dioh::Result<Entry> DioFilesystem::MakeDir(std::uint64_t parent, const std::string& name, mode_t mode,
                                            const Caller& caller) {
+  return MakeChild(OpKind::kMkdir, parent, name, S_IFDIR | (mode & 07777), mode, {}, caller,
+                   [&](const std::string& path, const NewOwner& owner) { return backend_->MakeDir(path, owner); });
+}
+
+dioh::Result<Entry> DioFilesystem::MakeChild(OpKind kind, std::uint64_t parent, const std::string& name, mode_t mode,
+                                             std::uint32_t aux, std::string_view text, const Caller& caller,
+                                             const MakeFunction& make) {
   auto path = ChildPath(parent, name);
   if (!path) return dioh::Status::Error(LookupControl(parent, name) ? EEXIST : EINVAL, "bad name");
-  OpEvent event = Begin(OpKind::kMkdir, caller);
+  OpEvent event = Begin(kind, caller);
   event.path = *path;
-  event.aux = mode;
-  dioh::Status status = InjectOther(OpKind::kMkdir, *path, caller);
-  auto owner = OwnerOfChild(parent, S_IFDIR | (mode & 07777), caller);
-  if (status.ok()) status = owner.ok() ? backend_->MakeDir(*path, *owner) : owner.status();
+  event.aux = aux;
+  event.text = text;
+  dioh::Status status = InjectOther(kind, *path, caller);
+  auto owner = OwnerOfChild(parent, mode, caller);
+  if (status.ok()) status = owner.ok() ? make(*path, *owner) : owner.status();
   dioh::Result<NodeAttr> attr = status.ok() ? backend_->Stat(*path) : dioh::Result<NodeAttr>(status);
   event.result = ResultOf(attr.status());
-  if (attr.ok()) event.ino = inodes_.Lookup(*path);
+  if (attr.ok()) event.ino = inodes_.Lookup(*path, attr->key);
   Emit(event);
   if (!attr.ok()) return attr.status();
   return Entry{event.ino, *attr};
+}
+
+bool DioFilesystem::HasOtherNames(const std::string& path) {
+  auto attr = backend_->Stat(path);
+  return attr.ok() && !attr->is_dir() && attr->nlink > 1;
 }
 
 dioh::Status DioFilesystem::RemoveDir(std::uint64_t parent, const std::string& name, const Caller& caller) {
@@ -221,10 +237,12 @@ dioh::Status DioFilesystem::RemoveName(OpKind kind, std::uint64_t parent, const 
   OpEvent event = Begin(kind, caller);
   event.path = *path;
   const auto removed = inodes_.InodeOf(*path);
+  // Unsynced data stays volatile while another name reaches it.
+  const bool last_name = !volatile_ || !HasOtherNames(*path);
   dioh::Status status = InjectOther(kind, *path, caller);
   if (status.ok()) status = kind == OpKind::kRmdir ? backend_->RemoveDir(*path) : backend_->Unlink(*path);
   if (status.ok()) inodes_.Removed(*path);
-  if (status.ok() && removed && volatile_) volatile_->Forget(*removed);
+  if (status.ok() && removed && volatile_ && last_name) volatile_->Forget(*removed);
   event.result = ResultOf(status);
   Emit(event);
   return status;
@@ -235,17 +253,25 @@ dioh::Status DioFilesystem::Rename(std::uint64_t parent, const std::string& name
   auto from = ChildPath(parent, name);
   auto to = ChildPath(new_parent, new_name);
   if (!from || !to) return dioh::Status::Error(EPERM, "control files cannot be renamed");
-  if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) != 0) {
-    return dioh::Status::Error(EINVAL, "rename flags not supported");  // RENAME_WHITEOUT is overlayfs'
+  // RENAME_WHITEOUT is overlayfs'; EXCHANGE with NOREPLACE makes no sense
+  // (renameat2(2): EINVAL, as do_renameat2() answers before any filesystem).
+  if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) != 0 ||
+      flags == (RENAME_NOREPLACE | RENAME_EXCHANGE)) {
+    return dioh::Status::Error(EINVAL, "rename flags not supported");
   }
   OpEvent event = Begin(OpKind::kRename, caller);
   event.path = *from;
   event.text = *to;
   event.aux = flags;
-  const auto replaced = (flags & RENAME_EXCHANGE) == 0 ? inodes_.InodeOf(*to) : std::nullopt;
+  // The node a rename replaces loses its unsynced data, unless the rename
+  // is onto another name of the same node (nothing is replaced) or the node
+  // keeps other names.
+  const std::uint64_t replaced =
+      (flags & RENAME_EXCHANGE) == 0 && volatile_ ? inodes_.InodeOf(*to).value_or(0) : 0;
+  const bool forget = replaced != 0 && replaced != inodes_.InodeOf(*from).value_or(0) && !HasOtherNames(*to);
   dioh::Status status = InjectOther(OpKind::kRename, *from, caller);
   if (status.ok()) status = backend_->Rename(*from, *to, flags);
-  if (status.ok() && replaced && volatile_) volatile_->Forget(*replaced);
+  if (status.ok() && forget) volatile_->Forget(replaced);
   if (status.ok()) {
     if ((flags & RENAME_EXCHANGE) != 0) {
       inodes_.Exchanged(*from, *to);

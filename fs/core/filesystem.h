@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -29,6 +30,7 @@
 #include "fs/core/profile.h"
 #include "fs/core/storage_sim.h"
 #include "fs/core/volatile_layer.h"
+#include "fs/core/xattr.h"
 
 namespace diofs {
 
@@ -93,6 +95,24 @@ class DioFilesystem {
   void ReleaseDir(std::uint64_t fh);
   dioh::Result<FsUsage> StatFs();
 
+  // Links and special files (filesystem_nodes.cc). A symlink, FIFO or
+  // socket belongs to its creator as a file does; a hard link is another
+  // name of its node, which keeps its owner, inode and (shared) nlink.
+  dioh::Result<Entry> Symlink(std::uint64_t parent, const std::string& name, const std::string& target,
+                              const Caller& caller);
+  dioh::Result<std::string> ReadLink(std::uint64_t ino);
+  dioh::Result<Entry> Link(std::uint64_t ino, std::uint64_t new_parent, const std::string& new_name,
+                           const Caller& caller);
+  // `mode` holds the type: S_IFIFO, S_IFSOCK or S_IFREG (devices: EPERM).
+  dioh::Result<Entry> MakeNode(std::uint64_t parent, const std::string& name, mode_t mode, const Caller& caller);
+
+  // Extended attributes (filesystem_xattr.cc, xattr.h). `buffer_size` is
+  // the caller's: 0 asks for the size, too small fails with ERANGE.
+  dioh::Result<XattrReply> GetXattr(std::uint64_t ino, const std::string& name, std::size_t buffer_size);
+  dioh::Status SetXattr(std::uint64_t ino, const std::string& name, std::string_view value, int flags);
+  dioh::Result<XattrReply> ListXattr(std::uint64_t ino, std::size_t buffer_size, const Caller& caller);
+  dioh::Status RemoveXattr(std::uint64_t ino, const std::string& name);
+
   // Files.
   dioh::Result<Opened> Create(std::uint64_t parent, const std::string& name, mode_t mode, std::uint32_t flags,
                               const Caller& caller);
@@ -117,6 +137,9 @@ class DioFilesystem {
 
   // The profile in force (what /.diofs/profile reads, and switches).
   ProfileSwitch profile() const;
+  // Gets the reason of every refused control write (besides /.diofs/error),
+  // on the thread that served it: a foreground diofs prints it. Set before serving.
+  void SetControlErrorSink(std::function<void(const std::string& reason)> sink) { control_error_sink_ = std::move(sink); }
   const OpCounters& counters() const { return counters_; }
   std::size_t open_handles() const { return handles_.size(); }
 
@@ -128,6 +151,16 @@ class DioFilesystem {
   std::optional<std::string> ChildPath(std::uint64_t parent, const std::string& name) const;
   // Owner and mode of a node `caller` makes in folder `parent` (OwnerOfNewNode).
   dioh::Result<NewOwner> OwnerOfChild(std::uint64_t parent, mode_t mode, const Caller& caller) const;
+  // Makes the node `name` in `parent` (mkdir, symlink, mknod): one event of
+  // `kind` (aux `aux`, text `text`), the fault rules asked, `make` called
+  // with the path and the owner OwnerOfChild gives a node of `mode`.
+  using MakeFunction = std::function<dioh::Status(const std::string& path, const NewOwner& owner)>;
+  dioh::Result<Entry> MakeChild(OpKind kind, std::uint64_t parent, const std::string& name, mode_t mode,
+                                std::uint32_t aux, std::string_view text, const Caller& caller,
+                                const MakeFunction& make);
+  // The node at `path` has other names: removing this one leaves its data
+  // reachable (the volatile layer must keep it).
+  bool HasOtherNames(const std::string& path);
   // An event for an operation starting now; Emit stamps its end and hands it
   // to the counters and the observers.
   static OpEvent Begin(OpKind kind, const Caller& caller);
@@ -173,6 +206,7 @@ class DioFilesystem {
   std::shared_ptr<VolatileLayer> volatile_;  // null without --volatile
   mutable std::mutex error_mutex_;  // a leaf lock: guards last_control_error_
   std::string last_control_error_;
+  std::function<void(const std::string&)> control_error_sink_;
 };
 
 }  // namespace diofs

@@ -1,5 +1,6 @@
 // DioFilesystem: opens and data transfers, where the O_DIRECT rules apply.
 #include <fcntl.h>
+#include <linux/falloc.h>
 
 #include <cerrno>
 #include <cstring>
@@ -13,6 +14,20 @@ namespace {
 std::int64_t ResultOf(const dioh::Status& status) { return status.ok() ? 0 : -status.code(); }
 
 dioh::Status BadHandle() { return dioh::Status::Error(EBADF, "no such file handle"); }
+
+// The modes a FUSE mount passes on (fuse_file_fallocate() refuses the
+// others with EOPNOTSUPP), so that both backends answer alike: the
+// passthrough folder's filesystem might know COLLAPSE_RANGE, the mount never
+// sends it. PUNCH_HOLE needs KEEP_SIZE and excludes ZERO_RANGE (vfs_fallocate()).
+dioh::Status CheckFallocateMode(int mode) {
+  if ((mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) != 0) {
+    return dioh::Status::Error(EOPNOTSUPP, "fallocate mode " + std::to_string(mode) + " is not supported");
+  }
+  if ((mode & FALLOC_FL_PUNCH_HOLE) != 0 && (mode & (FALLOC_FL_KEEP_SIZE | FALLOC_FL_ZERO_RANGE)) != FALLOC_FL_KEEP_SIZE) {
+    return dioh::Status::Error(EOPNOTSUPP, "FALLOC_FL_PUNCH_HOLE needs FALLOC_FL_KEEP_SIZE, and no ZERO_RANGE");
+  }
+  return dioh::Status::Ok();
+}
 
 dioh::Status Rejected(Rule rule) {
   return dioh::Status::Error(EINVAL, std::string("O_DIRECT rule broken: ") + std::string(RuleName(rule)));
@@ -64,7 +79,7 @@ dioh::Result<Opened> DioFilesystem::OpenPath(const std::string& path, std::optio
     if (attr.ok()) {
       auto handle = std::make_shared<OpenHandle>();
       // A create answers with an entry, which the kernel counts as a lookup.
-      handle->ino = create ? inodes_.Lookup(path) : *ino;
+      handle->ino = create ? inodes_.Lookup(path, attr->key) : *ino;
       handle->open_flags = flags;
       handle->last_flags.store(flags, std::memory_order_relaxed);
       handle->file = volatile_ ? volatile_->Wrap(std::move(*file), handle->ino, path) : std::move(*file);
@@ -219,7 +234,8 @@ dioh::Status DioFilesystem::Fallocate(std::uint64_t fh, int mode, std::uint64_t 
   event.offset = offset;
   event.length = length;
   event.aux = static_cast<std::uint32_t>(mode);
-  dioh::Status status = InjectOther(OpKind::kFallocate, path, caller);
+  dioh::Status status = CheckFallocateMode(mode);
+  if (status.ok()) status = InjectOther(OpKind::kFallocate, path, caller);
   if (status.ok()) status = handle->file->Allocate(mode, offset, length);
   event.result = ResultOf(status);
   Emit(event);

@@ -10,105 +10,14 @@
 #include <map>
 #include <mutex>
 
-#include "fs/core/mem_file.h"
+#include "fs/core/mem_node.h"
 
 namespace diofs {
 namespace {
 
-timespec Now() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return ts;
-}
-
 dioh::Status Err(int code, std::string_view path, const char* what) {
   return dioh::Status::Error(code, std::string(path) + ": " + what);
 }
-
-struct MemNode {
-  mode_t mode = 0;
-  std::uint32_t uid = 0;
-  std::uint32_t gid = 0;
-  timespec atime = Now(), mtime = atime, ctime = atime;
-  std::map<std::string, std::shared_ptr<MemNode>, std::less<>> children;  // directories
-  std::shared_ptr<MemFile> data;                                          // files
-
-  NodeAttr Attr() const {
-    NodeAttr attr;
-    attr.mode = mode;
-    attr.uid = uid;
-    attr.gid = gid;
-    attr.atime = atime;
-    attr.mtime = mtime;
-    attr.ctime = ctime;
-    if (data) {
-      attr.size = data->size();
-      attr.blocks = data->allocated_pages() * (MemFile::kPageSize / 512);
-    } else {
-      attr.size = 4096;
-      attr.nlink = 2;
-    }
-    return attr;
-  }
-};
-
-// A handle keeps its MemFile alive: an unlinked file stays readable and
-// writable through descriptors opened before the unlink, as on any POSIX fs.
-class MemBackendFile final : public BackendFile {
- public:
-  MemBackendFile(std::shared_ptr<MemNode> node, std::mutex& tree_mutex)
-      : node_(std::move(node)), tree_mutex_(tree_mutex) {}
-
-  dioh::Result<std::size_t> ReadAt(std::uint64_t offset, std::span<std::byte> out) override {
-    return node_->data->ReadAt(offset, out);
-  }
-  dioh::Result<std::size_t> WriteAt(std::uint64_t offset, std::span<const std::byte> data) override {
-    return Write(offset, data, nullptr);
-  }
-  dioh::Result<std::size_t> WriteAtHashing(std::uint64_t offset, std::span<const std::byte> data,
-                                           std::optional<std::uint64_t>& xxh3) override {
-    return Write(offset, data, &xxh3);
-  }
-  dioh::Status Allocate(int mode, std::uint64_t offset, std::uint64_t length) override {
-    if (offset > kMaxFileSize || length > kMaxFileSize - offset) {
-      return dioh::Status::Error(EFBIG, "fallocate beyond the largest file size");
-    }
-    return node_->data->Allocate(mode, offset, length);
-  }
-  dioh::Status Resize(std::uint64_t size) override {
-    if (size > kMaxFileSize) return dioh::Status::Error(EFBIG, "size beyond the largest file size");
-    node_->data->Resize(size);
-    return dioh::Status::Ok();
-  }
-  dioh::Status Sync(bool /*data_only*/) override { return dioh::Status::Ok(); }  // memory is its own device
-  dioh::Result<NodeAttr> Stat() override {
-    std::lock_guard lock(tree_mutex_);
-    return node_->Attr();
-  }
-  dioh::Status RemoveSetIdBits(const Credentials& writer) override {
-    if (writer.privileged()) return dioh::Status::Ok();
-    std::lock_guard lock(tree_mutex_);
-    if (auto kept = ModeAfterWrite(node_->mode, writer)) {
-      node_->mode = *kept;
-      node_->ctime = Now();
-    }
-    return dioh::Status::Ok();
-  }
-
-  static constexpr std::uint64_t kMaxFileSize = 1ull << 50;  // 1 PiB: far beyond any test
-
- private:
-  dioh::Result<std::size_t> Write(std::uint64_t offset, std::span<const std::byte> data,
-                                  std::optional<std::uint64_t>* xxh3) {
-    if (offset > UINT64_MAX - data.size() || offset + data.size() > kMaxFileSize) {
-      return dioh::Status::Error(EFBIG, "write beyond the largest file size");
-    }
-    return node_->data->WriteAt(offset, data, xxh3);
-  }
-
-  std::shared_ptr<MemNode> node_;
-  std::mutex& tree_mutex_;  // the backend's: guards mode, owner and times (the backend outlives its files)
-};
 
 // Lock order: tree_mutex_, then a MemFile's own lock (taken inside MemFile
 // only). Data transfers go through a handle and never take tree_mutex_.
@@ -121,6 +30,7 @@ class MemBackend final : public Backend {
     root_->mode = S_IFDIR | 0755;
     root_->uid = geteuid();
     root_->gid = getegid();
+    root_->id = next_id_++;
   }
 
   std::string Describe() const override { return "mem"; }
@@ -149,36 +59,25 @@ class MemBackend final : public Backend {
     if (node && request.create && request.exclusive) return Err(EEXIST, path, "file exists");
     if (!node) {
       if (!request.create) return Err(ENOENT, path, "no such file");
-      auto [parent, name] = FindParent(path);
-      if (!parent) return Err(ENOENT, path, "no such directory");
-      node = std::make_shared<MemNode>();
-      node->mode = S_IFREG | (request.new_file.mode & 07777);
-      node->uid = request.new_file.uid;
-      node->gid = request.new_file.gid;
-      node->data = std::make_shared<MemFile>(budget_);
-      parent->children.emplace(std::string(name), node);
-      parent->mtime = parent->ctime = Now();
+      auto made = Insert(path, request.new_file, S_IFREG);
+      if (!made.ok()) return made.status();
+      node = *made;
     } else if (S_ISDIR(node->mode)) {
       return Err(EISDIR, path, "is a directory");
+    } else if (S_ISLNK(node->mode)) {
+      return Err(ELOOP, path, "is a symlink");  // open(O_NOFOLLOW): the kernel follows links itself
+    } else if (!node->data) {
+      return Err(ENXIO, path, "is a FIFO or socket");  // the kernel opens those without the filesystem
     } else if (request.truncate && request.access != O_RDONLY) {
       node->data->Resize(0);
-      node->mtime = node->ctime = Now();
+      node->mtime = node->ctime = RealTimeNow();
     }
     return std::shared_ptr<BackendFile>(std::make_shared<MemBackendFile>(node, tree_mutex_));
   }
 
   dioh::Status MakeDir(std::string_view path, const NewOwner& owner) override {
     std::lock_guard lock(tree_mutex_);
-    if (Find(path)) return Err(EEXIST, path, "file exists");
-    auto [parent, name] = FindParent(path);
-    if (!parent) return Err(ENOENT, path, "no such directory");
-    auto node = std::make_shared<MemNode>();
-    node->mode = S_IFDIR | (owner.mode & 07777);
-    node->uid = owner.uid;
-    node->gid = owner.gid;
-    parent->children.emplace(std::string(name), node);
-    parent->mtime = parent->ctime = Now();
-    return dioh::Status::Ok();
+    return Insert(path, owner, S_IFDIR).status();
   }
 
   dioh::Status RemoveDir(std::string_view path) override {
@@ -189,7 +88,7 @@ class MemBackend final : public Backend {
     if (!S_ISDIR(it->second->mode)) return Err(ENOTDIR, path, "not a directory");
     if (!it->second->children.empty()) return Err(ENOTEMPTY, path, "directory not empty");
     parent->children.erase(it);
-    parent->mtime = parent->ctime = Now();
+    parent->mtime = parent->ctime = RealTimeNow();
     return dioh::Status::Ok();
   }
 
@@ -199,8 +98,10 @@ class MemBackend final : public Backend {
     auto it = parent ? parent->children.find(name) : decltype(parent->children.end()){};
     if (!parent || it == parent->children.end()) return Err(ENOENT, path, "no such file");
     if (S_ISDIR(it->second->mode)) return Err(EISDIR, path, "is a directory");
+    --it->second->links;
+    it->second->ctime = RealTimeNow();
     parent->children.erase(it);
-    parent->mtime = parent->ctime = Now();
+    parent->mtime = parent->ctime = RealTimeNow();
     return dioh::Status::Ok();
   }
 
@@ -219,6 +120,7 @@ class MemBackend final : public Backend {
     if ((flags & RENAME_EXCHANGE) != 0) {
       if (dst == to_parent->children.end()) return Err(ENOENT, to, "no such file or directory");
       std::swap(src->second, dst->second);
+      from_parent->mtime = to_parent->mtime = RealTimeNow();
       return dioh::Status::Ok();
     }
     if (dst != to_parent->children.end()) {
@@ -228,11 +130,13 @@ class MemBackend final : public Backend {
       if (dst_dir && !src_dir) return Err(EISDIR, to, "is a directory");
       if (!dst_dir && src_dir) return Err(ENOTDIR, to, "not a directory");
       if (dst_dir && !dst->second->children.empty()) return Err(ENOTEMPTY, to, "directory not empty");
+      --dst->second->links;  // the replaced node loses this name
     }
     auto node = src->second;
+    node->ctime = RealTimeNow();
     from_parent->children.erase(src);
     to_parent->children.insert_or_assign(std::string(to_name), std::move(node));
-    from_parent->mtime = to_parent->mtime = Now();
+    from_parent->mtime = to_parent->mtime = RealTimeNow();
     return dioh::Status::Ok();
   }
 
@@ -241,7 +145,7 @@ class MemBackend final : public Backend {
     auto node = Find(path);
     if (!node) return Err(ENOENT, path, "no such file or directory");
     node->mode = (node->mode & S_IFMT) | (mode & 07777);
-    node->ctime = Now();
+    node->ctime = RealTimeNow();
     return dioh::Status::Ok();
   }
 
@@ -252,7 +156,7 @@ class MemBackend final : public Backend {
     if (!node) return Err(ENOENT, path, "no such file or directory");
     if (uid) node->uid = *uid;
     if (gid) node->gid = *gid;
-    node->ctime = Now();
+    node->ctime = RealTimeNow();
     return dioh::Status::Ok();
   }
 
@@ -263,7 +167,7 @@ class MemBackend final : public Backend {
     if (!node) return Err(ENOENT, path, "no such file or directory");
     if (atime) node->atime = *atime;
     if (mtime) node->mtime = *mtime;
-    node->ctime = Now();
+    node->ctime = RealTimeNow();
     return dioh::Status::Ok();
   }
 
@@ -273,10 +177,81 @@ class MemBackend final : public Backend {
       std::lock_guard lock(tree_mutex_);
       node = Find(path);
       if (!node) return Err(ENOENT, path, "no such file");
-      if (!node->data) return Err(EISDIR, path, "is a directory");
-      node->mtime = node->ctime = Now();
+      if (S_ISDIR(node->mode)) return Err(EISDIR, path, "is a directory");
+      if (!node->data) return Err(EINVAL, path, "not a regular file");
+      node->mtime = node->ctime = RealTimeNow();
     }
     return MemBackendFile(node, tree_mutex_).Resize(size);
+  }
+
+  dioh::Status Symlink(std::string_view path, std::string_view target, const NewOwner& owner) override {
+    std::lock_guard lock(tree_mutex_);
+    auto made = Insert(path, NewOwner{owner.uid, owner.gid, 0777}, S_IFLNK);
+    if (made.ok()) (*made)->target = target;
+    return made.status();
+  }
+
+  dioh::Result<std::string> ReadLink(std::string_view path) override {
+    std::lock_guard lock(tree_mutex_);
+    auto node = Find(path);
+    if (!node) return Err(ENOENT, path, "no such file");
+    if (!S_ISLNK(node->mode)) return Err(EINVAL, path, "not a symlink");
+    return node->target;
+  }
+
+  dioh::Status Link(std::string_view from, std::string_view to) override {
+    std::lock_guard lock(tree_mutex_);
+    auto node = Find(from);
+    if (!node) return Err(ENOENT, from, "no such file");
+    if (S_ISDIR(node->mode)) return Err(EPERM, from, "a folder cannot have hard links");  // link(2)
+    if (Find(to)) return Err(EEXIST, to, "file exists");
+    auto [parent, name] = FindParent(to);
+    if (!parent) return Err(ENOENT, to, "no such directory");
+    parent->children.emplace(std::string(name), node);
+    ++node->links;
+    node->ctime = parent->mtime = parent->ctime = RealTimeNow();
+    return dioh::Status::Ok();
+  }
+
+  dioh::Status MakeNode(std::string_view path, const NewOwner& owner) override {
+    const mode_t type = owner.mode & S_IFMT;
+    if (type != S_IFIFO && type != S_IFSOCK && type != S_IFREG) {
+      return Err(EPERM, path, "diofs keeps FIFOs, sockets and regular files, no device nodes");
+    }
+    std::lock_guard lock(tree_mutex_);
+    return Insert(path, owner, type).status();
+  }
+
+  dioh::Result<std::string> GetXattr(std::string_view path, std::string_view name) override {
+    std::lock_guard lock(tree_mutex_);
+    auto node = Find(path);
+    if (!node) return Err(ENOENT, path, "no such file or directory");
+    return node->xattrs.Get(name);
+  }
+
+  dioh::Status SetXattr(std::string_view path, std::string_view name, std::string_view value, int flags) override {
+    std::lock_guard lock(tree_mutex_);
+    auto node = Find(path);
+    if (!node) return Err(ENOENT, path, "no such file or directory");
+    DIOH_RETURN_IF_ERROR(node->xattrs.Set(name, value, flags));
+    node->ctime = RealTimeNow();
+    return dioh::Status::Ok();
+  }
+
+  dioh::Result<std::vector<std::string>> ListXattr(std::string_view path) override {
+    std::lock_guard lock(tree_mutex_);
+    auto node = Find(path);
+    if (!node) return Err(ENOENT, path, "no such file or directory");
+    return node->xattrs.Names();
+  }
+
+  dioh::Status RemoveXattr(std::string_view path, std::string_view name) override {
+    std::lock_guard lock(tree_mutex_);
+    auto node = Find(path);
+    if (!node) return Err(ENOENT, path, "no such file or directory");
+    DIOH_RETURN_IF_ERROR(node->xattrs.Remove(name));
+    node->ctime = RealTimeNow();
+    return dioh::Status::Ok();
   }
 
   dioh::Result<FsUsage> Usage() override {
@@ -324,9 +299,26 @@ class MemBackend final : public Backend {
     return {parent, name};
   }
 
+  // A new node of type `type` at `path`, owned as `owner` says. Called with tree_mutex_ held.
+  dioh::Result<std::shared_ptr<MemNode>> Insert(std::string_view path, const NewOwner& owner, mode_t type) {
+    if (Find(path)) return Err(EEXIST, path, "file exists");
+    auto [parent, name] = FindParent(path);
+    if (!parent) return Err(ENOENT, path, "no such directory");
+    auto node = std::make_shared<MemNode>();
+    node->id = next_id_++;
+    node->mode = type | (owner.mode & 07777);
+    node->uid = owner.uid;
+    node->gid = owner.gid;
+    if (type == S_IFREG) node->data = std::make_shared<MemFile>(budget_);
+    parent->children.emplace(std::string(name), node);
+    parent->mtime = parent->ctime = RealTimeNow();
+    return node;
+  }
+
   std::shared_ptr<PageBudget> budget_;  // shared with every MemFile
   std::mutex tree_mutex_;  // guards the tree: every MemNode's children, mode, owner and times
   std::shared_ptr<MemNode> root_;
+  std::uint64_t next_id_ = 1;  // guarded by tree_mutex_
 };
 
 }  // namespace

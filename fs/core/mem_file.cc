@@ -161,7 +161,8 @@ dioh::Status MemFile::Allocate(int mode, std::uint64_t offset, std::uint64_t len
     return dioh::Status::Error(EOPNOTSUPP, "fallocate mode " + std::to_string(mode) + " is not supported");
   }
   if ((mode & FALLOC_FL_PUNCH_HOLE) != 0 && (mode & FALLOC_FL_KEEP_SIZE) == 0) {
-    return dioh::Status::Error(EINVAL, "FALLOC_FL_PUNCH_HOLE needs FALLOC_FL_KEEP_SIZE");  // fallocate(2)
+    // vfs_fallocate() answers EOPNOTSUPP before any filesystem sees it.
+    return dioh::Status::Error(EOPNOTSUPP, "FALLOC_FL_PUNCH_HOLE needs FALLOC_FL_KEEP_SIZE");
   }
   std::unique_lock lock(mutex_);
   const std::uint64_t size = size_.load(std::memory_order_relaxed);

@@ -34,6 +34,9 @@ enum class OpKind : std::uint8_t {
   kMkdir = 15,
   kRmdir = 16,
   kFault = 17,      // an injected fault; text names the rule (storage simulation)
+  kSymlink = 18,    // path = the new link, text = its target (as given, never resolved)
+  kLink = 19,       // path = an existing name of the node, text = its new name (a hard link)
+  kMknod = 20,      // aux = mode, type included (S_IFIFO, S_IFSOCK, S_IFREG)
 };
 
 // Which O_DIRECT rule an operation broke, if any.

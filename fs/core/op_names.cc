@@ -21,6 +21,9 @@ std::string_view OpKindName(OpKind kind) {
     case OpKind::kMkdir: return "mkdir";
     case OpKind::kRmdir: return "rmdir";
     case OpKind::kFault: return "fault";
+    case OpKind::kSymlink: return "symlink";
+    case OpKind::kLink: return "link";
+    case OpKind::kMknod: return "mknod";
   }
   return "unknown";
 }

@@ -20,6 +20,6 @@ inline constexpr OpKind kAllOpKinds[] = {
     OpKind::kFlush,    OpKind::kFsync,      OpKind::kFallocate, OpKind::kTruncate,
     OpKind::kFlagChange, OpKind::kRelease,  OpKind::kMarker,  OpKind::kViolation,
     OpKind::kUnlink,   OpKind::kRename,     OpKind::kMkdir,   OpKind::kRmdir,
-    OpKind::kFault};
+    OpKind::kFault,    OpKind::kSymlink,    OpKind::kLink,    OpKind::kMknod};
 
 }  // namespace diofs

@@ -2,120 +2,26 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 
+#include "fs/core/beneath.h"
+#include "fs/core/passthrough_file.h"
+
 namespace diofs {
 namespace {
-
-dioh::Status Errno(std::string_view what, std::string_view path) {
-  const int code = errno;
-  return dioh::Status::Error(code, std::string(what) + " " + std::string(path));
-}
-
-NodeAttr FromStat(const struct stat& st) {
-  NodeAttr attr;
-  attr.mode = st.st_mode;
-  attr.size = static_cast<std::uint64_t>(st.st_size);
-  attr.blocks = static_cast<std::uint64_t>(st.st_blocks);
-  attr.nlink = static_cast<std::uint32_t>(st.st_nlink);
-  attr.uid = st.st_uid;
-  attr.gid = st.st_gid;
-  attr.atime = st.st_atim;
-  attr.mtime = st.st_mtim;
-  attr.ctime = st.st_ctim;
-  return attr;
-}
-
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-
- private:
-  int fd_;
-};
-
-class PassthroughFile final : public BackendFile {
- public:
-  PassthroughFile(Fd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}
-
-  dioh::Result<std::size_t> ReadAt(std::uint64_t offset, std::span<std::byte> out) override {
-    std::size_t done = 0;
-    while (done < out.size()) {
-      const ssize_t n = pread(fd_.get(), out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return Errno("read", path_);
-      if (n == 0) break;
-      done += static_cast<std::size_t>(n);
-    }
-    return done;
-  }
-  dioh::Result<std::size_t> WriteAt(std::uint64_t offset, std::span<const std::byte> data) override {
-    std::size_t done = 0;
-    while (done < data.size()) {
-      const ssize_t n = pwrite(fd_.get(), data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        if (done > 0) break;  // report what was written, as write(2) does
-        return Errno("write", path_);
-      }
-      done += static_cast<std::size_t>(n);
-    }
-    return done;
-  }
-  dioh::Status Allocate(int mode, std::uint64_t offset, std::uint64_t length) override {
-    if (fallocate(fd_.get(), mode, static_cast<off_t>(offset), static_cast<off_t>(length)) != 0) {
-      return Errno("fallocate", path_);
-    }
-    return dioh::Status::Ok();
-  }
-  dioh::Status Resize(std::uint64_t size) override {
-    if (ftruncate(fd_.get(), static_cast<off_t>(size)) != 0) return Errno("truncate", path_);
-    return dioh::Status::Ok();
-  }
-  dioh::Status Sync(bool data_only) override {
-    if ((data_only ? fdatasync(fd_.get()) : fsync(fd_.get())) != 0) return Errno("fsync", path_);
-    return dioh::Status::Ok();
-  }
-  dioh::Result<NodeAttr> Stat() override {
-    struct stat st {};
-    if (fstat(fd_.get(), &st) != 0) return Errno("stat", path_);
-    return FromStat(st);
-  }
-  dioh::Status RemoveSetIdBits(const Credentials& writer) override {
-    if (writer.privileged()) return dioh::Status::Ok();
-    struct stat st {};
-    if (fstat(fd_.get(), &st) != 0) return Errno("stat", path_);
-    // diofs writes as its own user (root, holding CAP_FSETID), so the host
-    // kernel keeps the bits: diofs drops them for the caller.
-    if (auto kept = ModeAfterWrite(st.st_mode, writer); kept && fchmod(fd_.get(), *kept & 07777) != 0) {
-      return Errno("chmod", path_);
-    }
-    return dioh::Status::Ok();
-  }
-
- private:
-  Fd fd_;
-  std::string path_;
-};
 
 class PassthroughBackend final : public Backend {
  public:
   PassthroughBackend(Fd root, std::string dir) : root_(std::move(root)), dir_(std::move(dir)) {}
+  PassthroughBackend(const PassthroughBackend&) = delete;
+  PassthroughBackend& operator=(const PassthroughBackend&) = delete;
 
   std::string Describe() const override { return "passthrough:" + dir_; }
 
@@ -145,10 +51,18 @@ class PassthroughBackend final : public Backend {
   }
 
   dioh::Result<std::shared_ptr<BackendFile>> Open(std::string_view path, const OpenRequest& request) override {
-    int flags = request.access | O_CLOEXEC | O_NOFOLLOW;
+    // O_NONBLOCK: opening a FIFO must never wait for its other end. Only a
+    // regular file is kept (the kernel opens FIFOs and sockets itself).
+    int flags = request.access | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
     if (request.truncate) flags |= O_TRUNC;
     Fd fd = request.create ? CreateOrOpen(path, flags, request) : Resolve(path, flags, 0);
     if (!fd.valid()) return Errno("open", path);
+    struct stat st {};
+    if (fstat(fd.get(), &st) != 0) return Errno("open", path);
+    if (!S_ISREG(st.st_mode)) {
+      return dioh::Status::Error(S_ISDIR(st.st_mode) ? EISDIR : ENXIO, "open " + std::string(path) + ": not a file");
+    }
+    if (fcntl(fd.get(), F_SETFL, fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK) != 0) return Errno("open", path);
     return std::shared_ptr<BackendFile>(std::make_shared<PassthroughFile>(std::move(fd), std::string(path)));
   }
 
@@ -226,9 +140,125 @@ class PassthroughBackend final : public Backend {
     return dioh::Status::Ok();
   }
 
+  dioh::Status Symlink(std::string_view path, std::string_view target, const NewOwner& owner) override {
+    auto [parent, name] = OpenParent(path);
+    if (!parent.valid() || symlinkat(std::string(target).c_str(), parent.get(), name.c_str()) != 0) {
+      return Errno("symlink", path);
+    }
+    // A symlink's mode is always 0777; only its owner is given away.
+    if (geteuid() == 0 && fchownat(parent.get(), name.c_str(), owner.uid, owner.gid, AT_SYMLINK_NOFOLLOW) != 0) {
+      dioh::Status status = Errno("symlink", path);
+      (void)unlinkat(parent.get(), name.c_str(), 0);
+      return status;
+    }
+    return dioh::Status::Ok();
+  }
+
+  dioh::Result<std::string> ReadLink(std::string_view path) override {
+    auto [parent, name] = OpenParent(path);
+    if (parent.valid() && name.empty()) return dioh::Status::Error(EINVAL, "readlink /: not a symlink");
+    std::string target(PATH_MAX, '\0');  // a target holds at most PATH_MAX - 1 bytes (symlink(2))
+    const ssize_t n = parent.valid() ? readlinkat(parent.get(), name.c_str(), target.data(), target.size()) : -1;
+    if (n < 0) return Errno("readlink", path);
+    target.resize(static_cast<std::size_t>(n));
+    return target;
+  }
+
+  dioh::Status Link(std::string_view from, std::string_view to) override {
+    auto [from_parent, from_name] = OpenParent(from);
+    if (!from_parent.valid()) return Errno("link", from);
+    auto [to_parent, to_name] = OpenParent(to);
+    // Flags 0: a link to a symlink is a link to the symlink itself, never to its target.
+    if (!to_parent.valid() || linkat(from_parent.get(), from_name.c_str(), to_parent.get(), to_name.c_str(), 0) != 0) {
+      return Errno("link", to);
+    }
+    return dioh::Status::Ok();
+  }
+
+  dioh::Status MakeNode(std::string_view path, const NewOwner& owner) override {
+    const mode_t type = owner.mode & S_IFMT;
+    if (type != S_IFIFO && type != S_IFSOCK && type != S_IFREG) {
+      return dioh::Status::Error(EPERM, "mknod " + std::string(path) + ": diofs keeps no device nodes");
+    }
+    auto [parent, name] = OpenParent(path);
+    if (!parent.valid() || mknodat(parent.get(), name.c_str(), type | 0600, 0) != 0) return Errno("mknod", path);
+    // Made private, then given away, as CreateOrOpen does for files. A FIFO
+    // or socket cannot be opened for fchown/fchmod: O_PATH and /proc it is.
+    Fd node = Resolve(path, O_PATH | O_NOFOLLOW, 0);
+    const bool given = node.valid() &&
+                       (geteuid() != 0 || fchownat(node.get(), "", owner.uid, owner.gid, AT_EMPTY_PATH) == 0) &&
+                       chmod(ProcPath(node).c_str(), owner.mode & 07777) == 0;
+    if (!given) {
+      dioh::Status status = Errno("mknod", path);
+      (void)unlinkat(parent.get(), name.c_str(), 0);
+      return status;
+    }
+    return dioh::Status::Ok();
+  }
+
+  // Extended attributes of the node itself, a symlink included: through
+  // /proc/self/fd of an O_PATH descriptor (BeneathDir::ProcPath), since
+  // fgetxattr() and friends refuse O_PATH descriptors.
+  dioh::Result<std::string> GetXattr(std::string_view path, std::string_view name) override {
+    Fd node = Resolve(path, O_PATH | O_NOFOLLOW, 0);
+    if (!node.valid()) return Errno("getxattr", path);
+    const std::string proc = ProcPath(node), key(name);
+    for (;;) {
+      const ssize_t size = getxattr(proc.c_str(), key.c_str(), nullptr, 0);
+      if (size < 0) return Errno("getxattr", path);
+      std::string value(static_cast<std::size_t>(size), '\0');
+      const ssize_t n = getxattr(proc.c_str(), key.c_str(), value.data(), value.size());
+      if (n < 0 && errno == ERANGE) continue;  // it grew in between: ask again
+      if (n < 0) return Errno("getxattr", path);
+      value.resize(static_cast<std::size_t>(n));
+      return value;
+    }
+  }
+
+  dioh::Status SetXattr(std::string_view path, std::string_view name, std::string_view value, int flags) override {
+    Fd node = Resolve(path, O_PATH | O_NOFOLLOW, 0);
+    if (!node.valid() ||
+        setxattr(ProcPath(node).c_str(), std::string(name).c_str(), value.data(), value.size(), flags) != 0) {
+      return Errno("setxattr", path);
+    }
+    return dioh::Status::Ok();
+  }
+
+  dioh::Result<std::vector<std::string>> ListXattr(std::string_view path) override {
+    Fd node = Resolve(path, O_PATH | O_NOFOLLOW, 0);
+    if (!node.valid()) return Errno("listxattr", path);
+    const std::string proc = ProcPath(node);
+    std::string list;
+    for (;;) {
+      const ssize_t size = listxattr(proc.c_str(), nullptr, 0);
+      if (size < 0) return Errno("listxattr", path);
+      list.assign(static_cast<std::size_t>(size), '\0');
+      const ssize_t n = listxattr(proc.c_str(), list.data(), list.size());
+      if (n < 0 && errno == ERANGE) continue;
+      if (n < 0) return Errno("listxattr", path);
+      list.resize(static_cast<std::size_t>(n));
+      break;
+    }
+    std::vector<std::string> names;
+    for (std::size_t start = 0; start < list.size();) {
+      const std::size_t end = std::min(list.find('\0', start), list.size());
+      if (end > start) names.push_back(list.substr(start, end - start));
+      start = end + 1;
+    }
+    return names;
+  }
+
+  dioh::Status RemoveXattr(std::string_view path, std::string_view name) override {
+    Fd node = Resolve(path, O_PATH | O_NOFOLLOW, 0);
+    if (!node.valid() || removexattr(ProcPath(node).c_str(), std::string(name).c_str()) != 0) {
+      return Errno("removexattr", path);
+    }
+    return dioh::Status::Ok();
+  }
+
   dioh::Result<FsUsage> Usage() override {
     struct statvfs vfs {};
-    if (fstatvfs(root_.get(), &vfs) != 0) return Errno("statfs", dir_);
+    if (fstatvfs(root_.root(), &vfs) != 0) return Errno("statfs", dir_);
     FsUsage usage;
     usage.block_size = static_cast<std::uint32_t>(vfs.f_frsize);
     usage.total_bytes = vfs.f_blocks * vfs.f_frsize;
@@ -239,41 +269,9 @@ class PassthroughBackend final : public Backend {
   }
 
  private:
-  // "/a/b" -> "a/b"; "/" -> ".": relative to root_.
-  static std::string Relative(std::string_view path) {
-    while (!path.empty() && path.front() == '/') path.remove_prefix(1);
-    return path.empty() ? "." : std::string(path);
-  }
-
-  // openat2 has no glibc wrapper in bookworm; RESOLVE_BENEATH fails with
-  // EXDEV on any ".." or absolute symlink that would leave root_.
-  Fd Resolve(std::string_view path, int flags, mode_t mode) const {
-    open_how how{};
-    how.flags = static_cast<std::uint64_t>(flags | O_CLOEXEC);
-    how.mode = (flags & O_CREAT) != 0 ? mode : 0;
-    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-    const std::string rel = Relative(path);
-    long fd;
-    do {
-      fd = syscall(SYS_openat2, root_.get(), rel.c_str(), &how, sizeof(how));
-    } while (fd < 0 && errno == EAGAIN);
-    return Fd(static_cast<int>(fd));
-  }
-
-  // The parent folder (O_PATH) and the last name; the name is acted on with
-  // *at(..., AT_SYMLINK_NOFOLLOW) calls, so a final symlink is never followed.
-  std::pair<Fd, std::string> OpenParent(std::string_view path) const {
-    auto [dir, name] = SplitPath(path);
-    if (name.empty() || name == "." || name == "..") {
-      // The root itself: act on it through an empty path.
-      errno = (name.empty() ? 0 : EINVAL);
-      if (name.empty()) return {Resolve("/", O_PATH | O_DIRECTORY, 0), ""};
-      return {Fd(), ""};
-    }
-    return {Resolve(dir, O_PATH | O_DIRECTORY, 0), std::string(name)};
-  }
-
-  static std::string ProcPath(const Fd& fd) { return "/proc/self/fd/" + std::to_string(fd.get()); }
+  Fd Resolve(std::string_view path, int flags, mode_t mode) const { return root_.Resolve(path, flags, mode); }
+  std::pair<Fd, std::string> OpenParent(std::string_view path) const { return root_.OpenParent(path); }
+  static std::string ProcPath(const Fd& fd) { return BeneathDir::ProcPath(fd); }
 
   // Gives a node diofs just made (private to diofs: 0600 or 0700) to its
   // owner, then its mode: no other user can open it in between, and a
@@ -306,7 +304,7 @@ class PassthroughBackend final : public Backend {
     return Fd();
   }
 
-  Fd root_;
+  BeneathDir root_;
   std::string dir_;
 };
 

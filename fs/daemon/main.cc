@@ -12,6 +12,7 @@
 #include "fs/core/filesystem.h"
 #include "fs/daemon/fuse_adapter.h"
 #include "fs/daemon/options.h"
+#include "fs/daemon/refusal_printer.h"
 #include "fs/oplog/log_writer.h"
 
 namespace {
@@ -42,6 +43,13 @@ int main(int argc, char** argv) {
   // flusher thread starts with the first record, after fuse_daemonize forked.
   std::unique_ptr<diofs::oplog::LogWriter> log;
   std::vector<diofs::OpObserver*> observers;
+  // -v: set up before the filesystem it reads the profile of; never called before it exists.
+  diofs::DioFilesystem* served = nullptr;
+  // -f alone: the first refusal and a hint (-v: every one), so a foreground diofs never refuses in silence.
+  diofs::RefusalPrinter printer(stderr, [&served] { return served->profile().profile; },
+                                options.verbose ? diofs::RefusalPrinter::Lines::kEvery
+                                                : diofs::RefusalPrinter::Lines::kFirst);
+  if (options.verbose || options.foreground) observers.push_back(&printer);
   if (!options.log_path.empty()) {
     auto writer = diofs::oplog::LogWriter::Open(
         options.log_path, {options.profile.profile.name, diofs::kFuseMaxWrite, options.log_data});
@@ -53,6 +61,11 @@ int main(int argc, char** argv) {
   int exit_status;
   {
     diofs::DioFilesystem fs(std::move(*backend), options.profile, observers, options.sim);
+    served = &fs;
+    // Without -f, stderr is /dev/null once daemonized; .diofs/error keeps the reason either way.
+    fs.SetControlErrorSink([](const std::string& reason) {
+      std::fprintf(stderr, "diofs: control write refused: %s\n", reason.c_str());
+    });
     // SIGUSR1 is a simulated crash (with --volatile). It is blocked in every
     // thread and taken by one that may lock: a signal handler may not.
     sigset_t usr1;

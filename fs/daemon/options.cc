@@ -1,5 +1,6 @@
 #include "fs/daemon/options.h"
 
+#include "fs/daemon/mount_options.h"
 #include "fs/sim/units.h"
 
 #include <fcntl.h>
@@ -11,7 +12,7 @@
 #include <fstream>
 #include <iterator>
 
-#include <CLI/CLI.hpp>
+#include "common/cli/cli_app.h"
 
 namespace diofs {
 namespace {
@@ -20,10 +21,15 @@ constexpr const char* kDescription =
     "diofs: a FUSE filesystem that enforces the O_DIRECT rules of a storage profile.\n"
     "An O_DIRECT read or write whose offset or length breaks the profile's alignment\n"
     "fails with EINVAL (or, with --on-violation record, goes through and is flagged).\n"
-    "Control files live in MOUNTPOINT/.diofs/ (stats, profile, mark, violation).\n"
+    "Control files live in MOUNTPOINT/.diofs/ (stats, profile, mark, violation, faults,\n"
+    "error, crash, unsynced); the folder is in no listing, so suites that walk or clean\n"
+    "the mount never meet it, yet it answers whoever names it.\n"
     "Owners and modes are checked by the kernel as on any filesystem; only the\n"
     "user who mounts gets in, unless --allow-other.\n"
-    "Unmount with: fusermount3 -u MOUNTPOINT\n";
+    "As a mount helper: mount -t fuse.diofs none MOUNTPOINT -o profile=ext4-512,log=/abs/path\n"
+    "(every option below works as -o NAME=VALUE or -o FLAG; '\\,' puts a comma in a value).\n"
+    "A refused control write prints its reason on stderr (and in .diofs/error).\n"
+    "Unmount with: umount MOUNTPOINT, fusermount3 -u MOUNTPOINT, or SIGINT/SIGTERM. See diofs(1).\n";
 
 std::string ProfileTable() {
   std::string text = "\nProfiles (offset/length alignment, buffer alignment, O_DIRECT at open):\n";
@@ -40,10 +46,12 @@ dioh::Status Bad(const std::string& message) { return dioh::Status::Error(EINVAL
 }  // namespace
 
 dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv) {
-  CLI::App app(kDescription, "diofs");
+  CLI::App app(kDescription);
+  dioh::cli::SetUpApp(app, "diofs");
   app.footer(ProfileTable());
   std::string profile_name = "strict-4k", on_violation = "einval", backend = "mem";
-  std::string dio_align, mem_align, odirect, mountpoint;
+  std::string dio_align, mem_align, odirect;
+  std::vector<std::string> positionals;
   DaemonOptions options;
   app.add_option("--profile", profile_name, "storage profile (see below)")->capture_default_str();
   app.add_option("--backend", backend, "where files live: mem (sparse, in memory) or passthrough:DIR")
@@ -67,16 +75,35 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
   app.add_flag("--allow-other", options.allow_other,
                "let other users use the mount (their permissions are still checked; when not root, needs "
                "user_allow_other in /etc/fuse.conf)");
-  app.add_option("-o", options.fuse_options, "extra FUSE mount option (may repeat)");
+  std::vector<std::string> unused;  // -o never reaches CLI11: RewriteMountOptions takes it apart
+  app.add_option("-o", unused,
+                 "mount options, comma-separated (may repeat): any option here as NAME=VALUE or FLAG "
+                 "(profile=ext4-512,log=/abs/log,volatile), or a standard one (ro, nosuid, nodev, noexec, "
+                 "noatime, sync, allow_other, fsname=NAME)");
   app.add_flag("-f,--foreground", options.foreground, "stay in the foreground");
   app.add_flag("-s,--single-thread", options.single_threaded, "serve requests on one thread");
-  app.add_option("mountpoint", mountpoint, "folder to mount on")->required();
+  app.add_flag("-v,--verbose", options.verbose,
+               "print one line on stderr per refused O_DIRECT operation or misaligned buffer (path, offset, "
+               "length, rule, thread); with -f it reaches the terminal (-f alone prints the first refusal)");
+  app.add_option("mountpoint", positionals,
+                 "folder to mount on; mount(8) passes a SOURCE before it, which diofs ignores")
+      ->required()
+      ->expected(1, 2);
+  // -o: diofs' own options become the options they name, the rest goes to libfuse.
+  const auto rewritten = RewriteMountOptions(std::vector<std::string>(argv + 1, argv + argc), [&](std::string_view name) {
+    return name != "help" && app.get_option_no_throw("--" + std::string(name)) != nullptr;
+  });
+  if (!rewritten.ok()) return rewritten.status();
+  options.fuse_options = rewritten->mount_options;
+  std::vector<const char*> args = {argv[0]};
+  for (const std::string& a : rewritten->argv) args.push_back(a.c_str());
   try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    return DaemonCommand{std::nullopt, app.help()};
+    app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::ParseError& e) {
-    return Bad(e.what());
+    // --help and --version are text to print; anything else one line naming the bad word.
+    dioh::cli::ParseErrorOutcome outcome = dioh::cli::DescribeParseError(app, e);
+    if (outcome.exit_code == 0) return DaemonCommand{std::nullopt, std::move(outcome.text)};
+    return Bad(outcome.what);
   }
 
   auto preset = ProfileByName(profile_name);
@@ -122,28 +149,12 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
     if (!plan.ok()) return plan.status().WithContext("--faults " + faults_file);
     options.sim.faults = *plan;
   }
+  const std::string& mountpoint = positionals.back();
   std::error_code ec;
   options.mountpoint = std::filesystem::absolute(mountpoint, ec).lexically_normal().string();
   if (ec) return Bad("mountpoint '" + mountpoint + "': " + ec.message());
   if (options.mountpoint.size() > 1 && options.mountpoint.back() == '/') options.mountpoint.pop_back();
   if (options.log_data && options.log_path.empty()) return Bad("--log-data needs --log FILE");
-  // -o allow_other is --allow-other: one place decides it (FuseMountOptions).
-  std::vector<std::string> kept;
-  for (const std::string& group : options.fuse_options) {
-    std::string rest;
-    for (std::size_t start = 0; start <= group.size();) {
-      const std::size_t comma = std::min(group.find(',', start), group.size());
-      const std::string option = group.substr(start, comma - start);
-      if (option == "allow_other") {
-        options.allow_other = true;
-      } else if (!option.empty()) {
-        rest += (rest.empty() ? "" : ",") + option;
-      }
-      start = comma + 1;
-    }
-    if (!rest.empty()) kept.push_back(rest);
-  }
-  options.fuse_options = std::move(kept);
   if (!options.log_path.empty()) {
     options.log_path = std::filesystem::absolute(options.log_path, ec).lexically_normal().string();
     // The log's writer would write into the filesystem it records.
@@ -163,7 +174,14 @@ std::string FuseMountOptions(const DaemonOptions& options) {
   for (const std::string& o : options.fuse_options) named = named || o.rfind("fsname=", 0) == 0;
   if (!named) text = "fsname=diofs," + text;
   if (options.allow_other) text += ",allow_other";
-  for (const std::string& o : options.fuse_options) text += "," + o;
+  for (const std::string& o : options.fuse_options) {
+    // Joined again for libfuse's own split: its escape back in (fsname=a\,b).
+    text += ',';
+    for (char c : o) {
+      if (c == ',' || c == '\\') text += '\\';
+      text += c;
+    }
+  }
   return text;
 }
 

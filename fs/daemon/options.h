@@ -25,16 +25,20 @@ struct DaemonOptions {
   std::uint64_t capacity = 0;      // --capacity (mem backend), 0: none
   bool foreground = false;         // -f
   bool single_threaded = false;    // -s
+  bool verbose = false;            // -v: a line on stderr per refused O_DIRECT operation
   int ready_fd = -1;               // written one byte once mounted (for harnesses)
   // --allow-other (or -o allow_other): users other than the one who mounts
   // may use the mount. The kernel checks their permissions either way
   // (default_permissions is always on).
   bool allow_other = false;
-  std::vector<std::string> fuse_options;  // extra -o options for the kernel mount
+  // Standard mount options from -o, for libfuse and the kernel (ro, nosuid,
+  // fsname=...), each as one option (commas unescaped).
+  std::vector<std::string> fuse_options;
 };
 
-// Parses argv. `--help` is not an error: it comes back as text to print
-// (exit status 0).
+// Parses argv: `[SOURCE] MOUNTPOINT` (mount(8) passes a source; it is
+// ignored) and options, also as -o NAME=VALUE (mount_options.h). `--help`
+// is not an error: it comes back as text to print (exit status 0).
 struct DaemonCommand {
   std::optional<DaemonOptions> options;  // set: mount
   std::string print;                     // otherwise: print this and exit 0

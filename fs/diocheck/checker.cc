@@ -56,6 +56,13 @@ Config ConfigFromEnvironment(const char* (*getenv_fn)(const char* name), const c
   if (const char* log = getenv_fn("DIOCHECK_LOG"); log != nullptr && *log != '\0') {
     if (!CopyPath(log, config.log_path)) *problem = "DIOCHECK_LOG is too long; ignored";
   }
+  if (const char* quiet = getenv_fn("DIOCHECK_QUIET"); quiet != nullptr && *quiet != '\0') {
+    if (std::strcmp(quiet, "1") == 0) {
+      config.quiet = true;
+    } else if (std::strcmp(quiet, "0") != 0) {
+      *problem = "DIOCHECK_QUIET must be 1 (no line on stderr) or 0; ignored";
+    }
+  }
   const char* mountinfo = getenv_fn("DIOCHECK_MOUNTINFO");
   if (mountinfo == nullptr || *mountinfo == '\0' || !CopyPath(mountinfo, config.mountinfo_path)) {
     CopyPath("/proc/self/mountinfo", config.mountinfo_path);
@@ -199,8 +206,12 @@ void Checker::Report(const Transfer& transfer, const SegmentCheck& check, const 
   violation.mem_align = align.mem_align;
   violation.source = align.source;
   violation.mode = config_.mode;
+  CallSite call_site;
+  if (CaptureCallSite(call_site)) violation.call_site = &call_site;
 
-  char line[PATH_MAX + 1024];
+  // One buffer for both lines (the report, then stderr's): an interposed
+  // call may run on a small stack.
+  char line[PATH_MAX + 2 * CallSite::kMaxFrames * CallSite::kFrameText + 1024];
   LineBuffer out(line, sizeof(line));
   if (!FormatViolationLine(violation, out)) {
     violation.path = "(path too long)";
@@ -216,6 +227,47 @@ void Checker::Report(const Transfer& transfer, const SegmentCheck& check, const 
     AppendLine(control, 0, out.view());
   }
   if (config_.log_path[0] != '\0') AppendLine(config_.log_path, O_CREAT | O_APPEND, out.view());
+  if (config_.quiet) return;
+  // One write(2): the line stays whole among other threads' output.
+  out = LineBuffer(line, sizeof(line));
+  if (!FormatStderrLine(violation, out)) {
+    violation.path = "(path too long)";
+    out = LineBuffer(line, sizeof(line));
+    FormatStderrLine(violation, out);
+  }
+  (void)os_.write(STDERR_FILENO, out.view().data(), out.view().size());
+}
+
+bool Checker::CaptureCallSite(CallSite& call_site) {
+  if (os_.backtrace == nullptr) return false;
+  void* frames[32];
+  const int count = os_.backtrace(frames, 32);
+  char program[PATH_MAX];
+  const ssize_t program_length = readlink("/proc/self/exe", program, sizeof(program));
+  DescribeCallSite(frames, count, os_.self_base, os_.dladdr1,
+                   program_length > 0 ? std::string_view(program, static_cast<size_t>(program_length)) : "",
+                   call_site);
+  return true;
+}
+
+void Checker::NoteIoUring(std::string_view call) {
+  if (io_uring_noted_.exchange(true)) return;  // once per process: the ring is set up once, used many times
+  UncheckedIo unchecked;
+  unchecked.pid = getpid();
+  unchecked.tid = gettid();
+  unchecked.what = "io_uring";
+  unchecked.call = call;
+  CallSite call_site;
+  if (CaptureCallSite(call_site)) unchecked.call_site = &call_site;
+  char line[2 * CallSite::kMaxFrames * CallSite::kFrameText + 512];
+  LineBuffer out(line, sizeof(line));
+  // DIOCHECK_LOG only: diofs' .diofs/violation takes every line as a violation.
+  if (config_.log_path[0] != '\0' && FormatUncheckedLine(unchecked, out)) {
+    AppendLine(config_.log_path, O_CREAT | O_APPEND, out.view());
+  }
+  if (config_.quiet) return;
+  out = LineBuffer(line, sizeof(line));
+  if (FormatUncheckedStderrLine(unchecked, out)) (void)os_.write(STDERR_FILENO, out.view().data(), out.view().size());
 }
 
 void Checker::AppendLine(const char* path, int extra_flags, std::string_view line) {

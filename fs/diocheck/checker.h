@@ -13,9 +13,11 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include <atomic>
 #include <cstdint>
 #include <string_view>
 
+#include "fs/diocheck/call_site.h"
 #include "fs/diocheck/description_table.h"
 #include "fs/diocheck/mount_cache.h"
 #include "fs/diocheck/violation.h"
@@ -28,6 +30,10 @@ struct OsCalls {
   ssize_t (*write)(int fd, const void* buffer, size_t count);
   int (*close)(int fd);
   int (*fcntl)(int fd, int command, ...);
+  // For the call site of a report (call_site.h); null: reports have none.
+  int (*backtrace)(void** frames, int size) = nullptr;
+  Dladdr1Function dladdr1 = nullptr;
+  uintptr_t self_base = 0;  // where the library itself is loaded: its frames are skipped
 };
 
 struct Config {
@@ -35,6 +41,7 @@ struct Config {
   uint32_t env_mem_align = 0;            // DIOCHECK_MEM_ALIGN, 0 = unset
   char log_path[PATH_MAX] = {};          // DIOCHECK_LOG, empty = unset
   char mountinfo_path[PATH_MAX] = {};    // DIOCHECK_MOUNTINFO or /proc/self/mountinfo
+  bool quiet = false;                    // DIOCHECK_QUIET=1: no line on stderr
 };
 
 // Reads the DIOCHECK_* variables from `getenv_fn`; an invalid value is
@@ -69,6 +76,11 @@ class Checker {
   // with EINVAL without reaching the kernel. May change errno.
   bool ShouldReject(const Transfer& transfer);
 
+  // The program set up io_uring (io_uring_setup, liburing's queue init),
+  // whose buffers this library cannot see: said once per process, on stderr
+  // and in DIOCHECK_LOG, so that a report can say "not checked", never "pass".
+  void NoteIoUring(std::string_view call);
+
   const Config& config() const { return config_; }
   const DescriptionTable& table() const { return table_; }
 
@@ -77,11 +89,14 @@ class Checker {
   std::optional<int> ProbeMount(uint64_t device);
   void Report(const Transfer& transfer, const SegmentCheck& check, const AlignInfo& align);
   void AppendLine(const char* path, int extra_flags, std::string_view line);
+  // Where the program made the current call (false: no unwinder given).
+  bool CaptureCallSite(CallSite& call_site);
 
   Config config_;
   OsCalls os_;
   DescriptionTable table_;
   MountCache mounts_;
+  std::atomic<bool> io_uring_noted_{false};
 };
 
 }  // namespace diocheck

@@ -11,8 +11,11 @@
 // that it "may be used uninitialized". It is never read.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <dlfcn.h>
+#include <execinfo.h>
 #include <fcntl.h>
+#include <linux/aio_abi.h>
 #include <linux/close_range.h>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/uio.h>
@@ -82,6 +85,10 @@ Pvector2Function next_preadv2, next_preadv64v2, next_pwritev2, next_pwritev64v2;
 ssize_t (*next___read_chk)(int, void*, size_t, size_t);
 ssize_t (*next___pread_chk)(int, void*, size_t, off_t, size_t);
 ssize_t (*next___pread64_chk)(int, void*, size_t, off_t, size_t);
+// libaio's io_submit(io_context_t, long, struct iocb**): the context is a
+// pointer, the result a count or a negative errno (errno untouched).
+using IoSubmitFunction = int (*)(void*, long, struct iocb**);
+IoSubmitFunction next_io_submit;
 
 std::atomic<Checker*> active_checker{nullptr};
 // Static storage, never destroyed: interposed calls may come after exit()
@@ -103,7 +110,18 @@ int TableCapacity() {
 const char* GetEnv(const char* name) { return getenv(name); }
 
 __attribute__((constructor)) void Initialize() {
-  const OsCalls os{NEXT(open), NEXT(read), NEXT(write), NEXT(close), NEXT(fcntl)};
+  OsCalls os{NEXT(open), NEXT(read), NEXT(write), NEXT(close), NEXT(fcntl)};
+  // backtrace(3) loads libgcc's unwinder on its first call (dlopen, malloc):
+  // done here, so that a report inside an interposed call allocates nothing.
+  void* warm_up[2];
+  if (backtrace(warm_up, 2) > 0) {
+    Dl_info self{};
+    if (dladdr(reinterpret_cast<const void*>(&Initialize), &self) != 0) {
+      os.backtrace = backtrace;
+      os.dladdr1 = dladdr1;
+      os.self_base = reinterpret_cast<uintptr_t>(self.dli_fbase);
+    }
+  }
   if (!os.open || !os.read || !os.write || !os.close || !os.fcntl) return;
   const char* problem = nullptr;
   const Config config = ConfigFromEnvironment(GetEnv, &problem);
@@ -362,3 +380,115 @@ VECTOR_AT2(preadv2)
 VECTOR_AT2(preadv64v2)
 VECTOR_AT2(pwritev2)
 VECTOR_AT2(pwritev64v2)
+
+// Linux AIO through libaio (fio's libaio engine, QEMU's linux-aio, InnoDB):
+// each iocb of a transfer is checked as pwrite/pread/pwritev/preadv are.
+// A strict device reports a misaligned O_DIRECT iocb as res -EINVAL in its
+// completion event; the library cannot make one, so it refuses at
+// submission instead: the iocbs before the bad one are submitted and their
+// count returned, or -EINVAL when it is the first (io_submit(2): "fewer
+// than nr" or the error). Callers that check either way see the failure.
+namespace diocheck {
+namespace {
+
+bool IocbTransfer(const struct iocb& cb, struct iovec& one, Transfer& transfer) {
+  transfer.fd = static_cast<int>(cb.aio_fildes);
+  transfer.positioned = true;
+  transfer.offset = cb.aio_offset;
+  switch (cb.aio_lio_opcode) {
+    case IOCB_CMD_PWRITE:
+    case IOCB_CMD_PREAD:
+      one = {reinterpret_cast<void*>(static_cast<uintptr_t>(cb.aio_buf)), static_cast<size_t>(cb.aio_nbytes)};
+      transfer.segments = &one;
+      transfer.segment_count = 1;
+      transfer.call = cb.aio_lio_opcode == IOCB_CMD_PWRITE ? "io_submit:pwrite" : "io_submit:pread";
+      return true;
+    case IOCB_CMD_PWRITEV:
+    case IOCB_CMD_PREADV:
+      transfer.segments = reinterpret_cast<const struct iovec*>(static_cast<uintptr_t>(cb.aio_buf));
+      // The checker lets a count the kernel refuses (over IOV_MAX) through to it.
+      transfer.segment_count = cb.aio_nbytes > INT32_MAX ? -1 : static_cast<int>(cb.aio_nbytes);
+      transfer.call = cb.aio_lio_opcode == IOCB_CMD_PWRITEV ? "io_submit:pwritev" : "io_submit:preadv";
+      return true;
+    default:
+      return false;  // fsync, poll, noop: no buffer
+  }
+}
+
+int NextIoSubmit(void* context, long count, struct iocb** iocbs) {
+  if (IoSubmitFunction next = NEXT(io_submit)) return next(context, count, iocbs);
+  // A program that defines no libaio: the system call, with libaio's result convention.
+  const long result = syscall(SYS_io_submit, context, count, iocbs);
+  return result < 0 ? -errno : static_cast<int>(result);
+}
+
+}  // namespace
+}  // namespace diocheck
+
+DIOCHECK_EXPORT int io_submit(void* context, long count, struct iocb** iocbs) {
+  Checker* checker = Active();
+  if (checker == nullptr || count <= 0 || iocbs == nullptr) return NextIoSubmit(context, count, iocbs);
+  for (long i = 0; i < count; ++i) {
+    if (iocbs[i] == nullptr) break;  // the kernel answers EFAULT for it
+    struct iovec one;
+    Transfer transfer;
+    if (!IocbTransfer(*iocbs[i], one, transfer)) continue;
+    bool reject;
+    {
+      ErrnoKeeper keep;
+      reject = checker->ShouldReject(transfer);
+    }
+    if (reject) return i == 0 ? -EINVAL : NextIoSubmit(context, i, iocbs);
+  }
+  return NextIoSubmit(context, count, iocbs);
+}
+
+// io_uring cannot be checked from here (DIOCHECK.md, Limits): transfers are
+// entries in a ring shared with the kernel. Its setup is seen, so that the
+// program and a report learn that its buffers went unchecked. fio's io_uring
+// engine calls syscall(__NR_io_uring_setup); liburing makes the system call
+// itself, inside io_uring_queue_init*, which are dynamic symbols.
+namespace diocheck {
+namespace {
+
+long (*next_syscall)(long, ...);
+int (*next_io_uring_queue_init)(unsigned, void*, unsigned);
+int (*next_io_uring_queue_init_params)(unsigned, void*, void*);
+
+void NoteIoUring(const char* call) {
+  if (Checker* checker = Active()) {
+    ErrnoKeeper keep;
+    checker->NoteIoUring(call);
+  }
+}
+
+// Looked up at start: syscall() may first be called where dlsym must not
+// run (libstdc++'s futex waits).
+__attribute__((constructor)) void ResolveSyscall() { (void)NEXT(syscall); }
+
+}  // namespace
+}  // namespace diocheck
+
+// glibc's syscall(2) reads six argument registers whatever the call needs;
+// so does this, and passes them on.
+DIOCHECK_EXPORT long syscall(long number, ...) noexcept {
+  va_list list;
+  va_start(list, number);
+  long a[6];
+  for (long& argument : a) argument = va_arg(list, long);
+  va_end(list);
+  if (number == SYS_io_uring_setup) NoteIoUring("io_uring_setup");
+  return NEXT(syscall)(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+DIOCHECK_EXPORT int io_uring_queue_init(unsigned entries, void* ring, unsigned flags) {
+  NoteIoUring("io_uring_queue_init");
+  auto next = NEXT(io_uring_queue_init);
+  return next != nullptr ? next(entries, ring, flags) : -ENOSYS;
+}
+
+DIOCHECK_EXPORT int io_uring_queue_init_params(unsigned entries, void* ring, void* params) {
+  NoteIoUring("io_uring_queue_init_params");
+  auto next = NEXT(io_uring_queue_init_params);
+  return next != nullptr ? next(entries, ring, params) : -ENOSYS;
+}

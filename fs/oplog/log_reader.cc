@@ -76,7 +76,7 @@ std::string DecodeRecordBody(Bytes body, std::uint64_t expected_seq, std::size_t
   const std::uint8_t kind = GetField<std::uint8_t>(base, f::kKind);
   const std::uint8_t rule = GetField<std::uint8_t>(base, f::kRule);
   const std::uint8_t verdict = GetField<std::uint8_t>(base, f::kVerdict);
-  if (kind < 1 || kind > static_cast<std::uint8_t>(OpKind::kFault) ||
+  if (kind < 1 || kind > static_cast<std::uint8_t>(OpKind::kMknod) ||
       rule > static_cast<std::uint8_t>(Rule::kODirectUnsupported) ||
       verdict > static_cast<std::uint8_t>(Verdict::kRecorded)) {
     return "unknown op kind, rule or verdict";

@@ -17,7 +17,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::pair<std::string_view, OpKind>, 12> kOpNames = {{
+constexpr std::array<std::pair<std::string_view, OpKind>, 15> kOpNames = {{
     {"open", OpKind::kOpen},
     {"create", OpKind::kCreate},
     {"read", OpKind::kRead},
@@ -30,6 +30,9 @@ constexpr std::array<std::pair<std::string_view, OpKind>, 12> kOpNames = {{
     {"rename", OpKind::kRename},
     {"mkdir", OpKind::kMkdir},
     {"rmdir", OpKind::kRmdir},
+    {"symlink", OpKind::kSymlink},
+    {"link", OpKind::kLink},
+    {"mknod", OpKind::kMknod},
 }};
 
 constexpr std::array<std::pair<std::string_view, int>, 16> kErrnoNames = {{

@@ -39,8 +39,15 @@ Table ChannelScaling(const std::vector<BenchRun>& runs, BenchSummary& summary) {
         t.rows.push_back({op, target, DirectIoName(dio), FormatMiBps(one), FormatMiBps(two), FormatMiBps(four),
                           FormatRatio(two, one), FormatRatio(four, one)});
         const std::string label = std::string(op) + " " + target + " dio " + DirectIoName(dio);
-        if (const auto r = Ratio(two, one)) summary.bars.push_back({"engine 2 ch / 1 ch", label, *r});
-        if (const auto r = Ratio(four, one)) summary.bars.push_back({"engine 4 ch / 1 ch", label, *r});
+        const auto run = [&](const char* channels) {
+          return FindRun(runs, {op, target}, {{"direct_io", dio}, {"channels", channels}});
+        };
+        if (const auto r = Ratio(two, one)) {
+          summary.bars.push_back({"engine 2 ch / 1 ch", label, *r, RatioNoise(run("2"), run("1")), true, 1.0});
+        }
+        if (const auto r = Ratio(four, one)) {
+          summary.bars.push_back({"engine 4 ch / 1 ch", label, *r, RatioNoise(run("4"), run("1")), true, std::nullopt});
+        }
       }
     }
   }
@@ -70,7 +77,10 @@ Table TmpfsVsDiofs(const std::vector<BenchRun>& runs, BenchSummary& summary) {
                           FormatRatio(diofs, tmpfs)});
         if (const auto r = Ratio(diofs, tmpfs)) {
           summary.bars.push_back({"engine diofs / tmpfs",
-                                  std::string(op) + " dio " + DirectIoName(dio) + " " + channels + " ch", *r});
+                                  std::string(op) + " dio " + DirectIoName(dio) + " " + channels + " ch", *r,
+                                  RatioNoise(FindRun(runs, {op, "diofs"}, {{"direct_io", dio}, {"channels", channels}}),
+                                             FindRun(runs, {op, "tmpfs"}, {{"direct_io", dio}, {"channels", channels}})),
+                                  true, std::nullopt});
         }
       }
     }

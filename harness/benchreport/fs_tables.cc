@@ -56,9 +56,14 @@ std::string Label(const FsPoint& p) {
   return p.access + " " + FormatSize(p.size) + " x" + p.threads;
 }
 
-void AddBar(BenchSummary& summary, const char* group, std::string label, std::optional<double> ratio) {
-  if (ratio) summary.bars.push_back({group, std::move(label), *ratio});
+// A bar of a ratio of rates (higher is better) with its noise and the group's goal.
+void AddBar(BenchSummary& summary, const char* group, std::string label, std::optional<double> ratio, double noise,
+            std::optional<double> goal) {
+  if (ratio) summary.bars.push_back({group, std::move(label), *ratio, noise, true, goal});
 }
+
+// The log's goal, a cost of at most 3 %, as a ratio of rates.
+constexpr double kLogRatioGoal = 0.97;
 
 std::string Threads(const char* threads) { return std::string(threads) + (threads[0] == '1' ? " thread" : " threads"); }
 
@@ -78,7 +83,10 @@ Table DiofsVsTmpfs(const std::vector<BenchRun>& runs, const std::vector<FsPoint>
     const double tmpfs = Rate(runs, p, "tmpfs"), diofs = Rate(runs, p, "diofs_log_off");
     t.rows.push_back({p.access, FormatSize(p.size), p.threads, FormatMiBps(tmpfs), FormatMiBps(diofs),
                       FormatRatio(diofs, tmpfs)});
-    if (p.size == kOneMiB) AddBar(summary, "diofs / tmpfs", Label(p), Ratio(diofs, tmpfs));
+    if (p.size == kOneMiB) {
+      AddBar(summary, "diofs / tmpfs", Label(p), Ratio(diofs, tmpfs),
+             RatioNoise(Find(runs, p, "diofs_log_off"), Find(runs, p, "tmpfs")), 0.5);
+    }
   }
   for (const char* threads : {"1", "4"}) {
     const FsPoint p{"odirect_write", kOneMiB, threads};
@@ -106,8 +114,11 @@ Table LogCost(const std::vector<BenchRun>& runs, const std::vector<FsPoint>& poi
     t.rows.push_back({p.access, FormatSize(p.size), p.threads, FormatMiBps(off), FormatMiBps(on),
                       FormatRatio(on, off), FormatMiBps(data), FormatRatio(data, off)});
     if (p.size == kOneMiB) {
-      AddBar(summary, "log on / off", Label(p), Ratio(on, off));
-      AddBar(summary, "log-data / off", Label(p), Ratio(data, off));
+      const BenchRun* off_run = Find(runs, p, "diofs_log_off");
+      AddBar(summary, "log on / off", Label(p), Ratio(on, off), RatioNoise(Find(runs, p, "diofs_log_on"), off_run),
+             kLogRatioGoal);
+      AddBar(summary, "log-data / off", Label(p), Ratio(data, off), RatioNoise(Find(runs, p, "diofs_log_data"), off_run),
+             std::nullopt);
     }
   }
   if (paired_present) return t;  // the goal is judged on the paired runs (PairedLogCost)
@@ -139,7 +150,8 @@ Table PairedLogCost(const std::vector<BenchRun>& runs, BenchSummary& summary) {
                       FormatFixed(counter("diofs_log_on_us"), 0), FormatFixed(counter("log_on_over_off"), 3),
                       cv ? FormatFixed(*cv * 100, 1) + " %" : "-"});
     if (run.path[1] == kOneMiB) {
-      AddBar(summary, "log on / off, paired", "odirect_write 1 MiB x" + threads, Ratio(counter("log_on_over_off"), 1));
+      AddBar(summary, "log on / off, paired", "odirect_write 1 MiB x" + threads, Ratio(counter("log_on_over_off"), 1),
+             cv.value_or(0), kLogRatioGoal);
     }
   }
   for (const char* threads : {"1", "4"}) {

@@ -86,7 +86,7 @@ std::string RenderMarkdown(const BenchSummary& summary, const std::string& chart
     for (const Goal& goal : table.goals) goals.push_back(GoalRow(goal));
   }
   if (!goals.empty()) {
-    out << "## Goals (issue 9)\n\n";
+    out << "## Performance goals\n\n";
     WriteTable(out, {"goal", "state", "measured"}, goals);
     out << "\n";
   }

@@ -63,6 +63,11 @@ void AddMissNoise(Goal& goal, double noise) {
 
 }  // namespace
 
+double RatioNoise(const BenchRun* a, const BenchRun* b) {
+  if (a == nullptr || b == nullptr || !a->cv || !b->cv) return 0;
+  return std::sqrt(*a->cv * *a->cv + *b->cv * *b->cv);
+}
+
 void NoteNoise(Goal& goal, const BenchRun* a, const BenchRun* b, double value_per_ratio) {
   if (!goal.value || a == nullptr || b == nullptr || !a->cv || !b->cv) return;
   goal.noise = "cv of the two figures " + Percent(*a->cv) + " and " + Percent(*b->cv);

@@ -36,7 +36,14 @@ struct RatioBar {
   std::string group;  // the table it belongs to
   std::string label;
   double ratio = 0;
+  double noise = 0;               // the ratio's relative noise from the repetitions (RatioNoise); 0 = none
+  bool higher_is_better = true;   // a ratio of rates; false for a ratio of times
+  std::optional<double> goal{};   // the group's goal on the ratio, when it has one
 };
+
+// sqrt(cv_a^2 + cv_b^2): the relative noise of a / b from their repetitions;
+// 0 when either has none.
+double RatioNoise(const BenchRun* a, const BenchRun* b);
 
 struct BenchSummary {
   std::vector<BenchContext> machines;  // one per JSON file

@@ -8,6 +8,7 @@ namespace dioh::checks {
 
 // odirect_checks.cc
 CheckResult CheckODirectAligned(const CheckInput& input);      // odirect-aligned
+CheckResult CheckBuffersAligned(const CheckInput& input);      // buffers-aligned
 CheckResult CheckODirectIffDirectIo(const CheckInput& input);  // odirect-iff-direct-io
 CheckResult CheckMainChannelBuffered(const CheckInput& input); // main-channel-buffered
 // layout_checks.cc

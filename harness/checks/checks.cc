@@ -1,5 +1,7 @@
 #include "harness/checks/checks.h"
 
+#include <chrono>
+
 #include "harness/checks/check_functions.h"
 
 namespace dioh {
@@ -13,6 +15,7 @@ struct NamedCheck {
 // The order of the report: I/O rules first, then layout, content, outcome.
 constexpr NamedCheck kChecks[] = {
     {"odirect-aligned", checks::CheckODirectAligned},
+    {"buffers-aligned", checks::CheckBuffersAligned},
     {"odirect-iff-direct-io", checks::CheckODirectIffDirectIo},
     {"main-channel-buffered", checks::CheckMainChannelBuffered},
     {"page-io-in-regions", checks::CheckPageIoInRegions},
@@ -37,7 +40,9 @@ std::vector<CheckResult> RunChecks(const CheckInput& input) {
   }
   std::vector<CheckResult> results;
   for (const NamedCheck& check : kChecks) {
+    const auto started = std::chrono::steady_clock::now();
     CheckResult result = check.run(parsed_once);
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     result.name = check.name;  // the report's names come from this one table
     results.push_back(std::move(result));
   }

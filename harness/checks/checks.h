@@ -39,6 +39,9 @@ struct MigrationFacts {
   // false for zero-page-detection=none: zero pages are then sent as data and
   // keep their bitmap bit.
   bool zero_page_detection = true;
+  // The engines ran under libdiocheck (scenario "preload": true and the
+  // library found): only then can buffers-aligned pass.
+  bool diocheck_preloaded = false;
 };
 
 struct CheckInput {

@@ -1,5 +1,6 @@
-// odirect-aligned, odirect-iff-direct-io, main-channel-buffered: how the
-// engines used O_DIRECT, read from the op log (and, for the last, the layout).
+// odirect-aligned, buffers-aligned, odirect-iff-direct-io,
+// main-channel-buffered: how the engines used O_DIRECT, read from the op log
+// (and, for the last, the layout).
 #include <nlohmann/json.hpp>
 
 #include "harness/checks/check_functions.h"
@@ -12,9 +13,9 @@ using diofs::OpKind;
 using diofs::Rule;
 using diofs::Verdict;
 
-bool IsAlignmentRule(Rule rule) {
-  return rule == Rule::kOffsetAlign || rule == Rule::kLengthAlign || rule == Rule::kMemAlign;
-}
+// What diofs itself can judge: offsets and lengths. Buffer addresses are
+// libdiocheck's (buffers-aligned).
+bool IsOffsetOrLengthRule(Rule rule) { return rule == Rule::kOffsetAlign || rule == Rule::kLengthAlign; }
 
 // A libdiocheck report (one JSON line, fs/diocheck/violation.h) in words.
 std::string DescribeViolation(const LogRecord& r) {
@@ -33,21 +34,19 @@ std::string RuleText(Rule rule, std::uint64_t align) {
   switch (rule) {
     case Rule::kOffsetAlign: return "offset not a multiple of " + std::to_string(align);
     case Rule::kLengthAlign: return "length not a multiple of " + std::to_string(align);
-    case Rule::kMemAlign: return "buffer memory not aligned";
     default: return "rule broken";
   }
 }
 
-// Why `r` (an engine record) breaks the alignment rules, or "".
+// Why `r` (an engine record) breaks the offset and length rules, or "".
 std::string AlignmentProblem(const CheckInput& input, const LogRecord& r, diofs::Alignment align) {
-  if (r.kind == OpKind::kViolation) return DescribeViolation(r);
   if (r.path != input.file_path) return "";
-  if (IsTransfer(r) && HasODirect(r) && ChecksAlignment(input.profile)) {
+  if (IsTransfer(r) && HasODirect(r) && align.enforced()) {
     const std::string multiple = " not a multiple of " + std::to_string(align.bytes());
     if (!align.Aligns(r.offset)) return DescribeOp(r) + ": offset" + multiple;
     if (!align.Aligns(r.length)) return DescribeOp(r) + ": length" + multiple;
   }
-  if (r.verdict != Verdict::kPass && IsAlignmentRule(r.rule)) {
+  if (r.verdict != Verdict::kPass && IsOffsetOrLengthRule(r.rule)) {
     return DescribeOp(r) + ": " + RuleText(r.rule, align.bytes()) + " (diofs " +
            (r.verdict == Verdict::kRejected ? "rejected it" : "recorded it") + ")";
   }
@@ -59,14 +58,8 @@ std::string AlignmentProblem(const CheckInput& input, const LogRecord& r, diofs:
 CheckResult CheckODirectAligned(const CheckInput& input) {
   const char* name = "odirect-aligned";
   if (input.records == nullptr) return Skipped(name, "no op log");
-  bool reported = false;
-  for (const LogRecord& r : *input.records) {
-    reported = reported || (r.kind == OpKind::kViolation && IsEngineRecord(input, r));
-  }
-  if (!ChecksAlignment(input.profile) && !reported) {
-    return Skipped(name, "profile " + input.profile.name + " checks no alignment and libdiocheck reported nothing");
-  }
   const diofs::Alignment align = input.profile.dio_align;
+  if (!align.enforced()) return Skipped(name, "profile " + input.profile.name + " has no offset or length alignment");
   std::uint64_t direct_transfers = 0;
   std::uint64_t rejected = 0;
   std::string first_rejected;
@@ -90,7 +83,41 @@ CheckResult CheckODirectAligned(const CheckInput& input) {
                             first_rejected);
   }
   return Passed(name, std::to_string(direct_transfers) + " O_DIRECT transfers, offsets and lengths multiples of " +
-                          std::to_string(align.bytes()) + (reported ? "" : "; no buffer misalignment reported"));
+                          std::to_string(align.bytes()));
+}
+
+CheckResult CheckBuffersAligned(const CheckInput& input) {
+  const char* name = "buffers-aligned";
+  if (input.records == nullptr) return Skipped(name, "no op log");
+  // A report is evidence whatever else is known: libdiocheck saw it happen.
+  std::uint64_t reports = 0;
+  const LogRecord* first = nullptr;
+  std::uint64_t direct_transfers = 0;
+  for (const LogRecord& r : *input.records) {
+    if (!IsEngineRecord(input, r)) continue;
+    if (r.kind == OpKind::kViolation) {
+      if (reports++ == 0) first = &r;
+    } else if (r.path == input.file_path && IsTransfer(r) && HasODirect(r)) {
+      ++direct_transfers;
+    }
+  }
+  if (first != nullptr) {
+    return Failed(name, DescribeViolation(*first) + (reports > 1 ? " (" + std::to_string(reports) + " reports)" : ""));
+  }
+  // Without the library nothing looked at the buffers: that is no pass.
+  if (!input.facts.diocheck_preloaded) {
+    return Skipped(name, "libdiocheck not loaded (no \"preload\": true, or libdiocheck.so not found): buffer addresses not "
+                         "checked");
+  }
+  if (!input.profile.mem_align.enforced()) {
+    return Skipped(name, "profile " + input.profile.name + " has no buffer alignment: libdiocheck checks nothing there");
+  }
+  if (direct_transfers == 0) {
+    return Skipped(name, "libdiocheck loaded, but the engines made no O_DIRECT transfer on " + input.file_path +
+                             " for it to see");
+  }
+  return Passed(name, "libdiocheck saw " + std::to_string(direct_transfers) + " O_DIRECT transfers: no buffer address or " +
+                          "length off the " + std::to_string(input.profile.mem_align.bytes()) + "-byte memory alignment");
 }
 
 CheckResult CheckODirectIffDirectIo(const CheckInput& input) {

@@ -13,9 +13,10 @@ namespace {
 using checks::LogRecord;
 using checks::Side;
 
-// The seq numbers failed checks named ("... seq 812 ..."): drawn in red.
-std::set<std::uint64_t> NamedSeqs(const std::vector<CheckResult>& results) {
-  std::set<std::uint64_t> seqs;
+// The seq numbers failed checks named ("... seq 812 ..."), with the check
+// that named each first: marked, and labelled with it.
+std::map<std::uint64_t, std::string> NamedSeqs(const std::vector<CheckResult>& results) {
+  std::map<std::uint64_t, std::string> seqs;
   const std::string key = "seq ";
   for (const CheckResult& r : results) {
     if (r.status != CheckStatus::kFail) continue;
@@ -27,7 +28,7 @@ std::set<std::uint64_t> NamedSeqs(const std::vector<CheckResult>& results) {
         seq = seq * 10 + static_cast<std::uint64_t>(r.detail[end++] - '0');
         digits = true;
       }
-      if (digits) seqs.insert(seq);
+      if (digits) seqs.emplace(seq, r.name);
     }
   }
   return seqs;
@@ -58,7 +59,7 @@ WriteMap BuildWriteMap(const CheckInput& input, const std::vector<CheckResult>& 
       map.regions.push_back({region.begin, region.end, region.idstr + " pages"});
     }
   }
-  const std::set<std::uint64_t> named = NamedSeqs(results);
+  const std::map<std::uint64_t, std::string> named = NamedSeqs(results);
   for (Side side : {Side::kSave, Side::kLoad}) {
     const std::optional<checks::MainHandle> main = checks::FindMainHandle(input, side);
     const diofs::OpKind kind = side == Side::kSave ? diofs::OpKind::kWrite : diofs::OpKind::kRead;
@@ -71,8 +72,11 @@ WriteMap BuildWriteMap(const CheckInput& input, const std::vector<CheckResult>& 
         channel = it->second;
         if (added && channel >= map.channels.size()) map.channels.push_back("channel " + std::to_string(channel));
       }
-      const bool violation = r->rule != diofs::Rule::kNone || named.count(r->seq) != 0;
-      map.points.push_back({r->start_ns, r->offset, r->length, channel, side == Side::kLoad, violation});
+      const auto named_by = named.find(r->seq);
+      const bool violation = r->rule != diofs::Rule::kNone || named_by != named.end();
+      // diofs's own verdicts are on offsets and lengths: odirect-aligned's rule.
+      std::string check = named_by != named.end() ? named_by->second : violation ? "odirect-aligned" : "";
+      map.points.push_back({r->start_ns, r->offset, r->length, channel, side == Side::kLoad, violation, std::move(check)});
     }
   }
   // libdiocheck refuses a misaligned buffer before the call reaches diofs:
@@ -83,7 +87,8 @@ WriteMap BuildWriteMap(const CheckInput& input, const std::vector<CheckResult>& 
     const auto report = nlohmann::json::parse(r.text, nullptr, /*allow_exceptions=*/false);
     if (!report.is_object() || !report.contains("offset") || !report["offset"].is_number_unsigned()) continue;
     const std::uint64_t length = report.value("length", std::uint64_t{0});
-    map.points.push_back({r.start_ns, report["offset"].get<std::uint64_t>(), length, 0, input.load_groups.count(checks::GroupOf(r)) != 0, true});
+    map.points.push_back({r.start_ns, report["offset"].get<std::uint64_t>(), length, 0,
+                          input.load_groups.count(checks::GroupOf(r)) != 0, true, "buffers-aligned"});
   }
   return map;
 }

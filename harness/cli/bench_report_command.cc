@@ -80,6 +80,8 @@ int Run(const BenchReportOptions& options) {
   }
   for (const std::string& note : output->notes) std::cerr << "bench-report: " << note << "\n";
   const fs::path out_dir = options.out_dir.empty() ? options.dir : options.out_dir;
+  std::error_code ignored;  // a folder that cannot be made fails the write below, naming it
+  fs::create_directories(out_dir, ignored);
   for (const auto& [file, text] : {std::pair<const char*, const std::string*>{"summary.md", &output->markdown},
                                    {"summary.svg", &output->svg}}) {
     const std::string path = (out_dir / file).string();
@@ -99,16 +101,19 @@ void RegisterBenchReportCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "bench-report",
       "Summarise the benchmark JSON of `make bench` as summary.md (tables of the ratios against the baseline "
-      "of the same run, the issue's goals met or missed) and summary.svg (a bar chart of the ratios). "
+      "of the same run, each performance goal met or missed) and summary.svg (a bar chart of the ratios). "
       "ANALYSIS.md and profiles/PROFILE.md of --dir (make profile), when present, are appended to summary.md");
   cmd->add_option("--dir", options->dir, "folder of the Google Benchmark JSON files (every *.json is read)")
+      ->type_name("DIR")
       ->capture_default_str();
-  cmd->add_option("--out", options->out_dir, "where summary.md and summary.svg go (default: --dir)");
+  cmd->add_option("--out", options->out_dir, "where summary.md and summary.svg go (default: --dir)")->type_name("DIR");
   cmd->add_option("--matrix-report", options->matrix_report,
-                  "report.json of `dioharness matrix`; its wall_seconds is shown when the file exists")
+                  "report.json of `dioharness matrix`; its run time is shown when the file exists")
+      ->type_name("FILE")
       ->capture_default_str();
   cmd->add_option("--regress-report", options->regress_report,
-                  "report.json of `dioharness regress`; its wall_seconds is shown when the file exists")
+                  "report.json of `dioharness regress`; its run time is shown when the file exists")
+      ->type_name("FILE")
       ->capture_default_str();
   cmd->footer("Exit codes: 0 written; 2 no JSON, unreadable or invalid input, or unwritable output.");
   cmd->callback([options, &exit_code] { exit_code = Run(*options); });

@@ -29,10 +29,11 @@ void RegisterLogCommand(CLI::App& app, int& exit_code) {
   dump_cmd->add_flag("--json", dump->json,
                      "JSON Lines: every field of a record, op/rule/verdict by name, data_hash as 16 hex digits");
   dump_cmd->add_option("--filter", dump->filters,
-                       "only records matching KEY=VALUE[,KEY=VALUE...]; keys: op=NAME[|NAME...] "
+                       "only records matching every KEY=VALUE; keys: op=NAME[|NAME...] "
                        "(open, create, read, write, flush, fsync, fallocate, truncate, flag_change, "
                        "release, marker, violation, unlink, rename, mkdir, rmdir, fault), direct=1|0, "
                        "path=GLOB, violation=1|0, tid=N; repeated --filter options all apply")
+      ->type_name("KEY=VALUE[,...]")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   dump_cmd->footer(kExitCodes);

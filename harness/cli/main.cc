@@ -3,18 +3,23 @@
 // registered from its own file (commands.h).
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <iostream>
 
+#include "common/cli/cli_app.h"
 #include "harness/cli/commands.h"
 #include "harness/runner/interrupt.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"dioharness: test harness for O_DIRECT migration I/O on diofs.\n"
                "Run 'dioharness COMMAND --help' for the options of a command."};
-  app.name("dioharness");
+  dioh::cli::SetUpApp(app, "dioharness");
   app.require_subcommand(1);
   // Before any thread: Ctrl-C kills the engines and lets the runner unmount (harness/runner/interrupt.h).
   dioh::InterruptWatcher::Install();
+  // Through a pipe (CI, tee) each line goes out when it is complete, not when
+  // the run ends: std::cout writes through stdout's buffer.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   int exit_code = 0;
   dioharness::cli::RegisterDemoCommand(app, exit_code);
   dioharness::cli::RegisterRunCommand(app, exit_code);
@@ -26,7 +31,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return dioh::cli::ExitForParseError(app, e);  // 0 for --help and --version, else one line and 2
   } catch (const std::exception& e) {  // nothing may escape main
     std::cerr << "error: " << e.what() << "\n";
     return 2;

@@ -10,6 +10,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/cli/run_support.h"
+#include "harness/report/merge.h"
 #include "harness/runner/batch.h"
 #include "harness/runner/regress.h"
 #include "harness/scenario/scenario.h"
@@ -77,6 +78,11 @@ int RunRegress(const RegressOptions& options) {
   report.configuration.emplace_back("scenarios", options.scenario_dir);
   report.configuration.emplace_back("repeat", std::to_string(options.repeat));
   if (shard->count > 1) report.configuration.emplace_back("shard", shard->ToString());
+  std::vector<std::string> all_ids;
+  for (const dioh::RegressJob& job : *all) all_ids.push_back(job.job.id);
+  report.shard = dioh::MakeShardRecord(shard->index, shard->count,
+                                       "regress of " + options.scenario_dir + " (" + std::to_string(all->size()) + " runs)",
+                                       all_ids);
 
   // signatures[job][repeat]: the verdicts that must not change between repeats.
   std::vector<std::vector<std::string>> signatures(jobs.size());
@@ -132,10 +138,11 @@ void RegisterRegressCommand(CLI::App& app, int& exit_code) {
   CLI::App* command = app.add_subcommand(
       "regress", "The regression catalog: the clean engine passes every check, and each injected bug (x-inject) "
                  "is caught by the check the catalog names");
-  command->add_option("--scenarios", options->scenario_dir, "folder of the regression scenarios")->capture_default_str();
+  command->add_option("--scenarios", options->scenario_dir, "folder of the regression scenarios")->type_name("DIR")->capture_default_str();
   command->add_option("--repeat", options->repeat, "run everything N times; verdicts must be identical")
       ->capture_default_str();
   command->add_option("--shard", options->shard, "run only shard i of N; join reports with `dioharness merge`")
+      ->type_name("I/N")
       ->capture_default_str();
   AddRunOptions(*command, options->run, "results/regress", "failed");
   command->footer("Exit codes: 0 every bug caught and the clean engine passed; 1 otherwise; 2 bad input; 130 interrupted.");

@@ -6,10 +6,12 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "harness/engine/engine_driver.h"
+#include "harness/report/progress.h"
 #include "harness/report/report.h"
 #include "harness/runner/batch.h"
 
@@ -37,11 +39,21 @@ struct Prepared {
   std::unique_ptr<dioh::EngineDriver> engine;
   dioh::RunEnvironment environment;
   dioh::BatchOptions batch;
+  // Migration progress on `out` (null with --quiet or --json); wired into
+  // environment.progress and the batch's job hooks.
+  std::shared_ptr<dioh::ProgressPrinter> progress;
 };
+
+// Columns of the terminal on standard output, or 0 when it is not one.
+std::size_t TerminalColumns();
 dioh::Result<Prepared> Prepare(const RunOptions& options, std::ostream& out);
 
-// The default folder of scenario files (harness/scenarios of the source tree
-// this binary was built from), or $DIOHARNESS_SCENARIOS.
+// Every name must be a diofs profile preset; the error names the first that
+// is not, with the list ("--profile: unknown profile 'strict-8k' (profiles: ...)").
+dioh::Status CheckProfileNames(const std::vector<std::string>& names);
+
+// The default folder of scenario files: $DIOHARNESS_SCENARIOS, else
+// share/dioharness/scenarios beside this program's bin/ folder (installed or built).
 std::string DefaultScenarioDir();
 
 // Writes report.{json,md,xml} into options.out_dir, prints the summary (or the

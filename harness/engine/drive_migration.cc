@@ -21,6 +21,28 @@ constexpr std::size_t kOutputLinesInErrors = 20;
 // How long an engine whose QMP connection broke gets to finish exiting.
 constexpr auto kExitGrace = std::chrono::seconds(2);
 
+std::optional<std::uint64_t> Field(const json& object, const char* name) {
+  const auto it = object.find(name);
+  if (it == object.end() || !it->is_number_unsigned()) return std::nullopt;
+  return it->get<std::uint64_t>();
+}
+
+// query-migrate's MigrationInfo (qapi/migration.json) as far as it was given.
+MigrationProgress ProgressOf(const json& info, double seconds) {
+  MigrationProgress progress;
+  progress.status = info.value("status", "");
+  progress.seconds = seconds;
+  const auto ram = info.find("ram");
+  if (ram == info.end() || !ram->is_object()) return progress;
+  progress.transferred = Field(*ram, "transferred");
+  progress.remaining = Field(*ram, "remaining");
+  progress.total = Field(*ram, "total");
+  progress.normal_pages = Field(*ram, "normal");
+  progress.zero_pages = Field(*ram, "duplicate");
+  progress.dirty_syncs = Field(*ram, "dirty-sync-count");
+  return progress;
+}
+
 std::string Seconds(double seconds) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f s", seconds);
@@ -63,18 +85,14 @@ class MigrationSession {
       if (end->syncs_at_switchover > 0) outcome.syncs_at_switchover = end->syncs_at_switchover;
       outcome.passes_written_at_switchover = end->passes_written_at_switchover;
     } else {
-      auto event = engine_.qmp().WaitForEvent(
-          "MIGRATION",
-          [](const json& e) {
-            return FinalMigrationStatus(e.value("data", json::object()).value("status", "")).has_value();
-          },
-          request_.deadline);
+      auto event = WaitForFinalEvent();
       if (!event.ok()) return Broken(event.status(), "waiting for the final MIGRATION event");
       outcome = Outcome(*FinalMigrationStatus((*event)["data"]["status"].get<std::string>()), "");
     }
     auto info = engine_.qmp().Execute("query-migrate", json::object(), request_.deadline);
     if (!info.ok()) return Broken(info.status(), "query-migrate");
     if (info->ok) {
+      if (request_.on_progress) request_.on_progress(ProgressOf(info->value, SinceMigrate()));
       if (!outcome.completed()) outcome.error_desc = info->value.value("error-desc", "");
       const json ram = info->value.value("ram", json::object());
       if (ram.contains("dirty-sync-count")) outcome.dirty_syncs = ram.value("dirty-sync-count", 0u);
@@ -84,6 +102,28 @@ class MigrationSession {
   }
 
  private:
+  // The MIGRATION event with a final status. With on_progress, waits in
+  // slices of progress_interval and asks query-migrate between them.
+  Result<json> WaitForFinalEvent() {
+    const auto final_event = [](const json& e) {
+      return FinalMigrationStatus(e.value("data", json::object()).value("status", "")).has_value();
+    };
+    if (!request_.on_progress) return engine_.qmp().WaitForEvent("MIGRATION", final_event, request_.deadline);
+    while (true) {
+      const Deadline slice = std::min(request_.deadline, DeadlineIn(request_.progress_interval));
+      auto event = engine_.qmp().WaitForEvent("MIGRATION", final_event, slice);
+      if (event.ok() || event.status().code() != ETIMEDOUT || slice >= request_.deadline) return event;
+      auto info = engine_.qmp().Execute("query-migrate", json::object(), request_.deadline);
+      if (!info.ok()) return info.status().WithContext("query-migrate");
+      if (info->ok) request_.on_progress(ProgressOf(info->value, SinceMigrate()));
+    }
+  }
+
+  double SinceMigrate() const {
+    if (!migrate_sent_) return 0;
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - *migrate_sent_).count();
+  }
+
   // Runs one command; a QMP error or a broken engine ends the migration.
   std::optional<MigrationOutcome> Command(const std::string& command, const json& arguments) {
     auto reply = engine_.qmp().Execute(command, arguments, request_.deadline);
@@ -110,8 +150,9 @@ class MigrationSession {
     const auto grace = std::min(request_.deadline, std::chrono::steady_clock::now() + kExitGrace);
     auto exit_text = engine_.WaitExit(grace);
     const std::string how = exit_text.ok() ? *exit_text : exit_text.status().message();
-    return Outcome(MigrationEnd::kEngineDied, step + ": " + status.message() + "; engine " + how + "; its output:\n" +
-                                      LastLines(engine_.Output(), kOutputLinesInErrors));
+    MigrationOutcome died = Outcome(MigrationEnd::kEngineDied, step + ": " + status.message() + "; engine " + how);
+    died.engine_output = LastLines(engine_.Output(), kOutputLinesInErrors);
+    return died;
   }
 
   EngineProcess& engine_;

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <memory>
@@ -19,6 +20,7 @@
 
 #include "common/status/status.h"
 #include "harness/qmp/deadline.h"
+#include "harness/report/migration_progress.h"
 #include "harness/scenario/outcome.h"
 #include "harness/scenario/qmp_arguments.h"
 #include "harness/scenario/scenario.h"
@@ -64,6 +66,10 @@ struct MigrationRequest {
   std::string uri;                           // file:PATH[,offset=N]
   bool incoming = false;
   Deadline deadline;
+  // While waiting for the end: query-migrate every progress_interval, each
+  // reply (and the final one) given to on_progress. Null: no polling.
+  std::function<void(const MigrationProgress&)> on_progress{};
+  std::chrono::milliseconds progress_interval{500};
 };
 
 class EngineDriver {

@@ -37,8 +37,37 @@ std::string Transfer(const char* what, const diofs::oplog::TransferCount& count)
 
 }  // namespace
 
+// The log holds the kernel's flags as FUSE passed them (LOG_FORMAT.md), so
+// the kernel's values (include/uapi/asm-generic/fcntl.h, x86-64), not
+// <fcntl.h>'s: glibc defines O_LARGEFILE as 0 on 64-bit hosts, the kernel
+// sets 0100000 on every open from a 64-bit process.
+std::string OpenFlagsText(std::uint32_t flags) {
+  struct Named {
+    std::uint32_t bits;
+    const char* name;
+  };
+  // O_SYNC and O_TMPFILE are several bits: before the single bits they hold.
+  static constexpr Named kNames[] = {
+      {04010000, "O_SYNC"},      {020200000, "O_TMPFILE"},  {0100, "O_CREAT"},        {0200, "O_EXCL"},
+      {0400, "O_NOCTTY"},        {01000, "O_TRUNC"},        {02000, "O_APPEND"},      {04000, "O_NONBLOCK"},
+      {010000, "O_DSYNC"},       {020000, "O_ASYNC"},       {040000, "O_DIRECT"},     {0100000, "O_LARGEFILE"},
+      {0200000, "O_DIRECTORY"},  {0400000, "O_NOFOLLOW"},   {01000000, "O_NOATIME"},  {02000000, "O_CLOEXEC"},
+      {010000000, "O_PATH"}};
+  constexpr std::uint32_t kAccessMode = 03;
+  const std::uint32_t mode = flags & kAccessMode;
+  std::string text = mode == 0 ? "O_RDONLY" : mode == 1 ? "O_WRONLY" : mode == 2 ? "O_RDWR" : "O_ACCMODE";
+  std::uint32_t left = flags & ~kAccessMode;
+  for (const Named& named : kNames) {
+    if ((left & named.bits) != named.bits) continue;
+    text += std::string("|") + named.name;
+    left &= ~named.bits;
+  }
+  if (left != 0) text += Format("|0x%x", left);
+  return text;
+}
+
 std::string RecordTableHeading() {
-  return Format("%8s %12s %-11s %7s %7s %-24s %12s %9s %8s %-3s %9s %-19s %16s %s", "seq", "time_ms",
+  return Format("%8s %12s %-11s %7s %7s %-24s %12s %9s %-30s %-3s %9s %-19s %16s %s", "seq", "time_ms",
                 "op", "pid", "tid", "path", "offset", "length", "flags", "dio", "result",
                 "rule/verdict", "data_hash", "text");
 }
@@ -52,9 +81,9 @@ std::string RecordTableLine(const LogRecord& r, std::uint64_t start_monotonic_ns
           ? "-"
           : std::string(diofs::RuleName(r.rule)) + "/" + std::string(diofs::VerdictName(r.verdict));
   std::string line = Format(
-      "%8llu %12.3f %-11s %7u %7u %-24s %12llu %9llu %8x %-3s %9s %-19s %16s", static_cast<unsigned long long>(r.seq),
+      "%8llu %12.3f %-11s %7u %7u %-24s %12llu %9llu %-30s %-3s %9s %-19s %16s", static_cast<unsigned long long>(r.seq),
       ms, std::string(diofs::OpKindName(r.kind)).c_str(), r.pid, r.tid, r.path.c_str(),
-      static_cast<unsigned long long>(r.offset), static_cast<unsigned long long>(r.length), r.flags,
+      static_cast<unsigned long long>(r.offset), static_cast<unsigned long long>(r.length), OpenFlagsText(r.flags).c_str(),
       diofs::oplog::IsDirect(r.flags) ? "D" : "-", ResultText(r.result).c_str(), rule.c_str(),
       r.data_size > 0 ? HashHex(r.data_hash).c_str() : "-");
   if (!r.text.empty()) line += " \"" + r.text + "\"";

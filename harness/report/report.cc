@@ -20,7 +20,7 @@ namespace {
 using nlohmann::json;
 
 json CheckToJson(const CheckResult& c) {
-  return {{"name", c.name}, {"status", CheckStatusName(c.status)}, {"detail", c.detail}};
+  return {{"name", c.name}, {"status", CheckStatusName(c.status)}, {"detail", c.detail}, {"seconds", c.seconds}};
 }
 
 json ResultToJson(const ScenarioResult& r) {
@@ -74,23 +74,11 @@ std::optional<Enum> ValueIn(const std::pair<Enum, std::string_view> (&table)[N],
   return std::nullopt;
 }
 
-// A run's verdict in the Markdown table: what needs a look stands out.
-std::string_view MarkdownVerdict(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::kPass: return "pass";
-    case Verdict::kFail: return "**FAIL**";
-    case Verdict::kSkipped: return "skipped";
-    case Verdict::kKnownEngineBug: return "known engine bug";
-    case Verdict::kUnexpectedPass: return "**UNEXPECTED PASS**";
-    case Verdict::kError: return "**ERROR**";
-  }
-  return "?";
-}
-
 // Reads a check from report.json; reports written before CheckStatus carry
 // the bools "passed" and "skipped" instead of "status".
 Result<CheckResult> CheckFromJson(const json& c) {
-  CheckResult check{c.at("name").get<std::string>(), CheckStatus::kFail, c.at("detail").get<std::string>()};
+  CheckResult check{c.at("name").get<std::string>(), CheckStatus::kFail, c.at("detail").get<std::string>(),
+                    c.value("seconds", 0.0)};
   if (const auto status = c.find("status"); status != c.end()) {
     const auto parsed = CheckStatusFromName(status->get<std::string>());
     if (!parsed) return Status::Error(EINVAL, "not a dioharness report: unknown check status " + status->dump());
@@ -103,17 +91,6 @@ Result<CheckResult> CheckFromJson(const json& c) {
   return check;
 }
 
-// One table cell: no pipes or newlines.
-std::string Cell(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string_view RunnerFailureName(RunnerFailure::Kind kind) { return NameIn(kRunnerFailureNames, kind, "runner"); }
@@ -124,6 +101,18 @@ std::string_view CheckStatusName(CheckStatus status) { return NameIn(kCheckStatu
 std::optional<CheckStatus> CheckStatusFromName(std::string_view name) { return ValueIn(kCheckStatusNames, name); }
 std::string_view VerdictName(Verdict verdict) { return NameIn(kVerdictNames, verdict, "fail"); }
 std::optional<Verdict> VerdictFromName(std::string_view name) { return ValueIn(kVerdictNames, name); }
+
+std::string_view VerdictWord(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kPass: return "PASS";
+    case Verdict::kFail: return "FAIL";
+    case Verdict::kSkipped: return "SKIPPED";
+    case Verdict::kKnownEngineBug: return "KNOWN BUG";
+    case Verdict::kUnexpectedPass: return "UNEXPECTED PASS";
+    case Verdict::kError: return "ERROR";
+  }
+  return "FAIL";
+}
 
 bool VerdictIsSuccess(Verdict verdict) {
   return verdict == Verdict::kPass || verdict == Verdict::kSkipped || verdict == Verdict::kKnownEngineBug;
@@ -170,15 +159,22 @@ std::string ToJson(const Report& report) {
   for (const auto& [key, value] : report.configuration) configuration[key] = value;
   json verdicts = json::object();
   for (const auto& [verdict, name] : kVerdictNames) verdicts[std::string(name)] = report.Count(verdict);
-  return json{{"title", report.title},
-              {"started_at", report.started_at},
-              {"wall_seconds", report.wall_seconds},
-              {"configuration", configuration},
-              {"passed", report.passed()},
-              {"failed", report.failed()},
-              {"verdicts", verdicts},
-              {"results", results}}
-             .dump(2) + "\n";
+  json j{{"title", report.title},
+         {"started_at", report.started_at},
+         {"wall_seconds", report.wall_seconds},
+         {"configuration", configuration},
+         {"passed", report.passed()},
+         {"failed", report.failed()},
+         {"verdicts", verdicts}};
+  if (report.shard) {
+    const ShardRecord& s = *report.shard;
+    j["shard"] = {{"index", s.index},
+                  {"count", s.count},
+                  {"set", {{"description", s.set}, {"runs", s.set_runs}, {"digest", s.set_digest}}}};
+  }
+  j["results"] = results;
+  // An engine's message or a file name may hold any bytes: never a throw, U+FFFD instead.
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 dioh::Result<Report> ReportFromJson(const std::string& text) {
@@ -191,6 +187,16 @@ dioh::Result<Report> ReportFromJson(const std::string& text) {
     report.wall_seconds = j.value("wall_seconds", 0.0);
     if (const auto configuration = j.find("configuration"); configuration != j.end() && configuration->is_object()) {
       for (const auto& [key, value] : configuration->items()) report.configuration.emplace_back(key, value.get<std::string>());
+    }
+    if (const auto shard = j.find("shard"); shard != j.end()) {
+      const json& set = shard->at("set");
+      report.shard = ShardRecord{shard->at("index").get<std::size_t>(), shard->at("count").get<std::size_t>(),
+                                 set.at("description").get<std::string>(), set.at("runs").get<std::size_t>(),
+                                 set.at("digest").get<std::string>()};
+      if (report.shard->index < 1 || report.shard->index > report.shard->count) {
+        return Status::Error(EINVAL, "not a dioharness report: shard " + std::to_string(report.shard->index) + " of " +
+                                         std::to_string(report.shard->count));
+      }
     }
     for (const json& r : j.at("results")) {
       ScenarioResult s;
@@ -225,114 +231,6 @@ dioh::Result<Report> ReportFromJson(const std::string& text) {
   } catch (const json::exception& e) {
     return Status::Error(EINVAL, std::string("not a dioharness report: ") + e.what());
   }
-}
-
-std::string ToMarkdown(const Report& report) {
-  std::ostringstream md;
-  char wall[32];
-  std::snprintf(wall, sizeof wall, "%.1f", report.wall_seconds);
-  md << "# " << report.title << "\n\n"
-     << "Started " << report.started_at << ", took " << wall << " s: **" << CountsLine(report) << "**.\n\n"
-     << "| scenario | profile | expected | outcome | verdict | time (s) |\n"
-     << "|---|---|---|---|---|---|\n";
-  for (const ScenarioResult& r : report.results) {
-    char seconds[32];
-    std::snprintf(seconds, sizeof seconds, "%.2f", r.seconds);
-    md << "| " << Cell(r.scenario) << " | " << Cell(r.profile) << " | " << Cell(r.expected)
-       << " | " << Cell(r.outcome) << " | " << MarkdownVerdict(r.verdict) << " | "
-       << seconds << " |\n";
-  }
-  // The first failures only: a broken engine fails every scenario the same way.
-  constexpr std::size_t kFirstFailures = 20;
-  std::size_t failures = 0;
-  for (const ScenarioResult& r : report.results) {
-    for (const auto& [name, detail] : FailureLines(r)) {
-      if (failures == 0) md << "\n## First failures\n\n";
-      if (++failures > kFirstFailures) continue;
-      md << "- `" << r.scenario << "` on `" << r.profile << "`, **" << name << "**: " << detail << "\n";
-    }
-  }
-  if (failures > kFirstFailures) md << "- … and " << failures - kFirstFailures << " more (report.json has them all)\n";
-  md << "\n## Configuration\n\n";
-  for (const auto& [key, value] : report.configuration) md << "- " << key << ": " << value << "\n";
-  bool any_configuration = false;
-  for (const ScenarioResult& r : report.results) {
-    if (r.configuration.empty()) continue;
-    if (!any_configuration) md << "\n| scenario | profile | configuration |\n|---|---|---|\n";
-    any_configuration = true;
-    md << "| " << Cell(r.scenario) << " | " << Cell(r.profile) << " | " << Cell(r.configuration) << " |\n";
-  }
-  return md.str();
-}
-
-std::string XmlEscape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-// JUnit: one testsuite per scenario run, one testcase per runner failure and
-// per check, so CI systems show which check failed or what stopped the run.
-std::string ToJUnitXml(const Report& report) {
-  std::size_t tests = 0, failures = 0;
-  for (const ScenarioResult& r : report.results) {
-    tests += r.runner_failures.size() + r.checks.size();
-    failures += FailureLines(r).size();
-  }
-  std::ostringstream x;
-  x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    << "<testsuites name=\"" << XmlEscape(report.title) << "\" tests=\"" << tests
-    << "\" failures=\"" << failures << "\">\n";
-  for (const ScenarioResult& r : report.results) {
-    const std::string suite = XmlEscape(r.scenario + " [" + r.profile + "]");
-    // The outcome is judged by a check of its own (expected-outcome), so every
-    // testcase is a runner failure or a check.
-    x << "  <testsuite name=\"" << suite << "\" tests=\"" << r.runner_failures.size() + r.checks.size()
-      << "\" failures=\"" << FailureLines(r).size() << "\" time=\"" << r.seconds << "\">\n";
-    for (const RunnerFailure& f : r.runner_failures) {
-      x << "    <testcase classname=\"" << suite << "\" name=\"" << XmlEscape(std::string(RunnerFailureName(f.kind)))
-        << "\"><failure message=\"" << XmlEscape(f.detail) << "\"/></testcase>\n";
-    }
-    for (const CheckResult& c : r.checks) {
-      x << "    <testcase classname=\"" << suite << "\" name=\"" << XmlEscape(c.name) << "\">";
-      if (c.status == CheckStatus::kFail) x << "<failure message=\"" << XmlEscape(c.detail) << "\"/>";
-      if (c.status == CheckStatus::kSkip) x << "<skipped message=\"" << XmlEscape(c.detail) << "\"/>";
-      x << "</testcase>\n";
-    }
-    x << "  </testsuite>\n";
-  }
-  x << "</testsuites>\n";
-  return x.str();
-}
-
-Report MergeReports(const std::vector<Report>& shards, const std::string& title) {
-  Report merged;
-  merged.title = title;
-  for (const Report& shard : shards) {
-    if (merged.started_at.empty() || (!shard.started_at.empty() && shard.started_at < merged.started_at)) {
-      merged.started_at = shard.started_at;
-    }
-    merged.results.insert(merged.results.end(), shard.results.begin(), shard.results.end());
-    // Shards run side by side: the merged run took as long as the slowest.
-    merged.wall_seconds = std::max(merged.wall_seconds, shard.wall_seconds);
-    if (merged.configuration.empty()) {
-      for (const auto& entry : shard.configuration) {
-        if (entry.first != "shard") merged.configuration.push_back(entry);
-      }
-      merged.configuration.emplace_back("merged from", std::to_string(shards.size()) + " reports");
-    }
-  }
-  return merged;
 }
 
 Status WriteFileAtomically(const std::string& path, const std::string& content) {

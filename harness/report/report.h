@@ -27,6 +27,7 @@ struct CheckResult {
   std::string name;    // "odirect-aligned", "bitmap-matches-pages", ...
   CheckStatus status = CheckStatus::kFail;
   std::string detail;  // what was compared, why it failed (the first offending operation), or why it was skipped
+  double seconds = 0;  // how long the check took (JUnit's testcase time)
 };
 
 // A scenario run's verdict. Only pass, skipped and known-engine-bug let a
@@ -43,6 +44,9 @@ enum class Verdict {
 // "pass", "fail", "skipped", "known-engine-bug", "unexpected-pass", "error".
 std::string_view VerdictName(Verdict verdict);
 std::optional<Verdict> VerdictFromName(std::string_view name);
+// For progress lines and verdict screens: "PASS", "FAIL", "SKIPPED", "KNOWN BUG",
+// "UNEXPECTED PASS", "ERROR".
+std::string_view VerdictWord(Verdict verdict);
 // Whether the verdict lets a command exit 0 (pass, skipped, known-engine-bug).
 bool VerdictIsSuccess(Verdict verdict);
 
@@ -78,6 +82,16 @@ struct ScenarioResult {
   std::vector<RunnerFailure> runner_failures{};
 };
 
+// Which part of a sharded command a report holds (`--shard i/N`), and the
+// whole set of runs it was cut from (merge.h makes and checks them).
+struct ShardRecord {
+  std::size_t index = 1;     // 1-based
+  std::size_t count = 1;
+  std::string set;           // the set in words: "matrix of harness/scenarios (28 runs)"
+  std::size_t set_runs = 0;  // how many runs the whole set has
+  std::string set_digest;    // 16 hex digits over the set's run ids, in order
+};
+
 struct Report {
   std::string title;       // "dioharness demo", "dioharness matrix (shard 1/4)"
   std::string started_at;  // ISO 8601, UTC
@@ -85,6 +99,7 @@ struct Report {
   // How the run was made: engine, binaries, shard, repeat count, machine.
   std::vector<std::pair<std::string, std::string>> configuration;
   std::vector<ScenarioResult> results;
+  std::optional<ShardRecord> shard{};  // set by sharded commands (matrix, regress)
 
   std::size_t Count(Verdict verdict) const;
   std::size_t passed() const { return Count(Verdict::kPass); }
@@ -103,11 +118,9 @@ std::vector<std::pair<std::string, std::string>> FailureLines(const ScenarioResu
 
 std::string ToJson(const Report& report);
 dioh::Result<Report> ReportFromJson(const std::string& json);  // for `dioharness merge`
-std::string ToMarkdown(const Report& report);
-std::string ToJUnitXml(const Report& report);
+std::string ToMarkdown(const Report& report);  // markdown.cc
+std::string ToJUnitXml(const Report& report);  // junit.cc (the rules: junit.h)
 
-// Joins the reports of shards: results in the order of the reports given.
-Report MergeReports(const std::vector<Report>& shards, const std::string& title);
 
 // Writes DIR/BASENAME.json, .md and .xml (creating DIR). Each file is written
 // to a temporary name and renamed, so a reader never sees half a report.
@@ -116,7 +129,5 @@ dioh::Status WriteReportFiles(const Report& report, const std::string& dir, cons
 // Writes `content` to `path` atomically (temporary file + rename).
 dioh::Status WriteFileAtomically(const std::string& path, const std::string& content);
 
-// Escapes &, <, >, " and ' for XML text and attributes.
-std::string XmlEscape(const std::string& text);
 
 }  // namespace dioh

@@ -1,8 +1,12 @@
 // The write map: an SVG of file offset against time, one colour per channel
-// (thread), pages regions shaded, violations marked — so a person sees at a
-// glance which channel wrote where, and what broke a rule.
+// (thread), pages regions shaded, the save and the load labelled, violations
+// marked and labelled with the check they break — so a person sees at a
+// glance which channel wrote where, and what broke a rule. The file stays
+// small whatever the number of operations: overlapping marks are merged, and
+// a pixel column holds at most kMaxMarksPerColumn marks per channel.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,8 +18,9 @@ struct WriteMapPoint {
   std::uint64_t offset = 0;
   std::uint64_t length = 0;
   std::size_t channel = 0;   // index into WriteMap::channels
-  bool is_read = false;      // reads are drawn dashed
-  bool violation = false;    // marked with a red cross
+  bool is_read = false;      // a read (the load): drawn dashed
+  bool violation = false;    // marked with a cross
+  std::string check{};       // the check a violation breaks ("odirect-aligned"); "" = unnamed
 };
 
 struct WriteMapRegion {
@@ -27,11 +32,25 @@ struct WriteMapRegion {
 struct WriteMap {
   std::string title;
   std::string subtitle;                // e.g. "strict-4k, 4 channels, direct-io on"
-  std::vector<std::string> channels;   // legend labels; channel 0 is drawn dark grey
+  std::vector<std::string> channels;   // legend labels; channel 0 is the main channel
   std::vector<WriteMapPoint> points;
   std::vector<WriteMapRegion> regions;
 };
 
+// Marks per pixel column and channel, at most: beyond, the closest are merged.
+inline constexpr std::size_t kMaxMarksPerColumn = 4;
+// Violation crosses drawn, at most (the legend counts them all).
+inline constexpr std::size_t kMaxViolationMarks = 200;
+
 std::string RenderWriteMapSvg(const WriteMap& map);
+
+// Axis ticks: a power of two bytes (64 MiB, 512 KiB) and 1, 2 or 5 times a
+// power of ten nanoseconds, so that [0, max] holds at most `max_ticks` + 1 ticks.
+std::uint64_t ByteTickStep(std::uint64_t max, std::size_t max_ticks);
+std::uint64_t TimeTickStep(std::uint64_t max_ns, std::size_t max_ticks);
+// "0", "512 KiB", "192 MiB", "1.5 GiB": a tick label, exact for a multiple of a step.
+std::string ByteTickLabel(std::uint64_t bytes);
+// "0", "250 ms", "1.5 s".
+std::string TimeTickLabel(std::uint64_t ns);
 
 }  // namespace dioh

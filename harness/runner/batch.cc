@@ -23,7 +23,10 @@ BatchRun RunBatch(const std::vector<Job>& jobs, const RunEnvironment& environmen
       batch.interrupted = true;
       break;
     }
+    const std::string counter = options.label + "[" + std::to_string(i + 1) + "/" + std::to_string(jobs.size()) + "] ";
+    if (options.job_started) options.job_started(counter + jobs[i].id + "  ");
     JobRun run = RunJob(jobs[i], environment);
+    if (options.job_ended) options.job_ended();
     run.result.configuration = DescribeScenario(jobs[i].scenario);
     if (InterruptWatcher::Instance().interrupted()) batch.interrupted = true;
     const bool want_map = options.write_maps == WriteMaps::kAll ||
@@ -36,10 +39,11 @@ BatchRun RunBatch(const std::vector<Job>& jobs, const RunEnvironment& environmen
     if (options.progress != nullptr) {
       const ScenarioResult shown = options.judge ? options.judge(i, run.result) : run.result;
       char line[256];
-      std::snprintf(line, sizeof line, "%s[%zu/%zu] %-44s %s  %5.1f s", options.label.c_str(), i + 1, jobs.size(),
-                    jobs[i].id.c_str(), shown.verdict == Verdict::kPass ? "PASS" : "FAIL", shown.seconds);
+      std::snprintf(line, sizeof line, "%s%-44s %s  %5.1f s", counter.c_str(), jobs[i].id.c_str(),
+                    std::string(VerdictWord(shown.verdict)).c_str(), shown.seconds);
       *options.progress << line << "\n";
-      if (shown.verdict != Verdict::kPass) {
+      if (!shown.reason.empty()) *options.progress << "      " << shown.reason << "\n";
+      if (shown.verdict == Verdict::kFail || shown.verdict == Verdict::kError) {
         for (const auto& [name, detail] : FailureLines(shown)) *options.progress << "      " << name << ": " << detail << "\n";
       }
       options.progress->flush();

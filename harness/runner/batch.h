@@ -25,6 +25,10 @@ struct BatchOptions {
   // What a run's progress line judges (regress: an injected run passes when
   // its bug is caught). Null: the run's own verdict.
   std::function<ScenarioResult(std::size_t job_index, const ScenarioResult& run)> judge;
+  // Around each job, before its progress line (a live progress display
+  // names the job, then clears its line).
+  std::function<void(const std::string& label)> job_started;
+  std::function<void()> job_ended;
 };
 
 struct BatchRun {

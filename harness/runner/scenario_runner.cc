@@ -121,6 +121,11 @@ Side DriveSide(const Job& job, const RunEnvironment& environment, HarnessEnv& en
   request.uri = uri;
   request.incoming = incoming;
   request.deadline = DeadlineIn(timeout);
+  if (environment.progress) {
+    request.on_progress = [&environment, incoming](const MigrationProgress& p) {
+      environment.progress(incoming ? "load" : "save", p);
+    };
+  }
   side.outcome = DriveMigration(**engine, request);
   if (InterruptWatcher::Instance().interrupted()) {
     side.outcome = MigrationOutcome{MigrationEnd::kInterrupted,
@@ -146,11 +151,12 @@ Side DriveSide(const Job& job, const RunEnvironment& environment, HarnessEnv& en
   // send fails the side, even after it reported the expected failure (QEMU
   // 10.0 reports "failed" and then dies in multifd's cleanup).
   if (const std::optional<int> signal = (*engine)->CrashSignal()) {
-    side.outcome = MigrationOutcome{
-        MigrationEnd::kEngineCrashed,
-        SignalText(*signal) + " after " + side.outcome->ToString() + "; its last output:\n" +
-            LastLines((*engine)->Output(), kOutputLinesInCrash),
-        side.outcome->seconds};
+    MigrationOutcome before = *side.outcome;
+    before.engine_output.clear();  // said once, below
+    MigrationOutcome crashed{MigrationEnd::kEngineCrashed, SignalText(*signal) + " after " + before.ToString(),
+                             before.seconds};
+    crashed.engine_output = LastLines((*engine)->Output(), kOutputLinesInCrash);
+    side.outcome = std::move(crashed);
   }
   return side;
 }
@@ -164,25 +170,36 @@ class JobRunner {
         scenario_(job.scenario),
         environment_(environment),
         env_(environment.env != nullptr ? *environment.env : HarnessEnv::Real()),
-        started_(Clock::now()) {
+        started_(Clock::now()),
+        expected_(job.expected.ForEngine(environment.engine->kind())) {
     result().scenario = scenario_.name;
     result().profile = scenario_.diofs.profile;
   }
 
   JobRun Run() {
     if (auto why = environment_.engine->CannotRun(scenario_)) return Skip(*why);
+    if (!expected_) return Skip("the scenario gives no expected error text for this engine");
     if (Status mounted = Mount(); !mounted.ok()) return FailSetup(mounted.message());
     if (Status written = WritePrefix(); !written.ok()) return FailSetup(written.message());
     Drive();
+    Step("copying the file out and unmounting diofs");
     ReadProducedFile();
     Unmount();
+    Step("reading the op log");
     const std::optional<diofs::oplog::LogContents> log = ReadOpLog();
+    Step("running the checks and drawing the write map");
     if (log) Judge(*log);
     return Finish();
   }
 
  private:
+  void Step(const char* what) const {
+    if (environment_.step) environment_.step(what);
+  }
+
   ScenarioResult& result() { return run_.result; }
+  // The job's expectation as it holds for this engine (its own error text).
+  const ExpectedOutcome& Expected() const { return expected_ ? *expected_ : job_.expected; }
 
   void Fail(RunnerFailure::Kind kind, std::string detail) { result().runner_failures.push_back({kind, std::move(detail)}); }
 
@@ -201,7 +218,7 @@ class JobRunner {
     if (!mount.ok()) return mount.status().WithContext("diofs did not mount");
     mount_ = std::move(*mount);
     file_ = mount_->Path(kFileName);
-    result().expected = job_.expected.ToString(file_);
+    result().expected = Expected().ToString(file_);
     return Status::Ok();
   }
 
@@ -265,6 +282,7 @@ class JobRunner {
     if (save_.pid > 0) input.save_groups.insert(static_cast<std::uint32_t>(save_.pid));
     if (load_.pid > 0) input.load_groups.insert(static_cast<std::uint32_t>(load_.pid));
     input.facts = FactsOf(scenario_);
+    input.facts.diocheck_preloaded = scenario_.preload && !environment_.preload_library.empty();
     input.profile = profile_;
     std::optional<mrm::format::MemoryByteSource> file_source;
     if (produced_.ok() && produced_->has_value()) {
@@ -277,7 +295,7 @@ class JobRunner {
     input.ram = expectation_.get();
     input.loaded_ram = load_.loaded_ram;
     input.prefix = prefix_;
-    input.expected = job_.expected;
+    input.expected = Expected();
     input.migration_file = file_;
     if (save_.outcome) input.save = *save_.outcome;
     input.load = load_.outcome;
@@ -289,7 +307,7 @@ class JobRunner {
   }
 
   JobRun FailSetup(const std::string& what) {
-    result().expected = job_.expected.ToString();
+    result().expected = Expected().ToString();
     Fail(RunnerFailure::Kind::kSetup, what);
     result().outcome = "not run: " + what;
     return Stamp();
@@ -298,7 +316,7 @@ class JobRunner {
   // The engine cannot run the scenario at all (x-inject on QEMU, ...): said
   // before anything is mounted.
   JobRun Skip(const std::string& why) {
-    result().expected = job_.expected.ToString();
+    result().expected = Expected().ToString();
     result().outcome = "not run";
     result().verdict = Verdict::kSkipped;
     result().reason = "does not apply to " + environment_.engine->kind() + ": " + why;
@@ -329,6 +347,7 @@ class JobRunner {
   const RunEnvironment& environment_;
   HarnessEnv& env_;
   const Clock::time_point started_;
+  const std::optional<ExpectedOutcome> expected_;
   JobRun run_;
   diofs::Profile profile_;
   std::optional<WorkDir> work_;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "harness/engine/engine_driver.h"
@@ -22,6 +23,10 @@ struct RunEnvironment {
   std::string preload_library;  // libdiocheck.so, for scenarios with "preload": true
   std::string artefact_dir;     // write maps (<job id>.svg) and kept logs go here; "" = nowhere
   bool keep_logs = false;       // copy each op log to artefact_dir/<job id>.oplog
+  // query-migrate while a side runs ("save" or "load"); null: not asked.
+  std::function<void(const char* side, const MigrationProgress&)> progress{};
+  // The steps after the migration, which take long on a large guest ("reading the op log").
+  std::function<void(const char* step)> step{};
 };
 
 struct JobRun {

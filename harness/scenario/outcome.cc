@@ -27,7 +27,20 @@ std::optional<MigrationEnd> FinalMigrationStatus(std::string_view status) {
 
 std::string MigrationOutcome::ToString() const {
   const std::string name(MigrationEndName(end));
-  return completed() ? name : name + ": " + error_desc;
+  if (completed()) return name;
+  std::string text = name + ": " + error_desc;
+  if (!engine_output.empty()) text += "; its last output:\n" + engine_output;
+  return text;
+}
+
+std::optional<ExpectedOutcome> ExpectedOutcome::ForEngine(const std::string& engine) const {
+  ExpectedOutcome out = *this;
+  if (error_by_engine.empty()) return out;
+  const auto it = error_by_engine.find(engine);
+  if (it == error_by_engine.end()) return std::nullopt;
+  out.error = it->second;
+  out.error_by_engine.clear();
+  return out;
 }
 
 std::string ExpectedOutcome::ToString(const std::string& file) const {
@@ -36,12 +49,17 @@ std::string ExpectedOutcome::ToString(const std::string& file) const {
 
 std::string ExpectedOutcome::ErrorFor(const std::string& file) const {
   std::string pattern = error;
+  if (!error_by_engine.empty()) {  // not yet resolved ForEngine(): every engine's text
+    pattern.clear();
+    for (const auto& [engine, text] : error_by_engine) pattern += (pattern.empty() ? "" : " | ") + engine + ": " + text;
+  }
   ReplaceAll(pattern, "{file}", file);
   return pattern;
 }
 
 bool ExpectedOutcome::Matches(const MigrationOutcome& side, const std::string& file) const {
   if (status == Status::kCompleted) return side.completed();
+  if (!error_by_engine.empty()) return false;  // which engine's text? (ForEngine first)
   return side.end == MigrationEnd::kFailed && MatchesWildcard(ErrorFor(file), side.error_desc);
 }
 

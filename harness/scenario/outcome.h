@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace dioh {
 
@@ -46,9 +48,13 @@ struct MigrationOutcome {
   // only then, because QEMU converged before they were due.
   std::optional<std::uint64_t> syncs_at_switchover{};
   std::uint32_t passes_written_at_switchover = 0;
+  // An engine that died or crashed: the last lines it printed ("" if none).
+  std::string engine_output{};
 
   bool completed() const { return end == MigrationEnd::kCompleted; }
-  std::string ToString() const;  // "completed" or "<end>: <error_desc>"
+  // "completed" or "<end>: <error_desc>", then "; its last output:\n<lines>"
+  // when the engine died and printed something.
+  std::string ToString() const;
 };
 
 // What the engine must report at the end of the save (and of the load).
@@ -64,6 +70,25 @@ struct ExpectedOutcome {
   // I/O with EINVAL (a 64 KiB disk under 4 KiB page writes). The refused
   // transfers are then the expected failure, not a violation that slipped by.
   bool rejected_io = false;
+  // kFailed: where the engines word the same failure differently, each
+  // engine's own text (key: EngineDriver::kind(), "mrmigrate" or "qemu"),
+  // written from what that engine prints; `error` is then unused until
+  // ForEngine() picks one. Empty: `error` holds for every engine.
+  std::map<std::string, std::string> error_by_engine;
+
+  // A failure with `error` for every engine.
+  static ExpectedOutcome Failure(std::string error, bool rejected_io = false) {
+    ExpectedOutcome out;
+    out.status = Status::kFailed;
+    out.error = std::move(error);
+    out.rejected_io = rejected_io;
+    return out;
+  }
+
+  // This outcome as it holds for the engine of kind `engine`: its own text
+  // in `error` (error_by_engine emptied), or none when the texts name other
+  // engines only.
+  std::optional<ExpectedOutcome> ForEngine(const std::string& engine) const;
 
   // "completed" or "failed: <error>", with "{file}" replaced by `file`: what
   // reports show as expected.

@@ -5,6 +5,8 @@
 // Pure: parsing and validation only, no I/O except LoadScenarioFile.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -40,6 +42,12 @@ struct GuestSetup {
   // Sum of the block sizes (QEMU's -m), bytes.
   std::uint64_t TotalRamBytes() const;
 };
+
+// The engines a scenario can name (EngineDriver::kind()).
+inline constexpr std::array<std::string_view, 2> kEngineKinds = {"mrmigrate", "qemu"};
+inline bool IsEngineKind(std::string_view name) {
+  return std::find(kEngineKinds.begin(), kEngineKinds.end(), name) != kEngineKinds.end();
+}
 
 // A bug of an engine that a scenario reproduces on purpose (QEMU 10.0's
 // ignored short write, its crash on a filesystem without O_DIRECT). On the

@@ -165,6 +165,34 @@ Status ReadCapabilities(const ObjectReader& in, const json& object, std::map<std
   return Status::Ok();
 }
 
+// "error": one pattern for every engine, or {"mrmigrate": ..., "qemu": ...}
+// with a text for each engine (every engine named: an expectation must hold
+// wherever the scenario runs).
+Status ReadError(const ObjectReader& in, ExpectedOutcome& outcome) {
+  const json* value = in.Find("error");
+  const std::string needed = "a failed outcome needs the error-desc it must carry";
+  if (value == nullptr) return in.Error("error", needed);
+  if (value->is_string()) {
+    outcome.error = value->get<std::string>();
+    if (outcome.error.empty()) return in.Error("error", needed);
+    return Status::Ok();
+  }
+  if (!value->is_object()) {
+    return in.Error("error", "must be a string, or an object with a string for each engine (mrmigrate, qemu)");
+  }
+  for (const auto& [engine, text] : value->items()) {
+    if (!IsEngineKind(engine)) return in.Error("error." + engine, "not an engine (mrmigrate, qemu)");
+    if (!text.is_string() || text.get<std::string>().empty()) return in.Error("error." + engine, needed);
+    outcome.error_by_engine[engine] = text.get<std::string>();
+  }
+  for (std::string_view engine : kEngineKinds) {
+    if (outcome.error_by_engine.count(std::string(engine)) == 0) {
+      return in.Error("error." + std::string(engine), "missing: name every engine's text, or give one pattern for all");
+    }
+  }
+  return Status::Ok();
+}
+
 Status ReadExpect(const ObjectReader& in, std::optional<ExpectedOutcome>& out) {
   DIOH_RETURN_IF_ERROR(in.OnlyKnown({"status", "error", "rejected_io"}));
   std::string status;
@@ -175,8 +203,7 @@ Status ReadExpect(const ObjectReader& in, std::optional<ExpectedOutcome>& out) {
     if (in.Find("rejected_io") != nullptr) return in.Error("rejected_io", "only a failed outcome has refused I/O");
   } else if (status == "failed") {
     outcome.status = ExpectedOutcome::Status::kFailed;
-    DIOH_RETURN_IF_ERROR(in.String("error", outcome.error));
-    if (outcome.error.empty()) return in.Error("error", "a failed outcome needs the error-desc it must carry");
+    DIOH_RETURN_IF_ERROR(ReadError(in, outcome));
     DIOH_RETURN_IF_ERROR(in.Bool("rejected_io", outcome.rejected_io));
   } else {
     return in.Error("status", "must be \"completed\" or \"failed\"");
@@ -200,7 +227,7 @@ Status ReadStrings(const ObjectReader& in, const std::string& key, std::vector<s
 Status ReadKnownBug(const ObjectReader& in, KnownEngineBug& out) {
   DIOH_RETURN_IF_ERROR(in.OnlyKnown({"engine", "versions", "summary", "fails"}));
   DIOH_RETURN_IF_ERROR(in.String("engine", out.engine));
-  if (out.engine != "qemu" && out.engine != "mrmigrate") return in.Error("engine", "must be \"qemu\" or \"mrmigrate\"");
+  if (!IsEngineKind(out.engine)) return in.Error("engine", "must be \"qemu\" or \"mrmigrate\"");
   DIOH_RETURN_IF_ERROR(in.String("summary", out.summary));
   if (out.summary.empty()) return in.Error("summary", "missing (say what goes wrong)");
   DIOH_RETURN_IF_ERROR(ReadStrings(in, "versions", out.versions));

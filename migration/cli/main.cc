@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #pragma GCC diagnostic pop
 
+#include "common/cli/cli_app.h"
 #include "migration/cli/cli_options.h"
 #include "migration/cli/engine_factory.h"
 #include "migration/cli/migration_waiter.h"
@@ -142,9 +143,12 @@ int RunQmp(const std::string& chardev, const CommonOptions& options) {
 
 int Main(int argc, char** argv) {
   CLI::App app{"mrmigrate: a QEMU-compatible mapped-ram migration engine (multifd, direct-io) speaking QMP."};
-  app.footer("Capabilities: " + CapabilityNamesHelp() + "\nParameters: " + ParameterNamesHelp() +
-             "\nTARGET is a file: URI (file:PATH[,offset=N]) or a plain path.");
+  dioh::cli::SetUpApp(app, "mrmigrate");
+  app.footer("TARGET is a file: URI (file:PATH[,offset=N]) or a plain path.");
   app.require_subcommand(0, 1);
+  // What --capability and --parameter accept: only save and load take them.
+  const std::string names_help = "Capabilities: " + CapabilityNamesHelp() + "\nParameters: " + ParameterNamesHelp() +
+                                 "\nTARGET is a file: URI (file:PATH[,offset=N]) or a plain path.";
   std::string top_level_qmp;
   app.add_option("--qmp", top_level_qmp, "same as `mrmigrate qmp --qmp SPEC`");
 
@@ -154,10 +158,12 @@ int Main(int argc, char** argv) {
   CLI::App* save = app.add_subcommand("save", "Save a RAM image to TARGET in mapped-ram format");
   save->add_option("TARGET", save_target, "file:PATH[,offset=N] or PATH")->required();
   AddCommonOptions(*save, save_options);
+  save->footer(names_help);
   CLI::App* load = app.add_subcommand("load", "Load a mapped-ram image from TARGET and verify every page against the guest model: "
                                         "give the same --ram, --seed, --zero-fraction, --dirty-fraction and --passes as the save");
   load->add_option("TARGET", load_target, "file:PATH[,offset=N] or PATH")->required();
   AddCommonOptions(*load, load_options);
+  load->footer(names_help);
   CLI::App* inspect = app.add_subcommand("inspect", "Describe the layout of a mapped-ram file");
   inspect->add_option("TARGET", inspect_target, "file:PATH[,offset=N] or PATH")->required();
   inspect->add_flag("--json", inspect_json, "print the report as JSON");
@@ -169,14 +175,14 @@ int Main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    return app.exit(error);
+    return dioh::cli::ExitForParseError(app, error);  // 0 for --help and --version, else one line and 2
   }
   if (*save) return RunMigration(true, save_target, save_options);
   if (*load) return RunMigration(false, load_target, load_options);
   if (*inspect) return RunInspect(inspect_target, inspect_json);
   if (*qmp) return RunQmp(qmp_chardev, qmp_options);
   if (!top_level_qmp.empty()) return RunQmp(top_level_qmp, qmp_options);
-  std::cerr << app.help();
+  std::cerr << "mrmigrate: a command is required: save, load, inspect, qmp (see 'mrmigrate --help')\n";
   return 2;
 }
 

@@ -11,54 +11,16 @@
 #include <filesystem>
 #include <fstream>
 
-#include "fs/core/mem_backend.h"
-#include "fs/core/passthrough_backend.h"
+#include "tests/fs/core/backend_fixture.h"
 
 namespace diofs {
 namespace {
 
 constexpr NewOwner kDir0755{0, 0, S_IFDIR | 0755};
 
-std::span<const std::byte> AsBytes(const std::string& s) { return std::as_bytes(std::span(s.data(), s.size())); }
-
-std::string ReadAll(BackendFile& f, std::size_t n) {
-  std::string out(n, '?');
-  auto done = f.ReadAt(0, std::as_writable_bytes(std::span(out.data(), out.size())));
-  EXPECT_TRUE(done.ok());
-  out.resize(done.ok() ? *done : 0);
-  return out;
-}
-
-class BackendTest : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    if (GetParam() == "mem") {
-      backend_ = MakeMemBackend();
-    } else {
-      dir_ = std::filesystem::temp_directory_path() / ("diofs-backend-" + std::to_string(getpid()));
-      std::filesystem::create_directories(dir_);
-      auto b = MakePassthroughBackend(dir_.string());
-      ASSERT_TRUE(b.ok()) << b.status().ToString();
-      backend_ = std::move(*b);
-    }
-  }
-  void TearDown() override {
-    backend_.reset();
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-
-  std::shared_ptr<BackendFile> Create(const std::string& path) {
-    OpenRequest r;
-    r.access = O_RDWR;
-    r.create = true;
-    auto f = backend_->Open(path, r);
-    EXPECT_TRUE(f.ok()) << f.status().ToString();
-    return f.ok() ? *f : nullptr;
-  }
-
-  std::unique_ptr<Backend> backend_;
-  std::filesystem::path dir_;
-};
+using test::AsBytes;
+using test::ReadAll;
+using BackendTest = test::BackendFixture;
 
 TEST_P(BackendTest, WriteReadStat) {
   auto f = Create("/a");
@@ -178,22 +140,13 @@ TEST_P(BackendTest, ChownAndWritesDropSetIdBits) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, BackendTest, ::testing::Values("mem", "passthrough"));
 
-class PassthroughEscapeTest : public ::testing::Test {
+class PassthroughEscapeTest : public test::PassthroughEscapeFixture {
  protected:
   void SetUp() override {
-    base_ = std::filesystem::temp_directory_path() / ("diofs-escape-" + std::to_string(getpid()));
-    std::filesystem::create_directories(base_ / "inside");
-    std::filesystem::create_directories(base_ / "outside");
-    std::ofstream(base_ / "outside" / "secret") << "secret";
+    test::PassthroughEscapeFixture::SetUp();
     std::filesystem::create_symlink(base_ / "outside", base_ / "inside" / "abs-link");
     std::filesystem::create_symlink("../outside", base_ / "inside" / "rel-link");
-    auto b = MakePassthroughBackend((base_ / "inside").string());
-    ASSERT_TRUE(b.ok());
-    backend_ = std::move(*b);
   }
-  void TearDown() override { std::filesystem::remove_all(base_); }
-  std::filesystem::path base_;
-  std::unique_ptr<Backend> backend_;
 };
 
 TEST_F(PassthroughEscapeTest, NeitherDotDotNorSymlinksLeaveTheFolder) {

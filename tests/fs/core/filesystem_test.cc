@@ -10,44 +10,13 @@
 #include <thread>
 
 #include "fs/core/mem_backend.h"
+#include "tests/fs/core/filesystem_fixture.h"
 
 namespace diofs {
 namespace {
 
-struct Recorded {
-  OpKind kind;
-  std::uint32_t pid, tid;
-  std::string path;
-  std::uint64_t offset, length;
-  std::uint32_t flags, aux;
-  std::int64_t result;
-  Rule rule;
-  Verdict verdict;
-  std::size_t data_size;
-  std::string text;
-};
-
-class RecordingObserver : public OpObserver {
- public:
-  void OnOp(const OpEvent& e) override {
-    std::lock_guard lock(mutex_);
-    events_.push_back({e.kind, e.pid, e.tid, std::string(e.path), e.offset, e.length, e.flags, e.aux, e.result, e.rule,
-                       e.verdict, e.data.size(), std::string(e.text)});
-    EXPECT_LE(e.start_ns, e.end_ns);
-  }
-  std::vector<Recorded> Of(OpKind kind) {
-    std::lock_guard lock(mutex_);
-    std::vector<Recorded> out;
-    for (const Recorded& r : events_) {
-      if (r.kind == kind) out.push_back(r);
-    }
-    return out;
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<Recorded> events_;
-};
+using test::Recorded;
+using test::RecordingObserver;
 
 constexpr Caller kCaller{100, 101, {}};
 constexpr std::uint64_t kRoot = InodeTable::kRootIno;
@@ -282,6 +251,17 @@ TEST_F(FilesystemTest, NoControlWriteCrashesTheDaemon) {
     }
   }
   EXPECT_EQ(fs_->profile().profile.name, "strict-4k");  // nothing bad was applied
+}
+
+TEST_F(FilesystemTest, ARefusedControlWriteTellsTheSink) {
+  Make("strict-4k");
+  std::vector<std::string> reasons;
+  fs_->SetControlErrorSink([&](const std::string& reason) { reasons.push_back(reason); });
+  EXPECT_EQ(WriteControl("profile", "bogus").code(), EINVAL);
+  ASSERT_TRUE(WriteControl("profile", "ext4-512").ok());
+  ASSERT_EQ(reasons.size(), 1u);
+  EXPECT_NE(reasons[0].find("profile: unknown profile 'bogus'"), std::string::npos) << reasons[0];
+  EXPECT_EQ(ReadControl("error"), reasons[0] + "\n");
 }
 
 TEST_F(FilesystemTest, ProfileControlFileReadsAndSwitches) {

@@ -2,7 +2,10 @@
 // than the kernel would on a real filesystem. The mount runs as root (as CI
 // does) and the other user is uid 65534, reached through setpriv(1); one
 // test mounts as that user instead.
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -162,6 +165,46 @@ TEST_P(AllowOtherTest, WritesByAnotherUserDropSetIdBits) {
   // chown drops them too, root's included.
   ASSERT_EQ(RunShell("chown 65534:65534 " + mnt_ + "/pub/tool").status, 0);
   EXPECT_EQ(OwnerAndMode(mnt_ + "/pub/tool"), "65534:65534:777");
+}
+
+// The errno of setxattr(path, "user.k") made by uid 65534 (0 when it works),
+// from a forked child: no shell tool for xattrs is installed everywhere.
+int SetXattrAsOther(const std::string& path) {
+  const pid_t child = fork();
+  if (child == 0) {
+    if (setgroups(0, nullptr) != 0 || setresgid(kOther, kOther, kOther) != 0 || setresuid(kOther, kOther, kOther) != 0) {
+      _exit(255);
+    }
+    _exit(setxattr(path.c_str(), "user.k", "1", 1, 0) == 0 ? 0 : errno);
+  }
+  int status = 0;
+  if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
+TEST_P(AllowOtherTest, LinksAndSpecialFilesBelongToWhoeverMadeThem) {
+  RootPrepares();
+  const CommandResult r = AsOther("cd " + mnt_ + "/pub && ln -s ../secret link && mkfifo -m 640 fifo"
+                                  " && echo x > mine && ln mine mine2");
+  ASSERT_EQ(r.status, 0) << r.output;
+  struct stat st {};
+  ASSERT_EQ(lstat((mnt_ + "/pub/link").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, kOther);
+  EXPECT_EQ(OwnerAndMode(mnt_ + "/pub/fifo"), "65534:65534:640");
+  // A hard link is another name of the node: root's link keeps the owner.
+  ASSERT_EQ(RunShell("ln " + mnt_ + "/pub/mine " + mnt_ + "/pub/roots-link").status, 0);
+  EXPECT_EQ(OwnerAndMode(mnt_ + "/pub/roots-link"), "65534:65534:644");
+  EXPECT_EQ(SetXattrAsOther(mnt_ + "/pub/mine"), 0);
+  // The kernel checks the rest: no link to root's private file
+  // (protected_hardlinks), no xattr on a file one may not write, and a link
+  // opens nothing its target's modes refuse.
+  EXPECT_NE(AsOther("ln " + mnt_ + "/secret " + mnt_ + "/pub/stolen").status, 0);
+  EXPECT_EQ(SetXattrAsOther(mnt_ + "/pub/roots"), EACCES);
+  EXPECT_NE(AsOther("cat " + mnt_ + "/pub/link").status, 0);
+  if (!backing_.empty()) {
+    ASSERT_EQ(lstat((backing_ / "pub" / "fifo").c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, kOther);  // on the real node too
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AllowOtherTest, ::testing::Values("mem", "passthrough"));

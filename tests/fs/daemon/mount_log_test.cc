@@ -1,6 +1,7 @@
 // The op log of a real mount (diofs --log): lossless under load, replayable
 // to a marker, readable after a kill -9, and matching what was issued.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <linux/falloc.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -222,6 +223,36 @@ TEST(MountLogTest, DumpedJsonMatchesWhatWasIssued) {
     ++i;
   }
   EXPECT_EQ(i, issued.size());
+}
+
+// Links and special files are logged as the namespace changes they are; a
+// file with two names is logged under the first that still exists.
+TEST(MountLogTest, LinksAndSpecialFilesAreRecorded) {
+  LogDir dir;
+  const std::string log_path = dir.File("links.log");
+  {
+    DIOFS_MOUNT_OR_SKIP(mount, {"--log", log_path});
+    const diofs_test::CommandResult r =
+        diofs_test::RunShell("cd " + mount->mountpoint() + " && echo x > a && ln -s a sym && ln a hard && mkfifo fifo"
+                             " && rm a && echo y >> hard");
+    ASSERT_EQ(r.status, 0) << r.output;
+    ASSERT_TRUE(mount->Unmount().ok());
+  }
+  auto log = diofs::oplog::ReadLogFile(log_path);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  std::map<OpKind, std::vector<const diofs::oplog::LogRecord*>> by_kind;
+  for (const auto& r : log->records) by_kind[r.kind].push_back(&r);
+  ASSERT_EQ(by_kind[OpKind::kSymlink].size(), 1u);
+  EXPECT_EQ(by_kind[OpKind::kSymlink][0]->path, "/sym");
+  EXPECT_EQ(by_kind[OpKind::kSymlink][0]->text, "a");
+  ASSERT_EQ(by_kind[OpKind::kLink].size(), 1u);
+  EXPECT_EQ(by_kind[OpKind::kLink][0]->path, "/a");
+  EXPECT_EQ(by_kind[OpKind::kLink][0]->text, "/hard");
+  ASSERT_EQ(by_kind[OpKind::kMknod].size(), 1u);
+  EXPECT_EQ(by_kind[OpKind::kMknod][0]->path, "/fifo");
+  EXPECT_EQ(by_kind[OpKind::kMknod][0]->aux & S_IFMT, static_cast<std::uint32_t>(S_IFIFO));
+  ASSERT_FALSE(by_kind[OpKind::kWrite].empty());
+  EXPECT_EQ(by_kind[OpKind::kWrite].back()->path, "/hard");  // "a" is gone: the other name
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 // Ordinary tools on a mount, and diofs' answers to bad input.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,6 +34,44 @@ TEST(MountToolsTest, CoreutilsAndDdWork) {
   auto bad = RunShell("dd if=/dev/zero of=" + m + "/dd bs=100 count=1 oflag=direct");
   EXPECT_NE(bad.status, 0) << bad.output;
   EXPECT_NE(bad.output.find("Invalid argument"), std::string::npos) << bad.output;
+}
+
+// What a user watching `diofs -f -v` sees: a line per refused I/O, and the
+// reason of a refused control write.
+TEST(MountToolsTest, ForegroundDiofsSaysWhatItRefused) {
+  DIOFS_MOUNT_OR_SKIP(mount, {"-v", "--profile", "strict-4k"});
+  const int fd = open(mount->Path("f").c_str(), O_CREAT | O_RDWR | O_DIRECT, 0644);
+  ASSERT_GE(fd, 0);
+  diofs_test::AlignedBuffer buffer(4096);
+  EXPECT_EQ(pwrite(fd, buffer.data(), 4096, 4096), 4096);
+  EXPECT_EQ(pwrite(fd, buffer.data(), 4096, 512), -1);
+  close(fd);
+  const auto echo = RunShell("echo bogus > " + mount->Path(".diofs/profile"));
+  EXPECT_NE(echo.status, 0);
+  const std::string err = mount->DaemonStderr();
+  const std::string thread = "thread " + std::to_string(gettid()) + " of process " + std::to_string(getpid());
+  EXPECT_NE(err.find("diofs: refused O_DIRECT write of 4096 bytes at offset 512 to /f: offset_align (strict-4k wants "
+                     "offsets and lengths in multiples of 4096), " + thread),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(err.find("at offset 4096"), std::string::npos) << err;  // an accepted write says nothing
+  EXPECT_NE(err.find("diofs: control write refused: profile: unknown profile 'bogus'"), std::string::npos) << err;
+}
+
+// `diofs -f` without -v: the first refusal, with the hint, and no more.
+TEST(MountToolsTest, ForegroundDiofsWithoutVerboseSaysTheFirstRefusal) {
+  DIOFS_MOUNT_OR_SKIP(mount, {"--profile", "strict-4k"});  // the harness runs diofs -f
+  const int fd = open(mount->Path("f").c_str(), O_CREAT | O_RDWR | O_DIRECT, 0644);
+  ASSERT_GE(fd, 0);
+  diofs_test::AlignedBuffer buffer(4096);
+  EXPECT_EQ(pwrite(fd, buffer.data(), 4096, 512), -1);
+  EXPECT_EQ(pwrite(fd, buffer.data(), 4096, 1024), -1);
+  close(fd);
+  const std::string err = mount->DaemonStderr();
+  EXPECT_NE(err.find("diofs: refused O_DIRECT write of 4096 bytes at offset 512 to /f: offset_align"), std::string::npos)
+      << err;
+  EXPECT_NE(err.find("(the first; diofs -v prints every one)\n"), std::string::npos) << err;
+  EXPECT_EQ(err.find("at offset 1024"), std::string::npos) << err;
 }
 
 // Bad input: one line naming the problem, exit status 2, nothing mounted.

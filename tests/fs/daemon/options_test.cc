@@ -46,10 +46,19 @@ TEST(OptionsTest, HelpIsTextNotAnError) {
   EXPECT_NE(c->print.find("strict-64k"), std::string::npos);  // the profile table
 }
 
+TEST(OptionsTest, VersionIsTextNotAnError) {
+  auto c = Parse({"--version"});  // no mountpoint needed
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_FALSE(c->options);
+  EXPECT_EQ(c->print.rfind("diofs ", 0), 0u) << c->print;
+}
+
 TEST(OptionsTest, ErrorsNameTheProblem) {
   EXPECT_EQ(Parse({"--dio-align", "3000", "/m"}).status().message(), "--dio-align: alignment 3000 is not a power of two");
   EXPECT_NE(Parse({"--profile", "nope", "/m"}).status().message().find("unknown profile 'nope'"), std::string::npos);
   EXPECT_FALSE(Parse({}).ok());  // the mountpoint is required
+  // An unknown option is named, not hidden behind the missing mountpoint.
+  EXPECT_EQ(Parse({"--bogus"}).status().message(), "unknown option '--bogus' (see 'diofs --help')");
   EXPECT_FALSE(Parse({"--backend", "disk", "/m"}).ok());
 }
 
@@ -72,6 +81,51 @@ TEST(OptionsTest, KernelChecksPermissionsAlwaysAndOthersComeInOnlyWhenAsked) {
   auto marked = Parse({"-o", "fsname=diofs:1234", "/m"});
   ASSERT_TRUE(marked.ok());
   EXPECT_EQ(FuseMountOptions(*marked->options), "subtype=diofs,default_permissions,auto_unmount,fsname=diofs:1234");
+}
+
+// mount -t fuse.diofs none /mnt/d -o ... runs `diofs none /mnt/d -o rw,...`.
+TEST(OptionsTest, EveryOptionWorksAsAMountOption) {
+  auto c = Parse({"none", "/mnt/d", "-o",
+                  R"(rw,nosuid,profile=ext4-512,backend=passthrough:/srv/x,on_violation=record,dio-align=1024,)"
+                  R"(dio_mem_align=2048,odirect=reject,log=/var/log/d.log,log_data,device=nvme\,seed=7,)"
+                  R"(capacity=64M,volatile,allow_other,ready_fd=9,foreground,single_thread,relatime)"});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const DaemonOptions& o = *c->options;
+  EXPECT_EQ(o.mountpoint, "/mnt/d");  // the source is ignored
+  EXPECT_EQ(o.profile.profile.name, "ext4-512");
+  EXPECT_EQ(o.profile.profile.dio_align.bytes(), 1024u);
+  EXPECT_EQ(o.profile.profile.mem_align.bytes(), 2048u);
+  EXPECT_EQ(o.profile.profile.odirect, ODirectAtOpen::kReject);
+  EXPECT_EQ(o.profile.on_violation, OnViolation::kRecord);
+  EXPECT_EQ(o.backend, "passthrough:/srv/x");
+  EXPECT_EQ(o.log_path, "/var/log/d.log");
+  EXPECT_TRUE(o.log_data);
+  EXPECT_TRUE(o.sim.device.enabled());
+  EXPECT_EQ(o.sim.device.seed, 7u);  // the escaped comma kept the override in the device spec
+  EXPECT_EQ(o.capacity, 64u << 20);
+  EXPECT_TRUE(o.sim.volatile_data);
+  EXPECT_TRUE(o.allow_other);
+  EXPECT_EQ(o.ready_fd, 9);
+  EXPECT_TRUE(o.foreground);
+  EXPECT_TRUE(o.single_threaded);
+  EXPECT_EQ(FuseMountOptions(o), "fsname=diofs,subtype=diofs,default_permissions,auto_unmount,allow_other,rw,nosuid");
+  auto comma = Parse({"-o", R"(fsname=a\,b)", "/m"});
+  ASSERT_TRUE(comma.ok());
+  EXPECT_EQ(FuseMountOptions(*comma->options), R"(subtype=diofs,default_permissions,auto_unmount,fsname=a\,b)");
+}
+
+TEST(OptionsTest, ABadMountOptionIsOneLine) {
+  for (const std::vector<const char*>& args : std::vector<std::vector<const char*>>{
+           {"none", "/m", "-o", "rw,profle=ext4-512"},
+           {"none", "/m", "-o", "profile=ext4-513"},
+           {"none", "/m", "-o", "dio_align=3000"},
+           {"none", "/m", "-o", "nonempty"},
+           {"a", "b", "c"}}) {
+    auto c = Parse(args);
+    ASSERT_FALSE(c.ok()) << args.back();
+    EXPECT_FALSE(c.status().message().empty());
+    EXPECT_EQ(c.status().message().find('\n'), std::string::npos) << c.status().message();
+  }
 }
 
 TEST(OptionsTest, AllowOtherNeedsRootOrUserAllowOther) {

@@ -2,6 +2,8 @@
 // on files in a folder under /tmp. (preload_test.cc runs it as a preload.)
 #include "fs/diocheck/checker.h"
 
+#include <dlfcn.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -49,6 +51,17 @@ TEST(ConfigFromEnvironmentTest, DefaultsAndValues) {
   EXPECT_STREQ(config.mountinfo_path, "/tmp/m");
 }
 
+TEST(ConfigFromEnvironmentTest, QuietIsOneOrZero) {
+  const char* problem = nullptr;
+  EXPECT_FALSE(ConfigFrom({}, &problem).quiet);
+  EXPECT_TRUE(ConfigFrom({{"DIOCHECK_QUIET", "1"}}, &problem).quiet);
+  EXPECT_EQ(problem, nullptr);
+  EXPECT_FALSE(ConfigFrom({{"DIOCHECK_QUIET", "0"}}, &problem).quiet);
+  EXPECT_FALSE(ConfigFrom({{"DIOCHECK_QUIET", "yes"}}, &problem).quiet);
+  ASSERT_NE(problem, nullptr);
+  EXPECT_NE(std::string(problem).find("DIOCHECK_QUIET"), std::string::npos);
+}
+
 TEST(ConfigFromEnvironmentTest, InvalidValuesAreExplainedAndIgnored) {
   const char* problem = nullptr;
   Config config = ConfigFrom({{"DIOCHECK_MEM_ALIGN", "3000"}}, &problem);
@@ -57,6 +70,14 @@ TEST(ConfigFromEnvironmentTest, InvalidValuesAreExplainedAndIgnored) {
   config = ConfigFrom({{"DIOCHECK_MODE", "warn"}}, &problem);
   ASSERT_NE(problem, nullptr);
   EXPECT_EQ(config.mode, Mode::kEinval);
+}
+
+// What the checker writes to stderr, kept instead of printed.
+std::string stderr_lines;
+ssize_t CapturingWrite(int fd, const void* data, size_t size) {
+  if (fd != STDERR_FILENO) return ::write(fd, data, size);
+  stderr_lines.append(static_cast<const char*>(data), size);
+  return static_cast<ssize_t>(size);
 }
 
 class CheckerTest : public ::testing::Test {
@@ -79,7 +100,11 @@ class CheckerTest : public ::testing::Test {
     const char* problem = nullptr;
     const Config config = ConfigFrom(std::move(variables), &problem);
     storage_.assign(DescriptionTable::BytesFor(256) / sizeof(uint64_t) + 1, 0);
-    const OsCalls os{::open, ::read, ::write, ::close, ::fcntl};
+    stderr_lines.clear();
+    OsCalls os{::open, ::read, CapturingWrite, ::close, ::fcntl};
+    os.backtrace = backtrace_;
+    os.dladdr1 = ::dladdr1;
+    os.self_base = self_base_;
     checker_ = std::make_unique<Checker>(config, os, DescriptionTable(storage_.data(), 256));
     return *checker_;
   }
@@ -108,6 +133,8 @@ class CheckerTest : public ::testing::Test {
   std::vector<int> fds_;
   std::vector<uint64_t> storage_;
   std::unique_ptr<Checker> checker_;
+  int (*backtrace_)(void**, int) = nullptr;
+  uintptr_t self_base_ = 0;
 };
 
 TEST_F(CheckerTest, RejectsOnlyOnDirectDescriptorsAndReportsEachOnce) {
@@ -185,6 +212,70 @@ TEST_F(CheckerTest, DiofsMountFromTheTableDecidesAndGetsTheReport) {
   EXPECT_TRUE(checker.ShouldReject(Transfer{direct, "pwrite", &segment, 1, true, 0}));
   EXPECT_EQ(LineCount(root + "/.diofs/violation"), 1u);
   EXPECT_EQ(LineCount(log_), 1u);
+}
+
+TEST_F(CheckerTest, EachReportIsOneStderrLineUnlessQuiet) {
+  Checker& checker = MakeChecker({});
+  const int direct = Open(file_, O_DIRECT);
+  checker.OnOpened(direct, O_RDWR | O_DIRECT);
+  EXPECT_TRUE(Misaligned(checker, direct));
+  const auto align = AlignInfo::Unpack(checker.table().Lookup(direct)->align_word);  // statx's, else the env's
+  char address[32];
+  std::snprintf(address, sizeof address, "%p", static_cast<void*>(arena_ + 8));
+  EXPECT_EQ(stderr_lines, "libdiocheck: refused pwrite(fd " + std::to_string(direct) + " " + file_ +
+                              ", offset 0, 4096 bytes): buffer address " + address + " is not a multiple of " +
+                              std::to_string(align.mem_align) + " (" + std::string(AlignSourceName(align.source)) +
+                              "); thread " + std::to_string(gettid()) + " of pid " + std::to_string(getpid()) +
+                              "\n");
+  Checker& quiet = MakeChecker({{"DIOCHECK_QUIET", "1"}});
+  const int again = Open(file_, O_DIRECT);
+  quiet.OnOpened(again, O_RDWR | O_DIRECT);
+  EXPECT_TRUE(Misaligned(quiet, again));
+  EXPECT_EQ(stderr_lines, "");
+  EXPECT_EQ(LineCount(log_), 2u);  // quiet on stderr, still reported
+}
+
+TEST_F(CheckerTest, ReportsCarryTheCallSiteOutsideTheLibrary) {
+  backtrace_ = ::backtrace;
+  Checker& checker = MakeChecker({});
+  const int direct = Open(file_, O_DIRECT);
+  checker.OnOpened(direct, O_RDWR | O_DIRECT);
+  EXPECT_TRUE(Misaligned(checker, direct));
+  std::ifstream in(log_);
+  std::string report;
+  std::getline(in, report);
+  // Linked into this test, the checker's own frames are this program's.
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  EXPECT_NE(report.find("\"call_site\":[\"" + self + "+0x"), std::string::npos) << report;
+  EXPECT_NE(stderr_lines.find("; call site: " + self + "+0x"), std::string::npos) << stderr_lines;
+  // Told that this program is the library, it skips every frame in it.
+  Dl_info info{};
+  ASSERT_NE(dladdr(reinterpret_cast<const void*>(&CapturingWrite), &info), 0);
+  self_base_ = reinterpret_cast<uintptr_t>(info.dli_fbase);
+  Checker& skipping = MakeChecker({});
+  const int again = Open(file_, O_DIRECT);
+  skipping.OnOpened(again, O_RDWR | O_DIRECT);
+  EXPECT_TRUE(Misaligned(skipping, again));
+  EXPECT_EQ(stderr_lines.find(self), std::string::npos) << stderr_lines;
+}
+
+TEST_F(CheckerTest, IoUringIsNotedOncePerProcessInTheLogAndOnStderr) {
+  Checker& checker = MakeChecker({});
+  checker.NoteIoUring("io_uring_setup");
+  checker.NoteIoUring("io_uring_queue_init");
+  EXPECT_EQ(stderr_lines, "libdiocheck: io_uring_setup: this program uses io_uring; its buffers cannot be checked from "
+                          "LD_PRELOAD (diofs still checks offsets and lengths); thread " +
+                              std::to_string(gettid()) + " of pid " + std::to_string(getpid()) + "\n");
+  ASSERT_EQ(LineCount(log_), 1u);
+  std::ifstream in(log_);
+  std::string note;
+  std::getline(in, note);
+  EXPECT_EQ(note, "{\"diocheck\":\"unchecked\",\"pid\":" + std::to_string(getpid()) + ",\"tid\":" +
+                      std::to_string(gettid()) + ",\"what\":\"io_uring\",\"call\":\"io_uring_setup\"}");
+  Checker& quiet = MakeChecker({{"DIOCHECK_QUIET", "1"}});
+  quiet.NoteIoUring("io_uring_setup");
+  EXPECT_EQ(stderr_lines, "");
+  EXPECT_EQ(LineCount(log_), 2u);
 }
 
 }  // namespace

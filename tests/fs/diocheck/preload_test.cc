@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <iostream>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -15,29 +14,8 @@
 namespace diocheck_test {
 namespace {
 
-class PreloadTest : public ::testing::Test {
+class PreloadTest : public DirectFileTest {
  protected:
-  void SetUp() override {
-    file_ = dir_.path() + "/data";
-    log_ = dir_.path() + "/violations.jsonl";
-    const int fd = open(file_.c_str(), O_RDWR | O_CREAT | O_DIRECT, 0644);
-    if (fd < 0) GTEST_SKIP() << dir_.path() << ": this filesystem refuses O_DIRECT opens";
-    close(fd);
-    const auto [reported, mem_align] = StatxMemAlign(file_);
-    if (reported && mem_align == 0) {
-      GTEST_SKIP() << dir_.path() << ": statx says this filesystem does no O_DIRECT";
-    }
-    source_ = reported ? "statx" : "env";
-    mem_align_ = reported ? mem_align : 4096;
-    if (mem_align_ < 16) {
-      GTEST_SKIP() << dir_.path() << ": statx mem_align " << mem_align_
-                   << " accepts the 8-byte aligned buffers these tests use";
-    }
-    std::cout << "[diocheck] " << dir_.path() << ": alignment from " << source_ << " ("
-              << mem_align_ << ")\n";
-    RecordProperty("align_source", source_);
-  }
-
   ProbeRun Run(const std::string& scenario, std::vector<std::string> environment = {},
                const std::string& program = DIOCHECK_PROBE) {
     environment.push_back("DIOCHECK_LOG=" + log_);
@@ -65,9 +43,6 @@ class PreloadTest : public ::testing::Test {
     EXPECT_EQ(reported, calls);
   }
 
-  TempDir dir_;
-  std::string file_, log_, source_;
-  unsigned mem_align_ = 0;
 };
 
 TEST_F(PreloadTest, MisalignedPwriteFailsWithEinvalAndOneReport) {
@@ -196,6 +171,13 @@ TEST_F(PreloadTest, DiocheckRunPreloadsTheLibraryWithItsOptions) {
   ASSERT_EQ(reports.size(), 1u);
   EXPECT_EQ(reports[0]["mode"], "record");
   EXPECT_EQ(reports[0]["mem_align"], mem_align_);
+  EXPECT_NE(run.errors.find("libdiocheck: let through (record mode) pwrite"), std::string::npos) << run.errors;
+  const ProbeRun quiet = RunCommand({DIOCHECK_RUN, "--quiet", "--log", log_, "--", DIOCHECK_PROBE, "misaligned-pwrite",
+                                     file_},
+                                    {});
+  EXPECT_EQ(quiet.steps.at("pwrite").error, EINVAL);
+  EXPECT_EQ(quiet.errors, "");
+  EXPECT_EQ(Reports().size(), 2u);
 }
 
 TEST_F(PreloadTest, EightThreadsEveryViolationReportedExactlyOnce) {
@@ -210,6 +192,39 @@ TEST_F(PreloadTest, EightThreadsEveryViolationReportedExactlyOnce) {
   for (const auto& report : reports) ++per_thread[report["tid"].get<long>()];
   EXPECT_EQ(per_thread.size(), 8u);
   for (const auto& [tid, count] : per_thread) EXPECT_EQ(count, issued / 8) << "tid " << tid;
+}
+
+TEST_F(PreloadTest, ARefusedCallIsOneLineOnStderrUnlessQuiet) {
+  const ProbeRun run = Run("misaligned-pwrite");
+  EXPECT_EQ(std::count(run.errors.begin(), run.errors.end(), '\n'), 1) << run.errors;
+  EXPECT_EQ(run.errors.rfind("libdiocheck: refused pwrite(fd ", 0), 0u) << run.errors;
+  EXPECT_NE(run.errors.find(file_ + ", offset 0, 4096 bytes): buffer address 0x"), std::string::npos) << run.errors;
+  EXPECT_NE(run.errors.find(" is not a multiple of " + std::to_string(mem_align_) + " (" + source_ + "); thread "),
+            std::string::npos)
+      << run.errors;
+  EXPECT_NE(run.errors.find("; call site: "), std::string::npos) << run.errors;
+  const ProbeRun quiet = Run("misaligned-pwrite", {"DIOCHECK_QUIET=1"});
+  EXPECT_EQ(quiet.steps.at("pwrite").error, EINVAL);
+  EXPECT_EQ(quiet.errors, "");
+  EXPECT_EQ(Reports().size(), 2u) << "quiet on stderr, still reported";
+}
+
+// A C program writing from malloc()'s buffer: refused, and the call site
+// libdiocheck reports is the line of its pwrite.
+TEST_F(PreloadTest, TheCallSiteIsTheLineOfTheCall) {
+  const ProbeRun run = RunPreloaded({MALLOC_PWRITE, file_}, {"DIOCHECK_LOG=" + log_, "DIOCHECK_MEM_ALIGN=4096"});
+  const long remainder = std::stol(run.output.substr(run.output.find("remainder ") + 10));
+  if (remainder % mem_align_ == 0) GTEST_SKIP() << "malloc() happened to align the buffer to " << mem_align_;
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("pwrite -1 22"), std::string::npos) << run.output;
+  const auto reports = Reports();
+  ASSERT_EQ(reports.size(), 1u);
+  ASSERT_TRUE(reports[0].contains("call_site")) << reports[0];
+  const std::string frame = reports[0]["call_site"][0];
+  const std::string source = std::string(PROGRAMS_SOURCE) + "/malloc_pwrite.c";
+  EXPECT_EQ(SourceLineOf(frame), "malloc_pwrite.c:" + std::to_string(LineOf(source, "/* the call site */")));
+  EXPECT_EQ(frame.rfind(std::string(MALLOC_PWRITE) + "+0x", 0), 0u) << frame;
+  EXPECT_NE(run.errors.find("; call site: " + frame), std::string::npos) << run.errors;
 }
 
 }  // namespace

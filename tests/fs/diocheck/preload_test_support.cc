@@ -1,6 +1,7 @@
 #include "preload_test_support.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 
@@ -44,9 +46,13 @@ ProbeRun Execute(std::vector<std::string> arguments, const std::vector<std::stri
 
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  // stderr into memory, read once the child is gone: no second pipe to drain.
+  const int errors_fd = memfd_create("probe-stderr", MFD_CLOEXEC);
+  if (errors_fd < 0) throw std::runtime_error("memfd_create failed");
   const pid_t child = fork();
   if (child == 0) {
     dup2(pipe_fds[1], STDOUT_FILENO);
+    dup2(errors_fd, STDERR_FILENO);
     execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
@@ -63,6 +69,10 @@ ProbeRun Execute(std::vector<std::string> arguments, const std::vector<std::stri
   while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  for (ssize_t got; (got = pread(errors_fd, buffer, sizeof(buffer), static_cast<off_t>(run.errors.size()))) > 0;) {
+    run.errors.append(buffer, static_cast<size_t>(got));
+  }
+  close(errors_fd);
   std::istringstream lines(run.output);
   std::string step;
   StepResult result;
@@ -81,6 +91,33 @@ ProbeRun RunProbe(const std::string& scenario, const std::string& file,
 ProbeRun RunCommand(const std::vector<std::string>& arguments,
                     const std::vector<std::string>& environment) {
   return Execute(arguments, environment, false);
+}
+
+ProbeRun RunPreloaded(const std::vector<std::string>& arguments, const std::vector<std::string>& environment) {
+  return Execute(arguments, environment, true);
+}
+
+int LineOf(const std::string& source, const std::string& marker) {
+  std::ifstream in(source);
+  int number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++number;
+    if (line.find(marker) != std::string::npos) return number;
+  }
+  return 0;
+}
+
+std::string SourceLineOf(const std::string& frame) {
+  // The object and address are the last "PATH+0xHEX" of the frame.
+  std::string text = frame;
+  if (!text.empty() && text.back() == ')') text = text.substr(text.rfind('(') + 1, text.size() - text.rfind('(') - 2);
+  const std::size_t plus = text.rfind("+0x");
+  if (plus == std::string::npos) return "";
+  const ProbeRun run = Execute({"/usr/bin/addr2line", "-e", text.substr(0, plus), text.substr(plus + 1)}, {}, false);
+  std::string answer = run.output.substr(0, run.output.find('\n'));
+  // "/src/tests/fs/diocheck/malloc_pwrite.c:28 (discriminator 1)" -> "malloc_pwrite.c:28"
+  answer = answer.substr(0, answer.find(' '));
+  return answer.substr(answer.rfind('/') + 1);
 }
 
 std::vector<nlohmann::json> ReadJsonLines(const std::string& path) {
@@ -107,6 +144,24 @@ std::pair<bool, unsigned> StatxMemAlign(const std::string& path) {
   if (statx(AT_FDCWD, path.c_str(), 0, STATX_DIOALIGN, &status) != 0) return {false, 0};
   if ((status.stx_mask & STATX_DIOALIGN) == 0) return {false, 0};
   return {true, status.stx_dio_mem_align};
+}
+
+void DirectFileTest::SetUp() {
+  file_ = dir_.path() + "/data";
+  log_ = dir_.path() + "/violations.jsonl";
+  const int fd = open(file_.c_str(), O_RDWR | O_CREAT | O_DIRECT, 0644);
+  if (fd < 0) GTEST_SKIP() << dir_.path() << ": this filesystem refuses O_DIRECT opens";
+  close(fd);
+  const auto [reported, mem_align] = StatxMemAlign(file_);
+  if (reported && mem_align == 0) GTEST_SKIP() << dir_.path() << ": statx says this filesystem does no O_DIRECT";
+  source_ = reported ? "statx" : "env";
+  mem_align_ = reported ? mem_align : 4096;
+  if (mem_align_ < 16) {
+    GTEST_SKIP() << dir_.path() << ": statx mem_align " << mem_align_
+                 << " accepts the 8-byte aligned buffers these tests use";
+  }
+  std::cout << "[diocheck] " << dir_.path() << ": alignment from " << source_ << " (" << mem_align_ << ")\n";
+  RecordProperty("align_source", source_);
 }
 
 }  // namespace diocheck_test

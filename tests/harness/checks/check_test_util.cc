@@ -108,6 +108,7 @@ CheckInput EngineRun::Input() const {
   in.facts.uri_offset = save.offset;
   for (const auto& b : blocks) in.facts.ram_bytes += b.used_length;
   in.facts.passes = save.passes;
+  in.facts.diocheck_preloaded = preload;
   in.profile = Strict4k();
   in.file = bytes.empty() ? nullptr : file.get();
   std::vector<std::pair<std::string, std::uint64_t>> known;

@@ -38,7 +38,7 @@ std::vector<CheckResult> RunWithBug(EngineRun& run, const char* bug) {
 
 // The table of CHECKS.md, in the report's order: I/O rules, layout, content, outcome.
 const std::vector<std::string> kCheckTable = {
-    "odirect-aligned",      "odirect-iff-direct-io", "main-channel-buffered", "page-io-in-regions",
+    "odirect-aligned",      "buffers-aligned",       "odirect-iff-direct-io", "main-channel-buffered", "page-io-in-regions",
     "bitmap-matches-pages", "ram-equal",             "prefix-intact",         "short-writes-noticed",
     "file-parses",          "expected-outcome",      "file-size-bounded"};
 
@@ -122,7 +122,7 @@ INSTANTIATE_TEST_SUITE_P(
         BugCase{"odirect-main-channel", "main-channel-buffered", [](EngineRun&) {}},
         BugCase{"ungated-direct-io", "odirect-iff-direct-io", [](EngineRun& r) { r.save = SaveWith(0, true); }},
         BugCase{"silent-buffered-fallback", "odirect-iff-direct-io", [](EngineRun&) {}},
-        BugCase{"misaligned-page-buffers", "odirect-aligned", [](EngineRun& r) { r.preload = true; }},
+        BugCase{"misaligned-page-buffers", "buffers-aligned", [](EngineRun& r) { r.preload = true; }},
         // strict: the O_DIRECT bitmap write at an unaligned offset is refused.
         BugCase{"bitmap-via-odirect-channel", "odirect-aligned", [](EngineRun&) {}},
         BugCase{"zero-pages-in-bitmap", "bitmap-matches-pages",

@@ -31,6 +31,14 @@ LogBuilder SaveLog(std::uint32_t channel_flags) {
   return log;
 }
 
+// A libdiocheck report from the save engine's thread 11, as diofs logs it.
+void AddViolation(LogBuilder& log) {
+  diofs::oplog::LogRecord& v = log.Add(diofs::OpKind::kViolation, kSavePid, 11, 0);
+  v.path = "/.diofs/violation";
+  v.rule = diofs::Rule::kMemAlign;
+  v.text = R"({"diocheck":"mem_align","call":"pwritev2","address":"0x5581000008","length":4096,"mem_align":4096})";
+}
+
 TEST(ODirectAligned, PassesAlignedTransfersAndFailsTheFirstMisalignedOffset) {
   LogBuilder log = SaveLog(kOutDirect);
   CheckInput in = BaseInput(&log.records());
@@ -66,7 +74,7 @@ TEST(ODirectAligned, RefusedTransfersPassOnlyWhenTheExpectedOutcomeIsTheirRefusa
   CheckInput in = BaseInput(&log.records());
   in.profile = testing::Preset("strict-64k");
   in.save = {MigrationEnd::kFailed, "multifd send (0): pwritev of 0x1000 bytes at 0x101000 (ramblock pc.ram): pwritev: Invalid argument"};
-  in.expected = ExpectedOutcome{ExpectedOutcome::Status::kFailed, "multifd send (*): *", /*rejected_io=*/false};
+  in.expected = ExpectedOutcome::Failure("multifd send (*): *");
   EXPECT_EQ(CheckODirectAligned(in).status, CheckStatus::kFail);
   in.expected->rejected_io = true;
   const CheckResult r = CheckODirectAligned(in);
@@ -83,20 +91,51 @@ TEST(ODirectAligned, IgnoresOtherProcessesAndBufferedTransfers) {
   EXPECT_EQ(CheckODirectAligned(BaseInput(&log.records())).status, CheckStatus::kPass);
 }
 
-TEST(ODirectAligned, FailsALibdiocheckReportEvenOnALenientProfile) {
+// Offsets and lengths only: a libdiocheck report is buffers-aligned's.
+TEST(ODirectAligned, LeavesBufferReportsToBuffersAligned) {
+  LogBuilder log = SaveLog(kOutDirect);
+  CheckInput in = BaseInput(&log.records());
+  AddViolation(log);
+  EXPECT_EQ(CheckODirectAligned(in).status, CheckStatus::kPass);
+  in.profile = testing::Preset("tmpfs");
+  const CheckResult r = CheckODirectAligned(in);
+  EXPECT_EQ(r.status, CheckStatus::kSkip);
+  EXPECT_EQ(r.detail, "profile tmpfs has no offset or length alignment");
+}
+
+TEST(BuffersAligned, FailsALibdiocheckReportEvenOnALenientProfile) {
   LogBuilder log = SaveLog(kOutDirect);
   CheckInput in = BaseInput(&log.records());
   in.profile = testing::Preset("tmpfs");
-  EXPECT_EQ(CheckODirectAligned(in).status, CheckStatus::kSkip);
-  diofs::oplog::LogRecord& v = log.Add(diofs::OpKind::kViolation, kSavePid, 11, 0);
-  v.path = "/.diofs/violation";
-  v.rule = diofs::Rule::kMemAlign;
-  v.text = R"({"diocheck":"mem_align","call":"pwritev2","address":"0x5581000008","length":4096,"mem_align":4096})";
-  const CheckResult r = CheckODirectAligned(in);
+  AddViolation(log);
+  AddViolation(log);
+  const CheckResult r = CheckBuffersAligned(in);
   EXPECT_EQ(r.status, CheckStatus::kFail);
-  EXPECT_NE(r.status, CheckStatus::kSkip);
   EXPECT_EQ(r.detail, "libdiocheck report seq 7 tid 11: pwritev2 buffer 0x5581000008 (segment length 4096) not aligned "
-                      "to 4096 in memory");
+                      "to 4096 in memory (2 reports)");
+}
+
+// Nothing looked at the buffers unless libdiocheck was loaded and saw
+// O_DIRECT transfers under a profile with a buffer rule: no pass without that.
+TEST(BuffersAligned, PassesOnlyWhatLibdiocheckCouldSee) {
+  LogBuilder log = SaveLog(kOutDirect);
+  CheckInput in = BaseInput(&log.records());
+  CheckResult r = CheckBuffersAligned(in);
+  EXPECT_EQ(r.status, CheckStatus::kSkip);
+  EXPECT_EQ(r.detail, "libdiocheck not loaded (no \"preload\": true, or libdiocheck.so not found): buffer addresses not checked");
+  in.facts.diocheck_preloaded = true;
+  r = CheckBuffersAligned(in);
+  EXPECT_EQ(r.status, CheckStatus::kPass) << r.detail;
+  EXPECT_EQ(r.detail, "libdiocheck saw 2 O_DIRECT transfers: no buffer address or length off the 4096-byte memory alignment");
+  in.profile = testing::Preset("tmpfs");
+  EXPECT_EQ(CheckBuffersAligned(in).detail, "profile tmpfs has no buffer alignment: libdiocheck checks nothing there");
+  LogBuilder buffered = SaveLog(O_WRONLY);
+  CheckInput none = BaseInput(&buffered.records());
+  none.facts.diocheck_preloaded = true;
+  r = CheckBuffersAligned(none);
+  EXPECT_EQ(r.status, CheckStatus::kSkip);
+  EXPECT_NE(r.detail.find("made no O_DIRECT transfer"), std::string::npos) << r.detail;
+  EXPECT_EQ(CheckBuffersAligned(CheckInput{}).status, CheckStatus::kSkip);
 }
 
 TEST(ODirectAligned, FailsARecordDiofsFlagged) {

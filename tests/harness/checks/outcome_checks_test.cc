@@ -93,8 +93,8 @@ TEST(ExpectedOutcome, CompletedMeansBothSidesCompleted) {
 TEST(ExpectedOutcome, AnExpectedFailureNeedsTheExactMessage) {
   CheckInput in = BaseInput(nullptr);
   const std::string message = "Could not open '/m/guest.img': filesystem does not support O_DIRECT";
-  in.expected = ExpectedOutcome{ExpectedOutcome::Status::kFailed,
-                                "Could not open '{file}': filesystem does not support O_DIRECT"};
+  in.expected = ExpectedOutcome::Failure(
+                                "Could not open '{file}': filesystem does not support O_DIRECT");
   in.migration_file = "/m/guest.img";
   in.save = {MigrationEnd::kFailed, message};
   EXPECT_EQ(CheckExpectedOutcome(in).status, CheckStatus::kPass);

@@ -67,6 +67,10 @@ TEST(BuildWriteMap, MarksFlaggedOpsAndOpsAFailedCheckNamed) {
   std::vector<bool> violations;
   for (const WriteMapPoint& p : map.points) violations.push_back(p.violation);
   EXPECT_EQ(violations, (std::vector<bool>{false, false, true, true, false, false}));
+  // Each labelled with the check it breaks: diofs's verdict is odirect-aligned's, a named seq its check's.
+  std::vector<std::string> checks;
+  for (const WriteMapPoint& p : map.points) checks.push_back(p.check);
+  EXPECT_EQ(checks, (std::vector<std::string>{"", "", "odirect-aligned", "odirect-iff-direct-io", "", ""}));
 }
 
 TEST(BuildWriteMap, ShadesEachPagesRegionAndThePrefix) {

@@ -11,6 +11,7 @@
 
 #include "harness/mount/mounted_diofs.h"
 #include "tests/harness/cli/process_util.h"
+#include "tests/harness/report/junit_check.h"
 
 namespace {
 
@@ -23,9 +24,8 @@ bool MountedUnder(const std::string& dir) {
 class CliRunTest : public testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/cli_run_test.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
+    dir_ = cli_test::MakeTempDir("cli_run_test");
+    ASSERT_NE(dir_, "");
     std::filesystem::create_directories(dir_ + "/tmp");
   }
   void TearDown() override {
@@ -70,12 +70,38 @@ TEST_F(CliRunTest, RunWritesTheReportsAndPasses) {
   EXPECT_EQ(Run({"run", scenario, "--out", dir_ + "/out"}, &out, &err), 0) << out << err;
   EXPECT_NE(out.find("[1/1] small@strict-4k"), std::string::npos) << out;
   EXPECT_NE(out.find("PASS"), std::string::npos) << out;
+  // Through a pipe (here a file): whole progress lines from query-migrate, no terminal controls.
+  EXPECT_NE(out.find("[1/1] small@strict-4k  save  completed: "), std::string::npos) << out;
+  EXPECT_NE(out.find("[1/1] small@strict-4k  load  completed: "), std::string::npos) << out;
+  EXPECT_EQ(out.find('\r'), std::string::npos) << out;
   for (const char* file : {"report.json", "report.md", "report.xml", "maps/small@strict-4k.svg"}) {
     EXPECT_TRUE(std::filesystem::exists(dir_ + "/out/" + file)) << file;
   }
   const auto report = nlohmann::json::parse(ReadFile(dir_ + "/out/report.json"));
   EXPECT_EQ(report["passed"], 1);
   EXPECT_GT(report["wall_seconds"].get<double>(), 0.0);
+}
+
+// --maps none draws nothing: no maps folder for run, no write-map.svg for
+// demo (not even one left by an earlier demo in the same folder).
+TEST_F(CliRunTest, MapsNoneWritesNoMap) {
+  if (auto reason = dioh::MountedDiofs::FuseUnusableReason()) GTEST_SKIP() << "FUSE unusable here: " << *reason;
+  const std::string scenario = Write("small.json", kSmall);
+  std::string out, err;
+  EXPECT_EQ(Run({"run", scenario, "--maps", "none", "--out", dir_ + "/run"}, &out, &err), 0) << out << err;
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/run/report.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/run/maps"));
+  std::filesystem::create_directories(dir_ + "/demo");
+  Write("demo/write-map.svg", "<svg/>");
+  EXPECT_EQ(Run({"demo", "--ram", "pc.ram=8M", "--maps", "none", "--out", dir_ + "/demo"}, &out, &err), 0) << out << err;
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/demo/report.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/demo/write-map.svg"));
+  EXPECT_EQ(out.find("write-map.svg"), std::string::npos) << out;
+  // The demo runs its engines under libdiocheck, so buffers-aligned is judged, not skipped.
+  const auto demo = nlohmann::json::parse(ReadFile(dir_ + "/demo/report.json"));
+  for (const auto& check : demo["results"][0]["checks"]) {
+    if (check["name"] == "buffers-aligned") EXPECT_EQ(check["status"], "pass") << check.dump();
+  }
 }
 
 TEST_F(CliRunTest, AMalformedScenarioNamesTheFileAndTheField) {
@@ -100,20 +126,55 @@ TEST_F(CliRunTest, AMissingEngineBinaryIsAClearError) {
   EXPECT_NE(err.find("/no/such/qemu-system-x86_64"), std::string::npos) << err;
 }
 
-TEST_F(CliRunTest, MergeJoinsShardReports) {
-  const std::string report = R"json({"title": "dioharness matrix (shard 1/2)", "started_at": "2026-11-30T07:00:00Z",
-    "wall_seconds": 3.0, "configuration": {"engine": "mrmigrate", "shard": "1/2"},
+// Shard `index` of `count` of the runs a..c@strict-4k, holding run `scenario`.
+std::string ShardReport(int index, int count, const std::string& scenario) {
+  nlohmann::json report = nlohmann::json::parse(R"json({"title": "dioharness matrix", "started_at": "2026-11-30T07:00:00Z",
+    "wall_seconds": 3.0, "configuration": {"engine": "mrmigrate"},
     "results": [{"scenario": "a", "profile": "strict-4k", "expected": "completed", "outcome": "completed",
-                 "passed": true, "seconds": 1.0, "checks": []}]})json";
-  const std::string one = Write("one.json", report);
-  const std::string two = Write("two.json", report);
+                 "verdict": "pass", "seconds": 1.0, "checks": []}]})json");
+  report["title"] = "dioharness matrix (shard " + std::to_string(index) + "/" + std::to_string(count) + ")";
+  report["results"][0]["scenario"] = scenario;
+  report["shard"] = {{"index", index}, {"count", count},
+                     {"set", {{"description", "matrix of s (3 runs)"}, {"runs", 3}, {"digest", "00000000000000aa"}}}};
+  return report.dump();
+}
+
+TEST_F(CliRunTest, MergeJoinsShardReports) {
+  const std::string one = Write("one.json", ShardReport(1, 2, "a"));
+  const std::string two = Write("two.json", ShardReport(2, 2, "b"));
   std::string out, err;
   EXPECT_EQ(Run({"merge", one, two, "--out", dir_ + "/merged"}, &out, &err), 0) << err;
   const auto merged = nlohmann::json::parse(ReadFile(dir_ + "/merged/report.json"));
   EXPECT_EQ(merged["title"], "dioharness matrix");
   EXPECT_EQ(merged["results"].size(), 2u);
+  EXPECT_FALSE(merged.contains("shard"));
   EXPECT_EQ(Run({"merge", Write("junk.json", "[1,2]")}, nullptr, &err), 2);
   EXPECT_NE(err.find("junk.json"), std::string::npos) << err;
+}
+
+// The issue's cases: the same report twice counted every run twice, and
+// shard 1 of 2 alone passed with exit 0.
+TEST_F(CliRunTest, MergeRefusesDuplicatesAndNamesMissingShards) {
+  const std::string one = Write("one.json", ShardReport(1, 3, "a"));
+  std::string out, err;
+  EXPECT_EQ(Run({"merge", one, one, "--out", dir_ + "/dup"}, &out, &err), 2);
+  EXPECT_EQ(err, "dioharness merge: shard 1/3 given twice: " + one + " and " + one + "\n");
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/dup"));
+
+  const std::string same_run = Write("same-run.json", ShardReport(2, 3, "a"));
+  EXPECT_EQ(Run({"merge", one, same_run, "--out", dir_ + "/dup"}, &out, &err), 2);
+  EXPECT_NE(err.find("run a@strict-4k is in " + one + " and in " + same_run), std::string::npos) << err;
+
+  const std::string three = Write("three.json", ShardReport(3, 3, "c"));
+  EXPECT_EQ(Run({"merge", three, "--out", dir_ + "/partial"}, &out, &err), 1);
+  EXPECT_EQ(err, "dioharness merge: shards 1, 2 of 3 missing: nothing written (--allow-partial merges what is here)\n");
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/partial"));
+
+  EXPECT_EQ(Run({"merge", one, three, "--allow-partial", "--out", dir_ + "/partial"}, &out, &err), 0) << err;
+  EXPECT_NE(err.find("shard 2 of 3 missing, merged the rest as asked"), std::string::npos) << err;
+  const auto merged = nlohmann::json::parse(ReadFile(dir_ + "/partial/report.json"));
+  EXPECT_EQ(merged["title"], "dioharness matrix (partial: shard 2 of 3 missing)");
+  EXPECT_EQ(merged["configuration"]["missing shards"], "2");
 }
 
 TEST_F(CliRunTest, CtrlCKillsTheEngineUnmountsAndExits130) {
@@ -137,6 +198,13 @@ TEST_F(CliRunTest, CtrlCKillsTheEngineUnmountsAndExits130) {
   kill(child.pid, SIGINT);
   EXPECT_EQ(cli_test::Wait(child, std::chrono::seconds(30)), 130) << ReadFile(child.err_path);
   EXPECT_NE(ReadFile(child.err_path).find("interrupted"), std::string::npos);
+  // The run in flight could not be judged: an <error> in a report.xml that CI reads whole.
+  const auto report = nlohmann::json::parse(ReadFile(dir_ + "/out/report.json"));
+  ASSERT_EQ(report["results"].size(), 1u);
+  EXPECT_EQ(report["results"][0]["verdict"], "error");
+  EXPECT_EQ(report["results"][0]["reason"], "interrupted by signal 2 (SIGINT): not judged");
+  EXPECT_EQ(junit_check::Problems(dir_ + "/out/report.xml"), "");
+  EXPECT_NE(ReadFile(dir_ + "/out/report.xml").find("<error message=\"interrupted by signal 2 (SIGINT)"), std::string::npos);
 }
 
 }  // namespace

@@ -27,6 +27,12 @@ struct Child {
   std::string out_path, err_path;
 };
 
+// A new private folder under /tmp ("/tmp/PREFIX.XXXXXX"), or "" if none could be made.
+inline std::string MakeTempDir(const std::string& prefix) {
+  std::string pattern = "/tmp/" + prefix + ".XXXXXX";
+  return mkdtemp(pattern.data()) != nullptr ? pattern : "";
+}
+
 inline std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;

@@ -57,6 +57,27 @@ class DriveMigrationTest : public engine_test::WorkDirTest {
 
 TEST_F(DriveMigrationTest, MrmigrateSavesAndLoadsA16MiBGuest) { SaveAndLoad("mrmigrate"); }
 
+// With on_progress, query-migrate's replies come out while the save runs
+// (how many depends on the machine's speed), and the final one last.
+TEST_F(DriveMigrationTest, ProgressComesFromQueryMigrateEndingWithTheFinalReply) {
+  auto source = Start("mrmigrate", "source", false);
+  ASSERT_NE(source, nullptr);
+  MigrationRequest request = Request(false);
+  request.progress_interval = 1ms;
+  std::vector<MigrationProgress> seen;
+  request.on_progress = [&seen](const MigrationProgress& progress) { seen.push_back(progress); };
+  EXPECT_EQ(DriveMigration(*source, request).ToString(), "completed") << source->Output();
+  EXPECT_EQ(*QuitEngine(*source, DeadlineIn(10s)), "exit 0");
+  ASSERT_FALSE(seen.empty());
+  for (std::size_t i = 1; i < seen.size(); ++i) EXPECT_GE(seen[i].seconds, seen[i - 1].seconds);
+  const MigrationProgress& last = seen.back();
+  EXPECT_EQ(last.status, "completed");
+  EXPECT_EQ(last.total, 16u << 20);
+  ASSERT_TRUE(last.transferred.has_value());
+  EXPECT_GE(*last.transferred, 1u << 20);
+  EXPECT_EQ(last.normal_pages.value_or(0) + last.zero_pages.value_or(0), (16u << 20) / 4096);
+}
+
 TEST_F(DriveMigrationTest, ALoadOfAFileThatIsNotThereFailsWithTheEngineError) {
   auto destination = Start("mrmigrate", "destination", true);
   ASSERT_NE(destination, nullptr);

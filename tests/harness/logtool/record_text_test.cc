@@ -22,11 +22,21 @@ TEST(RecordTextTest, LineShowsTheFieldsAPersonLooksFor) {
   r.data_size = 4096;
   r.data_hash = 0x1234;
   const std::string line = RecordTableLine(r, 1'000'000);
-  for (const char* part : {"12", "2.500", "write", "77", "/ram.img", "1048576", "4096", " D ", "EINVAL",
+  for (const char* part : {"12", "2.500", "write", "77", "/ram.img", "1048576", "4096", "O_WRONLY|O_DIRECT ", " D ", "EINVAL",
                            "offset_align/rejected", "0000000000001234"}) {
     EXPECT_NE(line.find(part), std::string::npos) << part << " in " << line;
   }
   EXPECT_EQ(line.find('\n'), std::string::npos);
+}
+
+// The example: c241 in hex said nothing to a reader.
+TEST(RecordTextTest, OpenFlagsReadAsOpenSpellsThem) {
+  EXPECT_EQ(OpenFlagsText(0xc241), "O_WRONLY|O_CREAT|O_TRUNC|O_DIRECT|O_LARGEFILE");
+  EXPECT_EQ(OpenFlagsText(O_WRONLY | O_CREAT | O_DIRECT), "O_WRONLY|O_CREAT|O_DIRECT");  // <fcntl.h> agrees here
+  EXPECT_EQ(OpenFlagsText(0), "O_RDONLY");
+  EXPECT_EQ(OpenFlagsText(O_RDWR | O_SYNC), "O_RDWR|O_SYNC");  // not O_DSYNC|0x101000
+  EXPECT_EQ(OpenFlagsText(O_RDONLY | O_DSYNC), "O_RDONLY|O_DSYNC");
+  EXPECT_EQ(OpenFlagsText(O_RDWR | 0x10000000u), "O_RDWR|0x10000000");
 }
 
 TEST(RecordTextTest, StatsListEveryThread) {

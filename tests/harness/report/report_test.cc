@@ -8,24 +8,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/harness/report/report_samples.h"
+
 namespace dioh {
 namespace {
 
-Report Sample() {
-  Report r;
-  r.title = "dioharness matrix";
-  r.started_at = "2026-11-25T18:00:00Z";
-  r.results.push_back({"save-load-4ch", "strict-4k", "completed", "completed", Verdict::kPass, "", 1.5,
-                       {{"odirect-aligned", CheckStatus::kPass, "512 O_DIRECT writes, all aligned"}}});
-  r.results.push_back({"unaligned-pages", "strict-4k", "completed", "failed: Invalid argument", Verdict::kFail, "", 0.25,
-                       {{"odirect-aligned", CheckStatus::kFail, "write #17 at offset 1000 <len 4096> | tid 12"},
-                        {"bitmap-matches-pages", CheckStatus::kPass, ""},
-                        {"prefix-intact", CheckStatus::kSkip, "no offset="}}});
-  r.wall_seconds = 2.5;
-  r.configuration = {{"engine", "mrmigrate"}, {"shard", "1/2"}};
-  r.results[1].configuration = "mapped-ram multifd direct-io=on";
-  return r;
-}
+using report_test::Sample;
+using report_test::WithRunnerFailures;
 
 TEST(ReportTest, CountsPassedAndFailed) {
   EXPECT_EQ(Sample().passed(), 1u);
@@ -39,6 +28,8 @@ TEST(ReportTest, VerdictAndStatusNamesRoundTrip) {
   }
   EXPECT_EQ(VerdictName(Verdict::kKnownEngineBug), "known-engine-bug");
   EXPECT_FALSE(VerdictFromName("passed").has_value());
+  EXPECT_EQ(VerdictWord(Verdict::kKnownEngineBug), "KNOWN BUG");
+  EXPECT_EQ(VerdictWord(Verdict::kError), "ERROR");
   for (CheckStatus c : {CheckStatus::kPass, CheckStatus::kFail, CheckStatus::kSkip}) {
     EXPECT_EQ(CheckStatusFromName(CheckStatusName(c)), c) << CheckStatusName(c);
   }
@@ -125,53 +116,9 @@ TEST(ReportTest, BadJsonIsAnErrorNotACrash) {
   EXPECT_FALSE(ReportFromJson(R"({"title":"x","started_at":"y","results":[{"scenario":1}]})").ok());
 }
 
-TEST(ReportTest, MarkdownHasOneRowPerResultAndListsFailedChecks) {
-  const std::string md = ToMarkdown(Sample());
-  EXPECT_NE(md.find("**1 passed, 1 failed**"), std::string::npos);
-  EXPECT_NE(md.find("| save-load-4ch | strict-4k | completed | completed | pass | 1.50 |"), std::string::npos);
-  EXPECT_NE(md.find("| **FAIL** |"), std::string::npos);
-  // A pipe in a detail must not break the table or the list.
-  EXPECT_NE(md.find("**odirect-aligned**: write #17 at offset 1000 <len 4096> | tid 12"), std::string::npos);
-  EXPECT_EQ(md.find("bitmap-matches-pages"), std::string::npos);  // passed checks are not listed
-  EXPECT_NE(md.find("took 2.5 s"), std::string::npos);
-  EXPECT_NE(md.find("- engine: mrmigrate"), std::string::npos);
-  EXPECT_NE(md.find("| unaligned-pages | strict-4k | mapped-ram multifd direct-io=on |"), std::string::npos);
-}
-
-TEST(ReportTest, MarkdownListsOnlyTheFirstTwentyFailures) {
-  Report r;
-  r.title = "t";
-  for (int i = 0; i < 25; ++i) r.results.push_back({"s" + std::to_string(i), "p", "completed", "failed", Verdict::kFail, "", 0, {{"c", CheckStatus::kFail, "d"}}});
-  const std::string md = ToMarkdown(r);
-  EXPECT_NE(md.find("`s19`"), std::string::npos);
-  EXPECT_EQ(md.find("`s20`"), std::string::npos);
-  EXPECT_NE(md.find("and 5 more"), std::string::npos);
-}
-
-TEST(ReportTest, JUnitNamesEveryCheckAndEscapes) {
-  const std::string xml = ToJUnitXml(Sample());
-  EXPECT_NE(xml.find(R"(<testsuites name="dioharness matrix" tests="4" failures="1">)"), std::string::npos) << xml;
-  EXPECT_NE(xml.find(R"(name="unaligned-pages [strict-4k]" tests="3" failures="1")"), std::string::npos);
-  EXPECT_NE(xml.find(R"(<failure message="write #17 at offset 1000 &lt;len 4096&gt; | tid 12"/>)"),
-            std::string::npos);
-  EXPECT_NE(xml.find(R"(<testcase classname="unaligned-pages [strict-4k]" name="prefix-intact"><skipped message="no offset="/>)"),
-            std::string::npos);
-}
-
 // A run the harness could not judge: its runner failures have their own
-// field in the JSON, and read in Markdown and JUnit as the failures they are,
-// before the checks.
-Report WithRunnerFailures() {
-  Report r;
-  r.title = "t";
-  r.results.push_back({"live", "strict-4k", "completed", "completed", Verdict::kFail, "", 1.0,
-                       {{"odirect-aligned", CheckStatus::kFail, "write seq 9"}}});
-  r.results[0].runner_failures = {{RunnerFailure::Kind::kDiofsExit, "diofs exited with status 1: boom"},
-                                  {RunnerFailure::Kind::kOpLog, "the log has no trailer (diofs did not close it)"}};
-  return r;
-}
-
-TEST(ReportTest, RunnerFailuresAreTheirOwnFieldAndReadLikeFailures) {
+// field in the JSON, and come before the checks in FailureLines.
+TEST(ReportTest, RunnerFailuresAreTheirOwnField) {
   const Report original = WithRunnerFailures();
   const auto j = nlohmann::json::parse(ToJson(original));
   ASSERT_EQ(j["results"][0]["runner_failures"].size(), 2u);
@@ -185,20 +132,6 @@ TEST(ReportTest, RunnerFailuresAreTheirOwnFieldAndReadLikeFailures) {
                               R"("outcome":"o","passed":false,"seconds":0,"checks":[],)"
                               R"("runner_failures":[{"kind":"nonsense","detail":""}]}]})")
                    .ok());
-
-  const std::string md = ToMarkdown(original);
-  const auto exit = md.find("- `live` on `strict-4k`, **diofs-exit**: diofs exited with status 1: boom");
-  const auto log = md.find("**op-log**: the log has no trailer");
-  const auto check = md.find("**odirect-aligned**: write seq 9");
-  ASSERT_NE(exit, std::string::npos) << md;
-  EXPECT_LT(exit, log);
-  EXPECT_LT(log, check);
-
-  const std::string xml = ToJUnitXml(original);
-  EXPECT_NE(xml.find(R"(<testsuites name="t" tests="3" failures="3">)"), std::string::npos) << xml;
-  EXPECT_NE(xml.find(R"(<testcase classname="live [strict-4k]" name="diofs-exit"><failure message="diofs exited with status 1: boom"/></testcase>)"),
-            std::string::npos) << xml;
-  EXPECT_LT(xml.find(R"(name="op-log")"), xml.find(R"(name="odirect-aligned")"));
 
   const auto lines = FailureLines(original.results[0]);
   ASSERT_EQ(lines.size(), 3u);
@@ -217,17 +150,28 @@ TEST(ReportTest, RunnerFailureNamesRoundTrip) {
   EXPECT_FALSE(RunnerFailureKindFromName("odirect-aligned").has_value());
 }
 
-TEST(ReportTest, MergeKeepsShardOrderAndEarliestStart) {
-  Report a = Sample(), b = Sample();
-  b.started_at = "2026-11-25T17:00:00Z";
-  b.results.pop_back();
-  const Report m = MergeReports({a, b}, "merged");
-  EXPECT_EQ(m.title, "merged");
-  EXPECT_EQ(m.started_at, "2026-11-25T17:00:00Z");
-  ASSERT_EQ(m.results.size(), 3u);
-  EXPECT_EQ(m.results[2].scenario, "save-load-4ch");
-  EXPECT_EQ(m.wall_seconds, 2.5);  // the slowest shard, not the sum
-  for (const auto& entry : m.configuration) EXPECT_NE(entry.first, "shard");
+// report.json says which shard it holds and of which set of runs, so that
+// merge can tell a missing shard from a set that was never split.
+TEST(ReportTest, ShardRecordRoundTrips) {
+  Report r = Sample();
+  r.shard = ShardRecord{2, 4, "matrix of harness/scenarios (28 runs)", 28, "0123456789abcdef"};
+  const auto j = nlohmann::json::parse(ToJson(r));
+  EXPECT_EQ(j["shard"]["index"], 2);
+  EXPECT_EQ(j["shard"]["count"], 4);
+  EXPECT_EQ(j["shard"]["set"]["runs"], 28);
+  EXPECT_EQ(j["shard"]["set"]["digest"], "0123456789abcdef");
+  auto parsed = ReportFromJson(ToJson(r));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_TRUE(parsed->shard.has_value());
+  EXPECT_EQ(parsed->shard->index, 2u);
+  EXPECT_EQ(parsed->shard->set, "matrix of harness/scenarios (28 runs)");
+  EXPECT_EQ(ToJson(*parsed), ToJson(r));
+  EXPECT_FALSE(nlohmann::json::parse(ToJson(Sample())).contains("shard"));
+
+  r.shard->index = 5;  // shard 5 of 4
+  const auto bad = ReportFromJson(ToJson(r));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("shard 5 of 4"), std::string::npos) << bad.status().message();
 }
 
 TEST(ReportTest, WritesTheThreeFiles) {

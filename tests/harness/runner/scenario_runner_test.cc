@@ -95,7 +95,7 @@ TEST_F(ScenarioRunnerTest, AnEngineThatCannotStartEndsTheSaveAndTheChecksStillJu
   ASSERT_NE(expected, run.result.checks.end());
   EXPECT_EQ(expected->status, CheckStatus::kFail);
   EXPECT_EQ(expected->detail, "expected completed; save engine-died: source engine: no such binary");
-  EXPECT_EQ(run.result.checks.size(), 11u);
+  EXPECT_EQ(run.result.checks.size(), 12u);
 }
 
 TEST_F(ScenarioRunnerTest, ABadDiofsExitAndAMissingOpLogAreRunnerFailuresInThatOrder) {
@@ -119,7 +119,7 @@ TEST_F(ScenarioRunnerTest, ALogWithoutItsTrailerIsARunnerFailureAndItsRecordsAre
   ASSERT_EQ(run.result.runner_failures.size(), 1u);
   EXPECT_EQ(run.result.runner_failures[0].kind, RunnerFailure::Kind::kOpLog);
   EXPECT_EQ(run.result.runner_failures[0].detail, "the log has no trailer (diofs did not close it)");
-  EXPECT_EQ(run.result.checks.size(), 11u);  // the records it has are still judged
+  EXPECT_EQ(run.result.checks.size(), 12u);  // the records it has are still judged
   EXPECT_EQ(run.result.verdict, Verdict::kFail);
 }
 

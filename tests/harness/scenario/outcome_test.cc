@@ -8,7 +8,7 @@ namespace {
 TEST(OutcomeTest, ExpectedOutcomeTextAndFileSubstitution) {
   const ExpectedOutcome completed;
   EXPECT_EQ(completed.ToString(), "completed");
-  const ExpectedOutcome failed{ExpectedOutcome::Status::kFailed, "Could not open '{file}': no"};
+  const ExpectedOutcome failed = ExpectedOutcome::Failure("Could not open '{file}': no");
   EXPECT_EQ(failed.ToString(), "failed: Could not open '{file}': no");
   EXPECT_EQ(failed.ToString("/m/f"), "failed: Could not open '/m/f': no");
   EXPECT_EQ(failed.ErrorFor("/tmp/x/mnt/guest.img"), "Could not open '/tmp/x/mnt/guest.img': no");
@@ -18,11 +18,27 @@ TEST(OutcomeTest, ExpectedOutcomeMatchesEndAndMessage) {
   const ExpectedOutcome completed;
   EXPECT_TRUE(completed.Matches({MigrationEnd::kCompleted, ""}, "/f"));
   EXPECT_FALSE(completed.Matches({MigrationEnd::kFailed, "boom"}, "/f"));
-  const ExpectedOutcome failed{ExpectedOutcome::Status::kFailed, "Could not open '{file}': x"};
+  const ExpectedOutcome failed = ExpectedOutcome::Failure("Could not open '{file}': x");
   EXPECT_TRUE(failed.Matches({MigrationEnd::kFailed, "Could not open '/m/f': x"}, "/m/f"));
   EXPECT_FALSE(failed.Matches({MigrationEnd::kFailed, "Could not open '/m/g': x"}, "/m/f"));
   EXPECT_FALSE(failed.Matches({MigrationEnd::kCompleted, ""}, "/m/f"));
   EXPECT_FALSE(failed.Matches({MigrationEnd::kTimeout, "Could not open '/m/f': x"}, "/m/f"));
+}
+
+TEST(OutcomeTest, EachEngineIsHeldToItsOwnText) {
+  ExpectedOutcome failed;
+  failed.status = ExpectedOutcome::Status::kFailed;
+  failed.error = "for all";
+  EXPECT_EQ(failed.ForEngine("qemu")->error, "for all");
+  failed.error_by_engine = {{"qemu", "Unable to write to file: *"}};
+  const std::optional<ExpectedOutcome> qemu = failed.ForEngine("qemu");
+  ASSERT_TRUE(qemu.has_value());
+  EXPECT_TRUE(qemu->error_by_engine.empty());
+  EXPECT_TRUE(qemu->Matches({MigrationEnd::kFailed, "Unable to write to file: Invalid argument"}, "/f"));
+  EXPECT_FALSE(qemu->Matches({MigrationEnd::kFailed, "for all"}, "/f"));
+  EXPECT_FALSE(failed.ForEngine("mrmigrate").has_value());
+  EXPECT_EQ(failed.ToString(), "failed: qemu: Unable to write to file: *");  // unresolved: every text
+  EXPECT_FALSE(failed.Matches({MigrationEnd::kFailed, "Unable to write to file: x"}, "/f"));
 }
 
 TEST(OutcomeTest, EndsHaveQemuAndHarnessNames) {
@@ -48,6 +64,9 @@ TEST(OutcomeTest, MigrationOutcomeTextNamesTheEndAndTheError) {
   EXPECT_EQ((MigrationOutcome{MigrationEnd::kTimeout, "migrate: no answer", 0}).ToString(), "timeout: migrate: no answer");
   EXPECT_EQ((MigrationOutcome{MigrationEnd::kEngineDied, "source engine: gone", 0}).ToString(),
             "engine-died: source engine: gone");
+  MigrationOutcome crashed{MigrationEnd::kEngineCrashed, "signal 11 (SIGSEGV) after failed: x", 0};
+  crashed.engine_output = "line 1\nline 2";
+  EXPECT_EQ(crashed.ToString(), "engine-crashed: signal 11 (SIGSEGV) after failed: x; its last output:\nline 1\nline 2");
 }
 
 TEST(OutcomeTest, WildcardMatchesAnyRunAndNothingElse) {

@@ -45,7 +45,7 @@ TEST(ScenarioJsonTest, EveryFieldRoundTrips) {
   scenario.load = false;
   scenario.no_direct_io_build = true;
   scenario.timeout_seconds = 7.5;
-  scenario.expect = ExpectedOutcome{ExpectedOutcome::Status::kFailed, "No build-time support for direct-io"};
+  scenario.expect = ExpectedOutcome::Failure("No build-time support for direct-io");
   scenario.matrix = true;
   ExpectRoundTrip(scenario);
   EXPECT_EQ(ScenarioToJson(scenario)["expect"]["error"], "No build-time support for direct-io");

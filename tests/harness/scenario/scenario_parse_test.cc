@@ -92,6 +92,23 @@ TEST(ScenarioParseTest, ExpectCompletedHasNoError) {
             std::string(kFile) + ": field 'expect.status': must be \"completed\" or \"failed\"");
 }
 
+TEST(ScenarioParseTest, AnErrorTextIsOneForAllEnginesOrOneForEach) {
+  auto scenario = ParseScenario(R"({"name": "a", "expect": {"status": "failed",
+    "error": {"mrmigrate": "multifd send (*): x", "qemu": "Unable to write to file: x"}}})", kFile);
+  ASSERT_TRUE(scenario.ok()) << scenario.status().ToString();
+  const ExpectedOutcome& expect = *scenario->expect;
+  EXPECT_EQ(expect.ForEngine("qemu")->error, "Unable to write to file: x");
+  EXPECT_EQ(expect.ForEngine("mrmigrate")->error, "multifd send (*): x");
+  EXPECT_EQ(ErrorOf(R"({"name": "a", "expect": {"status": "failed", "error": {"mrmigrate": "x"}}})"),
+            std::string(kFile) + ": field 'expect.error.qemu': missing: name every engine's text, or give one pattern for all");
+  EXPECT_EQ(ErrorOf(R"({"name": "a", "expect": {"status": "failed", "error": {"mrmigrate": "x", "qemu": "y", "kvm": "z"}}})"),
+            std::string(kFile) + ": field 'expect.error.kvm': not an engine (mrmigrate, qemu)");
+  EXPECT_TRUE(Contains(ErrorOf(R"({"name": "a", "expect": {"status": "failed", "error": {"mrmigrate": 1, "qemu": "y"}}})"),
+                       "'expect.error.mrmigrate': a failed outcome needs"));
+  EXPECT_TRUE(Contains(ErrorOf(R"({"name": "a", "expect": {"status": "failed", "error": ["x"]}})"),
+                       "'expect.error': must be a string, or an object"));
+}
+
 TEST(ScenarioParseTest, ErrorsNameTheFileAndTheField) {
   const std::string file = kFile;
   EXPECT_EQ(ErrorOf(R"({})"), file + ": field 'name': missing (every scenario is named)");

@@ -31,9 +31,17 @@ nlohmann::json ScenarioToJson(const Scenario& scenario) {
   if (scenario.expect) {
     json["expect"] = {{"status", scenario.expect->status == ExpectedOutcome::Status::kCompleted ? "completed" : "failed"}};
     if (scenario.expect->status == ExpectedOutcome::Status::kFailed) {
-      json["expect"]["error"] = scenario.expect->error;
+      if (scenario.expect->error_by_engine.empty()) {
+        json["expect"]["error"] = scenario.expect->error;
+      } else {
+        json["expect"]["error"] = scenario.expect->error_by_engine;
+      }
       json["expect"]["rejected_io"] = scenario.expect->rejected_io;
     }
+  }
+  for (const KnownEngineBug& bug : scenario.known_engine_bugs) {
+    json["known_engine_bugs"].push_back(
+        {{"engine", bug.engine}, {"versions", bug.versions}, {"summary", bug.summary}, {"fails", bug.fails}});
   }
   return json;
 }

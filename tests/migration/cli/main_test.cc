@@ -129,12 +129,41 @@ TEST(MrmigrateTest, HelpForEachCommand) {
   }
   EXPECT_NE(Mrmigrate("save --help").output.find("--parameter"), std::string::npos);
   EXPECT_NE(Mrmigrate("qmp --help").output.find("unix:PATH,server=on,wait=off"), std::string::npos);
-  EXPECT_NE(Mrmigrate("--help").output.find("zero-pages-in-bitmap"), std::string::npos);
+  // The capability and parameter names belong to the commands that take them.
+  EXPECT_NE(Mrmigrate("save --help").output.find("zero-pages-in-bitmap"), std::string::npos);
+  EXPECT_NE(Mrmigrate("load --help").output.find("mapped-ram"), std::string::npos);
+  EXPECT_EQ(Mrmigrate("--help").output.find("zero-pages-in-bitmap"), std::string::npos);
+  EXPECT_EQ(Mrmigrate("inspect --help").output.find("Capabilities:"), std::string::npos);
+  // The program's name, not the path it was started by; no CLI11 type names.
+  EXPECT_NE(Mrmigrate("save --help").output.find("Usage: mrmigrate save"), std::string::npos);
+  EXPECT_EQ(Mrmigrate("save --help").output.find("UINT"), std::string::npos);
   for (const char* option : {"--ram", "--seed", "--zero-fraction", "--dirty-fraction", "--passes"}) {
     EXPECT_NE(Mrmigrate("save --help").output.find(option), std::string::npos) << option;
     EXPECT_NE(Mrmigrate("qmp --help").output.find(option), std::string::npos) << option;
   }
   EXPECT_NE(Mrmigrate("inspect --help").output.find("--json"), std::string::npos);
+}
+
+// Every command-line error: exit status 2 and one line naming the bad word.
+TEST(MrmigrateTest, CommandLineErrorsExitTwoNamingTheWord) {
+  ProcessRun run = Mrmigrate("save --bogus");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.output, "mrmigrate save: unknown option '--bogus' (see 'mrmigrate save --help')\n");
+  run = Mrmigrate("");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.output, "mrmigrate: a command is required: save, load, inspect, qmp (see 'mrmigrate --help')\n");
+  run = Mrmigrate("frobnicate");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("unknown command 'frobnicate'"), std::string::npos) << run.output;
+  run = Mrmigrate("save --seed x /tmp/x");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("--seed"), std::string::npos) << run.output;
+}
+
+TEST(MrmigrateTest, VersionExitsZero) {
+  const ProcessRun run = Mrmigrate("--version");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(run.output.rfind("mrmigrate ", 0), 0u) << run.output;
 }
 
 class MrmigrateQmpTest : public ::testing::Test {
