@@ -49,6 +49,7 @@ dioh::Status MigrationController::Migrate(const std::string& uri) {
   if (MigrationIsRunning(status_)) return dioh::Status::Error(EBUSY, kMigrationActive);
   auto job = PrepareJob(uri);
   if (!job.ok()) return job.status();
+  incoming_ = false;
   return engine_.StartOutgoing(*job, listener_);
 }
 
@@ -59,6 +60,7 @@ dioh::Status MigrationController::MigrateIncoming(const std::string& uri) {
   if (MigrationIsRunning(status_)) return dioh::Status::Error(EBUSY, kMigrationActive);
   auto job = PrepareJob(uri);
   if (!job.ok()) return job.status();
+  incoming_ = true;
   DIOH_RETURN_IF_ERROR(engine_.StartIncoming(*job, listener_));
   incoming_started_ = true;
   return dioh::Status::Ok();
@@ -94,8 +96,9 @@ params::Json MigrationController::QueryMigrate() const {
   params::Json info = params::Json::object();
   if (status_ == MigrationStatus::kNone) return info;  // no migration has happened ever
   info["status"] = std::string(MigrationStatusName(status_));
-  const bool with_stats = status_ == MigrationStatus::kActive || status_ == MigrationStatus::kDevice ||
-                          status_ == MigrationStatus::kCancelling || status_ == MigrationStatus::kCompleted;
+  // fill_destination_migration_info: a destination shows its status only.
+  const bool with_stats = !incoming_ && (status_ == MigrationStatus::kActive || status_ == MigrationStatus::kDevice ||
+                          status_ == MigrationStatus::kCancelling || status_ == MigrationStatus::kCompleted);
   if (with_stats) {
     const MigrationProgress progress = engine_.Progress();
     if (progress.setup_time_ms) info["setup-time"] = *progress.setup_time_ms;
