@@ -111,7 +111,7 @@ std::string ZeroPageDetection(const Scenario& scenario);
 //    "Could not open '{file}': filesystem does not support O_DIRECT";
 //  - direct-io effective, the profile's dio alignment above the 4 KiB page and
 //    violations failed with EINVAL, and some page write of the guest model not
-//    aligned to it: failed with the channel's pwritev error (a wildcard pattern);
+//    aligned to it: failed, "Unable to write to file: Invalid argument";
 //  - otherwise completed.
 ExpectedOutcome DeriveExpectedOutcome(const Scenario& scenario, const diofs::Profile& profile);
 // The engine bugs a derived outcome runs into, whatever the scenario: QEMU

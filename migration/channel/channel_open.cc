@@ -4,6 +4,8 @@
 
 #include <cerrno>
 
+#include "migration/channel/io_errors.h"
+
 namespace mrm::channel {
 
 int ChannelOpenFlags(ChannelRole role, model::Direction direction, const model::DirectIo& direct_io,
@@ -40,7 +42,8 @@ dioh::Result<std::unique_ptr<File>> OpenChannelFile(FileSystem& fs, const std::s
       return dioh::Status::Error(EINVAL, "Could not open '" + path + "': filesystem does not support O_DIRECT");
     }
   }
-  return dioh::ErrnoStatus(err, "Could not open '" + path + "'");
+  // qio_channel_file_new_path: qemu_create for O_CREAT, qemu_open otherwise.
+  return dioh::Status::Error(err, (flags & O_CREAT) ? CouldNotCreate(path, err) : CouldNotOpen(path, err));
 }
 
 }  // namespace mrm::channel

@@ -31,7 +31,8 @@ int ChannelOpenFlags(ChannelRole role, model::Direction direction, const model::
 // Opens `path`; an EINVAL on an O_DIRECT open where the same open without
 // O_DIRECT works becomes "Could not open '<path>': filesystem does not
 // support O_DIRECT" (util/osdep.c:qemu_open_internal); other failures
-// "Could not open '<path>': <errno text>" (dioh::ErrnoStatus).
+// "Could not create '<path>': <errno text>" with O_CREAT (qemu_create),
+// "Could not open '<path>': <errno text>" without (qemu_open).
 dioh::Result<std::unique_ptr<File>> OpenChannelFile(FileSystem& fs, const std::string& path, int flags);
 
 }  // namespace mrm::channel

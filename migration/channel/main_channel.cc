@@ -1,20 +1,34 @@
 #include "migration/channel/main_channel.h"
 
 #include <cerrno>
+#include <cinttypes>
+#include <cstring>
+
+#include "migration/channel/io_errors.h"
 
 namespace mrm::channel {
 
 dioh::Result<std::unique_ptr<MainChannelWriter>> MainChannelWriter::Start(std::unique_ptr<File> file, uint64_t start) {
   dioh::Status truncated = file->Truncate(start);
-  if (!truncated.ok()) return truncated.WithContext("main channel");
+  if (!truncated.ok()) {
+    // file.c:file_start_outgoing_migration
+    return dioh::Status::Error(truncated.code(), format::StringPrintf("failed to truncate migration file to offset %" PRIx64 ": %s",
+                                                                      start, std::strerror(truncated.code())));
+  }
   return std::unique_ptr<MainChannelWriter>(new MainChannelWriter(std::move(file), start));
 }
 
 dioh::Status MainChannelWriter::WriteFully(const uint8_t* data, size_t len, uint64_t offset) {
   while (len > 0) {
     auto n = file_->PWrite(data, len, offset);
-    if (!n.ok()) return n.status().WithContext("main channel write at " + std::to_string(offset));
-    if (*n == 0) return dioh::Status::Error(EIO, "main channel write at " + std::to_string(offset) + " wrote nothing");
+    // QEMUFile (qemu_fflush, qemu_put_buffer_at) reports QEMU's text; where
+    // it failed is the detail.
+    const int err = !n.ok() ? n.status().code() : *n == 0 ? EIO : 0;
+    if (err != 0) {
+      error_detail_ = format::StringPrintf("main channel: pwrite of 0x%zx bytes at 0x%" PRIx64 ": %s", len, offset,
+                                           n.ok() ? "wrote nothing" : std::strerror(err));
+      return dioh::Status::Error(err, UnableToWriteToFile(err));
+    }
     data += *n;
     len -= *n;
     offset += *n;

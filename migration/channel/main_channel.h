@@ -32,7 +32,10 @@ class MainChannelWriter {
   dioh::Status Flush();
   uint64_t position() const { return flushed_to_ + buffer_.size(); }
   // The first error of any buffered write (QEMUFile's sticky error).
+  // Its message is QEMU's ("Unable to write to file: <errno text>").
   const dioh::Status& status() const { return status_; }
+  // Where the failing write was (offset, length): for stderr, not error-desc.
+  const std::string& error_detail() const { return error_detail_; }
   File& file() { return *file_; }
 
  private:
@@ -44,6 +47,7 @@ class MainChannelWriter {
   uint64_t flushed_to_;
   std::vector<uint8_t> buffer_;
   dioh::Status status_;
+  std::string error_detail_;
 };
 
 // Reads a File as a format::ByteSource (the incoming main channel).

@@ -106,6 +106,7 @@ int RunMigration(bool outgoing, const std::string& target, const CommonOptions& 
   }
   InstallSignalHandlers();
   const qmp::MigrationStatus end = waiter.WaitForEnd(controller, g_stop, [](const qmp::StatusChange& change) {
+    if (change.dirty_sync_count != 0) return;  // a pass, not a change of status
     std::cerr << "mrmigrate: " << qmp::MigrationStatusName(change.status) << "\n";
   });
   if (end == qmp::MigrationStatus::kCompleted) return 0;

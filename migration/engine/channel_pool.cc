@@ -1,9 +1,14 @@
 #include "migration/engine/channel_pool.h"
 
+#include <pthread.h>
+
 namespace mrm::engine {
 
-ChannelPool::ChannelPool(uint32_t threads) {
-  for (uint32_t i = 0; i < threads; ++i) threads_.emplace_back([this, i] { Worker(i); });
+ChannelPool::ChannelPool(uint32_t threads, std::string_view name_prefix) {
+  for (uint32_t i = 0; i < threads; ++i) {
+    std::string name = name_prefix.empty() ? "" : std::string(name_prefix) + std::to_string(i);
+    threads_.emplace_back([this, i, name = std::move(name)] { Worker(i, name); });
+  }
 }
 
 ChannelPool::~ChannelPool() {
@@ -33,7 +38,8 @@ void ChannelPool::Submit(Task task) {
   work_cv_.notify_one();
 }
 
-void ChannelPool::Worker(uint32_t channel) {
+void ChannelPool::Worker(uint32_t channel, const std::string& name) {
+  if (!name.empty()) ::pthread_setname_np(::pthread_self(), name.substr(0, 15).c_str());  // TASK_COMM_LEN 16
   std::unique_lock lock(mu_);
   for (;;) {
     work_cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });

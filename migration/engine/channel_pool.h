@@ -2,13 +2,16 @@
 // handed to the pool; Sync() waits until every task queued so far is done
 // (multifd_send_sync_main at the end of each pass). With zero threads tasks
 // run inline on the caller (no multifd). The first task error is kept and
-// later tasks are skipped.
+// later tasks are skipped. Channel threads run tasks only: the files they
+// use are opened before, by the thread that builds the pool.
 #pragma once
 
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -20,7 +23,9 @@ class ChannelPool {
  public:
   using Task = std::function<dioh::Status(uint32_t channel)>;
 
-  explicit ChannelPool(uint32_t threads);
+  // Thread i is named name_prefix + i (QEMU's "mig/src/send_%d" with
+  // debug-threads), cut to the kernel's 15 characters.
+  explicit ChannelPool(uint32_t threads, std::string_view name_prefix = "");
   ~ChannelPool();
   ChannelPool(const ChannelPool&) = delete;
   ChannelPool& operator=(const ChannelPool&) = delete;
@@ -31,7 +36,7 @@ class ChannelPool {
   bool failed();
 
  private:
-  void Worker(uint32_t channel);
+  void Worker(uint32_t channel, const std::string& name);
   void Record(const dioh::Status& s);
 
   std::mutex mu_;  // guards queue_, pending_, stop_, error_

@@ -49,7 +49,8 @@ struct LoadConfig {
 };
 
 // query-migrate's view (MigrationStatus + ram stats).
-enum class MigrationState { kSetup, kActive, kCompleted, kFailed };
+// kDevice: the switchover (migration_completion), from the last dirty sync on.
+enum class MigrationState { kSetup, kActive, kDevice, kCompleted, kFailed };
 
 struct RamStats {
   uint64_t total = 0;         // bytes of guest RAM
@@ -63,7 +64,8 @@ struct RamStats {
 
 struct MigrationStatus {
   MigrationState state = MigrationState::kSetup;
-  std::string error_desc;  // set when failed
+  std::string error_desc;    // set when failed: QEMU's text, as query-migrate shows it
+  std::string error_detail;  // where it failed (channel, offset, ramblock), one line each: for stderr
   RamStats ram;
 };
 

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "migration/channel/channel_open.h"
+#include "migration/channel/io_errors.h"
 #include "migration/channel/main_channel.h"
 #include "migration/engine/channel_pool.h"
 #include "migration/engine/ram_bitmap.h"
@@ -27,8 +28,12 @@ struct ReadRequest {
 dioh::Status ReadInto(channel::File& file, const ReadRequest& r, uint32_t channel) {
   auto n = file.PRead(r.host, r.length, r.offset);
   if (!n.ok()) {
-    return dioh::Status::Error(n.status().code(), StringPrintf("multifd recv (%u): read at 0x%" PRIx64 ": %s", channel,
-                                                               r.offset, n.status().message().c_str()));
+    // multifd_file_recv_data prepends its count (qio_channel_pread's -1, as
+    // size_t) to qio_channel_file_preadv's "Unable to read from file".
+    const int err = n.status().code();
+    return dioh::Status::Error(err, StringPrintf("multifd recv (%u): read 0x%zx, expected 0x%" PRIx64 ": %s", channel,
+                                                 static_cast<size_t>(-1), r.length,
+                                                 channel::UnableToReadFromFile(err).c_str()));
   }
   if (*n != r.length) {
     return dioh::Status::Error(EIO, StringPrintf("multifd recv (%u): read 0x%zx, expected 0x%" PRIx64, channel, *n,
@@ -115,7 +120,7 @@ MigrationStatus LoadMigration(channel::FileSystem& fs, ram::HostRam& ram, const 
 
   uint64_t bytes = 0, data_pages = 0;
   {
-    ChannelPool pool(config.multifd ? config.channels : 0);
+    ChannelPool pool(config.multifd ? config.channels : 0, "mig/dst/recv_");  // MIGRATION_THREAD_DST_MULTIFD
     const uint64_t max_pages = format::kMappedRamLoadBufSize / ram::kPageSize;
     for (size_t i = 0; i < targets.size() && !pool.failed(); ++i) {
       const format::RamBlockRecord& rec = stream->ram_blocks[i];

@@ -6,11 +6,22 @@
 #include <cstring>
 #include <memory>
 
+#include "migration/channel/io_errors.h"
 #include "migration/format/byte_source.h"
 
 namespace mrm::engine {
 
 using format::StringPrintf;
+
+void ErrorDetails::Add(std::string line) {
+  std::lock_guard lock(mu_);
+  lines_.push_back(std::move(line));
+}
+
+std::vector<std::string> ErrorDetails::lines() const {
+  std::lock_guard lock(mu_);
+  return lines_;
+}
 
 bool IsZeroPage(const uint8_t* page) {
   // QEMU's buffer_is_zero: a quick look at the start rejects most data pages,
@@ -61,20 +72,25 @@ dioh::Status WriteRun(const SendContext& ctx, uint32_t block, uint64_t first, ui
     iov[i].iov_len = ram::kPageSize;
   }
   auto n = ctx.files[channel]->PWritev(iov, static_cast<int>(count), offset);
+  const std::string who = ctx.main_channel ? std::string("main channel") : StringPrintf("multifd send (%u)", channel);
+  const std::string where = who + StringPrintf(": pwritev of 0x%" PRIx64 " bytes at 0x%" PRIx64 " (ramblock %s)", len,
+                                               offset, b.idstr().c_str());
   if (!n.ok()) {
-    return dioh::Status::Error(n.status().code(), StringPrintf("multifd send (%u): pwritev of 0x%" PRIx64 " bytes at 0x%" PRIx64 " (ramblock %s): %s",
-                                                               channel, len, offset, b.idstr().c_str(),
-                                                               n.status().message().c_str()));
+    const int err = n.status().code();
+    if (ctx.details != nullptr) ctx.details->Add(where + ": " + std::strerror(err));
+    return dioh::Status::Error(err, channel::UnableToWriteToFile(err));
   }
   ctx.counters->bytes.fetch_add(*n, std::memory_order_relaxed);
   if (*n != len) {
-    // QEMU ignores this (a short pwritev corrupts the file undetected); we fail.
+    // QEMU ignores this (file_write_ramblock_iov checks only ret < 0, so a
+    // short pwritev corrupts the file undetected); we fail, with the text
+    // QEMU gives a short write on its main channel (qemu_put_buffer_at).
     if (ctx.inject.has(model::InjectedBug::kIgnoreShortWrites)) {
       ctx.counters->short_writes_ignored.fetch_add(1, std::memory_order_relaxed);
       return dioh::Status::Ok();
     }
-    return dioh::Status::Error(EIO, StringPrintf("multifd send (%u): short write of 0x%zx of 0x%" PRIx64 " bytes at 0x%" PRIx64 " (ramblock %s)",
-                                                 channel, *n, len, offset, b.idstr().c_str()));
+    if (ctx.details != nullptr) ctx.details->Add(where + StringPrintf(": short write of 0x%zx bytes", *n));
+    return dioh::Status::Error(EIO, channel::PartialWrite(*n, len));
   }
   return dioh::Status::Ok();
 }

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "common/status/status.h"
@@ -23,6 +24,21 @@ struct PageBatch {
   std::vector<uint64_t> pages;  // ascending page indices of that block
 };
 
+// Where a failing channel leaves the detail of its failure (channel, bytes,
+// offset, ramblock): QEMU reports only "Unable to write to file: <errno
+// text>" (io/channel-file.c:qio_channel_file_pwritev) in query-migrate's
+// error-desc, so the detail goes to mrmigrate's stderr instead. Every
+// failure is kept, in order: two channels may fail at once.
+class ErrorDetails {
+ public:
+  void Add(std::string line);
+  std::vector<std::string> lines() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::string> lines_;
+};
+
 struct SendCounters {
   std::atomic<uint64_t> normal_pages{0};
   std::atomic<uint64_t> zero_pages{0};
@@ -37,8 +53,10 @@ struct SendContext {
   std::vector<channel::File*> files;     // per channel (one: the main file without multifd)
   bool detect_zero = true;               // zero-page-detection done here
   uint64_t max_pages_per_write = format::kMultifdPagesPerPacket;  // 1 without multifd (ram_save_page)
+  bool main_channel = false;             // pages go through the main channel (no multifd)
   model::InjectedBugs inject;
   SendCounters* counters = nullptr;
+  ErrorDetails* details = nullptr;       // null: details are dropped
   // Buffered channels to one file take turns to write, one batch per turn:
   // the kernel serializes buffered writes to an inode anyway (inode_lock in
   // generic_file_write_iter and shmem_file_write_iter), and contending for

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <utility>
@@ -23,12 +24,14 @@ using model::InjectedBug;
 using model::ZeroPageDetection;
 using PageLists = std::vector<std::vector<uint64_t>>;
 
-constexpr uint32_t kRamSectionId = 2;  // registration order; devices take the other ids
+constexpr uint32_t kRamSectionId = 2;
+constexpr const char* kSendThreadPrefix = "mig/src/send_";  // MIGRATION_THREAD_SRC_MULTIFD  // registration order; devices take the other ids
 
 class Saver {
  public:
-  Saver(channel::FileSystem& fs, ram::HostRam& ram, const SaveConfig& config, const StatusCallback& cb)
-      : fs_(fs), ram_(ram), config_(config), on_status_(cb), w_(&stream_) {}
+  Saver(channel::FileSystem& fs, ram::HostRam& ram, const SaveConfig& config,
+        std::unique_ptr<channel::MainChannelWriter> main, const StatusCallback& cb)
+      : fs_(fs), ram_(ram), config_(config), on_status_(cb), w_(&stream_), main_(std::move(main)) {}
   MigrationStatus Run();
 
  private:
@@ -40,6 +43,9 @@ class Saver {
   dioh::Status Tail();
   dioh::Status PutStream();  // hands the encoded bytes to the main channel
   MigrationStatus Report(MigrationState state, const std::string& error = "");
+  std::string ErrorDetail() const;  // every failure's where, one per line
+  // migration_bitmap_sync_precopy: one more dirty sync (a MIGRATION_PASS).
+  void SyncDirtyBitmap(MigrationState state);
 
   channel::FileSystem& fs_;
   ram::HostRam& ram_;
@@ -52,6 +58,7 @@ class Saver {
   std::vector<RamBitmap> bitmaps_;
   std::vector<uint64_t> bitmap_offsets_;
   SendCounters counters_;
+  ErrorDetails details_;
   SendContext ctx_;
   std::mutex write_turn_;  // see SendContext::write_turn
   std::unique_ptr<ChannelPool> pool_;
@@ -64,6 +71,7 @@ MigrationStatus Saver::Report(MigrationState state, const std::string& error) {
   MigrationStatus s;
   s.state = state;
   s.error_desc = error;
+  if (!error.empty()) s.error_detail = ErrorDetail();
   s.ram.total = ram_.total_length();
   s.ram.normal_pages = counters_.normal_pages.load();
   s.ram.zero_pages = counters_.zero_pages.load();
@@ -87,14 +95,7 @@ dioh::Status Saver::PutStream() {
 // qemu_savevm_state_header + ram_save_setup: the main channel lays out every
 // block (record, header, bitmap place, 1 MiB-aligned pages region).
 dioh::Status Saver::Setup() {
-  const int flags = channel::ChannelOpenFlags(channel::ChannelRole::kMain, model::Direction::kOutgoing,
-                                              config_.direct_io, config_.inject);
-  auto file = channel::OpenChannelFile(fs_, config_.path, flags);
-  if (!file.ok()) return file.status();
-  auto main = channel::MainChannelWriter::Start(std::move(*file), config_.offset);
-  if (!main.ok()) return main.status();
-  main_ = std::move(*main);
-
+  SyncDirtyBitmap(MigrationState::kSetup);  // ram_init_bitmaps: the first sync, before any page
   fmt::EncodeFileHeader(w_);
   fmt::EncodeConfiguration(w_, config_.machine, {fmt::kMappedRamCapability});
   fmt::EncodeSectionHeader(w_, fmt::kSectionStart, kRamSectionId, fmt::kRamIdstr, 0, fmt::kRamSectionVersion);
@@ -122,34 +123,44 @@ dioh::Status Saver::Setup() {
   return main_->Flush();
 }
 
-// file_send_channel_create: each channel opens the path itself. A failure
-// closes the channels opened so far and fails the migration cleanly.
+// multifd_send_setup, on the migration thread (mig/src/main): it opens every
+// channel's file itself (file_send_channel_create, O_WRONLY[|O_DIRECT]), then
+// the channel threads (mig/src/send_N) only write. Every channel tries to
+// open even after one failed; the first error fails the migration cleanly.
 dioh::Status Saver::OpenChannels() {
   ctx_.ram = &ram_;
   ctx_.bitmaps = &bitmaps_;
   ctx_.inject = config_.inject;
   ctx_.counters = &counters_;
+  ctx_.details = &details_;
   ctx_.detect_zero = config_.zero_page_detection == ZeroPageDetection::kMultifd && config_.multifd;
   if (!config_.multifd) {
     ctx_.files.push_back(&main_->file());
     ctx_.max_pages_per_write = 1;  // ram_save_page: one page per qemu_put_buffer_at
+    ctx_.main_channel = true;
     pool_ = std::make_unique<ChannelPool>(0);
     return dioh::Status::Ok();
   }
   const int flags = channel::ChannelOpenFlags(channel::ChannelRole::kMultifd, model::Direction::kOutgoing,
                                               config_.direct_io, config_.inject);
+  dioh::Status first_error;
   for (uint32_t i = 0; i < config_.channels; ++i) {
     auto file = channel::OpenChannelFile(fs_, config_.path, flags);
     if (!file.ok()) {
-      channel_files_.clear();
-      return file.status();
+      if (first_error.ok()) first_error = file.status();
+      continue;
     }
     channel_files_.push_back(std::move(*file));
     ctx_.files.push_back(channel_files_.back().get());
   }
+  if (!first_error.ok()) {
+    ctx_.files.clear();
+    channel_files_.clear();
+    return first_error;
+  }
   // Buffered channels to one file take turns per batch (SendContext::write_turn).
   if (config_.channels > 1 && (flags & O_DIRECT) == 0) ctx_.write_turn = &write_turn_;
-  pool_ = std::make_unique<ChannelPool>(config_.channels);
+  pool_ = std::make_unique<ChannelPool>(config_.channels, kSendThreadPrefix);
   return dioh::Status::Ok();
 }
 
@@ -176,7 +187,6 @@ dioh::Status Saver::SendPass(const PageLists& pages) {
     }
     flush();
   }
-  ++dirty_syncs_;
   return pool_->Sync();  // multifd_send_sync_main: older writes land before newer ones
 }
 
@@ -224,11 +234,35 @@ dioh::Status Saver::Tail() {
   return main_->Flush();  // no fsync: QEMU does not sync at the end
 }
 
+void Saver::SyncDirtyBitmap(MigrationState state) {
+  ++dirty_syncs_;
+  Report(state);
+}
+
+std::string Saver::ErrorDetail() const {
+  std::string out;
+  std::vector<std::string> lines = details_.lines();
+  if (main_ && !main_->error_detail().empty()) lines.push_back(main_->error_detail());
+  for (const std::string& line : lines) out += (out.empty() ? "" : "\n") + line;
+  return out;
+}
+
+// migration_thread: channels first (multifd_send_setup), then the header and
+// ram_save_setup, then the passes. Dirty syncs as QEMU counts them for this
+// save (ram.dirty-sync-count, MIGRATION_PASS): one at setup (ram_init_bitmaps),
+// one before each later pass (migration_iteration_run's exact pending), one
+// at completion (ram_save_complete); so max(passes, 2).
 MigrationStatus Saver::Run() {
   Report(MigrationState::kSetup);
   dioh::Status s = ValidateSaveConfig(config_, ram_);
-  if (s.ok()) s = Setup();
   if (s.ok()) s = OpenChannels();
+  if (s.ok() && !(s = Setup()).ok()) {
+    // Every failure of Setup is a main channel write. QEMU's ram_save_setup
+    // flushes the QEMUFile, whose error code is always -EIO (qemu_fflush),
+    // and migrate_set_error keeps its own text, not the channel's
+    // (checked on QEMU 10.0.2 with an EINVAL on the third buffered write).
+    s = dioh::Status::Error(EIO, std::string("ram_save_setup failed: ") + std::strerror(EIO));
+  }
   if (s.ok()) {
     Report(MigrationState::kActive);
     PageLists all(ram_.blocks().size());
@@ -238,6 +272,7 @@ MigrationStatus Saver::Run() {
     s = Iterate(fmt::kSectionPart, &all, false);
     for (uint32_t pass = 1; s.ok() && pass + 1 < config_.passes; ++pass) {
       const PageLists dirty = ram_.ApplyPass(config_.content, pass);
+      SyncDirtyBitmap(MigrationState::kActive);
       s = Iterate(fmt::kSectionPart, &dirty, false);
     }
     if (s.ok()) {
@@ -247,6 +282,9 @@ MigrationStatus Saver::Run() {
     if (s.ok()) {
       PageLists last;
       if (config_.passes > 1) last = ram_.ApplyPass(config_.content, config_.passes - 1);
+      // migration_completion: status device, then ram_save_complete's sync.
+      Report(MigrationState::kDevice);
+      SyncDirtyBitmap(MigrationState::kDevice);
       s = Iterate(fmt::kSectionEnd, config_.passes > 1 ? &last : nullptr, true);
     }
     if (s.ok()) s = Tail();
@@ -272,9 +310,35 @@ dioh::Status ValidateSaveConfig(const SaveConfig& c, const ram::HostRam& ram) {
   return dioh::Status::Ok();
 }
 
+dioh::Result<std::unique_ptr<channel::MainChannelWriter>> StartOutgoingFile(channel::FileSystem& fs,
+                                                                             const SaveConfig& config) {
+  if (config.path.empty()) return dioh::Status::Error(EINVAL, "no file to migrate to");
+  const int flags = channel::ChannelOpenFlags(channel::ChannelRole::kMain, model::Direction::kOutgoing,
+                                              config.direct_io, config.inject);
+  auto file = channel::OpenChannelFile(fs, config.path, flags);
+  if (!file.ok()) return file.status();
+  return channel::MainChannelWriter::Start(std::move(*file), config.offset);
+}
+
+MigrationStatus SaveMigration(channel::FileSystem& fs, ram::HostRam& ram, const SaveConfig& config,
+                              std::unique_ptr<channel::MainChannelWriter> main, const StatusCallback& on_status) {
+  return Saver(fs, ram, config, std::move(main), on_status).Run();
+}
+
 MigrationStatus SaveMigration(channel::FileSystem& fs, ram::HostRam& ram, const SaveConfig& config,
                               const StatusCallback& on_status) {
-  return Saver(fs, ram, config, on_status).Run();
+  dioh::Status valid = ValidateSaveConfig(config, ram);
+  auto main = valid.ok() ? StartOutgoingFile(fs, config) : dioh::Result<std::unique_ptr<channel::MainChannelWriter>>(valid);
+  if (!main.ok()) {
+    MigrationStatus failed;
+    if (on_status) on_status(failed);  // kSetup first, as ever
+    failed.state = MigrationState::kFailed;
+    failed.error_desc = main.status().message();
+    failed.ram.total = ram.total_length();
+    if (on_status) on_status(failed);
+    return failed;
+  }
+  return SaveMigration(fs, ram, config, std::move(*main), on_status);
 }
 
 }  // namespace mrm::engine

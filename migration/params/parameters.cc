@@ -16,7 +16,7 @@ constexpr std::array<std::string_view, 4> kMigModeNames = {"normal", "cpr-reboot
 constexpr std::array<std::string_view, 3> kMultifdCompressionNames = {"none", "zlib", "zstd"};
 
 // QAPI MigrateSetParameters member order; x-inject (ours) last.
-const std::array<ParamSpec, 29> kSpecs = {{
+const std::array<ParamSpec, 30> kSpecs = {{
     {"announce-initial", ParamType::kSize, &P::announce_initial, {}},
     {"announce-max", ParamType::kSize, &P::announce_max, {}},
     {"announce-rounds", ParamType::kSize, &P::announce_rounds, {}},
@@ -38,6 +38,7 @@ const std::array<ParamSpec, 29> kSpecs = {{
     {"max-cpu-throttle", ParamType::kUint8, &P::max_cpu_throttle, {}},
     {"multifd-compression", ParamType::kEnum, &P::multifd_compression, kMultifdCompressionNames},
     {"multifd-zlib-level", ParamType::kUint8, &P::multifd_zlib_level, {}},
+    {"multifd-qatzip-level", ParamType::kUint8, &P::multifd_qatzip_level, {}},
     {"multifd-zstd-level", ParamType::kUint8, &P::multifd_zstd_level, {}},
     {"x-vcpu-dirty-limit-period", ParamType::kUint64, &P::x_vcpu_dirty_limit_period, {}},
     {"vcpu-dirty-limit", ParamType::kUint64, &P::vcpu_dirty_limit, {}},
@@ -135,10 +136,14 @@ dioh::Status CheckParameters(const MigrationParameters& p, const CapabilitySet& 
     return Invalid("cpu_throttle_increment", "an integer in the range of 1 to 99");
   }
   if (p.downtime_limit > 2000 * 1000) {
-    return Invalid("downtime_limit", "an integer in the range of 0 to 2000000 ms");
+    // stringify(MAX_MIGRATE_DOWNTIME): the macro's text, as QEMU 10.0.2 prints it.
+    return Invalid("downtime_limit", "an integer in the range of 0 to (2000 * 1000) ms");
   }
   if (p.multifd_channels < 1) return Invalid("multifd_channels", "a value between 1 and 255");
   if (p.multifd_zlib_level > 9) return Invalid("multifd_zlib_level", "a value between 0 and 9");
+  if (p.multifd_qatzip_level < 1 || p.multifd_qatzip_level > 9) {
+    return Invalid("multifd_qatzip_level", "a value between 1 and 9");
+  }
   if (p.multifd_zstd_level > 20) return Invalid("multifd_zstd_level", "a value between 0 and 20");
   const std::uint64_t page_size = 4096;
   if (p.xbzrle_cache_size < page_size || (p.xbzrle_cache_size & (p.xbzrle_cache_size - 1)) != 0) {

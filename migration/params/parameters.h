@@ -46,6 +46,7 @@ struct MigrationParameters {
   std::uint64_t max_cpu_throttle = 99;
   MultifdCompression multifd_compression = MultifdCompression::kNone;
   std::uint64_t multifd_zlib_level = 1;
+  std::uint64_t multifd_qatzip_level = 1;  // QMP only: `info migrate_parameters` does not print it
   std::uint64_t multifd_zstd_level = 1;
   std::uint64_t x_vcpu_dirty_limit_period = 1000;  // ms
   std::uint64_t vcpu_dirty_limit = 1;              // MB/s

@@ -49,6 +49,7 @@ dioh::Status MigrationController::Migrate(const std::string& uri) {
   if (MigrationIsRunning(status_)) return dioh::Status::Error(EBUSY, kMigrationActive);
   auto job = PrepareJob(uri);
   if (!job.ok()) return job.status();
+  incoming_ = false;
   return engine_.StartOutgoing(*job, listener_);
 }
 
@@ -59,6 +60,7 @@ dioh::Status MigrationController::MigrateIncoming(const std::string& uri) {
   if (MigrationIsRunning(status_)) return dioh::Status::Error(EBUSY, kMigrationActive);
   auto job = PrepareJob(uri);
   if (!job.ok()) return job.status();
+  incoming_ = true;
   DIOH_RETURN_IF_ERROR(engine_.StartIncoming(*job, listener_));
   incoming_started_ = true;
   return dioh::Status::Ok();
@@ -69,6 +71,7 @@ void MigrationController::Cancel() {
 }
 
 void MigrationController::RecordStatusChange(const StatusChange& change) {
+  if (change.dirty_sync_count != 0) return;  // a pass, not a change of status
   status_ = change.status;
   if (change.status == MigrationStatus::kSetup) error_desc_.clear();
   if (change.status == MigrationStatus::kFailed) error_desc_ = change.error_desc;
@@ -78,26 +81,42 @@ std::optional<params::Json> MigrationController::OnStatusChange(const StatusChan
                                                                 EventTimestamp timestamp) {
   RecordStatusChange(change);
   if (!config_.capabilities().enabled(params::Capability::kEvents)) return std::nullopt;
+  if (change.dirty_sync_count != 0) {
+    // migration_bitmap_sync: qapi_event_send_migration_pass(dirty_sync_count).
+    return MakeEvent("MIGRATION_PASS", params::Json{{"pass", change.dirty_sync_count}}, timestamp);
+  }
   return MakeEvent("MIGRATION", params::Json{{"status", std::string(MigrationStatusName(change.status))}},
                    timestamp);
 }
 
+// fill_source_migration_info: setup shows the status only; active, device,
+// cancelling and completed add times (populate_time_info) and "ram"
+// (populate_ram_info); failed and cancelled show the status and the error.
 params::Json MigrationController::QueryMigrate() const {
   params::Json info = params::Json::object();
   if (status_ == MigrationStatus::kNone) return info;  // no migration has happened ever
   info["status"] = std::string(MigrationStatusName(status_));
-  const MigrationProgress progress = engine_.Progress();
-  if (progress.total_time_ms) info["total-time"] = *progress.total_time_ms;
-  if (status_ != MigrationStatus::kSetup) {
-    info["ram"] = params::Json{{"transferred", progress.transferred_bytes},
-                       {"remaining", progress.remaining_bytes},
-                       {"total", progress.total_bytes},
-                       {"duplicate", progress.zero_pages},
-                       {"normal", progress.normal_pages},
-                       {"normal-bytes", progress.normal_pages * progress.page_size},
-                       {"page-size", progress.page_size}};
+  // fill_destination_migration_info: a destination shows its status only.
+  const bool with_stats = !incoming_ && (status_ == MigrationStatus::kActive || status_ == MigrationStatus::kDevice ||
+                          status_ == MigrationStatus::kCancelling || status_ == MigrationStatus::kCompleted);
+  if (with_stats) {
+    const MigrationProgress progress = engine_.Progress();
+    if (progress.setup_time_ms) info["setup-time"] = *progress.setup_time_ms;
+    if (progress.total_time_ms) info["total-time"] = *progress.total_time_ms;
+    params::Json ram = {{"transferred", progress.transferred_bytes},
+                        {"remaining", progress.remaining_bytes},
+                        {"total", progress.total_bytes},
+                        {"duplicate", progress.zero_pages},
+                        {"normal", progress.normal_pages},
+                        {"normal-bytes", progress.normal_pages * progress.page_size},
+                        {"dirty-sync-count", progress.dirty_sync_count},
+                        {"mbps", progress.mbps},
+                        {"page-size", progress.page_size}};
+    info["ram"] = std::move(ram);
   }
-  if (status_ == MigrationStatus::kFailed && !error_desc_.empty()) info["error-desc"] = error_desc_;
+  if (!error_desc_.empty() && (status_ == MigrationStatus::kFailed || status_ == MigrationStatus::kCancelled)) {
+    info["error-desc"] = error_desc_;
+  }
   return info;
 }
 

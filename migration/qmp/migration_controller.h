@@ -68,6 +68,7 @@ class MigrationController {
   MigrationStatus status_ = MigrationStatus::kNone;
   std::string error_desc_;
   bool incoming_started_ = false;
+  bool incoming_ = false;  // the last migration started was a load
 };
 
 }  // namespace mrm::qmp

@@ -22,15 +22,20 @@
 namespace mrm::qmp {
 
 // QEMU's MigrationStatus values this engine goes through (migration.json).
-enum class MigrationStatus { kNone, kSetup, kActive, kCompleted, kFailed, kCancelling, kCancelled };
+// kDevice: the switchover, after the last pass (migration_completion sets it
+// on the way to completed).
+enum class MigrationStatus { kNone, kSetup, kActive, kCompleted, kFailed, kCancelling, kCancelled, kDevice };
 
 std::string_view MigrationStatusName(MigrationStatus status);
-// setup, active and cancelling: a migration is in progress (migration_is_running()).
+// setup, active, device and cancelling: a migration is in progress (migration_is_running()).
 bool MigrationIsRunning(MigrationStatus status);
 
 struct StatusChange {
   MigrationStatus status = MigrationStatus::kNone;
   std::string error_desc;  // kFailed: why, as query-migrate's "error-desc" shows it
+  // Non-zero: not a change of status but a dirty-bitmap sync of a save, the
+  // n-th (migration_bitmap_sync: the MIGRATION_PASS event, pass = n).
+  std::uint64_t dirty_sync_count = 0;
 };
 using StatusListener = std::function<void(const StatusChange&)>;
 
@@ -51,16 +56,25 @@ struct MigrationProgress {
   std::uint64_t normal_pages = 0;
   std::uint64_t zero_pages = 0;
   std::uint64_t page_size = 4096;
-  std::optional<std::uint64_t> total_time_ms;  // set once completed
+  std::uint64_t dirty_sync_count = 0;
+  double mbps = 0;  // megabits per second of the transfer (s->mbps)
+  // From `migrate` (migrate_init's start_time) to now while active, to the
+  // end once completed (migration_calculate_complete's total_time).
+  std::optional<std::uint64_t> total_time_ms;
+  std::optional<std::uint64_t> setup_time_ms;  // from `migrate` until active
 };
 
 class MigrationEngine {
  public:
   virtual ~MigrationEngine() = default;
-  // Starts a save to job.uri. An error returned here means nothing started
-  // and the listener is never called; afterwards every change, from kSetup to
-  // kCompleted/kFailed/kCancelled, goes through the listener. kSetup must be
-  // reported before this returns, from the calling thread (QEMU's
+  // Starts a save to job.uri. An error returned here either means nothing
+  // started and the listener is never called (a refused job), or, when the
+  // file cannot be created, that kSetup then kFailed with the same text were
+  // reported first (QEMU's qmp_migrate: migrate_init, then
+  // file_start_outgoing_migration fails and migrate_fd_error sets failed;
+  // both events precede the error reply). Otherwise every change, from kSetup
+  // to kCompleted/kFailed/kCancelled, goes through the listener. kSetup must
+  // be reported before this returns, from the calling thread (QEMU's
   // migrate_init() sets it synchronously: the event precedes the reply).
   virtual dioh::Status StartOutgoing(const MigrationJob& job, StatusListener listener) = 0;
   // Starts a load from job.uri, same contract.

@@ -1,5 +1,7 @@
 #include "tests/migration/channel/fake_file_io.h"
 
+#include <pthread.h>
+
 #include <fcntl.h>
 
 #include <algorithm>
@@ -12,6 +14,13 @@ namespace mrm::channel {
 bool FakeOp::direct() const { return (flags & O_DIRECT) != 0; }
 
 namespace {
+
+// The kernel's name of the calling thread (pthread_setname_np, prctl).
+std::string CallingThreadName() {
+  char name[16] = {};
+  ::pthread_getname_np(::pthread_self(), name, sizeof name);
+  return name;
+}
 
 using State = FakeFileSystem::State;
 
@@ -35,7 +44,9 @@ class FakeFile final : public File {
     int err = 0;
     if ((flags_ & O_ACCMODE) == O_RDONLY) err = EBADF;
     else if (DirectViolation(op)) err = EINVAL;
-    else if (o.write_errno) err = o.write_errno;
+    else if (o.write_errno && (o.write_errno_end == 0 || (offset < o.write_errno_end && offset + len > o.write_errno_begin)))
+      err = o.write_errno;
+    else if (o.direct_write_errno && op.direct()) err = o.direct_write_errno;
     uint64_t n = len;
     if (!err && o.short_write_limit) n = std::min(n, o.short_write_limit);
     if (!err && o.capacity && offset + n > o.capacity) {
@@ -107,6 +118,7 @@ class FakeFile final : public File {
     op.length = length;
     op.iovcnt = iovcnt;
     op.buffers_aligned = aligned;
+    op.thread = CallingThreadName();
     return op;
   }
   static uint64_t Total(const struct iovec* iov, int iovcnt) {
@@ -144,6 +156,7 @@ dioh::Result<std::unique_ptr<File>> FakeFileSystem::Open(const std::string& path
   op.path = path;
   op.flags = flags;
   op.file_id = state_->next_file_id;
+  op.thread = CallingThreadName();
   auto it = state_->files.find(path);
   if ((flags & O_DIRECT) && !state_->options.direct_supported) op.error = EINVAL;
   else if (it == state_->files.end() && !(flags & O_CREAT)) op.error = ENOENT;

@@ -30,6 +30,7 @@ struct FakeOp {
   int iovcnt = 0;
   bool buffers_aligned = true;  // every iov base and length direct-aligned
   int error = 0;                // errno the op failed with, 0 if it succeeded
+  std::string thread;           // the calling thread's name (pthread_getname_np)
   bool direct() const;
 };
 
@@ -39,7 +40,10 @@ struct FakeOptions {
   uint64_t short_write_limit = 0;      // >0: writes transfer at most this many bytes
   uint64_t short_read_limit = 0;       // >0: reads transfer at most this many bytes
   uint64_t capacity = 0;               // >0: writes beyond it fail with ENOSPC
-  int write_errno = 0;                 // >0: every write fails with it
+  int write_errno = 0;                 // >0: every write fails with it (or, with
+  uint64_t write_errno_begin = 0;      //   write_errno_end > 0, every write that
+  uint64_t write_errno_end = 0;        //   overlaps [begin, end))
+  int direct_write_errno = 0;          // >0: every O_DIRECT write fails with it
   int truncate_errno = 0;              // >0: ftruncate fails with it
 };
 

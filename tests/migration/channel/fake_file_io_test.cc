@@ -1,6 +1,10 @@
 #include "tests/migration/channel/fake_file_io.h"
 
 #include <fcntl.h>
+#include <pthread.h>
+
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -49,6 +53,37 @@ TEST(FakeFileSystem, BufferedTransfersAnywhereAndFaults) {
   EXPECT_EQ(fs.Open("/f", O_WRONLY | O_DIRECT).status().code(), EINVAL);
   fs.options().write_errno = ENOSPC;
   EXPECT_EQ((*file)->PWrite("x", 1, 0).status().code(), ENOSPC);
+}
+
+TEST(FakeFileSystem, WriteErrnosByRangeAndByODirect) {
+  FakeFileSystem fs;
+  auto file = fs.Open("/f", O_CREAT | O_WRONLY);
+  ASSERT_TRUE(file.ok());
+  fs.options().write_errno = ENOSPC;
+  fs.options().write_errno_begin = 100;
+  fs.options().write_errno_end = 200;
+  EXPECT_TRUE((*file)->PWrite("ab", 2, 98).ok());                        // ends at 100
+  EXPECT_EQ((*file)->PWrite("ab", 2, 99).status().code(), ENOSPC);       // overlaps 100
+  EXPECT_TRUE((*file)->PWrite("ab", 2, 200).ok());
+  fs.options().write_errno = 0;
+  fs.options().direct_write_errno = EIO;
+  EXPECT_TRUE((*file)->PWrite("ab", 2, 150).ok());  // buffered
+  AlignedBuffer buf(4096);
+  auto direct = fs.Open("/f", O_WRONLY | O_DIRECT);
+  ASSERT_TRUE(direct.ok());
+  EXPECT_EQ((*direct)->PWrite(buf.data.get(), 4096, 0).status().code(), EIO);
+}
+
+TEST(FakeFileSystem, RecordsTheCallingThreadsName) {
+  FakeFileSystem fs;
+  std::thread named([&] {
+    ::pthread_setname_np(::pthread_self(), "opener");
+    ASSERT_TRUE(fs.Open("/f", O_CREAT | O_WRONLY).ok());
+  });
+  named.join();
+  ASSERT_EQ(fs.Ops().size(), 2u);  // open, close
+  EXPECT_EQ(fs.Ops()[0].thread, "opener");
+  EXPECT_EQ(fs.Ops()[1].thread, "opener");
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ TEST(MrmigrateTest, SaveInspectLoadRoundTripTwoBlocksFourChannels) {
 
   ProcessRun run = Mrmigrate("save " + options + file);
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_EQ(run.output, "mrmigrate: setup\nmrmigrate: active\nmrmigrate: completed\n");
+  EXPECT_EQ(run.output, "mrmigrate: setup\nmrmigrate: active\nmrmigrate: device\nmrmigrate: completed\n");
 
   run = Mrmigrate("inspect " + file);
   ASSERT_EQ(run.exit_code, 0) << run.output;

@@ -89,15 +89,40 @@ TEST(SaveEvidence, StatusCallbackSequence) {
   FakeFileSystem fs;
   SaveConfig c = testing::MakeSave(2, false, {5, 0.5, 0});
   ram::HostRam ram = testing::MakeRam(kBlocks, c.content);
-  std::vector<MigrationState> states;
-  MigrationStatus final_status = SaveMigration(fs, ram, c, [&](const MigrationStatus& s) { states.push_back(s.state); });
-  EXPECT_EQ(states, (std::vector<MigrationState>{MigrationState::kSetup, MigrationState::kActive,
-                                                 MigrationState::kCompleted}));
+  std::vector<std::pair<MigrationState, uint64_t>> states;  // with ram.dirty_sync_count
+  MigrationStatus final_status = SaveMigration(
+      fs, ram, c, [&](const MigrationStatus& s) { states.push_back({s.state, s.ram.dirty_sync_count}); });
+  // A dirty sync at setup (ram_init_bitmaps), one at completion (ram_save_complete),
+  // after the device status (migration_completion).
+  EXPECT_EQ(states, (std::vector<std::pair<MigrationState, uint64_t>>{{MigrationState::kSetup, 0},
+                                                                      {MigrationState::kSetup, 1},
+                                                                      {MigrationState::kActive, 1},
+                                                                      {MigrationState::kDevice, 1},
+                                                                      {MigrationState::kDevice, 2},
+                                                                      {MigrationState::kCompleted, 2}}));
   EXPECT_EQ(final_status.ram.total, ram.total_length());
   EXPECT_EQ(final_status.ram.normal_pages + final_status.ram.zero_pages, ram.total_length() / 4096);
   // data pages + the stream and bitmaps on the main channel (a few KiB), not the skipped regions
   EXPECT_GE(final_status.ram.transferred, final_status.ram.normal_pages * 4096);
   EXPECT_LT(final_status.ram.transferred, final_status.ram.normal_pages * 4096 + 16384);
+}
+
+// ram.dirty-sync-count as QEMU counts it for a save: setup
+// (ram_init_bitmaps), before each later pass, completion (ram_save_complete).
+TEST(SaveEvidence, DirtySyncsAreTheMaxOfPassesAndTwo) {
+  for (const auto& [passes, syncs] : std::vector<std::pair<uint32_t, uint64_t>>{{1, 2}, {2, 2}, {4, 4}}) {
+    FakeFileSystem fs;
+    SaveConfig c = testing::MakeSave(2, false, {5, 0.5, 0.25});
+    c.passes = passes;
+    ram::HostRam ram = testing::MakeRam(kBlocks, c.content);
+    std::vector<uint64_t> reported;
+    MigrationStatus s = SaveMigration(fs, ram, c, [&](const MigrationStatus& st) {
+      if (reported.empty() || reported.back() != st.ram.dirty_sync_count) reported.push_back(st.ram.dirty_sync_count);
+    });
+    ASSERT_EQ(s.state, MigrationState::kCompleted) << s.error_desc;
+    EXPECT_EQ(s.ram.dirty_sync_count, syncs) << passes << " passes";
+    EXPECT_EQ(reported.size(), syncs + 1) << "each sync is reported once, from 0";
+  }
 }
 
 }  // namespace

@@ -38,19 +38,37 @@ TEST(SaveFailure, FilesystemWithoutODirectFailsWithQemuMessage) {
   EXPECT_EQ(opens, closes);
 }
 
-TEST(SaveFailure, NoSpaceAndIoErrorsCarryTheErrorText) {
+// query-migrate's error-desc is QEMU 10.0's text; where it failed is the detail.
+TEST(SaveFailure, NoSpaceAndIoErrorsCarryQemusText) {
   FakeOptions o;
-  o.capacity = 1 << 20;  // the pages region starts at 1 MiB
+  o.direct_write_errno = ENOSPC;  // the channels' page writes
   FakeFileSystem fs(o);
   MigrationStatus s = Save(fs, testing::MakeSave(2, true, {1, 0.0, 0}));
   EXPECT_EQ(s.state, MigrationState::kFailed);
-  EXPECT_NE(s.error_desc.find("No space left on device"), std::string::npos) << s.error_desc;
+  EXPECT_EQ(s.error_desc, "Unable to write to file: No space left on device");
+  EXPECT_NE(s.error_detail.find("multifd send ("), std::string::npos) << s.error_detail;
+  EXPECT_NE(s.error_detail.find("(ramblock pc.ram): No space left on device"), std::string::npos) << s.error_detail;
 
-  FakeFileSystem eio;
-  eio.options().write_errno = EIO;
-  s = Save(eio, testing::MakeSave(0, false, {1, 0.0, 0}));
+  // Without multifd the pages go through the main channel, after its setup.
+  FakeOptions first_page;
+  first_page.write_errno = ENOSPC;
+  first_page.write_errno_begin = 1 << 20;  // page 0 of pc.ram: the stream itself is elsewhere
+  first_page.write_errno_end = (1 << 20) + 4096;
+  FakeFileSystem full(first_page);
+  s = Save(full, testing::MakeSave(0, false, {1, 0.0, 0}));
+  EXPECT_EQ(s.error_desc, "Unable to write to file: No space left on device");
+  EXPECT_EQ(s.error_detail.rfind("main channel: pwritev of 0x1000 bytes at 0x100000 (ramblock pc.ram)", 0), 0u)
+      << s.error_detail;
+
+  // A main channel write that fails in ram_save_setup: QEMU reports its own
+  // text with qemu_fflush's EIO, whatever the write's errno was.
+  FakeFileSystem einval;
+  einval.options().write_errno = EINVAL;
+  s = Save(einval, testing::MakeSave(0, false, {1, 0.0, 0}));
   EXPECT_EQ(s.state, MigrationState::kFailed);
-  EXPECT_NE(s.error_desc.find("Input/output error"), std::string::npos) << s.error_desc;
+  EXPECT_EQ(s.error_desc, "ram_save_setup failed: Input/output error");
+  EXPECT_EQ(s.error_detail.rfind("main channel: pwrite of 0x", 0), 0u) << s.error_detail;
+  EXPECT_NE(s.error_detail.find(": Invalid argument"), std::string::npos) << s.error_detail;
 }
 
 TEST(SaveFailure, ShortChannelWriteFailsTheSave) {
@@ -59,7 +77,9 @@ TEST(SaveFailure, ShortChannelWriteFailsTheSave) {
   FakeFileSystem fs(o);
   MigrationStatus s = Save(fs, testing::MakeSave(2, false, {1, 0.0, 0}));
   EXPECT_EQ(s.state, MigrationState::kFailed);
-  EXPECT_NE(s.error_desc.find("short write of 0x3000"), std::string::npos) << s.error_desc;
+  // QEMU's text for a short pwrite (qemu_put_buffer_at); a run is at most 128 pages.
+  EXPECT_EQ(s.error_desc.rfind("Partial write of size 12288, expected ", 0), 0u) << s.error_desc;
+  EXPECT_NE(s.error_detail.find("short write of 0x3000 bytes"), std::string::npos) << s.error_detail;
 }
 
 TEST(SaveFailure, InvalidConfigIsRefusedBeforeAnyOpen) {

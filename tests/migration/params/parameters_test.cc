@@ -63,7 +63,11 @@ TEST(ParametersTest, ChecksWithQemuMessages) {
   p = {};
   p.downtime_limit = 2000001;
   EXPECT_EQ(CheckParameters(p, none, true).message(),
-            "Parameter 'downtime_limit' expects an integer in the range of 0 to 2000000 ms");
+            "Parameter 'downtime_limit' expects an integer in the range of 0 to (2000 * 1000) ms");
+  p = {};
+  p.multifd_qatzip_level = 0;  // QEMU 10.0.2: 1 to 9, 0 refused
+  EXPECT_EQ(CheckParameters(p, none, true).message(),
+            "Parameter 'multifd_qatzip_level' expects a value between 1 and 9");
   p = {};
   p.tls_creds = "tls0";
   CapabilitySet mapped_ram;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -65,12 +66,18 @@ class RawClient {
       events_.push_back(line);
     }
   }
-  // The next MIGRATION event status (kept or new); "" on timeout.
+  // The next MIGRATION event status (kept or new); "" on timeout. The
+  // MIGRATION_PASS events on the way are kept aside (passes()).
   std::string NextMigrationStatus() {
-    while (events_.empty()) {
-      params::Json line = ReadLine();
-      if (line.is_null()) return "";
-      if (line.contains("event")) events_.push_back(line);
+    for (;;) {
+      while (events_.empty()) {
+        params::Json line = ReadLine();
+        if (line.is_null()) return "";
+        if (line.contains("event")) events_.push_back(line);
+      }
+      if (events_.front()["event"] != "MIGRATION_PASS") break;
+      passes_.push_back(events_.front()["data"]["pass"].get<std::uint64_t>());
+      events_.erase(events_.begin());
     }
     params::Json event = events_.front();
     events_.erase(events_.begin());
@@ -79,12 +86,15 @@ class RawClient {
     EXPECT_TRUE(event["timestamp"]["microseconds"].is_number_integer());
     return event["data"]["status"].get<std::string>();
   }
+  // The "pass" of every MIGRATION_PASS event NextMigrationStatus went past.
+  const std::vector<std::uint64_t>& passes() const { return passes_; }
 
  private:
   int fd_ = -1;
   bool connected_ = false;
   std::string buffer_;
   std::vector<params::Json> events_;
+  std::vector<std::uint64_t> passes_;
 };
 
 }  // namespace mrm::qmp::testing
