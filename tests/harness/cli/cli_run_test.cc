@@ -72,7 +72,7 @@ TEST_F(CliRunTest, RunWritesTheReportsAndPasses) {
   EXPECT_NE(out.find("PASS"), std::string::npos) << out;
   // Through a pipe (here a file): whole progress lines from query-migrate, no terminal controls.
   EXPECT_NE(out.find("[1/1] small@strict-4k  save  completed, pass 2: "), std::string::npos) << out;  // dirty-sync-count, as QEMU reports it
-  EXPECT_NE(out.find("[1/1] small@strict-4k  load  completed: "), std::string::npos) << out;
+  EXPECT_NE(out.find("[1/1] small@strict-4k  load  completed"), std::string::npos) << out;  // a destination reports its status only, as QEMU
   EXPECT_EQ(out.find('\r'), std::string::npos) << out;
   for (const char* file : {"report.json", "report.md", "report.xml", "maps/small@strict-4k.svg"}) {
     EXPECT_TRUE(std::filesystem::exists(dir_ + "/out/" + file)) << file;

@@ -244,10 +244,14 @@ TEST_F(QmpConformanceTest, SameExchangeSameAnswers) {
   const Json& mp = m.answers.at("query-migrate-parameters")["return"];
   for (const auto& [name, value] : qp.items()) {
     EXPECT_TRUE(mp.contains(name)) << "mrmigrate lacks parameter " << name;
-    if (mp.contains(name)) EXPECT_EQ(mp[name], value) << name;
+    if (mp.contains(name)) {
+      EXPECT_EQ(mp[name], value) << name;
+    }
   }
   for (const auto& [name, value] : mp.items()) {
-    if (!qp.contains(name)) EXPECT_TRUE(kParametersOnlyInMrmigrate.count(name)) << "QEMU lacks parameter " << name;
+    if (!qp.contains(name)) {
+      EXPECT_TRUE(kParametersOnlyInMrmigrate.count(name)) << "QEMU lacks parameter " << name;
+    }
   }
 
   // HMP: QEMU's monitor ends lines with \r\n (its terminal line discipline);
@@ -299,7 +303,9 @@ TEST_F(QmpConformanceTest, CompletedSaveReportsAsQemuDoes) {
     }
     for (const auto& [member, type] : shape.items()) {
       EXPECT_TRUE(qshape[key].contains(member)) << key << "." << member << " is not in QEMU's: " << q.info;
-      if (qshape[key].contains(member)) EXPECT_EQ(type, qshape[key][member]) << key << "." << member;
+      if (qshape[key].contains(member)) {
+        EXPECT_EQ(type, qshape[key][member]) << key << "." << member;
+      }
     }
   }
   EXPECT_LE(m.info["setup-time"].get<std::uint64_t>(), m.info["total-time"].get<std::uint64_t>());
