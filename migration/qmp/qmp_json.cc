@@ -337,7 +337,7 @@ void JsonMessageStreamer::Emit(dioh::Result<Json> message) {
   token_size_ = 0;
   braces_ = 0;
   brackets_ = 0;
-  out_.push_back(std::move(message));
+  out_->push_back(std::move(message));
 }
 
 // json_message_process_token(): count brackets; a message ends when they are
@@ -365,6 +365,8 @@ void JsonMessageStreamer::ProcessToken(TokenType type) {
 }
 
 std::vector<dioh::Result<Json>> JsonMessageStreamer::Feed(std::string_view bytes) {
+  std::vector<dioh::Result<Json>> out;
+  out_ = &out;
   for (const char byte : bytes) {
     FeedByte(static_cast<unsigned char>(byte));
     // json-lexer.c: a single token may not grow beyond MAX_TOKEN_SIZE; the
@@ -375,7 +377,8 @@ std::vector<dioh::Result<Json>> JsonMessageStreamer::Feed(std::string_view bytes
       Emit(dioh::Status::Error(EINVAL, "JSON token size limit exceeded"));
     }
   }
-  return std::exchange(out_, {});
+  out_ = nullptr;
+  return out;
 }
 
 std::string ToQmpJson(const Json& value) {

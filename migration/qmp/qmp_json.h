@@ -44,7 +44,7 @@ class JsonMessageStreamer {
   std::size_t token_size_ = 0;    // their bytes
   int braces_ = 0;
   int brackets_ = 0;
-  std::vector<dioh::Result<params::Json>> out_;  // messages completed by the current Feed()
+  std::vector<dioh::Result<params::Json>>* out_ = nullptr;  // the current Feed()'s messages
 };
 
 // One line of QEMU's compact JSON, without the trailing newline.
