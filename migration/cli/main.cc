@@ -94,8 +94,12 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
 int RunMigration(bool outgoing, const std::string& target, const CommonOptions& options) {
   auto guest = runner::MakeGuestSpec(options.guest);
   if (!guest.ok()) return Fail(guest.status());
-  const std::unique_ptr<qmp::MigrationEngine> engine = MakeMigrationEngine(*guest);
+  // The waiter outlives the engine: the engine's thread may signal the
+  // waiter's condition variable up to its last status change, and only the
+  // engine's destructor joins that thread (ThreadSanitizer saw ~MigrationWaiter
+  // race with notify_one when the waiter was declared after the engine).
   MigrationWaiter waiter;
+  const std::unique_ptr<qmp::MigrationEngine> engine = MakeMigrationEngine(*guest);
   qmp::MigrationController controller(*engine, waiter.Listener(), options.features());
   if (dioh::Status status = ApplyCliOptions(controller, options.capabilities, options.parameters); !status.ok()) {
     return Fail(status);

@@ -112,7 +112,8 @@ std::string RenderInspectJson(const InspectReport& r) {
                              {"idstr", s.idstr},
                              {"end_offset", s.end_offset}});
   }
-  return j.dump(2) + "\n";
+  // A block name or idstr from the file may be any bytes: U+FFFD, never a throw.
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace mrm::format

@@ -5,6 +5,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "migration/format/device_sections.h"
 #include "migration/format/stream_constants.h"
@@ -149,8 +150,16 @@ void Parser::RamRecords(bool first) {
       saw_mem_size = true;
       out_.ram_total_length = word & ~(kTargetPageSize - 1);
       uint64_t remaining = out_.ram_total_length;
+      // Each block record says where the next one is (after its pages), so a
+      // crafted file can point back: a revisited offset is an error, which
+      // bounds the loop by the file's size (zero-length blocks cost nothing
+      // of `remaining`).
+      std::set<uint64_t> block_offsets;
       while (remaining > 0 && cur_.ok()) {
         const uint64_t block_at = cur_.offset();
+        if (!block_offsets.insert(block_at).second) {
+          return cur_.Fail(block_at, StringPrintf("RAM block list revisits offset 0x%" PRIx64, block_at));
+        }
         RamBlock(block_at);
         if (!cur_.ok()) return;
         const uint64_t used = out_.ram_blocks.back().used_length;

@@ -1,6 +1,9 @@
 #include "migration/qmp/qmp_json.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <utility>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -14,34 +17,9 @@ namespace {
 
 constexpr int kMaxNesting = 1024;     // json-streamer.c MAX_NESTING
 constexpr std::size_t kMaxTokens = 2 * 1024 * 1024;  // MAX_TOKEN_COUNT
-
-// JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?
-// Returns 'i' (integer), 'f' (float) or 0 (not a number).
-char ClassifyNumber(std::string_view text) {
-  std::size_t i = 0;
-  auto digits = [&] {
-    const std::size_t start = i;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
-    return i - start;
-  };
-  if (i < text.size() && text[i] == '-') ++i;
-  const std::size_t first = i;
-  const std::size_t whole = digits();
-  if (whole == 0 || (whole > 1 && text[first] == '0')) return 0;
-  char kind = 'i';
-  if (i < text.size() && text[i] == '.') {
-    ++i;
-    if (digits() == 0) return 0;
-    kind = 'f';
-  }
-  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
-    ++i;
-    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
-    if (digits() == 0) return 0;
-    kind = 'f';
-  }
-  return i == text.size() ? kind : 0;
-}
+// json-lexer.c and json-streamer.c MAX_TOKEN_SIZE: the longest token, and the
+// most bytes of tokens in one message.
+constexpr std::size_t kMaxTokenSize = std::size_t{64} << 20;
 
 dioh::Status ParseError(const std::string& what) { return dioh::Status::Error(EINVAL, "JSON parse error, " + what); }
 
@@ -63,10 +41,44 @@ void AppendUtf8(std::string& out, unsigned code) {
   }
 }
 
+// mod_utf8_codepoint() (util/unicode.c): the code point at text[i], advancing
+// i, or -1 for an invalid sequence (overlong, surrogate, above U+10FFFF,
+// truncated). QEMU reads modified UTF-8, where C0 80 is U+0000.
+long DecodeUtf8(std::string_view text, std::size_t& i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char first = byte(i++);
+  if (first < 0x80) return first;
+  int length = 0;
+  long code = 0;
+  if ((first & 0xE0) == 0xC0) length = 1, code = first & 0x1F;
+  else if ((first & 0xF0) == 0xE0) length = 2, code = first & 0x0F;
+  else if ((first & 0xF8) == 0xF0) length = 3, code = first & 0x07;
+  else return -1;
+  for (int k = 0; k < length; ++k, ++i) {
+    if (i >= text.size() || (byte(i) & 0xC0) != 0x80) return -1;
+    code = (code << 6) | (byte(i) & 0x3F);
+  }
+  static constexpr long kMin[] = {0, 0x80, 0x800, 0x10000};
+  if (length == 1 && code == 0) return 0;  // modified UTF-8's NUL
+  if (code < kMin[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return -1;
+  return code;
+}
+
+long Hex4(std::string_view text, std::size_t at) {
+  if (at + 4 > text.size()) return -1;
+  long code = 0;
+  for (std::size_t k = at; k < at + 4; ++k) {
+    const char c = text[k];
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return -1;
+    code = code * 16 + (std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10);
+  }
+  return code;
+}
+
 }  // namespace
 
-// json-parser.c's recursive descent: the outermost rule that fails names the
-// error (an inner message is overwritten, as QEMU's parse_error() does).
+// json-parser.c's recursive descent: the first rule that fails names the
+// error (QEMU 10's parse_error() keeps the first message).
 class JsonMessageStreamer::Parser {
  public:
   explicit Parser(const std::vector<Token>& tokens) : tokens_(tokens) {}
@@ -81,7 +93,7 @@ class JsonMessageStreamer::Parser {
   const Token* Peek() const { return next_ < tokens_.size() ? &tokens_[next_] : nullptr; }
   const Token* Pop() { return next_ < tokens_.size() ? &tokens_[next_++] : nullptr; }
   std::nullopt_t Fail(std::string message) {
-    error_ = std::move(message);
+    if (error_.empty()) error_ = std::move(message);
     return std::nullopt;
   }
 
@@ -93,7 +105,7 @@ class JsonMessageStreamer::Parser {
       case TokenType::kLSquare: return ParseArray();
       case TokenType::kString: return ParseString(*Pop());
       case TokenType::kInteger: return ParseInteger(Pop()->text);
-      case TokenType::kFloat: return Json(std::stod(Pop()->text));
+      case TokenType::kFloat: return Json(std::strtod(Pop()->text.c_str(), nullptr));  // 1e999: inf, as QEMU
       case TokenType::kKeyword: return ParseKeyword(Pop()->text);
       default: return Fail("expecting value");
     }
@@ -107,6 +119,7 @@ class JsonMessageStreamer::Parser {
     if (colon->type != TokenType::kColon) return Fail("missing : in object pair"), false;
     std::optional<Json> value = ParseValue();
     if (!value) return Fail("Missing value in dict"), false;
+    if (object.contains(key->get_ref<const std::string&>())) return Fail("duplicate key"), false;
     object[key->get<std::string>()] = std::move(*value);
     return true;
   }
@@ -163,19 +176,24 @@ class JsonMessageStreamer::Parser {
     errno = 0;
     const unsigned long long unsigned_number = std::strtoull(text.c_str(), nullptr, 10);
     if (text[0] != '-' && errno == 0) return Json(static_cast<std::uint64_t>(unsigned_number));
-    return Json(std::stod(text));
+    return Json(std::strtod(text.c_str(), nullptr));  // beyond 64 bits: a double, as parse_literal()
   }
 
-  // Single- and double-quoted strings, QEMU's escapes.
+  // Single- and double-quoted strings, QEMU's escapes (parse_string()).
   std::optional<Json> ParseString(const Token& token) {
     std::string out;
-    const std::string& raw = token.text;
-    for (std::size_t i = 1; i + 1 < raw.size(); ++i) {
+    const std::string_view raw(token.text);
+    const std::size_t end = raw.size() - 1;  // the closing quote
+    for (std::size_t i = 1; i < end;) {
       if (raw[i] != '\\') {
-        out += raw[i];
+        const long code = DecodeUtf8(raw.substr(0, end), i);
+        if (code < 0) return Fail("invalid UTF-8 sequence in string");
+        AppendUtf8(out, static_cast<unsigned>(code));
         continue;
       }
+      const std::size_t begin = i;
       const char escape = raw[++i];
+      ++i;
       switch (escape) {
         case '"': case '\'': case '\\': case '/': out += escape; break;
         case 'b': out += '\b'; break;
@@ -184,16 +202,18 @@ class JsonMessageStreamer::Parser {
         case 'r': out += '\r'; break;
         case 't': out += '\t'; break;
         case 'u': {
-          if (i + 4 >= raw.size()) return Fail("invalid hex escape sequence in string");
-          unsigned code = 0;
-          for (int k = 0; k < 4; ++k) {
-            const char c = raw[++i];
-            if (!std::isxdigit(static_cast<unsigned char>(c))) {
-              return Fail("invalid hex escape sequence in string");
-            }
-            code = code * 16 + static_cast<unsigned>(std::isdigit(c) ? c - '0' : std::tolower(c) - 'a' + 10);
+          long code = Hex4(raw, i);
+          i += 4;
+          if (code >= 0xD800 && code <= 0xDBFF && i + 1 < raw.size() && raw[i] == '\\' && raw[i + 1] == 'u') {
+            const long trailing = Hex4(raw, i + 2);
+            code = trailing >= 0xDC00 && trailing <= 0xDFFF ? 0x10000 + ((code & 0x3FF) << 10) + (trailing & 0x3FF) : -1;
+            if (code >= 0) i += 6;
           }
-          AppendUtf8(out, code);
+          if (code < 0 || (code >= 0xD800 && code <= 0xDFFF)) {
+            return Fail(std::string(raw.substr(begin, std::min(i, raw.size()) - begin)) +
+                        " is not a valid Unicode character");
+          }
+          AppendUtf8(out, static_cast<unsigned>(code));
           break;
         }
         default: return Fail("invalid escape sequence in string");
@@ -207,84 +227,157 @@ class JsonMessageStreamer::Parser {
   std::string error_;
 };
 
-bool JsonMessageStreamer::NextToken(Token& token) {
-  std::size_t start = 0;
-  while (start < buffer_.size() && std::isspace(static_cast<unsigned char>(buffer_[start]))) ++start;
-  buffer_.erase(0, start);
-  if (buffer_.empty()) return false;
-  const char first = buffer_[0];
-  std::size_t length = 1;
-  switch (first) {
-    case '{': token.type = TokenType::kLCurly; break;
-    case '}': token.type = TokenType::kRCurly; break;
-    case '[': token.type = TokenType::kLSquare; break;
-    case ']': token.type = TokenType::kRSquare; break;
-    case ':': token.type = TokenType::kColon; break;
-    case ',': token.type = TokenType::kComma; break;
-    case '"':
-    case '\'': {
-      std::size_t i = 1;
-      while (i < buffer_.size() && buffer_[i] != first) i += buffer_[i] == '\\' ? 2 : 1;
-      if (i >= buffer_.size()) return false;  // the string goes on in later bytes
-      token.type = TokenType::kString;
-      length = i + 1;
-      break;
-    }
-    default:
-      if (first == '-' || std::isdigit(static_cast<unsigned char>(first))) {
-        while (length < buffer_.size() && std::strchr("0123456789.eE+-", buffer_[length])) ++length;
-        if (length == buffer_.size()) return false;
-        const char kind = ClassifyNumber(std::string_view(buffer_).substr(0, length));
-        token.type = kind == 'i' ? TokenType::kInteger : kind == 'f' ? TokenType::kFloat : TokenType::kError;
-      } else if (std::islower(static_cast<unsigned char>(first))) {
-        while (length < buffer_.size() && std::islower(static_cast<unsigned char>(buffer_[length]))) ++length;
-        if (length == buffer_.size()) return false;
-        token.type = TokenType::kKeyword;
-      } else {
-        token.type = TokenType::kError;
+namespace {
+bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
+}  // namespace
+
+// One transition of json-lexer.c's table. A token that ends on a byte it does
+// not take (a number, a keyword) is processed first, then the byte again from
+// kStart. After an error the lexer skips to a structural character, a control
+// character or an impossible UTF-8 byte (IN_RECOVERY).
+void JsonMessageStreamer::FeedByte(unsigned char c) {
+  const auto error = [&] {
+    token_ += static_cast<char>(c);
+    ProcessToken(TokenType::kError);
+    state_ = LexState::kRecovery;
+  };
+  const auto take = [&](LexState next) {
+    token_ += static_cast<char>(c);
+    state_ = next;
+  };
+  const auto finish = [&](TokenType type) {  // lookahead: c starts the next token
+    ProcessToken(type);
+    state_ = LexState::kStart;
+  };
+  switch (state_) {
+    case LexState::kRecovery:
+      if ((c < 0x20 && c != '\t') || c >= 0xFE || (c != 0 && std::strchr("[]{}:,", c) != nullptr)) {
+        state_ = LexState::kStart;
+        return FeedByte(c);
       }
+      return;
+    case LexState::kStart:
+      switch (c) {
+        case ' ': case '\t': case '\r': case '\n': return;
+        case '{': token_ = "{"; return ProcessToken(TokenType::kLCurly);
+        case '}': token_ = "}"; return ProcessToken(TokenType::kRCurly);
+        case '[': token_ = "["; return ProcessToken(TokenType::kLSquare);
+        case ']': token_ = "]"; return ProcessToken(TokenType::kRSquare);
+        case ':': token_ = ":"; return ProcessToken(TokenType::kColon);
+        case ',': token_ = ","; return ProcessToken(TokenType::kComma);
+        case '"': return take(LexState::kDqString);
+        case '\'': return take(LexState::kSqString);
+        case '0': return take(LexState::kZero);
+        case '-': return take(LexState::kNegNonzero);
+        default:
+          if (c >= '1' && c <= '9') return take(LexState::kNonzero);
+          if (c >= 'a' && c <= 'z') return take(LexState::kKeyword);
+          return error();
+      }
+    case LexState::kDqString:
+    case LexState::kSqString: {
+      const bool double_quoted = state_ == LexState::kDqString;
+      if (c == (double_quoted ? '"' : '\'')) {
+        token_ += static_cast<char>(c);
+        ProcessToken(TokenType::kString);
+        state_ = LexState::kStart;
+        return;
+      }
+      if (c == '\\') return take(double_quoted ? LexState::kDqEscape : LexState::kSqEscape);
+      if (c >= 0x20 && c <= 0xFD) return take(state_);
+      return error();
+    }
+    case LexState::kDqEscape:
+    case LexState::kSqEscape:
+      if (c >= 0x20 && c <= 0xFD) return take(state_ == LexState::kDqEscape ? LexState::kDqString : LexState::kSqString);
+      return error();
+    case LexState::kZero:
+      if (IsDigit(c)) return error();
+      if (c == '.') return take(LexState::kMantissa);
+      if (c < 0x80) return finish(TokenType::kInteger), FeedByte(c);
+      return error();
+    case LexState::kNonzero:
+      if (IsDigit(c)) return take(state_);
+      if (c == 'e' || c == 'E') return take(LexState::kExpE);
+      if (c == '.') return take(LexState::kMantissa);
+      if (c < 0x80) return finish(TokenType::kInteger), FeedByte(c);
+      return error();
+    case LexState::kNegNonzero:
+      if (c == '0') return take(LexState::kZero);
+      if (c >= '1' && c <= '9') return take(LexState::kNonzero);
+      return error();
+    case LexState::kMantissa:
+      if (IsDigit(c)) return take(LexState::kMantissaDigits);
+      return error();
+    case LexState::kMantissaDigits:
+      if (IsDigit(c)) return take(state_);
+      if (c == 'e' || c == 'E') return take(LexState::kExpE);
+      if (c < 0x80) return finish(TokenType::kFloat), FeedByte(c);
+      return error();
+    case LexState::kExpE:
+      if (c == '-' || c == '+') return take(LexState::kDigit);
+      if (IsDigit(c)) return take(LexState::kDigits);
+      return error();
+    case LexState::kDigit:
+      if (IsDigit(c)) return take(LexState::kDigits);
+      return error();
+    case LexState::kDigits:
+      if (IsDigit(c)) return take(state_);
+      if (c < 0x80) return finish(TokenType::kFloat), FeedByte(c);
+      return error();
+    case LexState::kKeyword:
+      if (c >= 'a' && c <= 'z') return take(state_);
+      if (c < 0x80) return finish(TokenType::kKeyword), FeedByte(c);
+      return error();
   }
-  token.text = buffer_.substr(0, length);
-  buffer_.erase(0, length);
-  return true;
 }
 
-void JsonMessageStreamer::Emit(std::vector<dioh::Result<Json>>& out, dioh::Result<Json> message) {
+void JsonMessageStreamer::Emit(dioh::Result<Json> message) {
   tokens_.clear();
+  token_size_ = 0;
   braces_ = 0;
   brackets_ = 0;
-  out.push_back(std::move(message));
+  out_->push_back(std::move(message));
 }
 
 // json_message_process_token(): count brackets; a message ends when they are
 // balanced again (or go negative), then it is parsed as one value.
-std::vector<dioh::Result<Json>> JsonMessageStreamer::Feed(std::string_view bytes) {
-  buffer_.append(bytes);
-  std::vector<dioh::Result<Json>> out;
-  Token token;
-  while (NextToken(token)) {
-    switch (token.type) {
-      case TokenType::kLCurly: ++braces_; break;
-      case TokenType::kRCurly: --braces_; break;
-      case TokenType::kLSquare: ++brackets_; break;
-      case TokenType::kRSquare: --brackets_; break;
-      case TokenType::kError:
-        Emit(out, ParseError("stray '" + token.text + "'"));
-        continue;
-      default: break;
-    }
-    if (braces_ + brackets_ > kMaxNesting) {
-      Emit(out, dioh::Status::Error(EINVAL, "JSON nesting depth limit exceeded"));
-      continue;
-    }
-    if (tokens_.size() >= kMaxTokens) {
-      Emit(out, dioh::Status::Error(EINVAL, "JSON token count limit exceeded"));
-      continue;
-    }
-    tokens_.push_back(std::move(token));
-    if ((braces_ > 0 || brackets_ > 0) && braces_ >= 0 && brackets_ >= 0) continue;
-    Emit(out, Parser(tokens_).ParseMessage());
+void JsonMessageStreamer::ProcessToken(TokenType type) {
+  std::string text = std::move(token_);
+  token_.clear();
+  switch (type) {
+    case TokenType::kLCurly: ++braces_; break;
+    case TokenType::kRCurly: --braces_; break;
+    case TokenType::kLSquare: ++brackets_; break;
+    case TokenType::kRSquare: --brackets_; break;
+    case TokenType::kError: return Emit(ParseError("stray '" + text + "'"));
+    default: break;
   }
+  if (token_size_ + text.size() + 1 > kMaxTokenSize) {
+    return Emit(dioh::Status::Error(EINVAL, "JSON token size limit exceeded"));
+  }
+  if (tokens_.size() + 1 > kMaxTokens) return Emit(dioh::Status::Error(EINVAL, "JSON token count limit exceeded"));
+  if (braces_ + brackets_ > kMaxNesting) return Emit(dioh::Status::Error(EINVAL, "JSON nesting depth limit exceeded"));
+  token_size_ += text.size();
+  tokens_.push_back(Token{type, std::move(text)});
+  if ((braces_ > 0 || brackets_ > 0) && braces_ >= 0 && brackets_ >= 0) return;
+  Emit(Parser(tokens_).ParseMessage());
+}
+
+std::vector<dioh::Result<Json>> JsonMessageStreamer::Feed(std::string_view bytes) {
+  std::vector<dioh::Result<Json>> out;
+  out_ = &out;
+  for (const char byte : bytes) {
+    FeedByte(static_cast<unsigned char>(byte));
+    // json-lexer.c: a single token may not grow beyond MAX_TOKEN_SIZE; the
+    // lexer hands it on (the streamer refuses it) and starts afresh.
+    if (token_.size() > kMaxTokenSize) {
+      token_.clear();
+      state_ = LexState::kStart;
+      Emit(dioh::Status::Error(EINVAL, "JSON token size limit exceeded"));
+    }
+  }
+  out_ = nullptr;
   return out;
 }
 
@@ -295,7 +388,8 @@ std::string ToQmpJson(const Json& value) {
     for (const auto& item : value.items()) {
       if (!first) out += ", ";
       first = false;
-      out += Json(item.key()).dump() + ": " + ToQmpJson(item.value());
+      out += Json(item.key()).dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace) + ": " +
+             ToQmpJson(item.value());
     }
     return out + "}";
   }
@@ -309,6 +403,12 @@ std::string ToQmpJson(const Json& value) {
     }
     return out + "]";
   }
+  // QEMU prints a double with "%.17g": 1e999 comes back as inf, not null.
+  if (value.is_number_float() && !std::isfinite(value.get<double>())) {
+    const double number = value.get<double>();
+    return std::isnan(number) ? "nan" : number < 0 ? "-inf" : "inf";
+  }
+  // Invalid UTF-8 (a stray byte quoted in an error) becomes U+FFFD, never a throw.
   return value.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
 }
 

@@ -29,14 +29,22 @@ class JsonMessageStreamer {
   };
   class Parser;
 
-  // The next whole token at the front of buffer_, or nothing if it may still grow.
-  bool NextToken(Token& token);
-  void Emit(std::vector<dioh::Result<params::Json>>& out, dioh::Result<params::Json> message);
+  // QEMU's lexer states (json-lexer.c, with its IN_RECOVERY): one byte at a
+  // time, so a message costs time linear in its size however it is split.
+  enum class LexState { kStart, kDqString, kDqEscape, kSqString, kSqEscape, kZero, kDigits, kDigit, kExpE,
+                        kMantissaDigits, kMantissa, kNonzero, kNegNonzero, kKeyword, kRecovery };
 
-  std::string buffer_;
-  std::vector<Token> tokens_;
+  void FeedByte(unsigned char c);
+  void ProcessToken(TokenType type);  // json_message_process_token()
+  void Emit(dioh::Result<params::Json> message);
+
+  LexState state_ = LexState::kStart;
+  std::string token_;             // the token being lexed
+  std::vector<Token> tokens_;     // the message's tokens so far
+  std::size_t token_size_ = 0;    // their bytes
   int braces_ = 0;
   int brackets_ = 0;
+  std::vector<dioh::Result<params::Json>>* out_ = nullptr;  // the current Feed()'s messages
 };
 
 // One line of QEMU's compact JSON, without the trailing newline.

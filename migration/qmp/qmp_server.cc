@@ -15,6 +15,11 @@
 namespace mrm::qmp {
 namespace {
 
+// A client that sends but never reads: the replies it leaves unread beyond
+// the socket's buffer. The first reply past this bound drops it, so one such
+// client cannot hold the loop (a blocking send() did, SIGTERM included).
+constexpr std::size_t kMaxPendingOutput = std::size_t{1} << 20;
+
 // errno read first: building the message may allocate, and errno is only
 // meaningful right after the failed call.
 dioh::Status SocketPathError(const char* call, const std::string& path) {
@@ -122,32 +127,60 @@ void QmpServer::DeliverStatusChanges() {
 void QmpServer::ApplyStatusChange(const StatusChange& change) {
   const auto event = controller_.OnStatusChange(change, EventTimestampNow());
   if (!event || !session_) return;
-  // A failed send is noticed by the next recv(), which drops the client: the
-  // session may be in the middle of Receive() here.
   if (const auto line = session_->EventLine(*event)) Send(*line);
 }
 
-bool QmpServer::Send(const std::string& line) {
-  const std::string data = line + "\n";
-  for (std::size_t sent = 0; sent < data.size();) {
-    const ssize_t n = ::send(client_fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    sent += static_cast<std::size_t>(n);
+void QmpServer::Send(const std::string& line) {
+  if (client_fd_ < 0 || drop_client_) return;
+  if (out_.size() - out_sent_ >= kMaxPendingOutput) {
+    drop_client_ = true;
+    return;
   }
-  return true;
+  out_ += line;
+  out_ += '\n';
+  Flush();
+}
+
+void QmpServer::Flush() {
+  while (!out_.empty() && !drop_client_) {
+    const ssize_t n = ::send(client_fd_, out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;  // POLLOUT resumes
+    if (n <= 0) {
+      drop_client_ = true;
+      return;
+    }
+    out_sent_ += static_cast<std::size_t>(n);
+    if (out_sent_ == out_.size()) out_.clear(), out_sent_ = 0;
+  }
+}
+
+// After `quit`: the reply and SHUTDOWN reach a reading client; a stop request
+// or a client that goes away ends the wait.
+void QmpServer::FlushBeforeQuit() {
+  while (!out_.empty() && !drop_client_ && !stop_requested_.load()) {
+    pollfd fds[2] = {{wake_read_fd_, POLLIN, 0}, {client_fd_, POLLOUT, 0}};
+    if (::poll(fds, 2, -1) < 0 && errno != EINTR) return;
+    if (fds[1].revents != 0) Flush();
+  }
 }
 
 void QmpServer::DropClient() {
   if (client_fd_ >= 0) ::close(client_fd_);
   client_fd_ = -1;
+  out_.clear();
+  out_sent_ = 0;
+  drop_client_ = false;
   session_.reset();
 }
 
 dioh::Status QmpServer::Run() {
   loop_thread_ = std::this_thread::get_id();
   while (!stop_requested_.load()) {
-    pollfd fds[2] = {{wake_read_fd_, POLLIN, 0}, {client_fd_ >= 0 ? client_fd_ : listen_fd_, POLLIN, 0}};
+    if (drop_client_) DropClient();
+    const short client_events = static_cast<short>(POLLIN | (out_.empty() ? 0 : POLLOUT));
+    pollfd fds[2] = {{wake_read_fd_, POLLIN, 0},
+                     {client_fd_ >= 0 ? client_fd_ : listen_fd_, client_fd_ >= 0 ? client_events : short{POLLIN}, 0}};
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
       return dioh::ErrnoStatus(errno, "poll");
@@ -160,24 +193,27 @@ dioh::Status QmpServer::Run() {
     }
     if (fds[1].revents == 0) continue;
     if (client_fd_ < 0) {
-      client_fd_ = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      client_fd_ = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
       if (client_fd_ < 0) continue;  // the client went away before we took it
       session_ = std::make_unique<QmpSession>(controller_, version_);
-      if (!Send(session_->Greeting())) DropClient();
+      Send(session_->Greeting());
       continue;
     }
+    if ((fds[1].revents & POLLOUT) != 0) Flush();
+    if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
     char buffer[4096];
     const ssize_t n = ::recv(client_fd_, buffer, sizeof buffer, 0);
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
     if (n <= 0) {  // closed, possibly in the middle of a command: forget its bytes
       DropClient();
       continue;
     }
     const QmpOutput output = session_->Receive(std::string_view(buffer, static_cast<std::size_t>(n)));
-    for (const std::string& line : output.lines) {
-      if (!Send(line)) break;
+    for (const std::string& line : output.lines) Send(line);
+    if (output.quit) {
+      FlushBeforeQuit();
+      return dioh::Status::Ok();
     }
-    if (output.quit) return dioh::Status::Ok();
   }
   return dioh::Status::Ok();
 }

@@ -48,7 +48,12 @@ class QmpServer {
   void QueueStatusChange(const StatusChange& change);
   void DeliverStatusChanges();
   void ApplyStatusChange(const StatusChange& change);
-  bool Send(const std::string& line);  // false: the client is gone
+  // Queues a line for the client and writes what the socket takes now. A
+  // client that has kMaxPendingOutput unread bytes when more comes is marked
+  // for dropping (never dropped here: Send runs inside session_->Receive()).
+  void Send(const std::string& line);
+  void Flush();  // non-blocking: as much of out_ as the socket takes
+  void FlushBeforeQuit();
   void DropClient();
 
   QmpChardevSpec spec_;
@@ -57,6 +62,9 @@ class QmpServer {
   std::unique_ptr<QmpSession> session_;
   int listen_fd_ = -1;
   int client_fd_ = -1;
+  std::string out_;            // bytes for the client; the socket has taken out_sent_ of them
+  std::size_t out_sent_ = 0;
+  bool drop_client_ = false;   // the client is gone or does not read
   int wake_read_fd_ = -1;
   int wake_write_fd_ = -1;
   std::atomic<bool> stop_requested_{false};

@@ -55,5 +55,19 @@ TEST(Inspect, ReportsUnalignedRegionStart) {
   EXPECT_NE(RenderInspectText(*report).find(" NO\n"), std::string::npos);
 }
 
+// A crafted block name that is not UTF-8 ("pc\xffram"): the JSON report
+// replaces the byte with U+FFFD instead of aborting in nlohmann's dump().
+TEST(Inspect, JsonReportSurvivesNonUtf8BlockName) {
+  auto s = testing::BuildSmallStream();
+  s.bytes[s.boundaries[2] + 1 + 2] = 0xFF;  // record: length byte, then "pc.ram"
+  MemoryByteSource source(s.bytes);
+  auto report = Inspect(source);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->blocks[0].idstr, "pc\xffram");
+  std::string json;
+  ASSERT_NO_THROW(json = RenderInspectJson(*report));
+  EXPECT_EQ(nlohmann::json::parse(json)["blocks"][0]["idstr"], "pc\xef\xbf\xbdram");
+}
+
 }  // namespace
 }  // namespace mrm::format

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <random>
 
 #include "migration/format/stream_constants.h"
@@ -88,6 +89,30 @@ TEST(StreamParser, SmallStreamParses) {
   EXPECT_EQ(parsed->ram_blocks[1].data_pages, 1u);
   EXPECT_EQ(parsed->device_sections, 4u);
   EXPECT_EQ(parsed->ram_sections_after_start, (std::vector<std::string>{"part", "end"}));
+}
+
+void PutBe64(std::vector<uint8_t>& bytes, uint64_t at, uint64_t value) {
+  for (int i = 0; i < 8; ++i) bytes[at + i] = static_cast<uint8_t>(value >> (56 - 8 * i));
+}
+
+// A crafted block record of used_length 0 whose pages region starts at the
+// record itself: the next record is the same one. Once this looped without
+// bound (each turn adding a block) until memory ran out.
+TEST(StreamParser, BlockListThatPointsBackIsAnErrorNamingTheOffset) {
+  auto s = BuildSmallStream();
+  const uint64_t record = s.boundaries[2];  // "pc.ram"
+  const uint64_t used_at = record + 1 + 6;
+  const uint64_t header = used_at + 8;
+  PutBe64(s.bytes, used_at, 0);
+  PutBe64(s.bytes, header + 4, 1);        // page_size 1 divides 0
+  PutBe64(s.bytes, header + 12, record);  // bitmap_offset (0 bytes of bitmap)
+  PutBe64(s.bytes, header + 20, record);  // pages_offset: the next record is this one
+  auto parsed = Parse(s.bytes);
+  ASSERT_FALSE(parsed.ok());
+  char expected[64];
+  std::snprintf(expected, sizeof expected, "offset 0x%llx: RAM block list revisits offset 0x%llx",
+                static_cast<unsigned long long>(record), static_cast<unsigned long long>(record));
+  EXPECT_NE(parsed.status().message().find(expected), std::string::npos) << parsed.status().ToString();
 }
 
 // A device body that holds its own footer bytes followed by a FULL header of

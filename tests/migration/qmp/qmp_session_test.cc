@@ -44,6 +44,21 @@ TEST_F(QmpSessionTest, NegotiationModeRefusesCommands) {
   EXPECT_EQ(One(R"({"execute": "no-such"})")["error"]["desc"], "The command no-such has not been found");
 }
 
+// The six-byte inputs that aborted mrmigrate, before negotiation; the
+// expected lines are what qemu-system-x86_64 10.0.2 answered.
+TEST_F(QmpSessionTest, HostileInputGetsQemusAnswerNotAnAbort) {
+  auto lines = [&](const std::string& bytes) { return session_.Receive(bytes).lines; };
+  const std::string not_object = R"({"error": {"class": "GenericError", "desc": "QMP input must be a JSON object"}})";
+  EXPECT_EQ(lines("1e999\n"), std::vector<std::string>{not_object});
+  EXPECT_EQ(lines(std::string(400, '9') + "\n"), std::vector<std::string>{not_object});
+  EXPECT_EQ(lines("{\"execute\":\"qmp_capabilities\",\"id\":\"\xff\"}\n"),
+            (std::vector<std::string>{
+                "{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error, stray '\\\"\xef\xbf\xbd'\"}}",
+                R"({"error": {"class": "GenericError", "desc": "JSON parse error, expecting value"}})"}));
+  EXPECT_EQ(lines("{\"execute\":\"qmp_capabilities\",\"id\":1e999}\n"),
+            std::vector<std::string>{R"({"return": {}, "id": inf})"});
+}
+
 TEST_F(QmpSessionTest, EventsOnlyAfterNegotiation) {
   const params::Json event = MakeEvent("MIGRATION", params::Json{{"status", "setup"}}, {1, 2});
   EXPECT_FALSE(session_.EventLine(event).has_value());

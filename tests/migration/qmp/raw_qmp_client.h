@@ -33,6 +33,7 @@ class RawClient {
   }
   ~RawClient() { Close(); }
   bool connected() const { return connected_; }
+  int fd() const { return fd_; }
   void Close() {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
