@@ -114,7 +114,14 @@ TEST_F(SpawnTest, TheChildDiesWhenTheThreadThatSpawnedItEnds) {
   Result<pid_t> spawned = Status::Error(EINVAL, "not spawned");
   std::thread([&] { spawned = SpawnDyingWithParent(Shell("exec sleep 600")); }).join();
   ASSERT_TRUE(spawned.ok()) << spawned.status().message();
-  const int status = Reap(*spawned);  // no kill from here: only the death signal ends it
+  // No kill from here: only the death signal ends it (within the deadline).
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, *spawned, 0));
+  pollfd p{pidfd, POLLIN, 0};
+  const bool exited = poll(&p, 1, 10'000) == 1;
+  close(pidfd);
+  if (!exited) kill(*spawned, SIGKILL);
+  const int status = Reap(*spawned);
+  ASSERT_TRUE(exited) << "the child outlived the thread that spawned it";
   ASSERT_TRUE(WIFSIGNALED(status)) << status;
   EXPECT_EQ(WTERMSIG(status), SIGKILL);
 }

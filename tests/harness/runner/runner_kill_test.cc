@@ -115,6 +115,13 @@ TEST_F(RunnerKillTest, AKilledRunLeavesNothingRunningOrMountedAndTheNextRunReaps
   if (auto reason = MountedDiofs::FuseUnusableReason()) GTEST_SKIP() << "FUSE unusable here: " << *reason;
   cli_test::Child first = StartRun(600, "first");
   ASSERT_GT(first.pid, 0);
+  // A failed assertion must not leave the hung run behind.
+  struct KillOnExit {
+    pid_t pid;
+    ~KillOnExit() {
+      if (pid > 0) kill(pid, SIGKILL);
+    }
+  } guard{first.pid};
   // diofs mounted with the run's mark, and the engine started (its QMP socket).
   const auto engine_up = [&] {
     if (!MountMarked(first.pid)) return false;
@@ -131,6 +138,7 @@ TEST_F(RunnerKillTest, AKilledRunLeavesNothingRunningOrMountedAndTheNextRunReaps
 
   kill(first.pid, SIGKILL);
   EXPECT_EQ(cli_test::Wait(first, std::chrono::seconds(10)), 128 + SIGKILL);
+  guard.pid = -1;  // reaped: the pid may be reused
   for (int fd : child_fds) {
     ASSERT_GE(fd, 0);
     EXPECT_TRUE(WaitFor([&] { return Exited(fd); }, std::chrono::seconds(10), fd)) << "a child outlived the harness";
