@@ -6,9 +6,9 @@ include(GoogleTest)
 # Integration tests mount diofs: each uses its own temporary mountpoint.
 # unit_tests: every test binary labelled `unit`, so that the sanitizer builds
 # (make test-asan) compile only what they run.
-# Every test's TMPDIR is BUILD/test-tmp: what the tests leave there is this
+# Every test's TMPDIR is BUILD/tmp: what the tests leave there is this
 # checkout's own, the only place scripts/check-no-mounts.sh looks at.
-set(DIOHARNESS_TEST_TMPDIR ${CMAKE_BINARY_DIR}/test-tmp)
+set(DIOHARNESS_TEST_TMPDIR ${CMAKE_BINARY_DIR}/tmp)
 file(MAKE_DIRECTORY ${DIOHARNESS_TEST_TMPDIR})
 if(NOT TARGET unit_tests)
   add_custom_target(unit_tests)

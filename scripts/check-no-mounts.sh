@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fails (and cleans up) if a diofs mount made by this checkout's tests is
 # still up after them: every test that mounts must unmount, also when it
-# fails. ctest gives every test TMPDIR=BUILD/test-tmp (cmake/Testing.cmake),
+# fails. ctest gives every test TMPDIR=BUILD/tmp (cmake/Testing.cmake),
 # so only mounts under that folder are looked at: other users' mounts, and
 # this user's other work, are never touched.
 # Usage: scripts/check-no-mounts.sh [BUILD]   (default: build, beside scripts/)
@@ -9,7 +9,7 @@ set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}
 [[ "$build" == /* ]] || build="$root/$build"
-tests_tmp="$build/test-tmp"
+tests_tmp="$build/tmp"
 [[ -d "$tests_tmp" ]] || exit 0
 tests_tmp=$(realpath "$tests_tmp")  # /proc/mounts names resolved paths
 # Field 2 is the mount point, with space, tab, newline and backslash as \ooo.

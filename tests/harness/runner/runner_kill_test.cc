@@ -87,10 +87,11 @@ std::vector<std::string> FoldersOf(const std::string& dir, pid_t pid) {
 class RunnerKillTest : public testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "runner_kill_test.XXXXXX").string();
+    // Short: the engine's QMP socket lives under it (a unix socket path has 107 bytes).
+    std::string pattern = (std::filesystem::temp_directory_path() / "rk.XXXXXX").string();
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     dir_ = std::filesystem::canonical(pattern).string();
-    tmp_ = dir_ + "/tmp";
+    tmp_ = dir_ + "/t";
     std::filesystem::create_directories(tmp_);
   }
   void TearDown() override {
@@ -130,7 +131,8 @@ TEST_F(RunnerKillTest, AKilledRunLeavesNothingRunningOrMountedAndTheNextRunReaps
     }
     return false;
   };
-  ASSERT_TRUE(WaitFor(engine_up, std::chrono::seconds(30), first.pidfd)) << ReadFile(first.err_path);
+  ASSERT_TRUE(WaitFor(engine_up, std::chrono::seconds(30), first.pidfd))
+      << ReadFile(first.out_path) << ReadFile(first.err_path) << "\n" << ReadFile("/proc/self/mounts");
   const std::vector<pid_t> children = ChildrenOf(first.pid);  // diofs and the engine
   ASSERT_EQ(children.size(), 2u);
   std::vector<int> child_fds;
