@@ -55,7 +55,7 @@ demo-dd: build
 
 test: build
 	@status=0; ctest --test-dir $(BUILD) -j $(JOBS) --output-on-failure || status=$$?; \
-	 scripts/check-no-mounts.sh || status=1; exit $$status
+	 scripts/check-no-mounts.sh $(BUILD) || status=1; exit $$status
 
 test-unit: build
 	ctest --test-dir $(BUILD) -j $(JOBS) -L unit --output-on-failure
@@ -66,7 +66,7 @@ test-qemu: build
 	@status=0; ctest --test-dir $(BUILD) -L qemu --output-on-failure || status=$$?; \
 	 $(BUILD)/bin/dioharness run harness/scenarios/*.json --engine qemu:$(QEMU) --out $(BUILD)/qemu-results/run || status=$$?; \
 	 $(BUILD)/bin/dioharness matrix --engine qemu:$(QEMU) --out $(BUILD)/qemu-results/matrix || status=$$?; \
-	 scripts/check-no-mounts.sh || status=1; exit $$status
+	 scripts/check-no-mounts.sh $(BUILD) || status=1; exit $$status
 
 # What CI runs (.ci/run) and what does not fit its budget.
 check-all:

@@ -6,6 +6,10 @@ include(GoogleTest)
 # Integration tests mount diofs: each uses its own temporary mountpoint.
 # unit_tests: every test binary labelled `unit`, so that the sanitizer builds
 # (make test-asan) compile only what they run.
+# Every test's TMPDIR is BUILD/tmp: what the tests leave there is this
+# checkout's own, the only place scripts/check-no-mounts.sh looks at.
+set(DIOHARNESS_TEST_TMPDIR ${CMAKE_BINARY_DIR}/tmp)
+file(MAKE_DIRECTORY ${DIOHARNESS_TEST_TMPDIR})
 if(NOT TARGET unit_tests)
   add_custom_target(unit_tests)
 endif()
@@ -24,6 +28,6 @@ function(dioharness_add_gtest name)
     add_dependencies(unit_tests ${name})
   endif()
   gtest_discover_tests(${name}
-    PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT}
+    PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT} ENVIRONMENT TMPDIR=${DIOHARNESS_TEST_TMPDIR}
     DISCOVERY_TIMEOUT 30)
 endfunction()

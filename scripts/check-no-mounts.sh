@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
-# Fails (and cleans up) if a diofs mount is still up after the tests:
-# every test that mounts must unmount, also when it fails.
+# Fails (and cleans up) if a diofs mount made by this checkout's tests is
+# still up after them: every test that mounts must unmount, also when it
+# fails. ctest gives every test TMPDIR=BUILD/tmp (cmake/Testing.cmake),
+# so only mounts under that folder are looked at: other users' mounts, and
+# this user's other work, are never touched.
+# Usage: scripts/check-no-mounts.sh [BUILD]   (default: build, beside scripts/)
 set -u
-left=$(awk '$3 == "fuse.diofs" || $1 == "diofs" {print $2}' /proc/mounts)
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-build}
+[[ "$build" == /* ]] || build="$root/$build"
+tests_tmp="$build/tmp"
+[[ -d "$tests_tmp" ]] || exit 0
+tests_tmp=$(realpath "$tests_tmp")  # /proc/mounts names resolved paths
+# Field 2 is the mount point, with space, tab, newline and backslash as \ooo.
+left=$(awk -v dir="$tests_tmp/" '($3 == "fuse.diofs" || $1 ~ /^diofs(:|$)/) && index($2, dir) == 1 {print $2}' /proc/mounts)
 [[ -z "$left" ]] && exit 0
-echo "error: diofs mounts left behind by the tests:" >&2
+echo "error: diofs mounts left behind by the tests (under $tests_tmp):" >&2
 echo "$left" >&2
-while read -r m; do fusermount3 -u -z "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done <<< "$left"
+while read -r m; do
+  m=$(printf '%b' "${m//\\/\\0}")  # \040 -> space (printf's %b wants \0ooo)
+  fusermount3 -u -z "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
+done <<< "$left"
 exit 1

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,8 +13,7 @@
 #include <cstring>
 
 #include "harness/os/errno_status.h"
-
-extern char** environ;
+#include "harness/os/spawn.h"
 
 namespace dioh {
 namespace {
@@ -63,41 +61,18 @@ std::string LastLines(const std::string& text, std::size_t count) {
 
 Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(const SpawnRequest& request) {
   if (request.argv.empty()) return Status::Error(EINVAL, "spawn: no program given");
-  const std::string& program = request.argv[0];
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, request.capture_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  // A group of its own (pgid = its pid); default signal actions and an empty
-  // mask, whatever the harness has set for itself.
-  sigset_t defaults, empty;
-  sigemptyset(&defaults);
-  for (int signal : {SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGUSR1, SIGUSR2, SIGCHLD}) sigaddset(&defaults, signal);
-  sigemptyset(&empty);
-  posix_spawnattr_setpgroup(&attributes, 0);
-  posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setsigmask(&attributes, &empty);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-
-  std::vector<std::string> base;
-  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) base.emplace_back(*entry);
-  std::vector<std::string> env = MergeEnvironment(base, request.extra_env);
-  std::vector<std::string> argv = request.argv;
-  std::vector<char*> c_argv, c_env;
-  for (std::string& a : argv) c_argv.push_back(a.data());
-  c_argv.push_back(nullptr);
-  for (std::string& e : env) c_env.push_back(e.data());
-  c_env.push_back(nullptr);
-
-  pid_t pid = -1;
-  const int error = posix_spawn(&pid, program.c_str(), &actions, &attributes, c_argv.data(), c_env.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  if (error != 0) return ErrnoStatus(error, "cannot start " + program);
+  // A group of its own (pgid = its pid), default signal actions, an empty
+  // mask, and death with the harness (harness/os/spawn.h).
+  SpawnSpec spec;
+  spec.argv = request.argv;
+  spec.search_path = false;
+  spec.env = MergeEnvironment(CurrentEnvironment(), request.extra_env);
+  spec.fds = {{STDIN_FILENO, "/dev/null", O_RDONLY | O_CLOEXEC, -1},
+              {STDOUT_FILENO, request.capture_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, -1},
+              {STDERR_FILENO, "", 0, STDOUT_FILENO}};
+  auto spawned = SpawnDyingWithParent(spec);
+  if (!spawned.ok()) return spawned.status();
+  const pid_t pid = *spawned;
   // Bookworm's <sys/pidfd.h> lacks extern "C": call the system call itself.
   const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   if (pidfd < 0) {

@@ -1,9 +1,12 @@
 // ChildProcess: the one seam through which the harness starts engine
-// processes. posix_spawn into a process group of its own (so a kill reaches
-// whatever the engine started, and a terminal's Ctrl-C reaches only the
-// harness, which then cleans up), stdin from /dev/null, stdout and stderr
-// into one capture file, extra environment variables. Exits are watched on a
-// pidfd, so every wait is a poll with a deadline, never a sleep.
+// processes. Started by harness/os/spawn.h: in a process group of its own (so
+// a kill reaches whatever the engine started, and a terminal's Ctrl-C reaches
+// only the harness, which then cleans up) and dying with the harness
+// (PR_SET_PDEATHSIG: a SIGKILLed harness leaves no engine running); stdin
+// from /dev/null, stdout and stderr into one capture file, extra environment
+// variables. Exits are watched on a pidfd, so every wait is a poll with a
+// deadline, never a sleep. The runner spawns from the main thread, which
+// outlives every engine (the death signal follows the parent thread).
 #pragma once
 
 #include <sys/types.h>

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <csignal>
@@ -19,7 +20,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "harness/mount/leftovers.h"
 #include "harness/os/errno_status.h"
+#include "harness/os/spawn.h"
 
 extern char** environ;
 
@@ -53,6 +56,13 @@ bool IsMounted(const std::string& path) {
     if (where == path) return true;
   }
   return false;
+}
+
+std::string ReadFileText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 // Runs a program to its end (fusermount3), without a shell.
@@ -102,7 +112,7 @@ Result<std::unique_ptr<MountedDiofs>> MountedDiofs::Mount(const std::vector<std:
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   const std::string binary = DiofsBinary();
   if (access(binary.c_str(), X_OK) != 0) return Errno("diofs binary '" + binary + "'");
-  std::string dir_template = (std::filesystem::temp_directory_path() / "diofs-XXXXXX").string();
+  std::string dir_template = (std::filesystem::temp_directory_path() / (MountDirPrefix(getpid()) + "XXXXXX")).string();
   if (mkdtemp(dir_template.data()) == nullptr) return Errno("mkdtemp");
   const std::string dir = dir_template;
   const std::string mountpoint = dir + "/mnt";
@@ -120,42 +130,35 @@ Result<std::unique_ptr<MountedDiofs>> MountedDiofs::Mount(const std::vector<std:
 
   int ready[2];
   if (pipe2(ready, O_CLOEXEC) != 0) return give_up(Errno("pipe"));
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, ready[1], kReadyFd);  // dup2 clears O_CLOEXEC
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   std::vector<std::string> argv;
   if (as_user) {
     argv = {"setpriv", "--reuid=" + std::to_string(as_user->uid), "--regid=" + std::to_string(as_user->gid),
             "--clear-groups", "--"};
   }
   argv.insert(argv.end(), {binary, "-f", "--ready-fd", std::to_string(kReadyFd)});
+  // The mark a later run reaps by (leftovers.h), unless the caller names the mount.
+  const bool named = std::any_of(args.begin(), args.end(), [](const std::string& a) { return a.find("fsname=") != std::string::npos; });
+  if (!named) argv.insert(argv.end(), {"-o", "fsname=" + MountMark(getpid())});
   argv.insert(argv.end(), args.begin(), args.end());
   argv.push_back(mountpoint);
-  std::vector<char*> c_argv;
-  for (std::string& a : argv) c_argv.push_back(a.data());
-  c_argv.push_back(nullptr);
   // diofs gets its own process group, so a terminal's Ctrl-C reaches only the
-  // harness, which unmounts in order; and an empty signal mask, as the harness
-  // may block SIGINT/SIGTERM for its own signal thread (masks survive exec).
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t no_signals;
-  sigemptyset(&no_signals);
-  posix_spawnattr_setsigmask(&attr, &no_signals);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
-  pid_t pid = -1;
-  const int spawn_error = posix_spawnp(&pid, c_argv[0], &actions, &attr, c_argv.data(), environ);
-  posix_spawnattr_destroy(&attr);
-  posix_spawn_file_actions_destroy(&actions);
+  // harness, which unmounts in order; an empty signal mask, as the harness may
+  // block SIGINT/SIGTERM for its own signal thread (masks survive exec); and
+  // it dies with the harness, its mount then going with it (auto_unmount).
+  // Not with as_user: setpriv's change of uid clears the death signal.
+  SpawnSpec spec;
+  spec.argv = std::move(argv);
+  spec.env = CurrentEnvironment();
+  spec.fds = {{kReadyFd, "", 0, ready[1]},
+              {STDERR_FILENO, stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, -1},
+              {STDOUT_FILENO, "/dev/null", O_WRONLY | O_CLOEXEC, -1}};
+  auto spawned = SpawnDyingWithParent(spec);
   close(ready[1]);
-  if (spawn_error != 0) {
+  if (!spawned.ok()) {
     close(ready[0]);
-    errno = spawn_error;
-    return give_up(Errno("spawn " + binary));
+    return give_up(spawned.status());
   }
+  const pid_t pid = *spawned;
   // Bookworm's <sys/pidfd.h> lacks extern "C": call the system call itself.
   const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   std::unique_ptr<MountedDiofs> mount(new MountedDiofs(dir, mountpoint, pid, pidfd));
@@ -227,6 +230,36 @@ Result<int> MountedDiofs::Unmount(std::chrono::milliseconds timeout) {
   if (killed) return Status::Error(ETIMEDOUT, "diofs did not exit after unmount and was killed");
   if (!WIFEXITED(status)) return Status::Error(EIO, "diofs died of signal " + std::to_string(WTERMSIG(status)));
   return WEXITSTATUS(status);
+}
+
+std::vector<std::string> ReapLeftovers(std::string tmp_dir) {
+  std::error_code ec;
+  if (tmp_dir.empty()) tmp_dir = std::filesystem::temp_directory_path(ec).string();
+  // /proc/mounts names the resolved path.
+  tmp_dir = std::filesystem::canonical(tmp_dir, ec).string();
+  if (ec || tmp_dir.empty()) return {};
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(tmp_dir, ec)) names.push_back(entry.path().filename());
+  const auto alive = [](pid_t pid) { return kill(pid, 0) == 0 || errno == EPERM; };
+  const Leftovers found = FindLeftovers(ReadFileText("/proc/self/mounts"), tmp_dir, names, alive);
+  std::vector<std::string> done;
+  for (const std::string& point : found.mountpoints) {
+    done.push_back((UnmountPath(point, /*detach=*/true) ? "reaped: detached the stale diofs mount "
+                                                         : "could not detach the stale diofs mount ") + point);
+  }
+  const std::vector<std::string> points = MountPoints(ReadFileText("/proc/self/mounts"));
+  for (const std::string& folder : found.folders) {
+    struct stat st {};
+    if (lstat(folder.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid()) continue;
+    // Never recurse into a mount that is somehow still there.
+    const bool holds_mount = std::any_of(points.begin(), points.end(), [&](const std::string& point) {
+      return point.rfind(folder + "/", 0) == 0 || point == folder;
+    });
+    if (holds_mount) continue;
+    std::filesystem::remove_all(folder, ec);
+    done.push_back((ec ? "could not remove the stale folder " : "reaped: removed the stale folder ") + folder);
+  }
+  return done;
 }
 
 }  // namespace dioh

@@ -4,7 +4,11 @@
 // waits (with a deadline, on a pipe diofs writes to once mounted) until the
 // mount is up. The destructor unmounts, waits for the daemon to exit, kills
 // it if it does not, detaches a mount that is still busy, and removes the
-// folder: no mount is ever left behind, also when a test fails.
+// folder: no mount is ever left behind, also when a test fails. When the
+// owner itself is killed, diofs dies with it (PR_SET_PDEATHSIG,
+// harness/os/spawn.h) and its auto_unmount drops the mount; the folder
+// ("diofs-<pid>-XXXXXX") and the mount's mark (fsname "diofs:<pid>") let a
+// later run reap what is left (ReapLeftovers, leftovers.h).
 #pragma once
 
 #include <sys/types.h>
@@ -74,5 +78,10 @@ class MountedDiofs {
   int exit_status_ = -1;  // the daemon's wait status, once reaped
   bool reaped_ = false;
 };
+
+// Reaps what dead runs left under `tmp_dir` (default: $TMPDIR, else /tmp):
+// detaches their marked diofs mounts, then removes their folders that hold
+// no mount and belong to this user (leftovers.h). One line per thing done.
+std::vector<std::string> ReapLeftovers(std::string tmp_dir = "");
 
 }  // namespace dioh

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <mutex>
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +18,14 @@ namespace dioh {
 
 BatchRun RunBatch(const std::vector<Job>& jobs, const RunEnvironment& environment, const BatchOptions& options) {
   BatchRun batch;
+  // What runs killed before they could clean up left (a mount, folders): once a process.
+  static std::once_flag reaped;
+  std::call_once(reaped, [&] {
+    HarnessEnv& env = environment.env != nullptr ? *environment.env : HarnessEnv::Real();
+    for (const std::string& line : env.ReapLeftovers()) {
+      if (options.progress != nullptr) *options.progress << line << "\n";
+    }
+  });
   const std::string maps_dir = options.out_dir + "/maps";
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     if (InterruptWatcher::Instance().interrupted()) {

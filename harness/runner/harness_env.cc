@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "harness/mount/leftovers.h"
 #include "harness/mount/mounted_diofs.h"
 #include "harness/os/errno_status.h"
 
@@ -28,7 +29,7 @@ class RealHarnessEnv final : public HarnessEnv {
  public:
   Result<std::string> MakeTempDir() override {
     const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/dioharness.XXXXXX";
+    std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/" + RunDirPrefix(getpid()) + "XXXXXX";
     if (mkdtemp(pattern.data()) == nullptr) return ErrnoStatus(errno, "mkdtemp " + pattern);
     return pattern;
   }
@@ -104,6 +105,8 @@ class RealHarnessEnv final : public HarnessEnv {
   Result<diofs::oplog::LogContents> ReadOpLog(const std::string& path) override {
     return diofs::oplog::ReadLogFile(path);
   }
+
+  std::vector<std::string> ReapLeftovers() override { return dioh::ReapLeftovers(); }
 };
 
 }  // namespace

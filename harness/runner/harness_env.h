@@ -35,7 +35,8 @@ class HarnessEnv {
   // The process's own file system and real diofs mounts.
   static HarnessEnv& Real();
 
-  // A new private folder under $TMPDIR (else /tmp).
+  // A new private folder under $TMPDIR (else /tmp), named with the pid
+  // (RunDirPrefix, harness/mount/leftovers.h) so a later run can reap it.
   virtual Result<std::string> MakeTempDir() = 0;
   // Removes `path` and everything in it; what cannot be removed is left.
   virtual void RemoveTree(const std::string& path) = 0;
@@ -49,6 +50,10 @@ class HarnessEnv {
   virtual Result<std::unique_ptr<DiofsMount>> MountDiofs(const std::vector<std::string>& args) = 0;
   // Reads and verifies an op log (fs/oplog/LOG_FORMAT.md).
   virtual Result<diofs::oplog::LogContents> ReadOpLog(const std::string& path) = 0;
+  // Detaches the diofs mounts and removes the folders that dead runs left
+  // under $TMPDIR (harness/mount/leftovers.h); one line per thing reaped.
+  // The in-memory fakes have no leftovers: nothing, by default.
+  virtual std::vector<std::string> ReapLeftovers() { return {}; }
 };
 
 // A private folder made by `env`, removed with everything in it on destruction.

@@ -54,7 +54,14 @@ inline Child Start(const std::vector<std::string>& argv, const std::string& dir,
   for (std::string& a : args) c_argv.push_back(a.data());
   c_argv.push_back(nullptr);
   std::vector<std::string> environment;
-  for (char** e = environ; *e != nullptr; ++e) environment.emplace_back(*e);
+  // An entry of `env` replaces the inherited one (ctest sets TMPDIR already).
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry = *e;
+    const std::string name = entry.substr(0, entry.find('=') + 1);
+    bool replaced = false;
+    for (const std::string& extra : env) replaced = replaced || extra.rfind(name, 0) == 0;
+    if (!replaced) environment.push_back(entry);
+  }
   environment.insert(environment.end(), env.begin(), env.end());
   std::vector<char*> c_env;
   for (std::string& e : environment) c_env.push_back(e.data());

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "tests/harness/engine/engine_test_util.h"
 
@@ -76,6 +77,17 @@ TEST_F(ChildProcessTest, DestructorKillsTheGroup) {
   pollfd p{pidfd, POLLIN, 0};
   EXPECT_EQ(poll(&p, 1, 10000), 1) << "the grandchild survived its group's kill";
   close(pidfd);
+}
+
+// The engine dies with the harness (PR_SET_PDEATHSIG, which follows the
+// spawning thread): a thread that spawns and ends stands for a killed harness.
+TEST_F(ChildProcessTest, TheEngineDiesWithTheThreadThatStartedIt) {
+  std::unique_ptr<ChildProcess> child;
+  std::thread([&] { child = Shell("exec sleep 600"); }).join();
+  ASSERT_NE(child, nullptr);
+  ASSERT_TRUE(child->WaitForExit(In(10s)));
+  EXPECT_EQ(child->ExitText(), "killed by signal 9 (SIGKILL)");
+  EXPECT_EQ(child->CrashSignal(), SIGKILL);  // not the harness's own kill
 }
 
 TEST_F(ChildProcessTest, AMissingProgramIsAnErrorNamingIt) {
