@@ -240,6 +240,10 @@ int RunExec(const ExecOptions& o) {
     }
     std::cerr << "  " << name << ": " << indented << "\n";
   }
+  // A skip is no pass (io_uring buffers, no --preload): say it even when the run passed.
+  for (const dioh::CheckResult& check : result.checks) {
+    if (check.status == dioh::CheckStatus::kSkip) std::cerr << "  " << check.name << ": skipped: " << check.detail << "\n";
+  }
   std::cerr << "dioharness exec: reports in " << o.out_dir << "/report.{json,md,xml}\n";
   return exit_status;
 }
