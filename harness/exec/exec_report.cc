@@ -8,6 +8,9 @@ namespace {
 
 constexpr std::size_t kListed = 10;  // violations a check's detail lists, at most
 
+// "1 violation", "2 violations".
+std::string Count(std::size_t n, const std::string& noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
+
 std::string SignalName(int signal) {
   const char* abbrev = sigabbrev_np(signal);
   return "signal " + std::to_string(signal) + (abbrev != nullptr ? " (SIG" + std::string(abbrev) + ")" : "");
@@ -31,7 +34,7 @@ CheckResult ViolationCheck(const char* name, const std::vector<const DirectIoVio
   CheckResult check{name, CheckStatus::kPass, std::move(pass_detail)};
   if (found.empty()) return check;
   check.status = CheckStatus::kFail;
-  check.detail = std::to_string(found.size()) + (found.size() == 1 ? " violation" : " violations");
+  check.detail = Count(found.size(), "violation");
   for (std::size_t i = 0; i < found.size() && i < kListed; ++i) check.detail += "\n" + Describe(*found[i]);
   if (found.size() > kListed) check.detail += "\n... and " + std::to_string(found.size() - kListed) + " more";
   return check;
@@ -71,7 +74,7 @@ std::vector<CheckResult> Checks(const ExecRun& run, const Judgement& j) {
   CheckResult fallback{"no-fallback", CheckStatus::kPass, "no buffered I/O after a refused O_DIRECT"};
   if (!j.fallbacks.empty()) {
     fallback.status = CheckStatus::kFail;
-    fallback.detail = std::to_string(j.fallbacks.size()) + (j.fallbacks.size() == 1 ? " fallback" : " fallbacks");
+    fallback.detail = Count(j.fallbacks.size(), "fallback");
     for (std::size_t i = 0; i < j.fallbacks.size() && i < kListed; ++i) fallback.detail += "\n" + Describe(j.fallbacks[i]);
   }
   checks.push_back(std::move(fallback));
@@ -99,8 +102,8 @@ std::string ExitReason(const CommandEnd& end, const Judgement* judgement) {
   std::string text = "exit status " + std::to_string(status) + ": ";
   const bool ran = end.kind == CommandEnd::Kind::kExited || end.kind == CommandEnd::Kind::kSignaled;
   if (ran && failed) {
-    return text + "the fixture found " + std::to_string(judgement->violations.size()) + " violations, " +
-           std::to_string(judgement->fallbacks.size()) + " fallbacks (" + HowItEnded(end) + ")";
+    return text + "the fixture found " + Count(judgement->violations.size(), "violation") + ", " +
+           Count(judgement->fallbacks.size(), "fallback") + " (" + HowItEnded(end) + ")";
   }
   if (ran) return text + HowItEnded(end) + (judgement != nullptr ? "; no violation, no fallback" : "");
   return text + HowItEnded(end);

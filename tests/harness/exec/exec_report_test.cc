@@ -33,6 +33,10 @@ TEST(ExecExitStatusTest, TheReasonSaysWhich) {
   j.violations.resize(2);
   EXPECT_EQ(dioh::exec::ExitReason({Kind::kExited, 0}, &j),
             "exit status 1: the fixture found 2 violations, 0 fallbacks (the command exited 0)");
+  j.violations.resize(1);
+  j.fallbacks.resize(1);
+  EXPECT_EQ(dioh::exec::ExitReason({Kind::kExited, 3}, &j),
+            "exit status 1: the fixture found 1 violation, 1 fallback (the command exited 3)");
   const dioh::exec::Judgement clean;
   EXPECT_EQ(dioh::exec::ExitReason({Kind::kExited, 3}, &clean),
             "exit status 3: the command exited 3; no violation, no fallback");
