@@ -16,5 +16,6 @@ void RegisterMatrixCommand(CLI::App& app, int& exit_code);
 void RegisterRegressCommand(CLI::App& app, int& exit_code);
 void RegisterMergeCommand(CLI::App& app, int& exit_code);
 void RegisterBenchReportCommand(CLI::App& app, int& exit_code);
+void RegisterExecCommand(CLI::App& app, int& exit_code);
 
 }  // namespace dioharness::cli

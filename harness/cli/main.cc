@@ -8,6 +8,7 @@
 
 #include "common/cli/cli_app.h"
 #include "harness/cli/commands.h"
+#include "harness/exec/exec_report.h"
 #include "harness/runner/interrupt.h"
 
 int main(int argc, char** argv) {
@@ -28,10 +29,13 @@ int main(int argc, char** argv) {
   dioharness::cli::RegisterMergeCommand(app, exit_code);
   dioharness::cli::RegisterLogCommand(app, exit_code);
   dioharness::cli::RegisterBenchReportCommand(app, exit_code);
+  dioharness::cli::RegisterExecCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return dioh::cli::ExitForParseError(app, e);  // 0 for --help and --version, else one line and 2
+    const int code = dioh::cli::ExitForParseError(app, e);  // 0 for --help and --version, else one line and 2
+    // exec follows env(1): 125 for its own errors, so that 1 and 2 stay the command's.
+    return code != 0 && app.get_subcommand("exec")->parsed() ? dioh::exec::kExitFixtureError : code;
   } catch (const std::exception& e) {  // nothing may escape main
     std::cerr << "error: " << e.what() << "\n";
     return 2;

@@ -108,21 +108,21 @@ std::optional<std::string> MountedDiofs::FuseUnusableReason() {
 
 Result<std::unique_ptr<MountedDiofs>> MountedDiofs::Mount(const std::vector<std::string>& args,
                                                           std::chrono::milliseconds timeout,
-                                                          std::optional<DaemonUser> as_user) {
+                                                          std::optional<DaemonUser> as_user, const std::string& at) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   const std::string binary = DiofsBinary();
   if (access(binary.c_str(), X_OK) != 0) return Errno("diofs binary '" + binary + "'");
   std::string dir_template = (std::filesystem::temp_directory_path() / (MountDirPrefix(getpid()) + "XXXXXX")).string();
   if (mkdtemp(dir_template.data()) == nullptr) return Errno("mkdtemp");
   const std::string dir = dir_template;
-  const std::string mountpoint = dir + "/mnt";
+  const std::string mountpoint = at.empty() ? dir + "/mnt" : at;
   const std::string stderr_path = dir + "/diofs.stderr";
   const auto give_up = [&](Status status) {
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
     return status;
   };
-  if (mkdir(mountpoint.c_str(), 0755) != 0) return give_up(Errno("mkdir " + mountpoint));
+  if (at.empty() && mkdir(mountpoint.c_str(), 0755) != 0) return give_up(Errno("mkdir " + mountpoint));
   if (as_user && (chown(dir.c_str(), as_user->uid, as_user->gid) != 0 ||
                   chown(mountpoint.c_str(), as_user->uid, as_user->gid) != 0)) {
     return give_up(Errno("chown " + dir));

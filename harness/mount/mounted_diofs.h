@@ -36,10 +36,13 @@ class MountedDiofs {
   // The binary is $DIOFS_BINARY, else `diofs` beside the running program.
   // With `as_user`, diofs runs as that user (through setpriv(1), no
   // supplementary groups), mounting through fusermount3 as any user does;
-  // the private folder is then that user's.
+  // the private folder is then that user's. With `at`, diofs mounts on
+  // that existing folder instead of the private one (which still holds
+  // diofs's stderr); the folder itself is left in place at unmount.
   static Result<std::unique_ptr<MountedDiofs>> Mount(const std::vector<std::string>& args,
                                                      std::chrono::milliseconds timeout = std::chrono::seconds(10),
-                                                     std::optional<DaemonUser> as_user = std::nullopt);
+                                                     std::optional<DaemonUser> as_user = std::nullopt,
+                                                     const std::string& at = {});
   // Why no FUSE mount can be made on this machine at all (for GTEST_SKIP), or none.
   static std::optional<std::string> FuseUnusableReason();
   // The diofs binary Mount() starts.
@@ -71,7 +74,7 @@ class MountedDiofs {
   void Reap();  // waits for the (exited or killed) daemon and keeps its status
 
   std::string dir_;         // private temporary folder: mnt/ and diofs.stderr
-  std::string mountpoint_;  // dir_ + "/mnt"
+  std::string mountpoint_;  // dir_ + "/mnt", or Mount's `at`
   pid_t pid_ = -1;
   int pidfd_ = -1;
   bool unmounted_ = false;

@@ -3,6 +3,8 @@
 // --version and --help exit 0, unknown profiles are named with the list.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <filesystem>
 
@@ -38,12 +40,12 @@ class CliUsageTest : public testing::Test {
 
 TEST_F(CliUsageTest, EveryCommandLineErrorExitsTwoWithOneLineNamingTheWord) {
   const std::pair<std::vector<std::string>, std::string> cases[] = {
-      {{}, "dioharness: a command is required: demo, run, matrix, regress, merge, log, bench-report (see 'dioharness --help')\n"},
+      {{}, "dioharness: a command is required: demo, run, matrix, regress, merge, log, bench-report, exec (see 'dioharness --help')\n"},
       {{"run", "--bogus"}, "dioharness run: unknown option '--bogus' (see 'dioharness run --help')\n"},
       {{"run", "/nonexistent.json"}, "dioharness run: FILE: File does not exist: /nonexistent.json (see 'dioharness run --help')\n"},
       {{"matrix", "--bogus"}, "dioharness matrix: unknown option '--bogus' (see 'dioharness matrix --help')\n"},
       {{"frobnicate"}, "dioharness: unknown command 'frobnicate' (commands: demo, run, matrix, regress, merge, log, "
-                       "bench-report) (see 'dioharness --help')\n"},
+                       "bench-report, exec) (see 'dioharness --help')\n"},
       {{"log", "dump"}, "dioharness log dump: FILE is required (see 'dioharness log dump --help')\n"},
       {{"demo", "--maps", "some"}, ""},
   };
@@ -76,10 +78,22 @@ TEST_F(CliUsageTest, VersionAndHelpExitZero) {
   const Result version = Run({"--version"});
   EXPECT_EQ(version.code, 0);
   EXPECT_EQ(version.out.rfind("dioharness ", 0), 0u) << version.out;
-  for (const char* command : {"demo", "run", "matrix", "regress", "merge", "log", "bench-report"}) {
+  for (const char* command : {"demo", "run", "matrix", "regress", "merge", "log", "bench-report", "exec"}) {
     const Result help = Run({command, "--help"});
     EXPECT_EQ(help.code, 0) << command;
     EXPECT_NE(help.out.find(std::string("Usage: dioharness ") + command), std::string::npos) << help.out;
+  }
+}
+
+// exec follows env(1): its own usage errors are 125, so that 1 and 2 stay the command's.
+TEST_F(CliUsageTest, ExecUsageErrorsExit125WithOneLine) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"exec", "--bogus", "--", "true"},
+                                               {"exec"},
+                                               {"exec", "--on-violation", "maybe", "--", "true"}}) {
+    const Result r = Run(args);
+    EXPECT_EQ(r.code, 125) << args.back() << " " << r.err;
+    EXPECT_EQ(r.err.rfind("dioharness exec: ", 0), 0u) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
 }
 
