@@ -6,10 +6,17 @@ include(GoogleTest)
 # Integration tests mount diofs: each uses its own temporary mountpoint.
 # unit_tests: every test binary labelled `unit`, so that the sanitizer builds
 # (make test-asan) compile only what they run.
-# Every test's TMPDIR is BUILD/tmp: what the tests leave there is this
-# checkout's own, the only place scripts/check-no-mounts.sh looks at.
-set(DIOHARNESS_TEST_TMPDIR ${CMAKE_BINARY_DIR}/tmp)
+# Every test's TMPDIR is this build folder's own: what the tests leave there
+# is this checkout's, the only place scripts/check-no-mounts.sh looks at (it
+# reads the path from BUILD/test-tmpdir). A short path under /tmp named by a
+# hash of the build folder, not BUILD/tmp: engines' QMP sockets live a few
+# folders below it, and a unix socket path holds 107 bytes, which a deep
+# checkout would exceed.
+string(MD5 dioharness_build_hash "${CMAKE_BINARY_DIR}")
+string(SUBSTRING "${dioharness_build_hash}" 0 10 dioharness_build_hash)
+set(DIOHARNESS_TEST_TMPDIR /tmp/dioharness-tests-${dioharness_build_hash})
 file(MAKE_DIRECTORY ${DIOHARNESS_TEST_TMPDIR})
+file(WRITE ${CMAKE_BINARY_DIR}/test-tmpdir "${DIOHARNESS_TEST_TMPDIR}\n")
 if(NOT TARGET unit_tests)
   add_custom_target(unit_tests)
 endif()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fails (and cleans up) if a diofs mount made by this checkout's tests is
 # still up after them: every test that mounts must unmount, also when it
-# fails. ctest gives every test TMPDIR=BUILD/tmp (cmake/Testing.cmake),
+# fails. ctest gives every test a TMPDIR of this build folder's own (cmake/Testing.cmake,
+# its path in BUILD/test-tmpdir),
 # so only mounts under that folder are looked at: other users' mounts, and
 # this user's other work, are never touched.
 # Usage: scripts/check-no-mounts.sh [BUILD]   (default: build, beside scripts/)
@@ -9,7 +10,9 @@ set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}
 [[ "$build" == /* ]] || build="$root/$build"
-tests_tmp="$build/tmp"
+# The tests' TMPDIR, as cmake/Testing.cmake chose it for this build folder.
+[[ -f "$build/test-tmpdir" ]] || exit 0
+tests_tmp=$(head -n 1 "$build/test-tmpdir")
 [[ -d "$tests_tmp" ]] || exit 0
 tests_tmp=$(realpath "$tests_tmp")  # /proc/mounts names resolved paths
 # Field 2 is the mount point, with space, tab, newline and backslash as \ooo.
