@@ -6,6 +6,15 @@
 
 namespace diocheck {
 
+bool IsSanitizerRuntime(std::string_view object) {
+  const size_t slash = object.rfind('/');
+  const std::string_view name = slash == std::string_view::npos ? object : object.substr(slash + 1);
+  for (const std::string_view runtime : {"libasan.", "libtsan.", "libubsan.", "liblsan.", "libhwasan.", "libclang_rt."}) {
+    if (name.starts_with(runtime)) return true;
+  }
+  return false;
+}
+
 void CallSite::Add(uintptr_t address, Dladdr1Function dladdr1, std::string_view program) {
   if (count_ == kMaxFrames) return;
   const uintptr_t call = address - 1;  // inside the call instruction, not after it
@@ -44,12 +53,12 @@ void DescribeCallSite(void* const* frames, int count, uintptr_t self_base, Dladd
                       std::string_view program, CallSite& out) {
   for (int i = 0; i < count && out.size() < CallSite::kMaxFrames; ++i) {
     const auto address = reinterpret_cast<uintptr_t>(frames[i]);
-    if (self_base != 0 && dladdr1 != nullptr) {
+    if (dladdr1 != nullptr) {
       Dl_info info{};
       link_map* map = nullptr;
-      if (dladdr1(frames[i], &info, reinterpret_cast<void**>(&map), RTLD_DL_LINKMAP) != 0 &&
-          reinterpret_cast<uintptr_t>(info.dli_fbase) == self_base) {
-        continue;  // the library's own frame
+      if (dladdr1(frames[i], &info, reinterpret_cast<void**>(&map), RTLD_DL_LINKMAP) != 0) {
+        if (self_base != 0 && reinterpret_cast<uintptr_t>(info.dli_fbase) == self_base) continue;  // the library's own
+        if (info.dli_fname != nullptr && IsSanitizerRuntime(info.dli_fname)) continue;
       }
     }
     out.Add(address, dladdr1, program);

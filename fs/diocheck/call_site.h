@@ -4,7 +4,9 @@
 // addr2line(1) takes), or "/tmp/prog+0x1189" alone.
 //
 // Frames come from backtrace(3) (the unwind tables, so programs built
-// without frame pointers work too); the library's own frames are skipped.
+// without frame pointers work too); the library's own frames are skipped,
+// and so are a sanitizer runtime's (under ASan, backtrace() and the transfer
+// calls are its interceptors: their frames are never the caller's code).
 // Each address is the return address less one: inside the call
 // instruction, so that addr2line names the line of the call. No
 // allocation: the text lives in the CallSite.
@@ -38,10 +40,15 @@ class CallSite {
   int count_ = 0;
 };
 
+// Whether `object` (a path as dladdr names it) is a sanitizer runtime:
+// libasan.so.8, libtsan.so.2, libclang_rt.asan-x86_64.so ...
+bool IsSanitizerRuntime(std::string_view object);
+
 // The call site of the return addresses `frames` (innermost first, as
 // backtrace() gives them): the first kMaxFrames that are not inside the
-// object loaded at `self_base` (the library itself; 0: skip none). The main
-// program is named `program` (its /proc/self/exe), when given.
+// object loaded at `self_base` (the library itself; 0: skip none) nor in a
+// sanitizer runtime. The main program is named `program` (its
+// /proc/self/exe), when given.
 void DescribeCallSite(void* const* frames, int count, uintptr_t self_base, Dladdr1Function dladdr1,
                       std::string_view program, CallSite& out);
 

@@ -58,5 +58,8 @@ int main(int argc, char** argv) {
   printf("fsync %d 0\n", submitted);
   if (submitted == 1) Reap(1, "fsync-event");
   io_destroy(context);
+  free(heap);
+  free(aligned);
+  close(fd);
   return 0;
 }
