@@ -381,35 +381,50 @@ std::vector<dioh::Result<Json>> JsonMessageStreamer::Feed(std::string_view bytes
   return out;
 }
 
-std::string ToQmpJson(const Json& value) {
+namespace {
+
+// Appends `value` as QEMU's QObject output visitor formats it, into one
+// string (no copy per nesting level).
+void AppendQmpJson(const Json& value, std::string& out) {
+  // Invalid UTF-8 (a stray byte quoted in an error) becomes U+FFFD, never a throw.
+  const auto dump = [](const Json& scalar) {
+    return scalar.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
+  };
   if (value.is_object()) {
-    std::string out = "{";
+    out += '{';
     bool first = true;
     for (const auto& item : value.items()) {
       if (!first) out += ", ";
       first = false;
-      out += Json(item.key()).dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace) + ": " +
-             ToQmpJson(item.value());
+      out += dump(Json(item.key()));
+      out += ": ";
+      AppendQmpJson(item.value(), out);
     }
-    return out + "}";
-  }
-  if (value.is_array()) {
-    std::string out = "[";
+    out += '}';
+  } else if (value.is_array()) {
+    out += '[';
     bool first = true;
     for (const Json& element : value) {
       if (!first) out += ", ";
       first = false;
-      out += ToQmpJson(element);
+      AppendQmpJson(element, out);
     }
-    return out + "]";
-  }
-  // QEMU prints a double with "%.17g": 1e999 comes back as inf, not null.
-  if (value.is_number_float() && !std::isfinite(value.get<double>())) {
+    out += ']';
+  } else if (value.is_number_float() && !std::isfinite(value.get<double>())) {
+    // QEMU prints a double with "%.17g": 1e999 comes back as inf, not null.
     const double number = value.get<double>();
-    return std::isnan(number) ? "nan" : number < 0 ? "-inf" : "inf";
+    out += std::isnan(number) ? "nan" : number < 0 ? "-inf" : "inf";
+  } else {
+    out += dump(value);
   }
-  // Invalid UTF-8 (a stray byte quoted in an error) becomes U+FFFD, never a throw.
-  return value.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::string ToQmpJson(const Json& value) {
+  std::string out;
+  AppendQmpJson(value, out);
+  return out;
 }
 
 }  // namespace mrm::qmp
