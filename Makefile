@@ -6,6 +6,8 @@ BUILD_ASAN ?= build-asan
 BUILD_TSAN ?= build-tsan
 BUILD_FUZZ ?= build-fuzz
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS  ?= -1
+FUZZ_TARGETS ?=
 JOBS       ?= $(shell nproc)
 PREFIX     ?= /usr/local
 DESTDIR    ?=
@@ -29,8 +31,9 @@ help:
 	@echo "make test-qemu  the real QEMU: the qemu-labelled tests, then every scenario and the matrix on it (report in $(BUILD)/qemu-results)"
 	@echo "make check-all  everything, including what does not fit CI's time: test, test-asan, test-tsan, fuzz (60 s a target), test-qemu"
 	@echo "make test-asan  unit tests under AddressSanitizer + UBSan"
-	@echo "make test-tsan  unit tests under ThreadSanitizer"
-	@echo "make fuzz       every libFuzzer target of fuzz/ for FUZZ_SECONDS (60) each, ASan + UBSan"
+	@echo "make test-tsan  unit and through-mount tests with every program built with ThreadSanitizer"
+	@echo "make fuzz       every libFuzzer target of fuzz/ for FUZZ_SECONDS (60) each, ASan + UBSan;"
+	@echo "                FUZZ_RUNS=N stops a target after N executions, FUZZ_TARGETS=\"a b\" picks targets"
 	@echo "make bench      run the benchmarks, JSON into results/bench/"
 	@echo "make profile    perf profile of 1 MiB O_DIRECT writes, tmpfs against diofs, into results/bench/profiles/"
 	@echo "make install    diofs, dioharness, mrmigrate, diocheck_run, libdiocheck.so and the man pages into PREFIX (/usr/local), under DESTDIR"
@@ -87,13 +90,24 @@ test-asan: deps
 	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests
 	ctest --test-dir $(BUILD_ASAN) -j $(JOBS) -L unit --output-on-failure
 
+# TSan: every program is built with it (diofs, mrmigrate, dioharness), and the
+# unit and through-mount (integration) tests run. A race in a daemon or an
+# engine that a test started is written to $(BUILD_TSAN)/tsan/ (log_path) and
+# fails the target even when the test passed.
 test-tsan: deps
 	cmake -S . -B $(BUILD_TSAN) -G Ninja -DDIOHARNESS_SANITIZE=thread -DDIOHARNESS_BUILD_BENCHMARKS=OFF $(SANITIZER_FLAGS) $(CMAKE_FLAGS)
-	cmake --build $(BUILD_TSAN) -j $(JOBS) --target unit_tests
-	ctest --test-dir $(BUILD_TSAN) -j $(JOBS) -L unit --output-on-failure
+	cmake --build $(BUILD_TSAN) -j $(JOBS)
+	@rm -rf $(BUILD_TSAN)/tsan && mkdir -p $(BUILD_TSAN)/tsan; status=0; \
+	 TSAN_OPTIONS="log_path=$(abspath $(BUILD_TSAN))/tsan/report $(TSAN_OPTIONS)" \
+	   ctest --test-dir $(BUILD_TSAN) -j $(JOBS) -L 'unit|integration' --output-on-failure || status=$$?; \
+	 scripts/check-no-mounts.sh $(BUILD_TSAN) || status=1; \
+	 if ls $(BUILD_TSAN)/tsan/report.* >/dev/null 2>&1; then \
+	   echo "ThreadSanitizer reports (from the tests or the programs they started):"; \
+	   head -n 60 $(BUILD_TSAN)/tsan/report.*; status=1; \
+	 else echo "ThreadSanitizer: no report"; fi; exit $$status
 
 fuzz: deps
-	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(BUILD_FUZZ)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TARGETS="$(FUZZ_TARGETS)" scripts/fuzz.sh $(BUILD_FUZZ)
 
 bench: build
 	scripts/bench.sh $(BUILD)
