@@ -6,10 +6,12 @@ namespace mrm::cli {
 
 qmp::StatusListener MigrationWaiter::Listener() {
   return [this](const qmp::StatusChange& change) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      changes_.push_back(change);
-    }
+    // Notified under the lock: WaitForEnd cannot see the last change (and
+    // its caller destroy this waiter) before notify_one has returned. Unlocked
+    // first, the engine's thread could signal a destroyed condition variable
+    // (ThreadSanitizer: pthread_cond_destroy against pthread_cond_signal).
+    std::lock_guard<std::mutex> lock(mutex_);
+    changes_.push_back(change);
     changed_.notify_one();
   };
 }

@@ -14,6 +14,9 @@ namespace mrm::cli {
 
 class MigrationWaiter {
  public:
+  // The listener to hand to the engine. Once WaitForEnd has returned, the
+  // waiter may be destroyed even while the engine's thread is still
+  // unwinding from the call that reported the end.
   qmp::StatusListener Listener();
   // Applies changes to `controller` as they come, calling `on_change` for each,
   // until the migration completes, fails or is cancelled. `stop` (set by a
