@@ -68,7 +68,7 @@ TEST(DiofsMountPreloadTest, TheCallSiteReachesTheOpLogAndDiofsVerbose) {
     DIOFS_MOUNT_OR_SKIP(mount, {"--profile", "strict-4k", "-v", "--log", log});
     const ProbeRun run = RunPreloaded({MALLOC_PWRITE, mount->Path("f")}, {});
     const long remainder = std::stol(run.output.substr(run.output.find("remainder ") + 10));
-    if (remainder == 0) GTEST_SKIP() << "malloc() happened to align the buffer to 4096";
+    ASSERT_NE(remainder, 0) << "malloc_pwrite moves a page-aligned block 16 bytes in";
     EXPECT_EQ(run.exit_code, 1) << run.output;
     const std::string frame = run.errors.substr(run.errors.find("; call site: ") + 13);
     const std::string first = frame.substr(0, frame.find(' '));
@@ -95,9 +95,7 @@ TEST(DiofsMountPreloadTest, TheCallSiteReachesTheOpLogAndDiofsVerbose) {
 // diofs as mem_align while page-aligned 4 KiB jobs pass; without it, diofs
 // alone refuses 512-byte blocks. tmpfs accepts all of it.
 TEST(DiofsMountPreloadTest, FioJobsPsyncAndLibaio) {
-  if (RunCommand({"/bin/sh", "-c", "command -v fio"}, {}).exit_code != 0) {
-    GTEST_SKIP() << "fio is not installed (scripts/install-deps.sh installs it)";
-  }
+  if (const auto reason = FioUnavailableReason()) GTEST_SKIP() << *reason;
   DIOFS_MOUNT_OR_SKIP(mount, {"--profile", "strict-4k"});
   const auto fio = [&](const std::string& engine, const std::string& bs, const std::string& iomem_align) {
     return RunPreloaded({"/bin/sh", "-c",

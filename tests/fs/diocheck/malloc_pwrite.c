@@ -22,12 +22,16 @@ int main(int argc, char** argv) {
     perror(argv[1]);
     return 2;
   }
-  char* buffer = malloc(4096);
+  /* glibc's malloc puts a 4 KiB block 16 bytes past a page boundary; some
+   * allocators (ThreadSanitizer's) hand it out page-aligned: then the
+   * buffer starts 16 bytes in, as glibc would have placed it. */
+  char* block = malloc(4096 + 16);
+  char* buffer = (uintptr_t)block % 512 == 0 ? block + 16 : block;
   memset(buffer, 'x', 4096);
   printf("remainder %lu\n", (unsigned long)((uintptr_t)buffer % 4096));
   const ssize_t written = pwrite(fd, buffer, 4096, 0); /* the call site */
   printf("pwrite %zd %d\n", written, written < 0 ? errno : 0);
-  free(buffer);
+  free(block);
   close(fd);
   return written < 0 ? 1 : 0;
 }

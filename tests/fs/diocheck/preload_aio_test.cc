@@ -64,9 +64,7 @@ TEST_F(PreloadAioTest, RecordModeSubmitsEverythingAndReports) {
 // fio --ioengine=libaio with misaligned buffers: fio's job fails with EINVAL
 // and the report names fio's own code; page-aligned buffers pass unreported.
 TEST_F(PreloadAioTest, FioLibaioEngine) {
-  if (RunCommand({"/bin/sh", "-c", "command -v fio"}, {}).exit_code != 0) {
-    GTEST_SKIP() << "fio is not installed (scripts/install-deps.sh installs it); aio_probe covers io_submit";
-  }
+  if (const auto reason = FioUnavailableReason()) GTEST_SKIP() << *reason;
   const auto fio = [&](const std::string& iomem_align) {
     return RunPreloaded({"/bin/sh", "-c",
                          "exec fio --name=job --filename=" + file_ +

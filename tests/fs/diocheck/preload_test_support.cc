@@ -93,6 +93,24 @@ ProbeRun RunCommand(const std::vector<std::string>& arguments,
   return Execute(arguments, environment, false);
 }
 
+std::optional<std::string> FioUnavailableReason() {
+#if defined(__SANITIZE_THREAD__)
+  constexpr bool kThreadSanitizer = true;
+#elif defined(__has_feature)
+  constexpr bool kThreadSanitizer = __has_feature(thread_sanitizer);
+#else
+  constexpr bool kThreadSanitizer = false;
+#endif
+  if (kThreadSanitizer) {
+    return "libdiocheck is built with ThreadSanitizer, whose runtime crashes in fio (built without it) once fio "
+           "starts threads; make test and make test-asan run this test";
+  }
+  if (RunCommand({"/bin/sh", "-c", "command -v fio"}, {}).exit_code != 0) {
+    return "fio is not installed (scripts/install-deps.sh installs it)";
+  }
+  return std::nullopt;
+}
+
 ProbeRun RunPreloaded(const std::vector<std::string>& arguments, const std::vector<std::string>& environment) {
   return Execute(arguments, environment, true);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,6 +37,12 @@ ProbeRun RunProbe(const std::string& scenario, const std::string& file,
 // RunProbe does (without the preload) and parses "<step> <result> <errno>".
 ProbeRun RunCommand(const std::vector<std::string>& arguments,
                     const std::vector<std::string>& environment);
+
+// Why fio cannot run under the preloaded library here, or nullopt: fio is
+// not installed, or the library is built with ThreadSanitizer (make
+// test-tsan), whose runtime crashes in a program built without it once that
+// program starts threads, as fio does. make test and make test-asan run it.
+std::optional<std::string> FioUnavailableReason();
 
 // Runs `arguments` under LD_PRELOAD=libdiocheck.so, environment as RunProbe.
 ProbeRun RunPreloaded(const std::vector<std::string>& arguments, const std::vector<std::string>& environment);

@@ -66,9 +66,7 @@ TEST_F(PreloadUringTest, OtherSystemCallsPassUnremarked) {
 // fio's io_uring engine: the job runs (libdiocheck stops nothing it cannot
 // check) and the notice names fio.
 TEST_F(PreloadUringTest, FioIoUringEngine) {
-  if (RunCommand({"/bin/sh", "-c", "command -v fio"}, {}).exit_code != 0) {
-    GTEST_SKIP() << "fio is not installed (scripts/install-deps.sh installs it)";
-  }
+  if (const auto reason = FioUnavailableReason()) GTEST_SKIP() << *reason;
   const ProbeRun run = Run({"/bin/sh", "-c",
                             "exec fio --name=job --filename=" + dir_.path() +
                                 "/data --ioengine=io_uring --bs=4k --size=64k --rw=write --output-format=terse"});

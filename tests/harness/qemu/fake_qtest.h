@@ -31,13 +31,13 @@ class FakeGuestMemory {
     if (verb == "b64write") {
       auto bytes = dioh::Base64Decode(arg);
       if (!bytes.ok() || bytes->size() != size) return "FAIL size and data differ";
-      for (std::uint64_t i = 0; i < size; ++i) bytes_[address + i] = static_cast<std::uint8_t>((*bytes)[i]);
+      for (std::uint64_t i = 0; i < size; ++i) Set(address + i, static_cast<std::uint8_t>((*bytes)[i]));
       ++writes_;
       return "OK";
     }
     if (verb == "memset") {
       const auto value = static_cast<std::uint8_t>(std::stoul(arg, nullptr, 0));
-      for (std::uint64_t i = 0; i < size; ++i) bytes_[address + i] = value;
+      for (std::uint64_t i = 0; i < size; ++i) Set(address + i, value);
       ++writes_;
       return "OK";
     }
@@ -49,13 +49,21 @@ class FakeGuestMemory {
     return "FAIL Unknown command '" + verb + "'";
   }
   std::uint8_t At(std::uint64_t address) const {
-    const auto it = bytes_.find(address);
-    return it == bytes_.end() ? 0 : it->second;
+    const auto it = pages_.find(address / kPage);
+    return it == pages_.end() ? 0 : it->second[address % kPage];
   }
   std::size_t writes() const { return writes_; }
 
  private:
-  std::map<std::uint64_t, std::uint8_t> bytes_;  // sparse: tests write little
+  static constexpr std::uint64_t kPage = 4096;
+  void Set(std::uint64_t address, std::uint8_t value) {
+    std::vector<std::uint8_t>& page = pages_[address / kPage];
+    if (page.empty()) page.resize(kPage);
+    page[address % kPage] = value;
+  }
+  // Sparse by page: a byte map made 1000 fills of a page take 10 s under
+  // ThreadSanitizer.
+  std::map<std::uint64_t, std::vector<std::uint8_t>> pages_;
   std::size_t writes_ = 0;
 };
 
