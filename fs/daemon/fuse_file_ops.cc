@@ -9,13 +9,13 @@ namespace {
 void OnCreate(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, fuse_file_info* fi) {
   auto opened = Fs(req).Create(parent, name, mode, static_cast<std::uint32_t>(fi->flags), CallerOf(req));
   if (!opened.ok()) return ReplyError(req, opened.status());
-  ReplyOpened(req, *opened, fi, /*create=*/true);
+  ReplyOpened(req, *opened, /*create=*/true);
 }
 
 void OnOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   auto opened = Fs(req).Open(ino, static_cast<std::uint32_t>(fi->flags), CallerOf(req));
   if (!opened.ok()) return ReplyError(req, opened.status());
-  ReplyOpened(req, *opened, fi, /*create=*/false);
+  ReplyOpened(req, *opened, /*create=*/false);
 }
 
 void OnRead(fuse_req_t req, fuse_ino_t /*ino*/, size_t size, off_t offset, fuse_file_info* fi) {

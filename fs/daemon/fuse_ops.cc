@@ -1,11 +1,13 @@
 #include "fs/daemon/fuse_ops.h"
 
+#include "fs/daemon/open_reply.h"
 #include "fs/daemon/thread_groups.h"
 
 namespace diofs::fuse_ops {
 namespace {
 
 ThreadGroups g_thread_groups;  // the daemon's one process-wide table
+bool g_parallel_direct_writes = true;  // set by main before the session's threads start
 
 fuse_entry_param ToEntry(const Entry& entry) {
   fuse_entry_param e{};
@@ -51,15 +53,18 @@ void ReplyEntry(fuse_req_t req, const dioh::Result<Entry>& entry) {
   fuse_reply_entry(req, &e);
 }
 
-void ReplyOpened(fuse_req_t req, const Opened& opened, fuse_file_info* fi, bool create) {
-  fi->fh = opened.fh;
-  fi->direct_io = opened.direct_io ? 1 : 0;  // O_DIRECT: transfers arrive exactly as issued
-  fi->keep_cache = 0;
+void SetParallelDirectWrites(bool on) { g_parallel_direct_writes = on; }
+
+void ReplyOpened(fuse_req_t req, const Opened& opened, bool create) {
+  // O_DIRECT: transfers arrive exactly as issued (FOPEN_DIRECT_IO), and
+  // writers of one file may overlap (open_reply.h).
+  const std::uint32_t flags = KernelOpenFlags(opened.direct_io, g_parallel_direct_writes);
   if (create) {
-    const fuse_entry_param e = ToEntry(opened.entry);
-    fuse_reply_create(req, &e, fi);
+    const CreateOut out = MakeCreateOut(ToEntry(opened.entry), opened.fh, flags);
+    fuse_reply_buf(req, reinterpret_cast<const char*>(&out), sizeof out);
   } else {
-    fuse_reply_open(req, fi);
+    const fuse_open_out out = MakeOpenOut(opened.fh, flags);
+    fuse_reply_buf(req, reinterpret_cast<const char*>(&out), sizeof out);
   }
 }
 

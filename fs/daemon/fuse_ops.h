@@ -25,8 +25,12 @@ struct stat ToStat(std::uint64_t ino, const NodeAttr& attr);
 void ReplyError(fuse_req_t req, const dioh::Status& status);
 // An entry (lookup, mkdir, symlink, link, mknod), or its error.
 void ReplyEntry(fuse_req_t req, const dioh::Result<Entry>& entry);
-// The reply of an open or a create.
-void ReplyOpened(fuse_req_t req, const Opened& opened, fuse_file_info* fi, bool create);
+// The reply of an open or a create (open_reply.h: filled by hand, so that
+// O_DIRECT opens carry FOPEN_PARALLEL_DIRECT_WRITES).
+void ReplyOpened(fuse_req_t req, const Opened& opened, bool create);
+// Whether O_DIRECT opens get FOPEN_PARALLEL_DIRECT_WRITES (default on);
+// called once by main before the session runs.
+void SetParallelDirectWrites(bool on);
 
 // The handlers, by group, set into `ops`.
 void SetNamespaceOps(fuse_lowlevel_ops& ops);  // fuse_namespace_ops.cc

@@ -75,6 +75,11 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
   app.add_flag("--allow-other", options.allow_other,
                "let other users use the mount (their permissions are still checked; when not root, needs "
                "user_allow_other in /etc/fuse.conf)");
+  bool serial_direct_writes = false;
+  app.add_flag("--serial-direct-writes", serial_direct_writes,
+               "let the kernel pass O_DIRECT writes to one file one at a time, as for a FUSE file system "
+               "that does not ask for parallel direct writes (by default, writes that do not extend the "
+               "file may overlap: FOPEN_PARALLEL_DIRECT_WRITES, Linux 6.2)");
   std::vector<std::string> unused;  // -o never reaches CLI11: RewriteMountOptions takes it apart
   app.add_option("-o", unused,
                  "mount options, comma-separated (may repeat): any option here as NAME=VALUE or FLAG "
@@ -105,6 +110,7 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
     if (outcome.exit_code == 0) return DaemonCommand{std::nullopt, std::move(outcome.text)};
     return Bad(outcome.what);
   }
+  options.parallel_direct_writes = !serial_direct_writes;
 
   auto preset = ProfileByName(profile_name);
   if (!preset.ok()) return preset.status();

@@ -31,6 +31,10 @@ struct DaemonOptions {
   // may use the mount. The kernel checks their permissions either way
   // (default_permissions is always on).
   bool allow_other = false;
+  // O_DIRECT opens ask the kernel to let non-extending direct writes to one
+  // file overlap (FOPEN_PARALLEL_DIRECT_WRITES, fs/daemon/open_reply.h);
+  // --serial-direct-writes turns it off, as FUSE file systems behave without it.
+  bool parallel_direct_writes = true;
   // Standard mount options from -o, for libfuse and the kernel (ro, nosuid,
   // fsname=...), each as one option (commas unescaped).
   std::vector<std::string> fuse_options;

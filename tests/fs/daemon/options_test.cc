@@ -62,6 +62,18 @@ TEST(OptionsTest, ErrorsNameTheProblem) {
   EXPECT_FALSE(Parse({"--backend", "disk", "/m"}).ok());
 }
 
+TEST(OptionsTest, DirectWritesToOneFileOverlapUnlessAskedToBeSerial) {
+  auto plain = Parse({"/m"});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->options->parallel_direct_writes);
+  auto serial = Parse({"--serial-direct-writes", "/m"});
+  ASSERT_TRUE(serial.ok());
+  EXPECT_FALSE(serial->options->parallel_direct_writes);
+  auto o = Parse({"-o", "serial_direct_writes", "/m"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_FALSE(o->options->parallel_direct_writes);
+}
+
 TEST(OptionsTest, KernelChecksPermissionsAlwaysAndOthersComeInOnlyWhenAsked) {
   auto plain = Parse({"/m"});
   ASSERT_TRUE(plain.ok());
