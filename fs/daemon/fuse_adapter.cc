@@ -69,7 +69,7 @@ int ServeFuse(DioFilesystem& fs, const DaemonOptions& options, const std::functi
   }
   const std::string mount_options = FuseMountOptions(options);
   FuseArgv argv({"diofs", "-o", mount_options});
-  fuse_ops::SetParallelDirectWrites(options.parallel_direct_writes);
+  fuse_ops::SetOpenReplyPolicy({options.parallel_direct_writes, options.direct_io_all});
   const fuse_lowlevel_ops ops = MakeOps();
   fuse_session* session = fuse_session_new(&argv.args, &ops, sizeof(ops), &fs);
   if (session == nullptr) {

@@ -7,7 +7,7 @@ namespace diofs::fuse_ops {
 namespace {
 
 ThreadGroups g_thread_groups;  // the daemon's one process-wide table
-bool g_parallel_direct_writes = true;  // set by main before the session's threads start
+OpenReplyPolicy g_open_reply_policy;  // set by ServeFuse before the session's threads start
 
 fuse_entry_param ToEntry(const Entry& entry) {
   fuse_entry_param e{};
@@ -53,12 +53,12 @@ void ReplyEntry(fuse_req_t req, const dioh::Result<Entry>& entry) {
   fuse_reply_entry(req, &e);
 }
 
-void SetParallelDirectWrites(bool on) { g_parallel_direct_writes = on; }
+void SetOpenReplyPolicy(const OpenReplyPolicy& policy) { g_open_reply_policy = policy; }
 
 void ReplyOpened(fuse_req_t req, const Opened& opened, bool create) {
   // O_DIRECT: transfers arrive exactly as issued (FOPEN_DIRECT_IO), and
   // writers of one file may overlap (open_reply.h).
-  const std::uint32_t flags = KernelOpenFlags(opened.direct_io, g_parallel_direct_writes);
+  const std::uint32_t flags = KernelOpenFlags(opened.direct_io, g_open_reply_policy);
   if (create) {
     const CreateOut out = MakeCreateOut(ToEntry(opened.entry), opened.fh, flags);
     fuse_reply_buf(req, reinterpret_cast<const char*>(&out), sizeof out);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "fs/core/filesystem.h"
+#include "fs/daemon/open_reply.h"
 
 namespace diofs::fuse_ops {
 
@@ -28,9 +29,8 @@ void ReplyEntry(fuse_req_t req, const dioh::Result<Entry>& entry);
 // The reply of an open or a create (open_reply.h: filled by hand, so that
 // O_DIRECT opens carry FOPEN_PARALLEL_DIRECT_WRITES).
 void ReplyOpened(fuse_req_t req, const Opened& opened, bool create);
-// Whether O_DIRECT opens get FOPEN_PARALLEL_DIRECT_WRITES (default on);
-// called once by main before the session runs.
-void SetParallelDirectWrites(bool on);
+// How opens are answered (open_reply.h); called once before the session runs.
+void SetOpenReplyPolicy(const OpenReplyPolicy& policy);
 
 // The handlers, by group, set into `ops`.
 void SetNamespaceOps(fuse_lowlevel_ops& ops);  // fuse_namespace_ops.cc

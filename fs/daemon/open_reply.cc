@@ -21,9 +21,9 @@ void SplitTimeout(double seconds, std::uint64_t& whole, std::uint32_t& nanosecon
 
 }  // namespace
 
-std::uint32_t KernelOpenFlags(bool direct_io, bool parallel_direct_writes) {
-  if (!direct_io) return 0;
-  return FOPEN_DIRECT_IO | (parallel_direct_writes ? FOPEN_PARALLEL_DIRECT_WRITES : 0u);
+std::uint32_t KernelOpenFlags(bool o_direct, const OpenReplyPolicy& policy) {
+  if (!o_direct && !policy.direct_io_all) return 0;
+  return FOPEN_DIRECT_IO | (policy.parallel_direct_writes ? FOPEN_PARALLEL_DIRECT_WRITES : 0u);
 }
 
 fuse_open_out MakeOpenOut(std::uint64_t fh, std::uint32_t open_flags) {

@@ -28,11 +28,24 @@ namespace diofs::fuse_ops {
 #define FOPEN_PARALLEL_DIRECT_WRITES (1 << 6)  // Linux 6.2; older headers lack it
 #endif
 
-// fuse_open_out.open_flags for an open: FOPEN_DIRECT_IO when the kernel must
-// pass each transfer as issued (O_DIRECT opens), with
-// FOPEN_PARALLEL_DIRECT_WRITES when `parallel_direct_writes`. Never
-// FOPEN_KEEP_CACHE: diofs invalidates the page cache on every open.
-std::uint32_t KernelOpenFlags(bool direct_io, bool parallel_direct_writes);
+// How diofs answers opens (daemon options).
+struct OpenReplyPolicy {
+  // FOPEN_PARALLEL_DIRECT_WRITES on every FOPEN_DIRECT_IO open
+  // (--serial-direct-writes: off).
+  bool parallel_direct_writes = true;
+  // FOPEN_DIRECT_IO on buffered opens too (--direct-io-all): each write()
+  // reaches diofs as issued (no page cache, no writeback splits), and a
+  // buffered open of a file no longer makes direct writes to it serial. But
+  // a shared mmap of such a file fails with ENODEV (the kernel allows it
+  // only with FUSE_DIRECT_IO_ALLOW_MMAP, which libfuse 3.14 cannot ask for).
+  bool direct_io_all = false;
+};
+
+// fuse_open_out.open_flags for an open (`o_direct`: opened with O_DIRECT,
+// or a control file): FOPEN_DIRECT_IO when the kernel must pass each
+// transfer as issued, with FOPEN_PARALLEL_DIRECT_WRITES when the policy
+// asks. Never FOPEN_KEEP_CACHE: diofs invalidates the page cache on every open.
+std::uint32_t KernelOpenFlags(bool o_direct, const OpenReplyPolicy& policy);
 
 fuse_open_out MakeOpenOut(std::uint64_t fh, std::uint32_t open_flags);
 

@@ -80,6 +80,10 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
                "let the kernel pass O_DIRECT writes to one file one at a time, as for a FUSE file system "
                "that does not ask for parallel direct writes (by default, writes that do not extend the "
                "file may overlap: FOPEN_PARALLEL_DIRECT_WRITES, Linux 6.2)");
+  app.add_flag("--direct-io-all", options.direct_io_all,
+               "buffered opens bypass the page cache too: each write() reaches diofs (and the op log) as issued, "
+               "and a buffered open no longer makes direct writes to the same file serial; but a shared mmap of a "
+               "file then fails with ENODEV (for migration files; not for programs that map their files)");
   std::vector<std::string> unused;  // -o never reaches CLI11: RewriteMountOptions takes it apart
   app.add_option("-o", unused,
                  "mount options, comma-separated (may repeat): any option here as NAME=VALUE or FLAG "

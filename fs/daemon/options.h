@@ -35,6 +35,9 @@ struct DaemonOptions {
   // file overlap (FOPEN_PARALLEL_DIRECT_WRITES, fs/daemon/open_reply.h);
   // --serial-direct-writes turns it off, as FUSE file systems behave without it.
   bool parallel_direct_writes = true;
+  // --direct-io-all: buffered opens bypass the page cache too (FOPEN_DIRECT_IO):
+  // each write() reaches the op log as issued; shared mmap then fails (ENODEV).
+  bool direct_io_all = false;
   // Standard mount options from -o, for libfuse and the kernel (ro, nosuid,
   // fsname=...), each as one option (commas unescaped).
   std::vector<std::string> fuse_options;

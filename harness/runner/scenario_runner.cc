@@ -49,7 +49,12 @@ std::vector<std::uint8_t> PrefixBytes(std::uint64_t size, std::uint64_t seed) {
 // folder (passthrough) and the fault rules file go into `work`.
 Result<std::vector<std::string>> DiofsArgs(HarnessEnv& env, const DiofsSetup& setup, const WorkDir& work,
                                            const std::string& log_path) {
-  std::vector<std::string> args = {"--profile", setup.profile, "--on-violation", setup.on_violation, "--log", log_path};
+  // --direct-io-all: the migration's main channel is a buffered open of the
+  // file the multifd channels write with O_DIRECT; off the page cache, it
+  // neither makes their writes serial nor reaches the log as writeback. No
+  // engine maps the migration file (a shared mmap would fail, ENODEV).
+  std::vector<std::string> args = {"--profile", setup.profile, "--on-violation", setup.on_violation,
+                                   "--log",     log_path,      "--direct-io-all"};
   if (setup.backend == "passthrough") {
     DIOH_RETURN_IF_ERROR(env.MakeDirs(work.Sub("backing")));
     args.insert(args.end(), {"--backend", "passthrough:" + work.Sub("backing")});

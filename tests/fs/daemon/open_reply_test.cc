@@ -5,14 +5,23 @@
 namespace diofs::fuse_ops {
 namespace {
 
-TEST(OpenReplyTest, OnlyDirectOpensAskForParallelDirectWrites) {
-  EXPECT_EQ(KernelOpenFlags(/*direct_io=*/true, /*parallel_direct_writes=*/true),
+TEST(OpenReplyTest, DirectOpensAskForParallelDirectWritesUnlessSerial) {
+  const OpenReplyPolicy parallel{/*parallel_direct_writes=*/true, /*direct_io_all=*/false};
+  const OpenReplyPolicy serial{false, false};
+  EXPECT_EQ(KernelOpenFlags(/*o_direct=*/true, parallel),
             static_cast<std::uint32_t>(FOPEN_DIRECT_IO | FOPEN_PARALLEL_DIRECT_WRITES));
-  EXPECT_EQ(KernelOpenFlags(true, false), static_cast<std::uint32_t>(FOPEN_DIRECT_IO));
-  // A buffered open goes through the page cache: the kernel ignores the bit there.
-  EXPECT_EQ(KernelOpenFlags(false, true), 0u);
-  EXPECT_EQ(KernelOpenFlags(false, false), 0u);
+  EXPECT_EQ(KernelOpenFlags(true, serial), static_cast<std::uint32_t>(FOPEN_DIRECT_IO));
+  // A buffered open goes through the page cache: the kernel would ignore the bit there.
+  EXPECT_EQ(KernelOpenFlags(false, parallel), 0u);
+  EXPECT_EQ(KernelOpenFlags(false, serial), 0u);
   EXPECT_EQ(FOPEN_PARALLEL_DIRECT_WRITES, 1 << 6) << "the kernel's value (Linux 6.2)";
+}
+
+TEST(OpenReplyTest, DirectIoAllTakesBufferedOpensOffThePageCache) {
+  const OpenReplyPolicy all{/*parallel_direct_writes=*/true, /*direct_io_all=*/true};
+  EXPECT_EQ(KernelOpenFlags(/*o_direct=*/false, all),
+            static_cast<std::uint32_t>(FOPEN_DIRECT_IO | FOPEN_PARALLEL_DIRECT_WRITES));
+  EXPECT_EQ(KernelOpenFlags(false, OpenReplyPolicy{false, true}), static_cast<std::uint32_t>(FOPEN_DIRECT_IO));
 }
 
 TEST(OpenReplyTest, OpenOutCarriesTheHandleAndFlags) {

@@ -74,6 +74,15 @@ TEST(OptionsTest, DirectWritesToOneFileOverlapUnlessAskedToBeSerial) {
   EXPECT_FALSE(o->options->parallel_direct_writes);
 }
 
+TEST(OptionsTest, BufferedOpensUseThePageCacheUnlessDirectIoAll) {
+  auto plain = Parse({"/m"});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->options->direct_io_all);
+  auto all = Parse({"-o", "direct_io_all", "/m"});
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  EXPECT_TRUE(all->options->direct_io_all);
+}
+
 TEST(OptionsTest, KernelChecksPermissionsAlwaysAndOthersComeInOnlyWhenAsked) {
   auto plain = Parse({"/m"});
   ASSERT_TRUE(plain.ok());
