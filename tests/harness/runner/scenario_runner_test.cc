@@ -139,6 +139,8 @@ TEST_F(ScenarioRunnerTest, DiofsGetsTheScenariosOptionsAndTheFilesItReads) {
   EXPECT_TRUE(Contains(args, {"--backend", "passthrough:" + work + "/backing"}));
   EXPECT_TRUE(Contains(args, {"--device", "nvme"}));
   EXPECT_TRUE(Contains(args, {"--faults", work + "/faults.json"}));
+  // The main channel's buffered open must not make the channels' direct writes serial.
+  EXPECT_TRUE(Contains(args, {"--direct-io-all"}));
   // The prefix went through the mount before the engine ran; the log was kept.
   const std::string file = std::string(FakeHarnessEnv::kMountpoint) + "/guest.img";
   ASSERT_EQ(env_.files.count(file), 1u);
