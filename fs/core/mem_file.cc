@@ -1,6 +1,7 @@
 #include "fs/core/mem_file.h"
 
 #include <linux/falloc.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -10,6 +11,21 @@
 #include "fs/core/payload_copier.h"
 
 namespace diofs {
+namespace {
+
+// Pages are 4 KiB blocks of the C++ allocator, taken in the malloc arena of
+// whichever FUSE worker wrote them. glibc keeps freed blocks in their arena
+// and gives back only the top of a heap, so the memory of a deleted file
+// stayed resident (87-100 % of it, and repeated saves grew the peak).
+// malloc_trim(3) returns every free page of every arena (MADV_DONTNEED);
+// called when a MiB or more was dropped at once: a file's last reference,
+// truncate, punch hole.
+constexpr std::uint64_t kTrimAfterPages = 256;
+void ReturnDroppedPages(std::uint64_t pages) {
+  if (pages >= kTrimAfterPages) malloc_trim(0);
+}
+
+}  // namespace
 
 // The shards a transfer of pages [first, last] touches, locked in ascending
 // shard order (so two transfers cannot deadlock), released by the destructor.
@@ -76,7 +92,12 @@ bool PageBudget::TryTake(std::uint64_t pages) {
   return true;
 }
 
-MemFile::~MemFile() { budget_->Give(page_count_.load(std::memory_order_relaxed)); }
+MemFile::~MemFile() {
+  const std::uint64_t pages = page_count_.load(std::memory_order_relaxed);
+  for (Shard& shard : shards_) shard.pages.clear();
+  budget_->Give(pages);
+  ReturnDroppedPages(pages);
+}
 
 dioh::Result<std::size_t> MemFile::WriteAt(std::uint64_t offset, std::span<const std::byte> data,
                                            std::optional<std::uint64_t>* xxh3) {
@@ -124,7 +145,9 @@ void MemFile::ZeroRangeLocked(std::uint64_t offset, std::uint64_t length) {
   if (length == 0) return;
   const std::uint64_t pages_before = page_count_.load(std::memory_order_relaxed);
   DropRangeLocked(offset, length);
-  budget_->Give(pages_before - page_count_.load(std::memory_order_relaxed));
+  const std::uint64_t dropped = pages_before - page_count_.load(std::memory_order_relaxed);
+  budget_->Give(dropped);
+  ReturnDroppedPages(dropped);
 }
 
 void MemFile::DropRangeLocked(std::uint64_t offset, std::uint64_t length) {

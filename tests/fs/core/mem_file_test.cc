@@ -1,9 +1,11 @@
 #include "fs/core/mem_file.h"
 
 #include <linux/falloc.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <random>
 #include <thread>
 #include <vector>
@@ -114,6 +116,42 @@ TEST(MemFileTest, MatchesAModelUnderRandomOperations) {
 
 namespace diofs {
 namespace {
+
+// Resident memory of this process, from /proc/self/statm.
+std::uint64_t ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::uint64_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+// A deleted file's pages go back to the system, even when several threads
+// wrote them (each into its malloc arena): without malloc_trim, 87-100 % of
+// them stayed resident. (Truncate and punch hole trim too; after a punch,
+// glibc has been seen to keep up to a quarter of the pages of one arena, so
+// this checks deletion, the case that returned everything in every run.)
+TEST(MemFileTest, ADeletedFilesPagesGoBackToTheSystem) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "a sanitizer's allocator keeps freed memory (quarantine, its own arenas)";
+#endif
+  constexpr std::uint64_t kBytes = 64u << 20;
+  const std::vector<std::byte> chunk(1 << 20, std::byte{7});
+  const std::uint64_t before = ResidentBytes();
+  {
+    MemFile file;
+    std::vector<std::thread> writers;
+    for (int t = 0; t < 4; ++t) {
+      writers.emplace_back([&, t] {
+        for (std::uint64_t at = t * (kBytes / 4); at < (t + 1) * (kBytes / 4); at += chunk.size()) {
+          ASSERT_TRUE(file.WriteAt(at, chunk).ok());
+        }
+      });
+    }
+    for (auto& w : writers) w.join();
+    EXPECT_GE(ResidentBytes(), before + kBytes * 9 / 10);
+  }
+  EXPECT_LT(ResidentBytes(), before + kBytes / 10) << "a deleted file's memory stays resident";
+}
 
 TEST(PageBudgetTest, CapacityBoundsNewPagesOnly) {
   auto budget = std::make_shared<PageBudget>(4);
