@@ -5,6 +5,12 @@
 // the ops/s. The ratios (diofs/tmpfs, log on/off) are computed from the JSON by
 // `dioharness bench-report`; nothing here asserts a time.
 //
+// odirect_write_one_file/TARGET: 4 threads write 1 MiB O_DIRECT blocks into
+// one pre-sized file, each into its own 16 MiB region, then read their
+// region back and compare (a mismatch fails the benchmark): diofs as mounted
+// by default (parallel direct writes) against diofs --serial-direct-writes
+// and tmpfs.
+//
 // paired_log_odirect_write/SIZE measures the log's cost more tightly: each
 // iteration writes one block to diofs with the log off and one to diofs
 // with the log on, in alternating order, timing each write alone. The two
@@ -19,6 +25,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -95,6 +102,43 @@ void RunAccess(benchmark::State& state, const Target& target, const Access& acce
   unlink(path.c_str());
 }
 
+void RunOneFile(benchmark::State& state, const Target& target) {
+  constexpr std::size_t kSize = 1u << 20;
+  const auto region = static_cast<off_t>(state.thread_index() * kWindowPerThread);
+  const std::string path = target.folder + "/one-file";
+  const int fd = open(path.c_str(), O_CREAT | O_RDWR | O_DIRECT, 0644);
+  if (fd < 0 || ftruncate(fd, static_cast<off_t>(state.threads() * kWindowPerThread)) != 0) {
+    state.SkipWithError(("open " + path + ": " + std::strerror(errno)).c_str());
+    if (fd >= 0) close(fd);
+    return;
+  }
+  void* buffer = nullptr;
+  void* check = nullptr;
+  if (posix_memalign(&buffer, 4096, kSize) != 0 || posix_memalign(&check, 4096, kSize) != 0) std::abort();
+  std::memset(buffer, 0x40 + state.thread_index(), kSize);  // each thread's own pattern
+  std::size_t offset = 0;
+  for (auto _ : state) {
+    if (pwrite(fd, buffer, kSize, region + static_cast<off_t>(offset)) != static_cast<ssize_t>(kSize)) {
+      state.SkipWithError("pwrite failed");
+      break;
+    }
+    offset = (offset + kSize) % kWindowPerThread;
+  }
+  const std::size_t written = std::min<std::size_t>(state.iterations() * kSize, kWindowPerThread);
+  for (std::size_t at = 0; at < written; at += kSize) {
+    if (pread(fd, check, kSize, region + static_cast<off_t>(at)) != static_cast<ssize_t>(kSize) ||
+        std::memcmp(check, buffer, kSize) != 0) {
+      state.SkipWithError("data read back differs from what this thread wrote");
+      break;
+    }
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kSize));
+  close(fd);
+  unlink(path.c_str());  // every thread has it open by now; the last unlink is the one that counts
+  std::free(buffer);
+  std::free(check);
+}
+
 // One block to each of `targets` per iteration, in a rotating order; the
 // time of each write is summed per target. The ratio counter is
 // targets[0]'s time over targets[1]'s: the throughput of [1] against [0].
@@ -162,6 +206,7 @@ int main(int argc, char** argv) {
       {"diofs_log_off", {}},
       {"diofs_log_on", {"--log", logs + "/on.log"}},
       {"diofs_log_data", {"--log", logs + "/data.log", "--log-data"}},
+      {"diofs_serial_direct_writes", {"--serial-direct-writes"}},  // odirect_write_one_file only
   };
   for (const auto& [name, args] : configs) {
     auto mount = dioh::MountedDiofs::Mount(args);
@@ -172,6 +217,8 @@ int main(int argc, char** argv) {
     targets.push_back({name, (*mount)->mountpoint()});
     mounts.push_back(std::move(*mount));
   }
+  const Target serial = targets.back();  // only for the one-file benchmark
+  targets.pop_back();
   // Registered size by size with the targets next to each other: the figures a
   // ratio compares are measured back to back, so a change in the machine's
   // load during the run shifts both.
@@ -187,6 +234,15 @@ int main(int argc, char** argv) {
             ->UseRealTime();
       }
     }
+  }
+  // One file, 4 writers: tmpfs, diofs (log off), diofs with serial direct writes.
+  for (const Target* target : std::vector<const Target*>{&targets[0], &targets[1], &serial}) {
+    benchmark::RegisterBenchmark(("odirect_write_one_file/" + target->name).c_str(),
+                                 [target](benchmark::State& s) { RunOneFile(s, *target); })
+        ->Threads(4)
+        ->MinTime(kMinSeconds)
+        ->Repetitions(3)
+        ->UseRealTime();
   }
   const std::vector<const Target*> log_pair = {&targets[1], &targets[2]};  // diofs_log_off, diofs_log_on
   benchmark::RegisterBenchmark("paired_log_odirect_write",
