@@ -1,8 +1,10 @@
 #include "harness/runner/harness_env.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -71,20 +73,35 @@ class RealHarnessEnv final : public HarnessEnv {
       if (errno == ENOENT) return std::optional<std::vector<std::uint8_t>>();
       return ErrnoStatus(errno, "open " + path);
     }
-    std::vector<std::uint8_t> bytes;
-    constexpr std::size_t kChunk = 4u << 20;
+    // Sized once from fstat and read in place: grown 4 MiB at a time, the
+    // vector doubled its capacity past 2 GiB and held the old and the new
+    // buffer at once (4.2 GB of peak RSS for a 2 GiB guest).
+    struct stat st {};
+    if (fstat(fd, &st) != 0) {
+      const int error = errno;
+      close(fd);
+      return ErrnoStatus(error, "stat " + path);
+    }
+    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(std::max<off_t>(st.st_size, 0)));
+    std::size_t used = 0;
     for (;;) {
-      const std::size_t used = bytes.size();
-      bytes.resize(used + kChunk);
-      const ssize_t n = pread(fd, bytes.data() + used, kChunk, static_cast<off_t>(used));
+      // Past the size fstat gave, a small probe (and appends) rather than a
+      // resize: a vector grown by one byte past 2 GiB would double to 4.
+      std::uint8_t probe[65536];
+      const bool at_size = used == bytes.size();
+      std::uint8_t* into = at_size ? probe : bytes.data() + used;
+      const std::size_t want = at_size ? sizeof probe : std::min(bytes.size() - used, std::size_t{64} << 20);
+      const ssize_t n = pread(fd, into, want, static_cast<off_t>(used));
       if (n < 0) {
         const int error = errno;
         close(fd);
         return ErrnoStatus(error, "read " + path);
       }
-      bytes.resize(used + static_cast<std::size_t>(n));
       if (n == 0) break;
+      if (at_size) bytes.insert(bytes.end(), probe, probe + n);
+      used += static_cast<std::size_t>(n);
     }
+    bytes.resize(used);
     close(fd);
     return std::optional<std::vector<std::uint8_t>>(std::move(bytes));
   }

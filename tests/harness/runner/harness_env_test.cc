@@ -32,6 +32,25 @@ TEST(HarnessEnvTest, AWorkDirHoldsFilesAndIsRemovedWithThem) {
   EXPECT_FALSE(std::filesystem::exists(path));
 }
 
+// The produced file is read into a buffer sized from fstat (a 2 GiB guest's
+// file no longer doubles a vector to 4 GiB); what lies past that size is
+// still read: /proc files say 0 bytes and hold text.
+TEST(HarnessEnvTest, ReadFileReadsWhatFstatSaysAndWhatLiesPastIt) {
+  HarnessEnv& env = HarnessEnv::Real();
+  auto status = env.ReadFile("/proc/self/status");
+  ASSERT_TRUE(status.ok()) << status.status().message();
+  const std::string text((*status)->begin(), (*status)->end());
+  EXPECT_EQ(text.rfind("Name:", 0), 0u) << text;
+  auto work = WorkDir::Make(env);
+  ASSERT_TRUE(work.ok());
+  std::vector<std::uint8_t> big((5u << 20) + 3);
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<std::uint8_t>(i * 7);
+  ASSERT_TRUE(env.WriteFile(work->Sub("big"), big).ok());
+  auto read = env.ReadFile(work->Sub("big"));
+  ASSERT_TRUE(read.ok() && read->has_value());
+  EXPECT_TRUE(**read == big);
+}
+
 TEST(HarnessEnvTest, AMissingFileIsAbsentOtherFailuresAreErrors) {
   HarnessEnv& env = HarnessEnv::Real();
   auto missing = env.ReadFile("/nonexistent/dioharness/file");
