@@ -73,7 +73,9 @@ dioh::Status DioFilesystem::ControlError(dioh::Status status) {
     last_control_error_ = status.message();
   }
   if (control_error_sink_) control_error_sink_(status.message());
-  return status;
+  // A refused control write is EINVAL whatever the parser said (FAULTS.md):
+  // a size too large was ERANGE, which control_files_fuzz caught.
+  return dioh::Status::Error(EINVAL, status.message());
 }
 
 DioFilesystem::~DioFilesystem() = default;

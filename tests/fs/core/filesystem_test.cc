@@ -238,6 +238,8 @@ TEST_F(FilesystemTest, NoControlWriteCrashesTheDaemon) {
       {"profile", "\xc3("},
       {"crash", "torn 99999999999999999999999999"},
       {"crash", std::string("torn \0", 6)},
+      {"crash", "torn 99999999999G"},     // a size too large: ERANGE from the parser
+      {"crash", "torn99938889989792G"},  // control_files_fuzz found it (it aborted on ERANGE)
       {"violation", R"({"mode":7})"},
       {"violation", deep},
       {"violation", "\xff"},
