@@ -19,7 +19,7 @@ CMAKE_FLAGS ?=
 WERROR ?= ON
 CMAKE_FLAGS += -DDIOHARNESS_WERROR=$(WERROR)
 
-.PHONY: all deps build install demo demo-dd test test-unit test-asan test-tsan fuzz bench profile clean help
+.PHONY: all deps build install demo demo-dd test test-unit test-asan test-tsan fuzz bench scale profile clean help
 
 all: build
 
@@ -35,6 +35,7 @@ help:
 	@echo "make fuzz       every libFuzzer target of fuzz/ for FUZZ_SECONDS (60) each, ASan + UBSan;"
 	@echo "                FUZZ_RUNS=N stops a target after N executions, FUZZ_TARGETS=\"a b\" picks targets"
 	@echo "make bench      run the benchmarks, JSON into results/bench/"
+	@echo "make scale      scale benchmark: 256 MiB, 2 GiB and 8 GiB guests, peak memory into results/scale/"
 	@echo "make profile    perf profile of 1 MiB O_DIRECT writes, tmpfs against diofs, into results/bench/profiles/"
 	@echo "make install    diofs, dioharness, mrmigrate, diocheck_run, libdiocheck.so and the man pages into PREFIX (/usr/local), under DESTDIR"
 	@echo "make clean      remove the build folders"
@@ -111,6 +112,9 @@ fuzz: deps
 
 bench: build
 	scripts/bench.sh $(BUILD)
+
+scale: build
+	scripts/scale.sh $(BUILD)
 
 profile: build
 	scripts/profile.sh $(BUILD)

@@ -14,6 +14,7 @@
 
 #include "common/status/status.h"
 #include "fs/oplog/log_reader.h"
+#include "migration/format/byte_source.h"
 
 namespace dioh {
 
@@ -43,8 +44,11 @@ class HarnessEnv {
   virtual Status MakeDirs(const std::string& path) = 0;
   // Creates or replaces `path` with `bytes`.
   virtual Status WriteFile(const std::string& path, const std::vector<std::uint8_t>& bytes) = 0;
-  // The whole file; absent when it does not exist.
-  virtual Result<std::optional<std::vector<std::uint8_t>>> ReadFile(const std::string& path) = 0;
+  // `path` read in pieces as the caller asks (the file is not held in
+  // memory); null when it does not exist.
+  virtual Result<std::unique_ptr<mrm::format::ByteSource>> OpenByteSource(const std::string& path) = 0;
+  // Copies `from` to `to` in bounded pieces, leaving holes where `from` reads
+  // as zeros; ENOENT when `from` does not exist.
   virtual Status CopyFile(const std::string& from, const std::string& to) = 0;
   // Mounts diofs with `args` (its options before the mountpoint).
   virtual Result<std::unique_ptr<DiofsMount>> MountDiofs(const std::vector<std::string>& args) = 0;

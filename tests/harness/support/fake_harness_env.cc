@@ -61,10 +61,24 @@ Status FakeHarnessEnv::WriteFile(const std::string& path, const std::vector<std:
   return Status::Ok();
 }
 
-Result<std::optional<std::vector<std::uint8_t>>> FakeHarnessEnv::ReadFile(const std::string& path) {
+namespace {
+// A copy of a fake file's bytes, as a ByteSource that owns them.
+class OwnedBytes final : public mrm::format::ByteSource {
+ public:
+  explicit OwnedBytes(std::vector<std::uint8_t> bytes) : bytes_(std::move(bytes)), source_(bytes_) {}
+  std::uint64_t size() const override { return source_.size(); }
+  Status ReadAt(std::uint64_t offset, std::span<std::uint8_t> out) const override { return source_.ReadAt(offset, out); }
+
+ private:
+  std::vector<std::uint8_t> bytes_;
+  mrm::format::MemoryByteSource source_;
+};
+}  // namespace
+
+Result<std::unique_ptr<mrm::format::ByteSource>> FakeHarnessEnv::OpenByteSource(const std::string& path) {
   const auto it = files.find(path);
-  if (it == files.end()) return std::optional<std::vector<std::uint8_t>>();
-  return std::optional<std::vector<std::uint8_t>>(it->second);
+  if (it == files.end()) return std::unique_ptr<mrm::format::ByteSource>();
+  return std::unique_ptr<mrm::format::ByteSource>(std::make_unique<OwnedBytes>(it->second));
 }
 
 Status FakeHarnessEnv::CopyFile(const std::string& from, const std::string& to) {

@@ -45,7 +45,7 @@ class FakeHarnessEnv final : public HarnessEnv {
   void RemoveTree(const std::string& path) override;
   Status MakeDirs(const std::string& path) override;
   Status WriteFile(const std::string& path, const std::vector<std::uint8_t>& bytes) override;
-  Result<std::optional<std::vector<std::uint8_t>>> ReadFile(const std::string& path) override;
+  Result<std::unique_ptr<mrm::format::ByteSource>> OpenByteSource(const std::string& path) override;
   Status CopyFile(const std::string& from, const std::string& to) override;
   Result<std::unique_ptr<DiofsMount>> MountDiofs(const std::vector<std::string>& args) override;
   Result<diofs::oplog::LogContents> ReadOpLog(const std::string& path) override;
