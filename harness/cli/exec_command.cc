@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,11 +20,14 @@
 #include <memory>
 #include <optional>
 
+#include "fs/core/profile.h"
 #include "fs/oplog/log_reader.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/run_support.h"
 #include "harness/exec/exec_report.h"
+#include "harness/mount/leftovers.h"
 #include "harness/mount/mounted_diofs.h"
+#include "harness/os/spawn.h"
 #include "harness/runner/interrupt.h"
 #include "harness/runner/scenario_runner.h"
 
@@ -83,34 +85,21 @@ std::vector<std::string> CommandEnvironment(const ExecOptions& o, const std::str
 
 // Starts the command in its own process group, with default signal handling
 // and an empty mask (dioharness blocks SIGINT/SIGTERM for its watcher thread,
-// and a CI background job may have SIGINT ignored: both survive exec).
+// and a CI background job may have SIGINT ignored: both survive exec), dying
+// with dioharness: a killed fixture leaves no command running in a folder
+// that has gone with the mount.
 CommandEnd Spawn(const ExecOptions& o, std::vector<std::string> env, const std::string& mountpoint, pid_t& pid) {
-  std::vector<std::string> argv = o.command;
-  std::vector<char*> c_argv, c_env;
-  for (std::string& a : argv) c_argv.push_back(a.data());
-  c_argv.push_back(nullptr);
-  for (std::string& e : env) c_env.push_back(e.data());
-  c_env.push_back(nullptr);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  for (int s : {SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGPIPE}) sigaddset(&defaults, s);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (o.chdir) posix_spawn_file_actions_addchdir_np(&actions, mountpoint.c_str());
-  // glibc's posix_spawnp reports exec's own errno (ENOENT, EACCES) as its result.
-  const int error = posix_spawnp(&pid, c_argv[0], &actions, &attr, c_argv.data(), c_env.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (error == 0) return {CommandEnd::Kind::kExited, 0};
-  if (error == ENOENT) return {CommandEnd::Kind::kNotFound, 0, o.command[0]};
-  return {CommandEnd::Kind::kNotExecutable, 0, o.command[0] + ": " + std::strerror(error)};
+  dioh::SpawnSpec spec;
+  spec.argv = o.command;
+  spec.env = std::move(env);
+  if (o.chdir) spec.cwd = mountpoint;
+  auto started = dioh::SpawnDyingWithParent(spec);
+  if (started.ok()) {
+    pid = *started;
+    return {CommandEnd::Kind::kExited, 0};
+  }
+  if (started.status().code() == ENOENT) return {CommandEnd::Kind::kNotFound, 0, o.command[0]};
+  return {CommandEnd::Kind::kNotExecutable, 0, started.status().message()};
 }
 
 // Waits for the command. On Ctrl-C or SIGTERM (the watcher marks dioharness
@@ -146,9 +135,11 @@ std::vector<std::string> ReadLines(const std::string& path) {
   return lines;
 }
 
-// A private folder (outside the mount) for the op log and libdiocheck's reports.
+// A private folder (outside the mount) for the op log and libdiocheck's
+// reports, named with the pid (RunDirPrefix) so that a later run reaps it if
+// this one is killed.
 dioh::Result<std::string> MakeWorkDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "dioharness-exec-XXXXXX").string();
+  std::string pattern = (std::filesystem::temp_directory_path() / (dioh::RunDirPrefix(getpid()) + "XXXXXX")).string();
   if (mkdtemp(pattern.data()) == nullptr) return dioh::Status::Error(errno, "mkdtemp " + pattern);
   return pattern;
 }
@@ -166,6 +157,8 @@ int RunExec(const ExecOptions& o) {
   if (dioh::Status status = CheckProfileNames({o.profile}); !status.ok()) return Fail(status.message());
   const std::string library = dioh::DefaultPreloadLibrary();
   if (o.preload && access(library.c_str(), R_OK) != 0) return Fail("--preload: no libdiocheck at " + library);
+  // What killed runs left (a mount, folders), as run and matrix do.
+  for (const std::string& line : dioh::ReapLeftovers()) std::cerr << "dioharness exec: " << line << "\n";
   auto work = MakeWorkDir();
   if (!work.ok()) return Fail(work.status().message());
   const std::string log_path = *work + "/op.log", diocheck_log = *work + "/diocheck.jsonl";
@@ -255,7 +248,9 @@ void RegisterExecCommand(CLI::App& app, int& exit_code) {
   CLI::App* command = app.add_subcommand(
       "exec", "Run any command with TMPDIR on a diofs mount (op log on), then judge its O_DIRECT I/O: "
               "violations, fallbacks to buffered I/O, its exit status");
-  command->add_option("--profile", o->profile, "diofs profile (diofs --list-profiles)")->capture_default_str();
+  std::string profiles;
+  for (const diofs::Profile& p : diofs::ProfilePresets()) profiles += (profiles.empty() ? "" : ", ") + p.name;
+  command->add_option("--profile", o->profile, "diofs profile: " + profiles)->capture_default_str();
   command->add_option("--device", o->device, "storage simulation (diofs --device)")->type_name("SPEC");
   command->add_option("--faults", o->faults, "fault rules file (diofs --faults)")->type_name("FILE");
   command->add_option("--backend", o->backend, "where files live: mem or passthrough:DIR")->capture_default_str();

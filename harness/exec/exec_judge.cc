@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -207,7 +208,13 @@ std::string Describe(const DirectIoViolation& v) {
   if (v.has_offset) text += " offset " + std::to_string(v.offset);
   if (v.operation != "open") text += " length " + std::to_string(v.length);
   if (v.rule == "buffer") {
-    text += ": buffer " + v.address + " not a multiple of " + std::to_string(v.align);
+    // libdiocheck refuses a segment whose address or length misses the
+    // memory alignment (the kernel's iov_iter_alignment rule): say which.
+    const std::uint64_t address = std::strtoull(v.address.c_str(), nullptr, 16);
+    const bool length_only = v.align != 0 && address % v.align == 0 && v.length % v.align != 0;
+    text += length_only ? ": buffer length " + std::to_string(v.length) + " not a multiple of " + std::to_string(v.align) +
+                              " (its address " + v.address + " is aligned)"
+                        : ": buffer " + v.address + " not a multiple of " + std::to_string(v.align);
   } else if (v.rule == "o_direct-unsupported") {
     text += ": O_DIRECT not supported by the profile";
   } else {

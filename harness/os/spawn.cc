@@ -26,6 +26,7 @@ struct ChildFailure {
 };
 constexpr int kExec = -1;
 constexpr int kSetup = -2;
+constexpr int kChdir = -3;
 
 [[noreturn]] void FailChild(int report_fd, int step, int error) {
   const ChildFailure failure{step, error};
@@ -35,7 +36,7 @@ constexpr int kSetup = -2;
 }
 
 [[noreturn]] void RunChild(pid_t parent, int report_fd, const char* program, char* const* argv, char* const* envp,
-                           const std::vector<SpawnFd>& fds, const std::vector<const char*>& paths) {
+                           const std::vector<SpawnFd>& fds, const std::vector<const char*>& paths, const char* cwd) {
   // Above every descriptor the child is given, so no dup2 lands on it.
   const int high = fcntl(report_fd, F_DUPFD_CLOEXEC, 100);
   if (high >= 0) report_fd = high;
@@ -64,6 +65,7 @@ constexpr int kSetup = -2;
     }
     if (paths[i] != nullptr && from != fds[i].target) close(from);
   }
+  if (cwd != nullptr && chdir(cwd) != 0) FailChild(report_fd, kChdir, errno);
   execve(program, argv, envp);
   FailChild(report_fd, kExec, errno);
 }
@@ -118,7 +120,8 @@ Result<pid_t> SpawnDyingWithParent(const SpawnSpec& spec) {
   }
   if (pid == 0) {
     close(report[0]);
-    RunChild(parent, report[1], program.c_str(), c_argv.data(), c_env.data(), spec.fds, paths);
+    RunChild(parent, report[1], program.c_str(), c_argv.data(), c_env.data(), spec.fds, paths,
+             spec.cwd.empty() ? nullptr : spec.cwd.c_str());
   }
   close(report[1]);
   ChildFailure failure;
@@ -133,6 +136,7 @@ Result<pid_t> SpawnDyingWithParent(const SpawnSpec& spec) {
   if (got != sizeof failure) return Status::Error(EIO, "cannot start " + program + ": its child died before exec");
   std::string what = "cannot start " + program;
   if (failure.step == kSetup) what += ": setting up its process group and death signal";
+  if (failure.step == kChdir) what += ": changing to " + spec.cwd;
   if (failure.step >= 0) {
     const SpawnFd& fd = spec.fds[static_cast<std::size_t>(failure.step)];
     what += ": its descriptor " + std::to_string(fd.target) + (fd.path.empty() ? "" : " (" + fd.path + ")");

@@ -34,6 +34,7 @@ struct SpawnSpec {
   bool search_path = true;        // a name without '/' is looked up in $PATH
   std::vector<std::string> env;   // the whole environment ("NAME=VALUE")
   std::vector<SpawnFd> fds;       // applied in order
+  std::string cwd;                // the child's working directory (empty: the parent's)
 };
 
 // The child's pid; an error naming the program when it cannot be executed.

@@ -2,7 +2,10 @@
 // (env(1) convention), the reports, and nothing left mounted whatever
 // happens to the command or to dioharness.
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -137,6 +140,37 @@ TEST_F(CliExecTest, InterruptStopsTheCommandAndUnmounts) {
   EXPECT_NE(ReadFile(child.err_path).find("interrupted by signal 2 (SIGINT)"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(mnt + "/started"));  // the mount is gone, the folder stays
   EXPECT_TRUE(std::filesystem::is_directory(mnt));
+}
+
+// dioharness exec killed with SIGKILL: the command dies with it (it ran in a
+// folder that went with the mount), the mount goes (auto_unmount), and the
+// work folder it could not remove is reaped by the next run. Found by hand:
+// the command ran on as an orphan and dioharness-exec-* folders piled up.
+TEST_F(CliExecTest, AKilledFixtureTakesItsCommandAlongAndTheNextRunReapsItsFolder) {
+  const std::string mnt = dir_ + "/mnt", pid_file = dir_ + "/command.pid";
+  std::filesystem::create_directories(mnt);
+  cli_test::Child child =
+      Start({"--dir", mnt, "--", "sh", "-c", "echo $$ > " + pid_file + "; touch \"$DIOFS_DIR/started\"; exec sleep 60"});
+  ASSERT_TRUE(cli_test::WaitUntil(child, [&] { return std::filesystem::exists(mnt + "/started"); },
+                                  std::chrono::seconds(20)));
+  const pid_t command = static_cast<pid_t>(std::stol(ReadFile(pid_file)));
+  const int command_fd = static_cast<int>(syscall(SYS_pidfd_open, command, 0));
+  ASSERT_GE(command_fd, 0);
+  kill(child.pid, SIGKILL);
+  EXPECT_EQ(cli_test::Wait(child, std::chrono::seconds(10)), 128 + SIGKILL);
+  pollfd ended{command_fd, POLLIN, 0};
+  const bool command_ended = poll(&ended, 1, 10000) == 1;
+  close(command_fd);
+  if (!command_ended) kill(command, SIGKILL);  // never leave it behind
+  EXPECT_TRUE(command_ended) << "the command outlived dioharness";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (ReadFile("/proc/self/mounts").find(mnt) != std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    poll(nullptr, 0, 20);
+  }
+  EXPECT_EQ(ReadFile("/proc/self/mounts").find(mnt), std::string::npos) << "the mount outlived dioharness";
+  EXPECT_FALSE(std::filesystem::is_empty(dir_ + "/tmp"));  // the work folder of the killed run
+  EXPECT_EQ(Exec({"--", "true"}), 0) << err_;
+  EXPECT_NE(err_.find("reaped: removed the stale folder"), std::string::npos) << err_;  // TearDown checks nothing is left
 }
 
 TEST_F(CliExecTest, MallocBufferCaughtUnderPreloadWithItsCallSite) {

@@ -126,6 +126,24 @@ TEST(ExecJudgeTest, FcntlClearingODirectIsAFallbackOnceBufferedIoFollows) {
   EXPECT_TRUE(j.violations.empty());
 }
 
+// A 512-byte write from an aligned buffer on a 4096 profile: libdiocheck
+// refuses the segment for its length, and the report must not blame the
+// address (found running fio's 512-byte job under exec --preload).
+TEST(ExecJudgeTest, ASegmentRefusedForItsLengthIsNotCalledAMisalignedAddress) {
+  const std::vector<std::string> lines = {
+      R"({"diocheck":"mem_align","pid":10,"tid":12,"path":"/tmp/x/f","call":"pwrite","offset":0,)"
+      R"("length":512,"address":"0x7f0c2a400000","mem_align":4096,"align_source":"env","mode":"einval"})",
+      R"({"diocheck":"mem_align","pid":10,"tid":12,"path":"/tmp/x/f","call":"pwrite","offset":0,)"
+      R"("length":4096,"address":"0x55d0c0a2bef0","mem_align":4096,"align_source":"env","mode":"einval"})"};
+  const auto j = Judge({}, lines, kMount);
+  ASSERT_EQ(j.violations.size(), 2u);
+  const std::string length = dioh::exec::Describe(j.violations[0]);
+  EXPECT_NE(length.find("buffer length 512 not a multiple of 4096 (its address 0x7f0c2a400000 is aligned)"),
+            std::string::npos) << length;
+  const std::string address = dioh::exec::Describe(j.violations[1]);
+  EXPECT_NE(address.find("buffer 0x55d0c0a2bef0 not a multiple of 4096"), std::string::npos) << address;
+}
+
 TEST(ExecJudgeTest, LibdiocheckReportOnDiofsCarriesCallSiteAndCountsOnce) {
   LogRecord report = Op(OpKind::kViolation, "/.diofs/violation", 10, 0);
   report.rule = Rule::kMemAlign;

@@ -82,6 +82,21 @@ TEST_F(SpawnTest, AnOutputFileThatCannotBeOpenedIsAnError) {
             "cannot start /bin/sh: its descriptor 1 (" + dir_ + "/no/such/folder/out): No such file or directory");
 }
 
+TEST_F(SpawnTest, TheChildStartsInTheFolderAskedForOrFailsNamingIt) {
+  std::filesystem::create_directories(dir_ + "/work");
+  SpawnSpec spec = Shell("pwd");
+  spec.cwd = dir_ + "/work";
+  auto spawned = SpawnDyingWithParent(spec);
+  ASSERT_TRUE(spawned.ok()) << spawned.status().message();
+  EXPECT_EQ(Reap(*spawned), 0);
+  EXPECT_EQ(ReadAll(dir_ + "/out"), std::filesystem::canonical(dir_ + "/work").string() + "\n");
+  spec.cwd = dir_ + "/no/such/folder";
+  auto missing = SpawnDyingWithParent(spec);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().message(),
+            "cannot start /bin/sh: changing to " + dir_ + "/no/such/folder: No such file or directory");
+}
+
 TEST_F(SpawnTest, TheChildHasAGroupOfItsOwnAndNoBlockedOrIgnoredSignals) {
   // The harness blocks and ignores signals for itself: none of it reaches the child.
   sigset_t block, old_mask;
