@@ -6,6 +6,14 @@
 namespace dioh {
 namespace {
 
+// A detail of several lines ("3 violations" then one per violation) as a
+// nested list, so its lines stay inside their item and apart.
+std::string NestedLines(const std::string& detail) {
+  std::string out;
+  for (const char c : detail) out += c == '\n' ? std::string("\n  - ") : std::string(1, c);
+  return out;
+}
+
 // A run's verdict in the Markdown table: what needs a look stands out.
 std::string_view MarkdownVerdict(Verdict verdict) {
   switch (verdict) {
@@ -63,7 +71,7 @@ std::string ToMarkdown(const Report& report) {
     for (const auto& [name, detail] : lines) {
       if (failures == 0) md << "\n## First failures\n\n";
       if (++failures > kFirstFailures) continue;
-      md << "- `" << r.scenario << "` on `" << r.profile << "`, **" << name << "**: " << detail << "\n";
+      md << "- `" << r.scenario << "` on `" << r.profile << "`, **" << name << "**: " << NestedLines(detail) << "\n";
     }
   }
   if (failures > kFirstFailures) md << "- … and " << failures - kFirstFailures << " more (report.json has them all)\n";

@@ -34,6 +34,17 @@ TEST(MarkdownTest, MarkdownListsOnlyTheFirstTwentyFailures) {
   EXPECT_NE(md.find("and 5 more"), std::string::npos);
 }
 
+TEST(MarkdownTest, ADetailOfSeveralLinesIsANestedList) {
+  Report r;
+  r.title = "t";
+  r.results.push_back({"exec", "strict-4k", "exit 0", "exit 0", Verdict::kFail, "", 0,
+                       {{"odirect-aligned", CheckStatus::kFail, "2 violations\nwrite /a offset 0\nwrite /b offset 512"}}});
+  const std::string md = ToMarkdown(r);
+  EXPECT_NE(md.find("**odirect-aligned**: 2 violations\n  - write /a offset 0\n  - write /b offset 512\n"),
+            std::string::npos)
+      << md;
+}
+
 TEST(MarkdownTest, RunnerFailuresComeBeforeTheChecks) {
   const Report original = WithRunnerFailures();
   const std::string md = ToMarkdown(original);
