@@ -1,5 +1,9 @@
 #include "fs/oplog/log_reader.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -113,6 +117,71 @@ std::string DecodeRecordBody(Bytes body, std::uint64_t expected_seq, std::size_t
   return "";
 }
 
+// What the frame at the start of the rest of a log is.
+struct Frame {
+  enum class Kind { kRecord, kTrailer, kDamage };
+  Kind kind = Kind::kDamage;
+  std::size_t size = 0;  // head and body, for a record or a trailer
+  std::string damage;    // why the good part ends here
+  LogTrailer trailer;
+};
+
+Frame Damaged(std::string what) {
+  Frame frame;
+  frame.damage = std::move(what);
+  return frame;
+}
+
+// Decodes the frame at the start of `rest`: the log's remaining `left`
+// bytes, of which `rest` holds at least the whole frame when the frame's
+// stated size fits in `left` (and at least its head otherwise). `records`
+// is how many good records precede it.
+Frame DecodeFrame(Bytes rest, std::uint64_t left, const LogHeader& header, std::uint64_t records, LogRecord& record) {
+  if (left < kFrameHeadSize) {
+    return Damaged("torn frame: " + std::to_string(left) + " of " + std::to_string(kFrameHeadSize) +
+                   " frame-head bytes");
+  }
+  const std::uint32_t body_size = GetField<std::uint32_t>(rest.data(), frame_field::kBodySize);
+  const std::uint16_t type = GetField<std::uint16_t>(rest.data(), frame_field::kType);
+  const std::uint16_t reserved = GetField<std::uint16_t>(rest.data(), frame_field::kReserved);
+  const std::uint64_t checksum = GetField<std::uint64_t>(rest.data(), frame_field::kChecksum);
+  const bool is_record = type == static_cast<std::uint16_t>(FrameType::kRecord);
+  const bool is_trailer = type == static_cast<std::uint16_t>(FrameType::kTrailer);
+  if ((!is_record && !is_trailer) || reserved != 0) return Damaged("corrupt frame head (bad type)");
+  if (body_size > left - kFrameHeadSize) {
+    return Damaged("torn record (or corrupt length): frame needs " + std::to_string(body_size) + " body bytes, " +
+                   std::to_string(left - kFrameHeadSize) + " remain");
+  }
+  const Bytes body = rest.subspan(kFrameHeadSize, body_size);
+  Frame frame;
+  frame.size = kFrameHeadSize + body_size;
+  if (is_trailer) {
+    if (body_size != kTrailerBodySize || checksum != FrameChecksum(FrameType::kTrailer, body_size, body)) {
+      return Damaged("corrupt trailer (checksum mismatch)");
+    }
+    frame.trailer = LogTrailer{GetField<std::uint64_t>(body.data(), 0), GetField<std::uint64_t>(body.data(), 8),
+                               GetField<std::uint64_t>(body.data(), 16)};
+    if (frame.trailer.record_count != records) {
+      return Damaged("trailer counts " + std::to_string(frame.trailer.record_count) + " records, the log holds " +
+                     std::to_string(records));
+    }
+    frame.kind = Frame::Kind::kTrailer;
+    return frame;
+  }
+  const std::size_t head_size = RecordHeadSize(header.version);
+  if (body_size < head_size) return Damaged("corrupt record: frame shorter than a record head");
+  const std::uint64_t covered = head_size + std::uint64_t{GetField<std::uint32_t>(body.data(), record_field::kPathLen)} +
+                                GetField<std::uint32_t>(body.data(), record_field::kTextLen);
+  if (covered > body_size || checksum != FrameChecksum(FrameType::kRecord, body_size, body.first(covered))) {
+    return Damaged("corrupt record (checksum mismatch)");
+  }
+  record = LogRecord();
+  const std::string problem = DecodeRecordBody(body, records + 1, head_size, record);
+  if (!problem.empty()) return Damaged("corrupt record: " + problem);
+  frame.kind = Frame::Kind::kRecord;
+  return frame;
+}
+
 }  // namespace
 
 dioh::Result<LogContents> ParseLog(Bytes bytes) {
@@ -122,72 +191,133 @@ dioh::Result<LogContents> ParseLog(Bytes bytes) {
   auto header = ParseHeader(bytes, offset);
   if (!header.ok()) return header.status();
   contents.header = std::move(*header);
-
-  auto stop = [&](const std::string& what) {
-    contents.damage = Damage(offset, what);
-    contents.damage_offset = offset;
-    return contents;
-  };
+  LogRecord record;
   while (offset < bytes.size()) {
     const Bytes rest = bytes.subspan(offset);
-    if (contents.trailer) {
-      return stop(std::to_string(rest.size()) + " bytes after the trailer");
+    const Frame frame = contents.trailer ? Damaged(std::to_string(rest.size()) + " bytes after the trailer")
+                                         : DecodeFrame(rest, rest.size(), contents.header, contents.records.size(), record);
+    if (frame.kind == Frame::Kind::kDamage) {
+      contents.damage = Damage(offset, frame.damage);
+      contents.damage_offset = offset;
+      return contents;
     }
-    if (rest.size() < kFrameHeadSize) {
-      return stop("torn frame: " + std::to_string(rest.size()) + " of " +
-                  std::to_string(kFrameHeadSize) + " frame-head bytes");
-    }
-    const std::uint32_t body_size = GetField<std::uint32_t>(rest.data(), frame_field::kBodySize);
-    const std::uint16_t type = GetField<std::uint16_t>(rest.data(), frame_field::kType);
-    const std::uint16_t reserved = GetField<std::uint16_t>(rest.data(), frame_field::kReserved);
-    const std::uint64_t checksum = GetField<std::uint64_t>(rest.data(), frame_field::kChecksum);
-    const bool is_record = type == static_cast<std::uint16_t>(FrameType::kRecord);
-    const bool is_trailer = type == static_cast<std::uint16_t>(FrameType::kTrailer);
-    if ((!is_record && !is_trailer) || reserved != 0) return stop("corrupt frame head (bad type)");
-    if (body_size > rest.size() - kFrameHeadSize) {
-      return stop("torn record (or corrupt length): frame needs " + std::to_string(body_size) +
-                  " body bytes, " + std::to_string(rest.size() - kFrameHeadSize) + " remain");
-    }
-    const Bytes body = rest.subspan(kFrameHeadSize, body_size);
-    if (is_trailer) {
-      if (body_size != kTrailerBodySize ||
-          checksum != FrameChecksum(FrameType::kTrailer, body_size, body)) {
-        return stop("corrupt trailer (checksum mismatch)");
-      }
-      LogTrailer trailer{GetField<std::uint64_t>(body.data(), 0),
-                         GetField<std::uint64_t>(body.data(), 8),
-                         GetField<std::uint64_t>(body.data(), 16)};
-      if (trailer.record_count != contents.records.size()) {
-        return stop("trailer counts " + std::to_string(trailer.record_count) + " records, the log holds " +
-                    std::to_string(contents.records.size()));
-      }
-      contents.trailer = trailer;
-      offset += kFrameHeadSize + body_size;
-      continue;
-    }
-    const std::size_t head_size = RecordHeadSize(contents.header.version);
-    if (body_size < head_size) return stop("corrupt record: frame shorter than a record head");
-    const std::uint64_t covered = head_size +
-                                  std::uint64_t{GetField<std::uint32_t>(body.data(), record_field::kPathLen)} +
-                                  GetField<std::uint32_t>(body.data(), record_field::kTextLen);
-    if (covered > body_size ||
-        checksum != FrameChecksum(FrameType::kRecord, body_size, body.first(covered))) {
-      return stop("corrupt record (checksum mismatch)");
-    }
-    LogRecord record;
-    const std::string problem = DecodeRecordBody(body, contents.records.size() + 1, head_size, record);
-    if (!problem.empty()) return stop("corrupt record: " + problem);
-    contents.records.push_back(std::move(record));
-    offset += kFrameHeadSize + body_size;
+    if (frame.kind == Frame::Kind::kTrailer) contents.trailer = frame.trailer;
+    if (frame.kind == Frame::Kind::kRecord) contents.records.push_back(std::move(record));
+    offset += frame.size;
   }
   return contents;
 }
 
+dioh::Result<std::unique_ptr<LogFileReader>> LogFileReader::Open(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return dioh::ErrnoStatus(errno, "cannot open " + path);
+  std::unique_ptr<LogFileReader> reader(new LogFileReader(fd, path));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return dioh::ErrnoStatus(errno, "stat " + path);
+  reader->file_size_ = static_cast<std::uint64_t>(std::max<off_t>(st.st_size, 0));
+  DIOH_RETURN_IF_ERROR(reader->Fill(kHeaderFixedSize + kMaxProfileSize + kHeaderChecksumSize));
+  std::size_t header_size = 0;
+  auto header = ParseHeader(reader->Buffered(), header_size);
+  if (!header.ok()) return header.status().WithContext(path);
+  reader->header_ = std::move(*header);
+  reader->offset_ = header_size;
+  return reader;
+}
+
+LogFileReader::~LogFileReader() { ::close(fd_); }
+
+std::span<const std::byte> LogFileReader::Buffered() const {
+  return std::span<const std::byte>(buffer_).subspan(static_cast<std::size_t>(offset_ - buffer_start_));
+}
+
+// Makes the buffer hold `need` bytes from offset_ (fewer at the end of the
+// file), keeping only what lies past offset_: memory stays about one frame.
+dioh::Status LogFileReader::Fill(std::uint64_t need) {
+  need = std::min(need, file_size_ - std::min(file_size_, offset_));
+  if (buffer_start_ + buffer_.size() >= offset_ + need) return dioh::Status::Ok();
+  buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(offset_ - buffer_start_));
+  buffer_start_ = offset_;
+  const std::size_t want = static_cast<std::size_t>(std::max<std::uint64_t>(need, kReadPiece));
+  while (buffer_.size() < need) {
+    const std::size_t had = buffer_.size();
+    buffer_.resize(want);
+    const ssize_t n = ::pread(fd_, buffer_.data() + had, want - had, static_cast<off_t>(buffer_start_ + had));
+    buffer_.resize(had + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return dioh::ErrnoStatus(errno, "read " + path_);
+    if (n == 0) return dioh::Status::Error(EIO, "read " + path_ + ": the file shrank while it was read");
+  }
+  return dioh::Status::Ok();
+}
+
+bool LogFileReader::Next(LogRecord& record) {
+  if (ended_) return false;
+  for (;;) {
+    if (offset_ >= file_size_) return End(dioh::Status::Ok());
+    if (trailer_) return End(Damage(offset_, std::to_string(file_size_ - offset_) + " bytes after the trailer"));
+    if (dioh::Status filled = Fill(kFrameHeadSize); !filled.ok()) return End(filled);
+    const std::uint64_t left = file_size_ - offset_;
+    if (left >= kFrameHeadSize) {
+      const std::uint64_t frame = kFrameHeadSize + GetField<std::uint32_t>(Buffered().data(), frame_field::kBodySize);
+      if (frame <= left) {
+        if (dioh::Status filled = Fill(frame); !filled.ok()) return End(filled);
+      }
+    }
+    const Frame decoded = DecodeFrame(Buffered(), left, header_, records_, record);
+    if (decoded.kind == Frame::Kind::kDamage) return End(Damage(offset_, decoded.damage));
+    offset_ += decoded.size;
+    if (decoded.kind == Frame::Kind::kTrailer) {
+      trailer_ = decoded.trailer;
+      continue;
+    }
+    ++records_;
+    return true;
+  }
+}
+
+bool LogFileReader::End(dioh::Status damage) {
+  ended_ = true;
+  if (!damage.ok()) {
+    damage_ = std::move(damage);
+    damage_offset_ = offset_;
+  }
+  buffer_ = {};
+  return false;
+}
+
+std::optional<std::uint64_t> LogFileReader::TrailerCountHint() const {
+  constexpr std::size_t kTrailerFrame = kFrameHeadSize + kTrailerBodySize;
+  if (file_size_ < kTrailerFrame) return std::nullopt;
+  std::byte tail[kTrailerFrame];
+  if (::pread(fd_, tail, sizeof tail, static_cast<off_t>(file_size_ - kTrailerFrame)) !=
+      static_cast<ssize_t>(sizeof tail)) {
+    return std::nullopt;
+  }
+  const Bytes bytes(tail, sizeof tail);
+  const Bytes body = bytes.subspan(kFrameHeadSize);
+  if (GetField<std::uint16_t>(tail, frame_field::kType) != static_cast<std::uint16_t>(FrameType::kTrailer) ||
+      GetField<std::uint32_t>(tail, frame_field::kBodySize) != kTrailerBodySize ||
+      GetField<std::uint64_t>(tail, frame_field::kChecksum) != FrameChecksum(FrameType::kTrailer, kTrailerBodySize, body)) {
+    return std::nullopt;
+  }
+  return GetField<std::uint64_t>(body.data(), 0);
+}
+
 dioh::Result<LogContents> ReadLogFile(const std::string& path) {
-  auto bytes = ReadWholeFile(path);
-  if (!bytes.ok()) return bytes.status();
-  auto contents = ParseLog(*bytes);
-  if (!contents.ok()) return contents.status().WithContext(path);
+  auto reader = LogFileReader::Open(path);
+  if (!reader.ok()) return reader.status();
+  LogContents contents;
+  contents.header = (*reader)->header();
+  contents.file_size = (*reader)->file_size();
+  // Reserved from the trailer's count (checked as the records are read): a
+  // vector grown by doubling would hold up to twice the records at its peak.
+  const std::uint64_t most = contents.file_size / (kFrameHeadSize + kRecordHeadSizeV1);
+  contents.records.reserve(static_cast<std::size_t>(std::min(most, (*reader)->TrailerCountHint().value_or(0))));
+  for (LogRecord record; (*reader)->Next(record);) contents.records.push_back(std::move(record));
+  contents.trailer = (*reader)->trailer();
+  contents.damage = (*reader)->damage();
+  contents.damage_offset = (*reader)->damage_offset();
+  if (!contents.damage.ok() && contents.damage.code() != EBADMSG) return contents.damage.WithContext(path);
   return contents;
 }
 

@@ -39,6 +39,8 @@ struct LogStats {
 };
 
 bool IsDirect(std::uint32_t open_flags);
+// Counts one more record into `stats` (a log read record by record).
+void AddToStats(LogStats& stats, const LogRecord& record);
 LogStats ComputeStats(std::span<const LogRecord> records);
 
 }  // namespace diofs::oplog

@@ -1,5 +1,6 @@
 #include "harness/logtool/log_commands.h"
 
+#include <memory>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -19,18 +20,26 @@ using diofs::oplog::LogContents;
 namespace {
 
 // Reports how complete the log is on `err` and returns the exit code for it.
-int ReportCompleteness(const std::string& file, const LogContents& log, std::ostream& err) {
-  if (!log.damage.ok()) {
-    err << "error: " << file << ": " << log.damage.message() << " (" << log.records.size()
-        << " good records before it)\n";
+int ReportCompleteness(const std::string& file, const dioh::Status& damage, bool trailer, std::uint64_t records,
+                       std::ostream& err) {
+  if (!damage.ok()) {
+    err << "error: " << file << ": " << damage.message() << " (" << records << " good records before it)\n";
     return kExitDamaged;
   }
-  if (!log.trailer) {
-    err << "warning: " << file << ": no trailer: the log was not closed (diofs killed or still running); "
-        << log.records.size() << " complete records\n";
+  if (!trailer) {
+    err << "warning: " << file << ": no trailer: the log was not closed (diofs killed or still running); " << records
+        << " complete records\n";
     return kExitNoTrailer;
   }
   return kExitOk;
+}
+
+int ReportCompleteness(const std::string& file, const LogContents& log, std::ostream& err) {
+  return ReportCompleteness(file, log.damage, log.trailer.has_value(), log.records.size(), err);
+}
+
+int ReportCompleteness(const std::string& file, const diofs::oplog::LogFileReader& log, std::ostream& err) {
+  return ReportCompleteness(file, log.damage(), log.trailer().has_value(), log.records_read(), err);
 }
 
 // The decoded log, or nullopt after printing why it cannot be read at all.
@@ -43,8 +52,20 @@ std::optional<LogContents> ReadOrReport(const std::string& file, std::ostream& e
   return std::move(*log);
 }
 
+// The log opened for reading record by record, or null after printing why not.
+std::unique_ptr<diofs::oplog::LogFileReader> OpenOrReport(const std::string& file, std::ostream& err) {
+  auto log = diofs::oplog::LogFileReader::Open(file);
+  if (!log.ok()) {
+    err << "error: " << log.status().message() << "\n";
+    return nullptr;
+  }
+  return std::move(*log);
+}
+
 }  // namespace
 
+// dump and stats read the log a record at a time: their memory does not grow
+// with the log (stats keeps one line per thread).
 int RunDump(const DumpOptions& options, std::ostream& out, std::ostream& err) {
   RecordFilter filter;
   for (const std::string& spec : options.filters) {
@@ -54,15 +75,15 @@ int RunDump(const DumpOptions& options, std::ostream& out, std::ostream& err) {
       return kExitUsage;
     }
   }
-  auto log = ReadOrReport(options.file, err);
+  const auto log = OpenOrReport(options.file, err);
   if (!log) return kExitUsage;
   if (!options.json) out << RecordTableHeading() << "\n";
-  for (const auto& record : log->records) {
+  for (diofs::oplog::LogRecord record; log->Next(record);) {
     if (!Matches(filter, record)) continue;
     if (options.json) {
       out << RecordToJson(record).dump() << "\n";
     } else {
-      out << RecordTableLine(record, log->header.start_monotonic_ns) << "\n";
+      out << RecordTableLine(record, log->header().start_monotonic_ns) << "\n";
     }
   }
   out.flush();
@@ -70,18 +91,19 @@ int RunDump(const DumpOptions& options, std::ostream& out, std::ostream& err) {
 }
 
 int RunStats(const StatsOptions& options, std::ostream& out, std::ostream& err) {
-  auto log = ReadOrReport(options.file, err);
+  const auto log = OpenOrReport(options.file, err);
   if (!log) return kExitUsage;
-  const diofs::oplog::LogStats stats = diofs::oplog::ComputeStats(log->records);
+  diofs::oplog::LogStats stats;
+  for (diofs::oplog::LogRecord record; log->Next(record);) diofs::oplog::AddToStats(stats, record);
   if (options.json) {
     nlohmann::json j = StatsToJson(stats);
-    j["header"] = HeaderToJson(log->header);
-    j["trailer"] = log->trailer.has_value();
-    j["damage"] = log->damage.ok() ? nlohmann::json(nullptr) : nlohmann::json(log->damage.message());
+    j["header"] = HeaderToJson(log->header());
+    j["trailer"] = log->trailer().has_value();
+    j["damage"] = log->damage().ok() ? nlohmann::json(nullptr) : nlohmann::json(log->damage().message());
     out << j.dump(2) << "\n";
   } else {
-    out << options.file << ": " << StatsText(log->header, stats)
-        << "trailer: " << (log->trailer ? "present (closed cleanly)" : "MISSING") << "\n";
+    out << options.file << ": " << StatsText(log->header(), stats)
+        << "trailer: " << (log->trailer() ? "present (closed cleanly)" : "MISSING") << "\n";
   }
   out.flush();
   return ReportCompleteness(options.file, *log, err);

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <memory>
 #include <random>
 
 #include "fs/oplog/log_file.h"
@@ -174,6 +176,78 @@ TEST(LogReaderTest, UnsupportedVersionIsNamed) {
   ASSERT_FALSE(contents.ok());
   EXPECT_EQ(contents.status().code(), ENOTSUP);
   EXPECT_NE(contents.status().message().find("99"), std::string::npos);
+}
+
+// ReadLogFile and `log dump`/`log stats` read a file frame by frame
+// (LogFileReader); they must decide exactly as ParseLog does on the bytes,
+// whatever the damage: every cut and every flipped byte of a small log.
+void ExpectSameAsParseLog(const std::vector<std::byte>& bytes, const std::string& path) {
+  ASSERT_TRUE(WriteWholeFile(path, bytes).ok());
+  auto parsed = ParseLog(bytes);
+  auto read = ReadLogFile(path);
+  ASSERT_EQ(parsed.ok(), read.ok()) << (read.ok() ? parsed.status() : read.status()).ToString();
+  if (!parsed.ok()) {
+    EXPECT_EQ(read.status().message(), path + ": " + parsed.status().message());
+    return;
+  }
+  EXPECT_EQ(read->records.size(), parsed->records.size());
+  for (std::size_t i = 0; i < read->records.size() && i < parsed->records.size(); ++i) {
+    EXPECT_EQ(read->records[i].seq, parsed->records[i].seq);
+    EXPECT_EQ(read->records[i].text, parsed->records[i].text);
+    EXPECT_EQ(read->records[i].data, parsed->records[i].data);
+  }
+  EXPECT_EQ(read->damage.ToString(), parsed->damage.ToString());
+  EXPECT_EQ(read->damage_offset, parsed->damage_offset);
+  EXPECT_EQ(read->trailer.has_value(), parsed->trailer.has_value());
+  EXPECT_EQ(read->file_size, parsed->file_size);
+}
+
+TEST(LogFileReaderTest, DecidesAsParseLogOnEveryCutAndFlippedByte) {
+  const SmallLog log = MakeSmallLog();
+  TempDir dir;
+  for (std::size_t cut = 0; cut <= log.bytes.size(); ++cut) {
+    SCOPED_TRACE("cut at " + std::to_string(cut));
+    ExpectSameAsParseLog(std::vector<std::byte>(log.bytes.begin(), log.bytes.begin() + cut), dir.File("log"));
+  }
+  for (std::size_t at = 0; at < log.bytes.size(); ++at) {
+    SCOPED_TRACE("flipped byte " + std::to_string(at));
+    std::vector<std::byte> bad = log.bytes;
+    bad[at] ^= std::byte{0x80};
+    ExpectSameAsParseLog(bad, dir.File("log"));
+  }
+  std::vector<std::byte> extra = log.bytes;
+  extra.push_back(std::byte{0});
+  ExpectSameAsParseLog(extra, dir.File("log"));
+}
+
+// Records larger than the reader's 1 MiB piece, and many of them: read
+// whole, in order, with the trailer's count as the reserve hint.
+TEST(LogFileReaderTest, ReadsRecordsLargerThanItsPieceAndManyRecords) {
+  TempDir dir;
+  std::vector<OpEvent> events;
+  std::vector<std::vector<std::byte>> payloads;
+  for (std::uint64_t n = 0; n < 3; ++n) payloads.emplace_back((std::size_t{3} << 20) / (n + 1), std::byte(n + 1));
+  for (std::uint64_t n = 0; n < 3; ++n) {
+    OpEvent e = NumberedEvent(OpKind::kWrite, n);
+    e.path = "/big";
+    e.data = payloads[n];
+    events.push_back(e);
+  }
+  for (std::uint64_t n = 3; n < 20000; ++n) events.push_back(NumberedEvent(OpKind::kRead, n));
+  testing::WriteLog(dir.File("log"), events, /*keep_data=*/true);
+  auto reader = LogFileReader::Open(dir.File("log"));
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ((*reader)->TrailerCountHint(), std::optional<std::uint64_t>(events.size()));
+  std::uint64_t count = 0;
+  for (LogRecord record; (*reader)->Next(record); ++count) {
+    EXPECT_EQ(record.seq, count + 1);
+    if (count < 3) {
+      EXPECT_TRUE(std::equal(record.data.begin(), record.data.end(), payloads[count].begin(), payloads[count].end()));
+    }
+  }
+  EXPECT_EQ(count, events.size());
+  EXPECT_TRUE((*reader)->complete()) << (*reader)->damage().ToString();
+  EXPECT_FALSE((*reader)->Next(*std::make_unique<LogRecord>()));  // stays at the end
 }
 
 TEST(LogReaderTest, MissingFileNamesThePath) {
