@@ -1,5 +1,5 @@
-// Tables of diofs_io_bench: diofs against tmpfs, the op log's cost (separate
-// and paired runs), 4 KiB ops/s.
+// Tables of diofs_io_bench: diofs against tmpfs and against libfuse's
+// passthrough_ll, the op log's cost (separate and paired runs), 4 KiB ops/s.
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -98,6 +98,45 @@ Table DiofsVsTmpfs(const std::vector<BenchRun>& runs, const std::vector<FsPoint>
   return t;
 }
 
+constexpr const char* kPeer = "passthrough_ll";
+
+// diofs as the harness mounts it (op log on) against libfuse's low-level
+// passthrough example over tmpfs with caching off: what a FUSE request costs
+// in another daemon.
+Table DiofsVsPeer(const std::vector<BenchRun>& runs, const std::vector<FsPoint>& points, BenchSummary& summary) {
+  Table t;
+  t.title = "diofs against libfuse's passthrough_ll";
+  t.note = "O_DIRECT writes, ops/s (median of the repetitions); the peer is passthrough_ll from Debian's "
+           "libfuse3-dev examples, built with -O2, over a tmpfs folder with cache=never; diofs with the op log on "
+           "(as dioharness mounts it) and off; each thread writes its own file.";
+  t.header = {"size", "threads", "passthrough_ll ops/s", "diofs log on ops/s", "diofs log off ops/s",
+              "log on / peer", "log off / peer"};
+  for (const FsPoint& p : points) {
+    if (p.access != "odirect_write") continue;
+    const double peer = Ops(runs, p, kPeer), on = Ops(runs, p, "diofs_log_on"), off = Ops(runs, p, "diofs_log_off");
+    if (peer <= 0) continue;
+    auto ops = [](double v) { return v > 0 ? FormatFixed(v, 0) : std::string("-"); };
+    t.rows.push_back({FormatSize(p.size), p.threads, ops(peer), ops(on), ops(off), FormatRatio(on, peer),
+                      FormatRatio(off, peer)});
+    if (p.size == kOneMiB || p.size == kFourKiB) {
+      AddBar(summary, "diofs (log on) / passthrough_ll", FormatSize(p.size) + " x" + p.threads, Ratio(on, peer),
+             RatioNoise(Find(runs, p, "diofs_log_on"), Find(runs, p, kPeer)), 1.0);
+    }
+  }
+  if (t.rows.empty()) return t;
+  for (const char* size : {kFourKiB, kOneMiB}) {
+    for (const char* threads : {"1", "4"}) {
+      const FsPoint p{"odirect_write", size, threads};
+      const std::optional<double> ratio = Ratio(Ops(runs, p, "diofs_log_on"), Ops(runs, p, kPeer));
+      t.goals.push_back(CheckGoal("diofs (log on) matches passthrough_ll on " + FormatSize(size) +
+                                      " O_DIRECT writes, " + Threads(threads),
+                                  ratio, 1.0, true));
+      NoteNoise(t.goals.back(), Find(runs, p, "diofs_log_on"), Find(runs, p, kPeer), ratio.value_or(0));
+    }
+  }
+  return t;
+}
+
 constexpr const char* kPairedLog = "paired_log_odirect_write";
 
 const char* const kLogGoal = "the op log costs at most 3 % on 1 MiB O_DIRECT writes (cost in %), ";
@@ -192,6 +231,7 @@ void AddFsTables(const std::vector<BenchRun>& runs, BenchSummary& summary) {
   });
   if (!points.empty()) {
     summary.tables.push_back(DiofsVsTmpfs(runs, points, summary));
+    if (Table peer = DiofsVsPeer(runs, points, summary); !peer.rows.empty()) summary.tables.push_back(std::move(peer));
     summary.tables.push_back(LogCost(runs, points, summary, paired_present));
   }
   if (paired_present) summary.tables.push_back(PairedLogCost(runs, summary));

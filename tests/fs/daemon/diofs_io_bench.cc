@@ -11,6 +11,11 @@
 // by default (parallel direct writes) against diofs --serial-direct-writes
 // and tmpfs.
 //
+// odirect_write/passthrough_ll: the same O_DIRECT writes through libfuse's
+// low-level passthrough example (passthrough_ll, built from Debian's
+// libfuse3-dev) over a tmpfs folder with cache=never, so that every request
+// reaches it: the FUSE peer that diofs's per-request cost is judged against.
+//
 // paired_log_odirect_write/SIZE measures the log's cost more tightly: each
 // iteration writes one block to diofs with the log off and one to diofs
 // with the log on, in alternating order, timing each write alone. The two
@@ -20,7 +25,11 @@
 // throughputs. (Not for diofs against tmpfs: alternating with tmpfs lets
 // diofs's workers fall asleep between its writes, which streaming does not.)
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <benchmark/benchmark.h>
@@ -31,7 +40,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -185,6 +196,60 @@ void RunPaired(benchmark::State& state, const std::vector<const Target*>& target
   std::free(buffer);
 }
 
+#ifdef PASSTHROUGH_LL
+bool Mounted(const std::string& mountpoint) {
+  std::ifstream in("/proc/self/mounts");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str().find(" " + mountpoint + " ") != std::string::npos;
+}
+
+// passthrough_ll -f over a tmpfs folder, unmounted (and waited for) on destruction.
+class PeerMount {
+ public:
+  static std::unique_ptr<PeerMount> Mount() {
+    char source[] = "/dev/shm/passthrough-ll-source-XXXXXX";
+    char mountpoint[] = "/tmp/passthrough-ll-mnt-XXXXXX";
+    if (mkdtemp(source) == nullptr || mkdtemp(mountpoint) == nullptr) return nullptr;
+    auto peer = std::unique_ptr<PeerMount>(new PeerMount(source, mountpoint));
+    const std::string options = std::string("source=") + source + ",cache=never";
+    std::vector<std::string> args = {PASSTHROUGH_LL, "-f", "-o", options, mountpoint};
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    if (posix_spawn(&peer->pid_, PASSTHROUGH_LL, &actions, nullptr, argv.data(), environ) != 0) peer->pid_ = -1;
+    posix_spawn_file_actions_destroy(&actions);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (peer->pid_ > 0 && !Mounted(peer->mountpoint_) && std::chrono::steady_clock::now() < deadline) {
+      poll(nullptr, 0, 10);
+    }
+    return Mounted(peer->mountpoint_) ? std::move(peer) : nullptr;
+  }
+  ~PeerMount() {
+    if (pid_ > 0) {
+      if (Mounted(mountpoint_)) {
+        const std::string command = "fusermount3 -u " + mountpoint_;
+        if (std::system(command.c_str()) != 0) kill(pid_, SIGTERM);
+      }
+      int status = 0;
+      waitpid(pid_, &status, 0);
+    }
+    std::error_code ignored;
+    std::filesystem::remove_all(source_, ignored);
+    std::filesystem::remove(mountpoint_, ignored);
+  }
+  const std::string& mountpoint() const { return mountpoint_; }
+
+ private:
+  PeerMount(std::string source, std::string mountpoint) : source_(std::move(source)), mountpoint_(std::move(mountpoint)) {}
+  std::string source_, mountpoint_;
+  pid_t pid_ = -1;
+};
+#endif
+
 // The machine and build the figures come from (bench-report prints them).
 void AddBuildContext() {
   utsname name{};
@@ -219,12 +284,27 @@ int main(int argc, char** argv) {
   }
   const Target serial = targets.back();  // only for the one-file benchmark
   targets.pop_back();
+  std::vector<Target> peers;  // O_DIRECT writes only
+#ifdef PASSTHROUGH_LL
+  auto peer = PeerMount::Mount();
+  if (peer == nullptr) {
+    std::fprintf(stderr, "diofs_io_bench: cannot mount %s\n", PASSTHROUGH_LL);
+    return 1;
+  }
+  peers.push_back({"passthrough_ll", peer->mountpoint()});
+#endif
   // Registered size by size with the targets next to each other: the figures a
   // ratio compares are measured back to back, so a change in the machine's
   // load during the run shifts both.
   for (const Access& access : kAccesses) {
     for (const std::size_t size : kSizes) {
-      for (const Target& target : targets) {
+      std::vector<const Target*> here;
+      for (const Target& target : targets) here.push_back(&target);
+      if (!access.read && access.open_flags == O_DIRECT) {
+        for (const Target& target : peers) here.push_back(&target);
+      }
+      for (const Target* target_ptr : here) {
+        const Target& target = *target_ptr;
         benchmark::RegisterBenchmark((std::string(access.name) + "/" + target.name).c_str(),
                                      [&target, &access](benchmark::State& s) { RunAccess(s, target, access); })
             ->Arg(static_cast<std::int64_t>(size))
@@ -256,6 +336,9 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   mounts.clear();  // unmount: the logs get their trailers
+#ifdef PASSTHROUGH_LL
+  peer.reset();
+#endif
   std::filesystem::remove_all(logs);
   return 0;
 }

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "harness/benchreport/summary.h"
 #include "tests/harness/benchreport/bench_json.h"
 
@@ -99,6 +101,36 @@ TEST(FsTables, FourKiBOpsPerSecondAndBarsForOneMiB) {
   EXPECT_EQ(summary.bars[0].group, "diofs / tmpfs");
   EXPECT_EQ(summary.bars[0].label, "odirect_write 1 MiB x1");
   EXPECT_DOUBLE_EQ(summary.bars[0].ratio, 0.6);
+}
+
+// passthrough_ll (libfuse's example) is the FUSE peer: ops/s of O_DIRECT
+// writes, diofs with the log on against it, a goal of >= 1.0 per size and
+// thread count; no table when the bench ran without the peer.
+TEST(FsTables, DiofsAgainstPassthroughLlJudgesFourKiBAndOneMiB) {
+  std::vector<BenchRun> runs = OneMiBWrites();
+  EXPECT_EQ(std::count_if(runs.begin(), runs.end(), [](const BenchRun& r) { return r.path[1] == "passthrough_ll"; }), 0);
+  BenchSummary without;
+  AddFsTables(runs, without);
+  for (const Table& t : without.tables) EXPECT_NE(t.title, "diofs against libfuse's passthrough_ll");
+  const auto peer = testing::ParseRuns({
+      {"odirect_write/passthrough_ll/1048576/real_time/threads:1", 1, 500 * kMiB, 500},
+      {"odirect_write/passthrough_ll/1048576/real_time/threads:4", 4, 400 * kMiB, 400},
+      {"odirect_write/diofs_log_on/4096/real_time/threads:1", 1, 80 * kMiB, 20000},
+      {"odirect_write/passthrough_ll/4096/real_time/threads:1", 1, 100 * kMiB, 25000},
+  });
+  runs.insert(runs.end(), peer.begin(), peer.end());
+  BenchSummary summary;
+  AddFsTables(runs, summary);
+  const Table& t = TableTitled(summary, "diofs against libfuse's passthrough_ll");
+  ASSERT_EQ(t.rows.size(), 3u);
+  EXPECT_EQ(t.rows[0], (std::vector<std::string>{"1 MiB", "1", "500", "585", "600", "1.17", "1.20"}));
+  EXPECT_EQ(t.rows[1][5], "0.90");
+  EXPECT_EQ(t.rows[2], (std::vector<std::string>{"4 KiB", "1", "25000", "20000", "-", "0.80", "-"}));
+  ASSERT_EQ(t.goals.size(), 4u);  // 4 KiB x1, x4; 1 MiB x1, x4
+  EXPECT_FALSE(t.goals[0].met);
+  EXPECT_EQ(t.goals[0].verdict, "missed by 0.20 (0.80 < 1.00)");
+  EXPECT_TRUE(t.goals[2].met);
+  EXPECT_FALSE(t.goals[3].met);
 }
 
 TEST(FsTables, NoneWithoutFsRuns) {
