@@ -17,7 +17,7 @@
 #include "harness/report/report.h"
 #include "harness/report/text_layout.h"
 #include "harness/runner/batch.h"
-#include "harness/runner/interrupt.h"
+#include "harness/os/interrupt.h"
 #include "harness/runner/scenario_runner.h"
 
 namespace dioharness::cli {
@@ -100,6 +100,10 @@ int RunDemo(const DemoOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   if (dioh::Status status = CheckProfileNames({options.profile}); !status.ok()) {
     std::cerr << "dioharness demo: " << status.message() << "\n";
+    return kExitUsage;
+  }
+  if (dioh::Status ram = dioh::CheckGuestRam(options.ram); !ram.ok()) {
+    std::cerr << "dioharness demo: --ram: " << ram.message() << "\n";
     return kExitUsage;
   }
   auto prepared = Prepare(options.run, std::cout);

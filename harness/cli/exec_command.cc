@@ -28,7 +28,7 @@
 #include "harness/mount/leftovers.h"
 #include "harness/mount/mounted_diofs.h"
 #include "harness/os/spawn.h"
-#include "harness/runner/interrupt.h"
+#include "harness/os/interrupt.h"
 #include "harness/runner/scenario_runner.h"
 
 extern char** environ;

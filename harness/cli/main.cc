@@ -9,14 +9,14 @@
 #include "common/cli/cli_app.h"
 #include "harness/cli/commands.h"
 #include "harness/exec/exec_report.h"
-#include "harness/runner/interrupt.h"
+#include "harness/os/interrupt.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"dioharness: test harness for O_DIRECT migration I/O on diofs.\n"
                "Run 'dioharness COMMAND --help' for the options of a command."};
   dioh::cli::SetUpApp(app, "dioharness");
   app.require_subcommand(1);
-  // Before any thread: Ctrl-C kills the engines and lets the runner unmount (harness/runner/interrupt.h).
+  // Before any thread: Ctrl-C kills the engines and lets the runner unmount (harness/os/interrupt.h).
   dioh::InterruptWatcher::Install();
   // Through a pipe (CI, tee) each line goes out when it is complete, not when
   // the run ends: std::cout writes through stdout's buffer.

@@ -8,7 +8,7 @@
 #include <iostream>
 
 #include "fs/core/profile.h"
-#include "harness/runner/interrupt.h"
+#include "harness/os/interrupt.h"
 
 namespace dioharness::cli {
 

@@ -37,7 +37,7 @@ bool IsSocket(const std::string& path) {
 }  // namespace
 
 SpawnedEngine::SpawnedEngine(std::unique_ptr<ChildProcess> child, std::string capture_path)
-    : child_(std::move(child)), capture_path_(std::move(capture_path)) {}
+    : child_(std::move(child)), live_(child_->pid()), capture_path_(std::move(capture_path)) {}
 
 std::string SpawnedEngine::Output() const {
   std::ifstream in(capture_path_);

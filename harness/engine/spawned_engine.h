@@ -13,6 +13,7 @@
 #include "harness/engine/child_process.h"
 #include "harness/engine/engine_driver.h"
 #include "harness/engine/guest_session.h"
+#include "harness/os/interrupt.h"
 #include "harness/qmp/qmp_client.h"
 
 namespace dioh {
@@ -35,6 +36,9 @@ class SpawnedEngine : public EngineProcess {
 
  private:
   std::unique_ptr<ChildProcess> child_;
+  // Killed on Ctrl-C from its spawn on: an interrupt during the engine's
+  // start (QMP greeting, a large guest's qtest setup) must not wait for it.
+  LiveEngine live_;
   std::string capture_path_;
   std::optional<QmpClient> qmp_;
   std::optional<GuestSession> guest_;

@@ -12,7 +12,7 @@
 
 #include "harness/mount/mounted_diofs.h"
 #include "harness/report/report.h"
-#include "harness/runner/interrupt.h"
+#include "harness/os/interrupt.h"
 
 namespace dioh {
 
@@ -27,6 +27,8 @@ BatchRun RunBatch(const std::vector<Job>& jobs, const RunEnvironment& environmen
     }
   });
   const std::string maps_dir = options.out_dir + "/maps";
+  RunEnvironment job_environment = environment;
+  job_environment.draw_write_map = options.write_maps != WriteMaps::kNone;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     if (InterruptWatcher::Instance().interrupted()) {
       batch.interrupted = true;
@@ -34,7 +36,7 @@ BatchRun RunBatch(const std::vector<Job>& jobs, const RunEnvironment& environmen
     }
     const std::string counter = options.label + "[" + std::to_string(i + 1) + "/" + std::to_string(jobs.size()) + "] ";
     if (options.job_started) options.job_started(counter + jobs[i].id + "  ");
-    JobRun run = RunJob(jobs[i], environment);
+    JobRun run = RunJob(jobs[i], job_environment);
     if (options.job_ended) options.job_ended();
     run.result.configuration = DescribeScenario(jobs[i].scenario);
     if (InterruptWatcher::Instance().interrupted()) batch.interrupted = true;

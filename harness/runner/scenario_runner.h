@@ -23,6 +23,7 @@ struct RunEnvironment {
   std::string preload_library;  // libdiocheck.so, for scenarios with "preload": true
   std::string artefact_dir;     // write maps (<job id>.svg) and kept logs go here; "" = nowhere
   bool keep_logs = false;       // copy each op log to artefact_dir/<job id>.oplog
+  bool draw_write_map = true;   // false: no write map is wanted (--maps none), none is drawn
   // query-migrate while a side runs ("save" or "load"); null: not asked.
   std::function<void(const char* side, const MigrationProgress&)> progress{};
   // The steps after the migration, which take long on a large guest ("reading the op log").

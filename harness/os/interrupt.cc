@@ -1,4 +1,4 @@
-#include "harness/runner/interrupt.h"
+#include "harness/os/interrupt.h"
 
 #include <pthread.h>
 #include <signal.h>
