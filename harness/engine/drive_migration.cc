@@ -3,6 +3,7 @@
 // migrate / migrate-incoming, the final MIGRATION event, query-migrate.
 #include <cerrno>
 #include <cstdio>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -79,7 +80,14 @@ class MigrationSession {
     if (auto failed = Command(request_.incoming ? "migrate-incoming" : "migrate", migrate)) return *failed;
     MigrationOutcome outcome;
     if (live != nullptr) {
-      auto end = RunLiveSave(engine_.qmp(), *live, request_.deadline);
+      std::function<void()> progress;
+      if (request_.on_progress) {
+        progress = [this] {  // as WaitForFinalEvent does: a line on the terminal while QEMU iterates
+          auto info = engine_.qmp().Execute("query-migrate", json::object(), request_.deadline);
+          if (info.ok() && info->ok) request_.on_progress(ProgressOf(info->value, SinceMigrate()));
+        };
+      }
+      auto end = RunLiveSave(engine_.qmp(), *live, request_.deadline, progress, request_.progress_interval);
       if (!end.ok()) return Broken(end.status(), "the live save");
       outcome = Outcome(*FinalMigrationStatus(end->status), "");
       if (end->syncs_at_switchover > 0) outcome.syncs_at_switchover = end->syncs_at_switchover;

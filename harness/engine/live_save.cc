@@ -20,13 +20,22 @@ constexpr std::uint64_t kConverge = 2000000;
 
 class LiveSave {
  public:
-  LiveSave(QmpClient& qmp, GuestSession& guest, Deadline deadline)
-      : qmp_(qmp), guest_(guest), deadline_(deadline), last_pass_(guest.ram().passes() - 1) {}
+  LiveSave(QmpClient& qmp, GuestSession& guest, Deadline deadline, const std::function<void()>& progress,
+           std::chrono::milliseconds progress_interval)
+      : qmp_(qmp),
+        guest_(guest),
+        deadline_(deadline),
+        last_pass_(guest.ram().passes() - 1),
+        progress_(progress),
+        progress_interval_(progress_interval) {}
 
   Result<LiveSaveEnd> Run() {
     while (true) {
-      if (std::chrono::steady_clock::now() >= deadline_) {
-        return Status::Error(ETIMEDOUT, "live save: no final status before the deadline");
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline_) return Status::Error(ETIMEDOUT, "live save: no final status before the deadline");
+      if (progress_ && now >= next_progress_) {
+        progress_();
+        next_progress_ = now + progress_interval_;
       }
       // Keep-alive sweeps must not wait; otherwise wait a little for QEMU.
       const auto until = keep_alive_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::now() + kIdleWait;
@@ -99,6 +108,9 @@ class LiveSave {
   std::uint32_t written_ = 0;  // model passes in RAM beyond pass 0 (the loader's)
   std::uint64_t syncs_ = 0;    // QEMU's dirty syncs so far (MIGRATION_PASS)
   bool keep_alive_ = true;
+  const std::function<void()>& progress_;
+  const std::chrono::milliseconds progress_interval_;
+  std::chrono::steady_clock::time_point next_progress_{};
 };
 
 }  // namespace
@@ -109,8 +121,9 @@ json LiveSaveParameters(const GuestSession& guest) {
   return {{"downtime-limit", 1}, {"avail-switchover-bandwidth", 1000}, {"max-bandwidth", bandwidth}};
 }
 
-Result<LiveSaveEnd> RunLiveSave(QmpClient& qmp, GuestSession& guest, Deadline deadline) {
-  return LiveSave(qmp, guest, deadline).Run();
+Result<LiveSaveEnd> RunLiveSave(QmpClient& qmp, GuestSession& guest, Deadline deadline,
+                                const std::function<void()>& progress, std::chrono::milliseconds progress_interval) {
+  return LiveSave(qmp, guest, deadline, progress, progress_interval).Run();
 }
 
 }  // namespace dioh

@@ -16,7 +16,9 @@
 //    must equal the model's last pass exactly, whatever QEMU did.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include <nlohmann/json_fwd.hpp>
@@ -42,6 +44,11 @@ struct LiveSaveEnd {
 
 // From after `migrate` to QEMU's final MIGRATION event. A broken engine or
 // the deadline is the Status (ETIMEDOUT for the deadline).
-Result<LiveSaveEnd> RunLiveSave(QmpClient& qmp, GuestSession& guest, Deadline deadline);
+// `progress`, when given, is called every `progress_interval` meanwhile (the
+// caller asks query-migrate there: events that arrive with its answer are
+// kept for the live save).
+Result<LiveSaveEnd> RunLiveSave(QmpClient& qmp, GuestSession& guest, Deadline deadline,
+                                const std::function<void()>& progress = {},
+                                std::chrono::milliseconds progress_interval = std::chrono::milliseconds(500));
 
 }  // namespace dioh
