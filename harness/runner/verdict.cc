@@ -50,7 +50,7 @@ std::pair<Verdict, std::string> DecideVerdict(const ScenarioResult& result, cons
                                           bug->summary + "): fixed there? update the scenario's known_engine_bugs"};
   }
   if (failed == expected && !runner_failed) {
-    return {Verdict::kKnownEngineBug, "known engine bug (" + EngineAndVersion(facts) + "): " + bug->summary};
+    return {Verdict::kKnownEngineBug, EngineAndVersion(facts) + ": " + bug->summary};  // the verdict is "known engine bug": not repeated here
   }
   return {Verdict::kFail, "failed beyond the known engine bug: failing " + Joined(failed) + ", the bug fails " +
                               Joined(expected) + (runner_failed ? ", and the runner failed" : "")};

@@ -31,7 +31,7 @@ TEST(VerdictTest, AKnownBugThatShowsExactlyIsReportedAsSuch) {
                                {"odirect-aligned", CheckStatus::kPass}});
   const auto [verdict, reason] = DecideVerdict(bug, kShortWriteBug, Qemu("10.0.2"));
   EXPECT_EQ(verdict, Verdict::kKnownEngineBug);
-  EXPECT_EQ(reason, "known engine bug (QEMU 10.0.2): file_write_ramblock_iov() ignores a short pwritev");
+  EXPECT_EQ(reason, "QEMU 10.0.2: file_write_ramblock_iov() ignores a short pwritev");
   // Another engine, or a version the bug does not name: a plain failure.
   EXPECT_EQ(DecideVerdict(bug, kShortWriteBug, {"mrmigrate", "10.2.0", false, ""}).first, Verdict::kFail);
   EXPECT_EQ(DecideVerdict(bug, kShortWriteBug, Qemu("9.2.0")).first, Verdict::kFail);
