@@ -143,6 +143,16 @@ void SetUpApp(CLI::App& app, std::string_view program) {
 }
 
 ParseErrorOutcome DescribeParseError(const CLI::App& app, const CLI::ParseError& error) {
+  const bool help = error.get_name() == "CallForHelp" || error.get_name() == "CallForAllHelp";
+  // `dioharness bench --help`: the unknown command is the answer, not the
+  // top-level help (CLI11 acts on --help before it looks at leftovers).
+  if (const auto left = FirstLeftover(&app); help && left && left->word.rfind('-', 0) != 0 &&
+                                             left->app->get_subcommands().empty() && !SubcommandNames(left->app).empty()) {
+    const std::string path = CommandPath(left->app);
+    const std::string line = "unknown command '" + left->word + "' (commands: " + SubcommandNames(left->app) +
+                             ") (see '" + path + " --help')";
+    return {2, path + ": " + line + "\n", false, line};
+  }
   if (error.get_name() == "CallForHelp") return {0, app.help(), true};
   if (error.get_name() == "CallForAllHelp") return {0, app.help("", CLI::AppFormatMode::All), true};
   if (error.get_name() == "CallForVersion") return {0, std::string(error.what()) + "\n", true};

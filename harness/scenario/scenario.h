@@ -88,6 +88,11 @@ struct Scenario {
 // Parses one scenario. Every error names the file and the field:
 // "harness/scenarios/x.json: field 'guest.passes': must be an integer >= 1".
 Result<Scenario> ParseScenario(std::string_view json_text, const std::string& file);
+
+// A guest's "ram" as the scenario schema takes it (IDSTR=SIZE[,...], at
+// least one block, each named once): why not, or OK. For options that take
+// the same text (dioharness demo --ram).
+Status CheckGuestRam(std::string_view ram);
 Result<Scenario> LoadScenarioFile(const std::string& path);
 // Every *.json in `dir`, sorted by file name; names must be unique.
 Result<std::vector<Scenario>> LoadScenarioDir(const std::string& dir);

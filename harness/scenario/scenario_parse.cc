@@ -140,13 +140,7 @@ Status ReadDiofs(const ObjectReader& in, DiofsSetup& out) {
 Status ReadGuest(const ObjectReader& in, GuestSetup& out) {
   DIOH_RETURN_IF_ERROR(in.OnlyKnown({"ram", "seed", "zero_fraction", "dirty_fraction", "passes"}));
   DIOH_RETURN_IF_ERROR(in.String("ram", out.ram));
-  auto blocks = mrm::ram::ParseRamSpec(out.ram);
-  if (!blocks.ok()) return in.Error("ram", blocks.status().message());
-  if (blocks->empty()) return in.Error("ram", "names no RAM block");
-  std::set<std::string> names;
-  for (const mrm::ram::RamBlockSpec& block : *blocks) {
-    if (!names.insert(block.idstr).second) return in.Error("ram", "names block " + block.idstr + " twice");
-  }
+  if (Status ram = CheckGuestRam(out.ram); !ram.ok()) return in.Error("ram", ram.message());
   DIOH_RETURN_IF_ERROR(in.Unsigned("seed", out.seed));
   DIOH_RETURN_IF_ERROR(in.Fraction("zero_fraction", out.zero_fraction));
   DIOH_RETURN_IF_ERROR(in.Fraction("dirty_fraction", out.dirty_fraction));
@@ -307,6 +301,17 @@ std::string LineColumn(std::string_view text, std::size_t byte) {
 }
 
 }  // namespace
+
+Status CheckGuestRam(std::string_view ram) {
+  auto blocks = mrm::ram::ParseRamSpec(ram);
+  if (!blocks.ok()) return blocks.status();
+  if (blocks->empty()) return Status::Error(EINVAL, "names no RAM block");
+  std::set<std::string> names;
+  for (const mrm::ram::RamBlockSpec& block : *blocks) {
+    if (!names.insert(block.idstr).second) return Status::Error(EINVAL, "names block " + block.idstr + " twice");
+  }
+  return Status::Ok();
+}
 
 Result<Scenario> ParseScenario(std::string_view json_text, const std::string& file) {
   json document;

@@ -42,6 +42,14 @@ int Fail(const dioh::Status& status) {
   return 1;
 }
 
+// A value on the command line that does not parse or that QEMU's checks
+// refuse (--ram, --capability, --parameter, the chardev): exit 2, as every
+// other command-line error.
+int UsageError(const dioh::Status& status) {
+  std::cerr << "mrmigrate: " << status.message() << "\n";
+  return 2;
+}
+
 struct CommonOptions {
   runner::GuestOptions guest;
   std::vector<std::string> capabilities;
@@ -93,7 +101,7 @@ void AddCommonOptions(CLI::App& command, CommonOptions& options) {
 
 int RunMigration(bool outgoing, const std::string& target, const CommonOptions& options) {
   auto guest = runner::MakeGuestSpec(options.guest);
-  if (!guest.ok()) return Fail(guest.status());
+  if (!guest.ok()) return UsageError(guest.status());
   // The waiter outlives the engine: the engine's thread may signal the
   // waiter's condition variable up to its last status change, and only the
   // engine's destructor joins that thread (ThreadSanitizer saw ~MigrationWaiter
@@ -102,7 +110,7 @@ int RunMigration(bool outgoing, const std::string& target, const CommonOptions& 
   const std::unique_ptr<qmp::MigrationEngine> engine = MakeMigrationEngine(*guest);
   qmp::MigrationController controller(*engine, waiter.Listener(), options.features());
   if (dioh::Status status = ApplyCliOptions(controller, options.capabilities, options.parameters); !status.ok()) {
-    return Fail(status);
+    return UsageError(status);
   }
   const std::string uri = ToMigrationUri(target);
   if (dioh::Status status = outgoing ? controller.Migrate(uri) : controller.MigrateIncoming(uri); !status.ok()) {
@@ -130,9 +138,9 @@ int RunInspect(const std::string& target, bool json) {
 
 int RunQmp(const std::string& chardev, const CommonOptions& options) {
   auto spec = qmp::ParseQmpChardevSpec(chardev);
-  if (!spec.ok()) return Fail(spec.status());
+  if (!spec.ok()) return UsageError(spec.status());
   auto guest = runner::MakeGuestSpec(options.guest);
-  if (!guest.ok()) return Fail(guest.status());
+  if (!guest.ok()) return UsageError(guest.status());
   const std::unique_ptr<qmp::MigrationEngine> engine = MakeMigrationEngine(*guest);
   auto server = qmp::QmpServer::Listen(*spec, *engine, options.features());
   if (!server.ok()) return Fail(server.status());

@@ -48,6 +48,9 @@ TEST_F(CliUsageTest, EveryCommandLineErrorExitsTwoWithOneLineNamingTheWord) {
                        "bench-report, exec) (see 'dioharness --help')\n"},
       {{"log", "dump"}, "dioharness log dump: FILE is required (see 'dioharness log dump --help')\n"},
       {{"demo", "--maps", "some"}, ""},
+      {{"demo", "--ram", "foo"}, "dioharness demo: --ram: RAM block 'foo' is not NAME=SIZE\n"},
+      {{"bench", "--help"}, "dioharness: unknown command 'bench' (commands: demo, run, matrix, regress, merge, log, "
+                            "bench-report, exec) (see 'dioharness --help')\n"},
   };
   for (const auto& [args, line] : cases) {
     const Result r = Run(args);

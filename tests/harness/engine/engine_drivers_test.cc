@@ -79,7 +79,7 @@ TEST_F(EngineDriversTest, AnEngineThatExitsEarlyShowsItsOutput) {
   launch.guest.ram = "pc.ram=5000";  // not a multiple of 4 KiB: mrmigrate refuses it
   auto engine = (*driver)->Launch(launch, DeadlineIn(10s));
   ASSERT_FALSE(engine.ok());
-  EXPECT_PRED2(Contains, engine.status().message(), "source engine " + MrmigratePath() + " exited before its QMP socket was up (exit 1)");
+  EXPECT_PRED2(Contains, engine.status().message(), "source engine " + MrmigratePath() + " exited before its QMP socket was up (exit 2)");
   EXPECT_PRED2(Contains, engine.status().message(), "mrmigrate: ");
 }
 

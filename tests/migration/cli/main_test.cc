@@ -79,9 +79,14 @@ TEST(MrmigrateTest, SaveInspectLoadRoundTripTwoBlocksFourChannels) {
       << run.output;
 }
 
+// A value that does not hold is a command-line error too: exit 2.
 TEST(MrmigrateTest, BadGuestOptionsAreRefused) {
-  EXPECT_EQ(Mrmigrate("save --zero-fraction 1.5 /tmp/x").output,
-            "mrmigrate: --zero-fraction must be between 0 and 1, got 1.500000\n");
+  const ProcessRun fraction = Mrmigrate("save --zero-fraction 1.5 /tmp/x");
+  EXPECT_EQ(fraction.exit_code, 2);
+  EXPECT_EQ(fraction.output, "mrmigrate: --zero-fraction must be between 0 and 1, got 1.500000\n");
+  const ProcessRun ram = Mrmigrate("save --ram foo /tmp/x");
+  EXPECT_EQ(ram.exit_code, 2);
+  EXPECT_NE(ram.output.find("'foo'"), std::string::npos) << ram.output;
   EXPECT_EQ(Mrmigrate("save --passes 0 /tmp/x").output, "mrmigrate: --passes must be at least 1\n");
   EXPECT_EQ(Mrmigrate("load --ram pc.ram=1M,pc.ram=2M /tmp/x").output, "mrmigrate: --ram names block pc.ram twice\n");
 }
@@ -109,7 +114,7 @@ TEST(MrmigrateTest, InspectGoldenQemuFilePrintsItsSixBlocks) {
 
 TEST(MrmigrateTest, OptionsAreCheckedLikeQmp) {
   ProcessRun run = Mrmigrate("save --parameter multifd-channels=0 /tmp/x");
-  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(run.exit_code, 2);
   EXPECT_EQ(run.output, "mrmigrate: Parameter 'multifd_channels' expects a value between 1 and 255\n");
   run = Mrmigrate("save --capability mapped-ram=on --capability xbzrle=on /tmp/x");
   EXPECT_EQ(run.output, "mrmigrate: Mapped-ram migration is incompatible with xbzrle\n");
