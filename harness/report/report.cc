@@ -229,7 +229,10 @@ dioh::Result<Report> ReportFromJson(const std::string& text) {
     }
     return report;
   } catch (const json::exception& e) {
-    return Status::Error(EINVAL, std::string("not a dioharness report: ") + e.what());
+    // The library's own tag ("[json.exception.out_of_range.403] ") means nothing to a user.
+    const std::string what = e.what();
+    const std::size_t tag_end = what.rfind("] ", what.find(' '));
+    return Status::Error(EINVAL, "not a dioharness report: " + (tag_end == std::string::npos ? what : what.substr(tag_end + 2)));
   }
 }
 

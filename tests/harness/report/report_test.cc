@@ -114,6 +114,8 @@ TEST(ReportTest, BadJsonIsAnErrorNotACrash) {
   EXPECT_FALSE(ReportFromJson("{").ok());
   EXPECT_FALSE(ReportFromJson("[]").ok());
   EXPECT_FALSE(ReportFromJson(R"({"title":"x","started_at":"y","results":[{"scenario":1}]})").ok());
+  // The JSON library's tag stays out of the message (merge prints it).
+  EXPECT_EQ(ReportFromJson(R"({"benchmarks":[]})").status().message(), "not a dioharness report: key 'title' not found");
 }
 
 // A run the harness could not judge: its runner failures have their own
