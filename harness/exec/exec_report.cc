@@ -1,5 +1,7 @@
 #include "harness/exec/exec_report.h"
 
+#include <algorithm>
+
 #include <cstring>
 #include <map>
 
@@ -55,10 +57,18 @@ std::vector<CheckResult> Checks(const ExecRun& run, const Judgement& j) {
   std::vector<const DirectIoViolation*> file_rules, buffers;
   for (const DirectIoViolation& v : j.violations) (v.rule == "buffer" ? buffers : file_rules).push_back(&v);
   const OpCounts& c = j.counts;
-  CheckResult aligned = ViolationCheck("odirect-aligned", file_rules,
-                                       std::to_string(c.direct_opens) + " O_DIRECT opens, " +
-                                           std::to_string(c.direct_writes) + " writes and " +
-                                           std::to_string(c.direct_reads) + " reads, all aligned");
+  // What libdiocheck refused never reached diofs: say so, or "all aligned"
+  // would read as if those transfers had been checked here and passed.
+  const auto refused_before = std::count_if(buffers.begin(), buffers.end(), [](const DirectIoViolation* v) {
+    return v->refused;
+  });
+  CheckResult aligned = ViolationCheck(
+      "odirect-aligned", file_rules,
+      std::to_string(c.direct_opens) + " O_DIRECT opens, " + std::to_string(c.direct_writes) + " writes and " +
+          std::to_string(c.direct_reads) + " reads that reached diofs, all aligned" +
+          (refused_before > 0 ? "; " + Count(static_cast<std::size_t>(refused_before), "more transfer") +
+                                    " refused by libdiocheck before reaching it (buffers-aligned)"
+                              : ""));
   if (file_rules.empty() && c.direct_opens == 0) {
     aligned = {"odirect-aligned", CheckStatus::kSkip, "the command did no O_DIRECT I/O in the mount"};
   }

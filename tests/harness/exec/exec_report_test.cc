@@ -115,6 +115,26 @@ TEST(ExecResultTest, ViolationsAndFallbacksFailTheirChecks) {
   EXPECT_NE(result.outcome.find("exit status 1"), std::string::npos);
 }
 
+// fio's 512-byte job under --preload: libdiocheck refuses the write, diofs
+// never sees it. odirect-aligned passes on what reached diofs and says that
+// the rest was refused before (it read "0 writes ..., all aligned").
+TEST(ExecResultTest, WhatLibdiocheckRefusedIsNamedInOdirectAligned) {
+  dioh::exec::Judgement j;
+  j.counts.direct_opens = 1;
+  dioh::exec::DirectIoViolation v;
+  v.operation = "pwrite64";
+  v.path = "/j.0.0";
+  v.rule = "buffer";
+  v.length = 512;
+  j.violations.push_back(v);
+  const auto result = dioh::exec::ExecResult(MakeRun(&j, {Kind::kExited, 1}, true));
+  EXPECT_EQ(Check(result, "odirect-aligned").status, CheckStatus::kPass);
+  EXPECT_EQ(Check(result, "odirect-aligned").detail,
+            "1 O_DIRECT opens, 0 writes and 0 reads that reached diofs, all aligned; 1 more transfer refused by "
+            "libdiocheck before reaching it (buffers-aligned)");
+  EXPECT_EQ(Check(result, "buffers-aligned").status, CheckStatus::kFail);
+}
+
 TEST(ExecResultTest, OwnFailureIsAFailWithItsStatus) {
   const dioh::exec::Judgement j;
   const auto result = dioh::exec::ExecResult(MakeRun(&j, {Kind::kExited, 3}));
