@@ -28,7 +28,7 @@ Table ChannelScaling(const std::vector<BenchRun>& runs, BenchSummary& summary) {
   Table t;
   t.title = "engine: multifd channel scaling";
   t.note = "MiB/s of guest RAM (1 GiB, 50 % zero pages) saved or loaded in process, one SaveMigration/"
-           "LoadMigration per repetition; diofs is strict-4k, mem backend, op log off.";
+           "LoadMigration per repetition; diofs is strict-4k, mem backend, op log off, --direct-io-all (as dioharness mounts it for migrations).";
   t.header = {"op", "target", "direct-io", "1 ch", "2 ch", "4 ch", "2 ch / 1 ch", "4 ch / 1 ch"};
   for (const char* op : kOps) {
     for (const char* target : kTargets) {

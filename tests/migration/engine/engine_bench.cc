@@ -153,7 +153,7 @@ void AddBuildContext() {
 int Main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   AddBuildContext();
-  auto mount = dioh::MountedDiofs::Mount({"--profile", "strict-4k", "--backend", "mem"});
+  auto mount = dioh::MountedDiofs::Mount({"--profile", "strict-4k", "--backend", "mem", "--direct-io-all"});
   if (!mount.ok()) {
     std::fprintf(stderr, "engine_bench: cannot mount diofs: %s\n", mount.status().ToString().c_str());
     return 1;
