@@ -56,7 +56,7 @@ dioh::Status ReadBenchmarkJson(const std::string& dir, std::vector<dioh::benchre
 int Run(const BenchReportOptions& options) {
   dioh::benchreport::BenchReportInputs inputs;
   if (dioh::Status s = ReadBenchmarkJson(options.dir, inputs.benchmark_json); !s.ok()) {
-    std::cerr << "bench-report: " << s.message() << "\n";
+    std::cerr << "dioharness bench-report: " << s.message() << "\n";
     return 2;
   }
   for (const auto& [name, path] : {std::pair<const char*, std::string>{"matrix", options.matrix_report},
@@ -65,7 +65,7 @@ int Run(const BenchReportOptions& options) {
     if (ReadText(path, input.text)) {
       inputs.harness_reports.push_back(std::move(input));
     } else {
-      std::cerr << "bench-report: no " << path << ", the " << name << " wall time is left out\n";
+      std::cerr << "dioharness bench-report: no " << path << ", the " << name << " wall time is left out\n";
     }
   }
   // What bounds the figures, when the folder has it (optional, in this order).
@@ -75,10 +75,10 @@ int Run(const BenchReportOptions& options) {
   }
   auto output = dioh::benchreport::BuildBenchReport(inputs, "summary.svg");
   if (!output.ok()) {
-    std::cerr << "bench-report: " << output.status().message() << "\n";
+    std::cerr << "dioharness bench-report: " << output.status().message() << "\n";
     return 2;
   }
-  for (const std::string& note : output->notes) std::cerr << "bench-report: " << note << "\n";
+  for (const std::string& note : output->notes) std::cerr << "dioharness bench-report: " << note << "\n";
   const fs::path out_dir = options.out_dir.empty() ? options.dir : options.out_dir;
   std::error_code ignored;  // a folder that cannot be made fails the write below, naming it
   fs::create_directories(out_dir, ignored);
@@ -86,7 +86,7 @@ int Run(const BenchReportOptions& options) {
                                    {"summary.svg", &output->svg}}) {
     const std::string path = (out_dir / file).string();
     if (dioh::Status s = dioh::WriteFileAtomically(path, *text); !s.ok()) {
-      std::cerr << "bench-report: cannot write " << path << ": " << s.message() << "\n";
+      std::cerr << "dioharness bench-report: cannot write " << path << ": " << s.message() << "\n";
       return 2;
     }
     std::cout << "wrote " << path << "\n";

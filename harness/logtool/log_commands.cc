@@ -23,11 +23,11 @@ namespace {
 int ReportCompleteness(const std::string& file, const dioh::Status& damage, bool trailer, std::uint64_t records,
                        std::ostream& err) {
   if (!damage.ok()) {
-    err << "error: " << file << ": " << damage.message() << " (" << records << " good records before it)\n";
+    err << "dioharness log: " << file << ": " << damage.message() << " (" << records << " good records before it)\n";
     return kExitDamaged;
   }
   if (!trailer) {
-    err << "warning: " << file << ": no trailer: the log was not closed (diofs killed or still running); " << records
+    err << "dioharness log: warning: " << file << ": no trailer: the log was not closed (diofs killed or still running); " << records
         << " complete records\n";
     return kExitNoTrailer;
   }
@@ -46,7 +46,7 @@ int ReportCompleteness(const std::string& file, const diofs::oplog::LogFileReade
 std::optional<LogContents> ReadOrReport(const std::string& file, std::ostream& err) {
   auto log = diofs::oplog::ReadLogFile(file);
   if (!log.ok()) {
-    err << "error: " << log.status().message() << "\n";
+    err << "dioharness log: " << log.status().message() << "\n";
     return std::nullopt;
   }
   return std::move(*log);
@@ -56,7 +56,7 @@ std::optional<LogContents> ReadOrReport(const std::string& file, std::ostream& e
 std::unique_ptr<diofs::oplog::LogFileReader> OpenOrReport(const std::string& file, std::ostream& err) {
   auto log = diofs::oplog::LogFileReader::Open(file);
   if (!log.ok()) {
-    err << "error: " << log.status().message() << "\n";
+    err << "dioharness log: " << log.status().message() << "\n";
     return nullptr;
   }
   return std::move(*log);
@@ -71,7 +71,7 @@ int RunDump(const DumpOptions& options, std::ostream& out, std::ostream& err) {
   for (const std::string& spec : options.filters) {
     const dioh::Status status = ParseFilterSpec(spec, filter);
     if (!status.ok()) {
-      err << "error: " << status.message() << "\n";
+      err << "dioharness log: " << status.message() << "\n";
       return kExitUsage;
     }
   }
@@ -114,18 +114,18 @@ int RunReplay(const ReplayOptions& options, std::ostream& out, std::ostream& err
   if (!log) return kExitUsage;
   (void)ReportCompleteness(options.file, *log, err);  // the good part may hold the marker
   if (!log->header.keep_data) {
-    err << "error: " << options.file << " was written without --log-data: writes carry only hashes, "
+    err << "dioharness log: " << options.file << " was written without --log-data: writes carry only hashes, "
         << "nothing to replay\n";
     return kExitUsage;
   }
   auto content = diofs::oplog::ReplayFile(log->records, options.path, options.until_mark);
   if (!content.ok()) {
-    err << "error: replay: " << content.status().message() << "\n";
+    err << "dioharness log replay: " << content.status().message() << "\n";
     return log->damage.ok() ? kExitUsage : kExitDamaged;
   }
   const dioh::Status written = diofs::oplog::WriteWholeFile(options.out_image, *content);
   if (!written.ok()) {
-    err << "error: " << written.message() << "\n";
+    err << "dioharness log: " << written.message() << "\n";
     return kExitUsage;
   }
   out << options.out_image << ": " << content->size() << " bytes, " << options.path << " at marker \""
