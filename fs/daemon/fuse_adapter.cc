@@ -96,7 +96,7 @@ int ServeFuse(DioFilesystem& fs, const DaemonOptions& options, const std::functi
   } else {
     fuse_loop_config* loop = fuse_loop_cfg_create();
     fuse_loop_cfg_set_clone_fd(loop, 1);  // one /dev/fuse descriptor per worker thread
-    fuse_loop_cfg_set_max_threads(loop, 64);
+    fuse_loop_cfg_set_max_threads(loop, options.max_threads);
     rc = fuse_session_loop_mt(session, loop);
     fuse_loop_cfg_destroy(loop);
   }

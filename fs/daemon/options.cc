@@ -26,7 +26,7 @@ constexpr const char* kDescription =
     "the mount never meet it, yet it answers whoever names it.\n"
     "Owners and modes are checked by the kernel as on any filesystem; only the\n"
     "user who mounts gets in, unless --allow-other.\n"
-    "As a mount helper: mount -t fuse.diofs none MOUNTPOINT -o profile=ext4-512,log=/abs/path\n"
+    "As a mount helper: mount -t fuse.diofs diofs MOUNTPOINT -o profile=ext4-512,log=/abs/path\n"
     "(every option below works as -o NAME=VALUE or -o FLAG; '\\,' puts a comma in a value).\n"
     "A refused control write prints its reason on stderr (and in .diofs/error).\n"
     "Unmount with: umount MOUNTPOINT, fusermount3 -u MOUNTPOINT, or SIGINT/SIGTERM. See diofs(1).\n";
@@ -91,6 +91,11 @@ dioh::Result<DaemonCommand> ParseDaemonOptions(int argc, const char* const* argv
                  "noatime, sync, allow_other, fsname=NAME)");
   app.add_flag("-f,--foreground", options.foreground, "stay in the foreground");
   app.add_flag("-s,--single-thread", options.single_threaded, "serve requests on one thread");
+  app.add_option("--max-threads", options.max_threads,
+                 "at most this many threads serve requests (1-1024); on a small machine, about the CPU count "
+                 "spares context switches (dioharness run uses that)")
+      ->check(CLI::Range(1u, 1024u))
+      ->capture_default_str();
   app.add_flag("-v,--verbose", options.verbose,
                "print one line on stderr per refused O_DIRECT operation or misaligned buffer (path, offset, "
                "length, rule, thread); with -f it reaches the terminal (-f alone prints the first refusal)");

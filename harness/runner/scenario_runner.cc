@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <thread>
 #include <tuple>
 
 #include "fs/core/profile.h"
@@ -54,6 +55,8 @@ Result<std::vector<std::string>> DiofsArgs(HarnessEnv& env, const DiofsSetup& se
   // engine maps the migration file (a shared mmap would fail, ENODEV).
   std::vector<std::string> args = {"--profile", setup.profile, "--on-violation", setup.on_violation,
                                    "--log",     log_path,      "--direct-io-all"};
+  // Workers about the CPU count: more only add context switches (diofs(1)).
+  args.insert(args.end(), {"--max-threads", std::to_string(std::max(2u, std::thread::hardware_concurrency()))});
   if (setup.backend == "passthrough") {
     DIOH_RETURN_IF_ERROR(env.MakeDirs(work.Sub("backing")));
     args.insert(args.end(), {"--backend", "passthrough:" + work.Sub("backing")});

@@ -83,6 +83,20 @@ TEST(OptionsTest, BufferedOpensUseThePageCacheUnlessDirectIoAll) {
   EXPECT_TRUE(all->options->direct_io_all);
 }
 
+TEST(OptionsTest, MaxThreadsIsBoundedAndAMountOptionToo) {
+  auto plain = Parse({"/m"});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->options->max_threads, kDefaultMaxThreads);
+  auto two = Parse({"-o", "max_threads=2", "/m"});
+  ASSERT_TRUE(two.ok()) << two.status().message();
+  EXPECT_EQ(two->options->max_threads, 2u);
+  for (const char* bad : {"0", "1025", "lots"}) {
+    auto refused = Parse({"--max-threads", bad, "/m"});
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.status().message().find("--max-threads"), std::string::npos) << refused.status().message();
+  }
+}
+
 TEST(OptionsTest, KernelChecksPermissionsAlwaysAndOthersComeInOnlyWhenAsked) {
   auto plain = Parse({"/m"});
   ASSERT_TRUE(plain.ok());

@@ -8,6 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <thread>
+
+#include <algorithm>
 #include <cerrno>
 
 #include "harness/checks/ram_expectation.h"
@@ -141,6 +144,8 @@ TEST_F(ScenarioRunnerTest, DiofsGetsTheScenariosOptionsAndTheFilesItReads) {
   EXPECT_TRUE(Contains(args, {"--faults", work + "/faults.json"}));
   // The main channel's buffered open must not make the channels' direct writes serial.
   EXPECT_TRUE(Contains(args, {"--direct-io-all"}));
+  // Workers about the CPU count (at least 2): more only add context switches.
+  EXPECT_TRUE(Contains(args, {"--max-threads", std::to_string(std::max(2u, std::thread::hardware_concurrency()))}));
   // The prefix went through the mount before the engine ran; the log was kept.
   const std::string file = std::string(FakeHarnessEnv::kMountpoint) + "/guest.img";
   ASSERT_EQ(env_.files.count(file), 1u);
