@@ -55,6 +55,29 @@ Status CheckSameSet(const std::vector<NamedReport>& inputs) {
   return Status::Ok();
 }
 
+// One engine per merged report: its configuration names one, and a QEMU run
+// beside a mrmigrate run would read as the same engine's.
+Status CheckSameEngine(const std::vector<NamedReport>& inputs) {
+  const auto engine_of = [](const Report& report) -> std::string {
+    for (const auto& [key, value] : report.configuration) {
+      if (key == "engine") return value;
+    }
+    return "";
+  };
+  const NamedReport* first = nullptr;
+  for (const NamedReport& input : inputs) {
+    const std::string engine = engine_of(input.report);
+    if (engine.empty()) continue;
+    if (first == nullptr) {
+      first = &input;
+    } else if (engine != engine_of(first->report)) {
+      return Refuse(input.name + " ran engine " + engine + ", but " + first->name + " ran " + engine_of(first->report) +
+                    ": merge each engine's reports apart");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 ShardRecord MakeShardRecord(std::size_t index, std::size_t count, std::string set,
@@ -70,6 +93,7 @@ std::string ShardList(const std::vector<std::size_t>& shards) {
 
 Result<MergedReport> MergeShards(const std::vector<NamedReport>& inputs, const std::string& title) {
   DIOH_RETURN_IF_ERROR(CheckSameSet(inputs));
+  DIOH_RETURN_IF_ERROR(CheckSameEngine(inputs));
   MergedReport merged;
   Report& out = merged.report;
   out.title = title;

@@ -110,6 +110,23 @@ TEST(MergeTest, RefusesShardsOfDifferentSets) {
   EXPECT_NE(merged.status().message().find("s2.json is not a shard"), std::string::npos) << merged.status().message();
 }
 
+// A mrmigrate run and a QEMU run merged would read as one engine's (found
+// merging a mrmigrate report with a QEMU one: "engine: mrmigrate" only).
+TEST(MergeTest, RefusesReportsOfDifferentEngines) {
+  NamedReport a = Shard(1, {"a"}), b = Shard(2, {"b"});
+  a.report.shard.reset();
+  b.report.shard.reset();
+  a.report.configuration = {{"engine", "mrmigrate"}};
+  b.report.configuration = {{"engine", "qemu:/usr/bin/qemu-system-x86_64"}};
+  auto merged = MergeShards({a, b}, "m");
+  ASSERT_FALSE(merged.ok());
+  EXPECT_EQ(merged.status().message(),
+            "s2.json ran engine qemu:/usr/bin/qemu-system-x86_64, but s1.json ran mrmigrate: merge each engine's "
+            "reports apart");
+  b.report.configuration = {{"engine", "mrmigrate"}};
+  EXPECT_TRUE(MergeShards({a, b}, "m").ok());
+}
+
 // Reports written before shards were recorded still merge, with nothing to
 // say about missing shards.
 TEST(MergeTest, UnshardedReportsMergeWithoutShardCheck) {
