@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <sstream>
+#include <vector>
 
 #include "harness/report/text_layout.h"
 #include "harness/report/xml_text.h"
@@ -280,11 +281,18 @@ std::string TimeTickLabel(std::uint64_t ns) {
 std::string RenderWriteMapSvg(const WriteMap& map) {
   const Scale s = Fit(map);
   std::ostringstream body;
+  // A label only where it does not land on another: QEMU's small blocks
+  // (ROMs, ACPI tables) sit within a pixel of each other on a large guest.
+  std::vector<double> label_ys;
   for (const WriteMapRegion& r : map.regions) {
     const double y0 = s.Y(r.end), y1 = s.Y(r.begin);
     body << "<rect x=\"" << kLeft << "\" y=\"" << Num(y0) << "\" width=\"" << kPlotW << "\" height=\""
-         << Num(std::max(1.0, y1 - y0)) << "\" fill=\"#eef3f8\" stroke=\"#c8d6e5\"/>"
-         << "<text x=\"" << kLeft + kPlotW - 4 << "\" y=\"" << Num(std::max(y0 + 12, std::min(y1 - 3, y0 + 12)))
+         << Num(std::max(1.0, y1 - y0)) << "\" fill=\"#eef3f8\" stroke=\"#c8d6e5\"/>\n";
+    const double label_y = y0 + 12;
+    const bool free = std::none_of(label_ys.begin(), label_ys.end(), [&](double y) { return std::abs(y - label_y) < 11; });
+    if (!free) continue;
+    label_ys.push_back(label_y);
+    body << "<text x=\"" << kLeft + kPlotW - 4 << "\" y=\"" << Num(label_y)
          << "\" text-anchor=\"end\" font-size=\"10\" fill=\"#4a5f75\">" << XmlEscape(r.label) << "</text>\n";
   }
   Axes(body, s);
@@ -300,9 +308,10 @@ std::string RenderWriteMapSvg(const WriteMap& map) {
       << kWidth << " " << height << "\" font-family=\"sans-serif\">\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       << "<text x=\"" << kLeft << "\" y=\"22\" font-size=\"16\" font-weight=\"bold\">" << XmlEscape(map.title) << "</text>\n"
-      << "<text x=\"" << kLeft << "\" y=\"40\" font-size=\"12\" fill=\"#555\">" << XmlEscape(map.subtitle) << " — "
-      << map.points.size() << " operations, drawn as " << marks << " marks (overlaps merged, at most "
-      << kMaxMarksPerColumn << " per pixel column and channel)</text>\n"
+      << "<text x=\"" << kLeft << "\" y=\"40\" font-size=\"12\" fill=\"#555\">" << XmlEscape(map.subtitle) << "</text>\n"
+      << "<text x=\"" << kLeft << "\" y=\"56\" font-size=\"11\" fill=\"#777\">" << map.points.size()
+      << " operations, drawn as " << marks << " marks (overlaps merged, at most " << kMaxMarksPerColumn
+      << " per pixel column and channel)</text>\n"
       << body.str() << "</svg>\n";
   return svg.str();
 }

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <regex>
+#include <vector>
 #include <string>
 
 #include "tests/harness/report/svg_render.h"
@@ -108,6 +110,27 @@ TEST(WriteMapTest, NothingIsClipped) {
   EXPECT_EQ(svg_render::OutOfBounds(svg), "");
   // The corner violation's cross stays inside the plot (90..750 x 80..570).
   EXPECT_NE(svg.find(">main-channel-buffered</text>"), std::string::npos);
+}
+
+// QEMU's small blocks (ROMs, ACPI tables) end up within a pixel of each
+// other on a large guest: their labels must not print on top of each other.
+TEST(WriteMapTest, RegionLabelsDoNotOverprint) {
+  WriteMap map = TwoChannels();
+  map.regions = {{0, 1ull << 30, "pc.ram pages"}};
+  for (std::uint64_t i = 0; i < 6; ++i) {
+    map.regions.push_back({(1ull << 30) + i * 8192, (1ull << 30) + i * 8192 + 4096, "rom" + std::to_string(i)});
+  }
+  const std::string svg = RenderWriteMapSvg(map);
+  std::regex label(R"re(<text x="[0-9.]+" y="([0-9.]+)" text-anchor="end" font-size="10" fill="#4a5f75">)re");
+  std::vector<double> ys;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), label); it != std::sregex_iterator(); ++it) {
+    ys.push_back(std::stod((*it)[1]));
+  }
+  ASSERT_GE(ys.size(), 1u);
+  EXPECT_LT(ys.size(), 7u);  // not every block: they are within a pixel of each other
+  for (std::size_t i = 0; i < ys.size(); ++i) {
+    for (std::size_t j = i + 1; j < ys.size(); ++j) EXPECT_GE(std::abs(ys[i] - ys[j]), 11) << svg;
+  }
 }
 
 // The issue: the demo's map was 2 MB. 64k operations stay far below that.
