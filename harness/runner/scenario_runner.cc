@@ -395,6 +395,13 @@ std::string DefaultPreloadLibrary() {
   return (self.parent_path().parent_path() / "lib" / "libdiocheck.so").string();
 }
 
-JobRun RunJob(const Job& job, const RunEnvironment& environment) { return JobRunner(job, environment).Run(); }
+JobRun RunJob(const Job& job, const RunEnvironment& environment) {
+  const auto started = Clock::now();
+  JobRun run = JobRunner(job, environment).Run();
+  // Its teardown too (the unmount's wait, removing a large guest's work
+  // files): a suite's time in JUnit is what the job cost the CI run.
+  run.result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  return run;
+}
 
 }  // namespace dioh
