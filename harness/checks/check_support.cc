@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <map>
 
 namespace dioh::checks {
 
@@ -17,55 +18,25 @@ bool IsEngineRecord(const CheckInput& input, const LogRecord& r) {
   return input.save_groups.count(GroupOf(r)) != 0 || input.load_groups.count(GroupOf(r)) != 0;
 }
 
-namespace {
-
-std::vector<const LogRecord*> Select(const CheckInput& input, bool save, bool load) {
-  std::vector<const LogRecord*> out;
-  if (input.records == nullptr) return out;
-  for (const LogRecord& r : *input.records) {
-    if (r.path != input.file_path) continue;
-    if ((save && input.save_groups.count(GroupOf(r)) != 0) || (load && input.load_groups.count(GroupOf(r)) != 0)) {
-      out.push_back(&r);
-    }
-  }
-  return out;
+void ForEachSideRecord(const CheckInput& input, Side side, const RecordSource::Visitor& visit) {
+  const std::set<std::uint32_t>& groups = side == Side::kSave ? input.save_groups : input.load_groups;
+  input.records.ForEach([&](const LogRecord& r) {
+    if (r.path != input.file_path || groups.count(GroupOf(r)) == 0) return true;
+    return visit(r);
+  });
 }
 
-}  // namespace
-
-std::vector<const LogRecord*> SideRecords(const CheckInput& input, Side side) {
-  return Select(input, side == Side::kSave, side == Side::kLoad);
+void ForEachEngineRecord(const CheckInput& input, const RecordSource::Visitor& visit) {
+  input.records.ForEach([&](const LogRecord& r) {
+    if (r.path != input.file_path || !IsEngineRecord(input, r)) return true;
+    return visit(r);
+  });
 }
-
-std::vector<const LogRecord*> EngineRecords(const CheckInput& input) { return Select(input, true, true); }
 
 std::optional<MainHandle> FindMainHandle(const CheckInput& input, Side side) {
-  const std::vector<const LogRecord*> records = SideRecords(input, side);
-  const OpKind header_kind = side == Side::kSave ? OpKind::kWrite : OpKind::kRead;
-  const std::uint64_t header = input.facts.uri_offset;
-  std::optional<MainHandle> main;
-  for (const LogRecord* r : records) {
-    if (r->kind == header_kind && r->fh != 0 && r->offset <= header && header < r->offset + r->length) {
-      main = MainHandle{r->fh, nullptr};
-      break;
-    }
-  }
-  if (!main) {
-    for (const LogRecord* r : records) {
-      if (IsOpen(*r) && r->result >= 0) {
-        main = MainHandle{r->fh, nullptr};
-        break;
-      }
-    }
-  }
-  if (!main) return std::nullopt;
-  for (const LogRecord* r : records) {
-    if (IsOpen(*r) && r->result >= 0 && r->fh == main->fh) {
-      main->open = r;
-      break;
-    }
-  }
-  return main;
+  if (input.main_handles != nullptr) return side == Side::kSave ? input.main_handles->save : input.main_handles->load;
+  const MainHandles found = FindMainHandles(input);
+  return side == Side::kSave ? found.save : found.load;
 }
 
 bool IsChannelRecord(const LogRecord& r, const std::optional<MainHandle>& main) {
@@ -79,6 +50,52 @@ Result<mrm::format::ParsedStream> ParseInputFile(const CheckInput& input) {
 }  // namespace dioh::checks
 
 namespace dioh {
+namespace {
+
+using checks::GroupOf;
+using checks::IsOpen;
+using diofs::OpKind;
+using diofs::oplog::LogRecord;
+
+// What one pass gathers about one side's handles: few (the main channel and
+// the multifd channels), so the table stays small however long the log.
+struct SideHandles {
+  std::optional<std::uint64_t> header_fh;      // the first transfer covering the stream header
+  std::optional<std::uint64_t> first_open_fh;  // the first successful open
+  std::map<std::uint64_t, LogRecord> opens;    // each handle's first successful open
+
+  void Observe(const LogRecord& r, OpKind header_kind, std::uint64_t header) {
+    if (!header_fh && r.kind == header_kind && r.fh != 0 && r.offset <= header && header < r.offset + r.length) {
+      header_fh = r.fh;
+    }
+    if (IsOpen(r) && r.result >= 0) {
+      if (!first_open_fh) first_open_fh = r.fh;
+      opens.try_emplace(r.fh, r);
+    }
+  }
+  std::optional<MainHandle> Main() const {
+    const std::optional<std::uint64_t> fh = header_fh ? header_fh : first_open_fh;
+    if (!fh) return std::nullopt;
+    MainHandle main{*fh, std::nullopt};
+    if (const auto it = opens.find(*fh); it != opens.end()) main.open = it->second;
+    return main;
+  }
+};
+
+}  // namespace
+
+MainHandles FindMainHandles(const CheckInput& input) {
+  SideHandles save, load;
+  const std::uint64_t header = input.facts.uri_offset;
+  input.records.ForEach([&](const LogRecord& r) {
+    if (r.path != input.file_path) return true;
+    if (input.save_groups.count(GroupOf(r)) != 0) save.Observe(r, OpKind::kWrite, header);
+    if (input.load_groups.count(GroupOf(r)) != 0) load.Observe(r, OpKind::kRead, header);
+    return true;
+  });
+  return MainHandles{save.Main(), load.Main()};
+}
+
 Result<mrm::format::ParsedStream> ParseProducedFile(const CheckInput& input) {
   if (input.file == nullptr) return Status::Error(ENOENT, "no file: the save created none");
   return mrm::format::ParseMigrationFile(*input.file, input.facts.uri_offset);

@@ -25,23 +25,18 @@ enum class Side { kSave, kLoad };
 bool IsTransfer(const LogRecord& r);  // read or write
 bool IsOpen(const LogRecord& r);      // open or create
 bool HasODirect(const LogRecord& r);
-// Records of `side`'s pids on input.file_path, in seq order (empty without a log).
-std::vector<const LogRecord*> SideRecords(const CheckInput& input, Side side);
-// Both sides' records on the file, in seq order.
-std::vector<const LogRecord*> EngineRecords(const CheckInput& input);
+// One pass over the records of `side`'s groups on input.file_path, in seq
+// order, until `visit` returns false (nothing without a log).
+void ForEachSideRecord(const CheckInput& input, Side side, const RecordSource::Visitor& visit);
+// The same over both sides' records on the file.
+void ForEachEngineRecord(const CheckInput& input, const RecordSource::Visitor& visit);
 // Whether a record is one of the engines' (by its process group: see CheckInput).
 bool IsEngineRecord(const CheckInput& input, const LogRecord& r);
 // The group a record counts for: its pgid, or its pid in a version 1 log.
 inline std::uint32_t GroupOf(const LogRecord& r) { return r.pgid != 0 ? r.pgid : r.pid; }
 
-// The main channel's handle of one side: the handle whose write (save) or
-// read (load) covers the stream header at facts.uri_offset; else the handle of
-// the side's first successful open of the file (QEMU opens the main channel
-// before any multifd channel). Absent when the side never opened the file.
-struct MainHandle {
-  std::uint64_t fh = 0;
-  const LogRecord* open = nullptr;  // its open/create record, when logged
-};
+// The main channel's handle of one side (FindMainHandles; input.main_handles
+// when set).
 std::optional<MainHandle> FindMainHandle(const CheckInput& input, Side side);
 
 // Channel handles: the side's handles on the file other than the main one.

@@ -39,6 +39,12 @@ std::vector<CheckResult> RunChecks(const CheckInput& input) {
     parsed.emplace(ParseProducedFile(input));
     parsed_once.parsed = &*parsed;
   }
+  // Seven read the main handles: find them in one pass for all.
+  std::optional<MainHandles> main_handles;
+  if (parsed_once.main_handles == nullptr) {
+    main_handles.emplace(FindMainHandles(input));
+    parsed_once.main_handles = &*main_handles;
+  }
   std::vector<CheckResult> results;
   for (const NamedCheck& check : kChecks) {
     const auto started = std::chrono::steady_clock::now();

@@ -17,6 +17,7 @@
 #include "fs/core/profile.h"
 #include "fs/oplog/log_format.h"
 #include "harness/checks/ram_expectation.h"
+#include "harness/checks/record_source.h"
 #include "harness/report/report.h"
 #include "harness/scenario/outcome.h"
 #include "migration/format/byte_source.h"
@@ -44,8 +45,18 @@ struct MigrationFacts {
   bool diocheck_preloaded = false;
 };
 
+// The main channel's handle of one side of the migration (FindMainHandles).
+struct MainHandle {
+  std::uint64_t fh = 0;
+  std::optional<diofs::oplog::LogRecord> open;  // its open/create record, when logged
+};
+struct MainHandles {
+  std::optional<MainHandle> save;  // absent: that side never opened the file
+  std::optional<MainHandle> load;
+};
+
 struct CheckInput {
-  const std::vector<diofs::oplog::LogRecord>* records = nullptr;  // the whole log, in seq order
+  RecordSource records;  // the op log, read pass by pass (not present: no log)
   std::string file_path;               // the migration file as the log names it ("/guest.img")
   // The engines' process groups (an engine runs in a group of its own, whose
   // id is its pid): what a process of the group did counts as the engine's,
@@ -74,6 +85,9 @@ struct CheckInput {
   // The file parsed once (set by RunChecks, or by a caller that has parsed
   // it); null: each check that needs the layout parses `file` itself.
   const Result<mrm::format::ParsedStream>* parsed = nullptr;
+  // The main handles found once (set by RunChecks, or by a caller that found
+  // them); null: each check that needs them makes its own pass.
+  const MainHandles* main_handles = nullptr;
 };
 
 // Every check, in a fixed order; each returns passed, failed (detail names the
@@ -84,5 +98,11 @@ std::vector<CheckResult> RunChecks(const CheckInput& input);
 // The produced file's parse, for RunChecks' callers that draw the layout too
 // (the write map): what CheckInput::parsed should point to.
 Result<mrm::format::ParsedStream> ParseProducedFile(const CheckInput& input);
+
+// The main channel's handle of each side, in one pass over the log: the
+// handle whose write (save) or read (load) covers the stream header at
+// facts.uri_offset; else the handle of the side's first successful open of
+// the file (QEMU opens the main channel before any multifd channel).
+MainHandles FindMainHandles(const CheckInput& input);
 
 }  // namespace dioh

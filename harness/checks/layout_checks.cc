@@ -60,16 +60,18 @@ CheckResult CheckPageIoInRegions(const CheckInput& input) {
                               std::to_string(input.facts.uri_offset) + ")");
     }
   }
-  if (input.records == nullptr) return Passed(name, "pages regions 1 MiB aligned; no op log to check writes");
+  if (!input.records.present()) return Passed(name, "pages regions 1 MiB aligned; no op log to check writes");
   const std::vector<PagesRegion> regions = PagesRegions(*stream);
   const std::optional<MainHandle> main = FindMainHandle(input, Side::kSave);
   std::uint64_t writes = 0;
-  for (const LogRecord* r : SideRecords(input, Side::kSave)) {
-    if (r->kind != OpKind::kWrite || !IsChannelRecord(*r, main)) continue;
-    const std::string problem = WriteProblem(*r, regions);
-    if (!problem.empty()) return Failed(name, problem);
+  std::string problem;
+  ForEachSideRecord(input, Side::kSave, [&](const LogRecord& r) {
+    if (r.kind != OpKind::kWrite || !IsChannelRecord(r, main)) return true;
+    problem = WriteProblem(r, regions);
     ++writes;
-  }
+    return problem.empty();
+  });
+  if (!problem.empty()) return Failed(name, problem);
   return Passed(name, std::to_string(writes) + " channel writes inside " + std::to_string(regions.size()) +
                           " pages regions, page granular, at most 512 KiB; regions 1 MiB aligned");
 }
@@ -96,12 +98,15 @@ CheckResult CheckFileSizeBounded(const CheckInput& input) {
   for (const PagesRegion& region : PagesRegions(*stream)) regions_end = std::max(regions_end, region.end);
   const std::uint64_t stream_end = StreamEnd(*stream);
   const std::uint64_t bound = regions_end + kTailSlack;
-  for (const LogRecord* r : SideRecords(input, Side::kSave)) {
-    if (r->kind == OpKind::kWrite && r->result > 0 && r->offset + static_cast<std::uint64_t>(r->result) > stream_end) {
-      return Failed(name, DescribeOp(*r) + ": ends at " + Hex(r->offset + static_cast<std::uint64_t>(r->result)) +
-                              ", beyond the stream's end " + Hex(stream_end));
+  std::string beyond;
+  ForEachSideRecord(input, Side::kSave, [&](const LogRecord& r) {
+    if (r.kind == OpKind::kWrite && r.result > 0 && r.offset + static_cast<std::uint64_t>(r.result) > stream_end) {
+      beyond = DescribeOp(r) + ": ends at " + Hex(r.offset + static_cast<std::uint64_t>(r.result)) +
+               ", beyond the stream's end " + Hex(stream_end);
     }
-  }
+    return beyond.empty();
+  });
+  if (!beyond.empty()) return Failed(name, beyond);
   const std::uint64_t size = input.file->size();
   if (size > bound || stream_end > bound) {
     return Failed(name, "file is " + std::to_string(size) + " bytes, stream ends at " + Hex(stream_end) +

@@ -57,14 +57,15 @@ std::string AlignmentProblem(const CheckInput& input, const LogRecord& r, diofs:
 
 CheckResult CheckODirectAligned(const CheckInput& input) {
   const char* name = "odirect-aligned";
-  if (input.records == nullptr) return Skipped(name, "no op log");
+  if (!input.records.present()) return Skipped(name, "no op log");
   const diofs::Alignment align = input.profile.dio_align;
   if (!align.enforced()) return Skipped(name, "profile " + input.profile.name + " has no offset or length alignment");
   std::uint64_t direct_transfers = 0;
   std::uint64_t rejected = 0;
   std::string first_rejected;
-  for (const LogRecord& r : *input.records) {
-    if (!IsEngineRecord(input, r)) continue;
+  std::string failure;
+  input.records.ForEach([&](const LogRecord& r) {
+    if (!IsEngineRecord(input, r)) return true;
     const std::string problem = AlignmentProblem(input, r, align);
     // Where the expected outcome is the profile refusing the engine's I/O
     // (4 KiB page writes on a 64 KiB disk), a misaligned transfer that diofs
@@ -73,11 +74,16 @@ CheckResult CheckODirectAligned(const CheckInput& input) {
     const bool rejections_expected = input.expected && input.expected->rejected_io;
     if (!problem.empty() && rejections_expected && refused) {
       if (rejected++ == 0) first_rejected = problem;
-      continue;
+      return true;
     }
-    if (!problem.empty()) return Failed(name, problem);
+    if (!problem.empty()) {
+      failure = problem;
+      return false;
+    }
     if (r.path == input.file_path && IsTransfer(r) && HasODirect(r)) ++direct_transfers;
-  }
+    return true;
+  });
+  if (!failure.empty()) return Failed(name, failure);
   if (rejected > 0) {
     return Passed(name, std::to_string(rejected) + " misaligned O_DIRECT transfers refused by the profile, as expected; first: " +
                             first_rejected);
@@ -91,20 +97,21 @@ CheckResult CheckODirectAligned(const CheckInput& input) {
 
 CheckResult CheckBuffersAligned(const CheckInput& input) {
   const char* name = "buffers-aligned";
-  if (input.records == nullptr) return Skipped(name, "no op log");
+  if (!input.records.present()) return Skipped(name, "no op log");
   // A report is evidence whatever else is known: libdiocheck saw it happen.
   std::uint64_t reports = 0;
-  const LogRecord* first = nullptr;
+  std::optional<LogRecord> first;
   std::uint64_t direct_transfers = 0;
-  for (const LogRecord& r : *input.records) {
-    if (!IsEngineRecord(input, r)) continue;
+  input.records.ForEach([&](const LogRecord& r) {
+    if (!IsEngineRecord(input, r)) return true;
     if (r.kind == OpKind::kViolation) {
-      if (reports++ == 0) first = &r;
+      if (reports++ == 0) first = r;
     } else if (r.path == input.file_path && IsTransfer(r) && HasODirect(r)) {
       ++direct_transfers;
     }
-  }
-  if (first != nullptr) {
+    return true;
+  });
+  if (first) {
     return Failed(name, DescribeViolation(*first) + (reports > 1 ? " (" + std::to_string(reports) + " reports)" : ""));
   }
   // Without the library nothing looked at the buffers: that is no pass.
@@ -125,15 +132,18 @@ CheckResult CheckBuffersAligned(const CheckInput& input) {
 
 CheckResult CheckODirectIffDirectIo(const CheckInput& input) {
   const char* name = "odirect-iff-direct-io";
-  if (input.records == nullptr) return Skipped(name, "no op log");
+  if (!input.records.present()) return Skipped(name, "no op log");
   const MigrationFacts& facts = input.facts;
   if (!facts.direct_io_effective) {
-    for (const LogRecord* r : EngineRecords(input)) {
-      if ((IsOpen(*r) || IsTransfer(*r)) && HasODirect(*r)) {
-        const std::string why = facts.direct_io_requested ? "direct-io not effective (" + facts.direct_io_not_effective + ")"
-                                                          : "direct-io off";
-        return Failed(name, why + ", yet " + DescribeOp(*r) + " used O_DIRECT");
-      }
+    std::string direct_op;
+    ForEachEngineRecord(input, [&](const LogRecord& r) {
+      if ((IsOpen(r) || IsTransfer(r)) && HasODirect(r)) direct_op = DescribeOp(r);
+      return direct_op.empty();
+    });
+    if (!direct_op.empty()) {
+      const std::string why = facts.direct_io_requested ? "direct-io not effective (" + facts.direct_io_not_effective + ")"
+                                                        : "direct-io off";
+      return Failed(name, why + ", yet " + direct_op + " used O_DIRECT");
     }
     if (facts.direct_io_requested) return Passed(name, "direct-io not effective: " + facts.direct_io_not_effective);
     return Passed(name, "direct-io off and no O_DIRECT open or transfer");
@@ -142,16 +152,20 @@ CheckResult CheckODirectIffDirectIo(const CheckInput& input) {
   // Opens are not judged: after an O_DIRECT open fails with EINVAL the engine
   // re-opens without it only to word its error (QEMU's message), moving no data.
   std::uint64_t transfers = 0;
+  std::string fallback;
   for (Side side : {Side::kSave, Side::kLoad}) {
     const std::optional<MainHandle> main = FindMainHandle(input, side);
-    for (const LogRecord* r : SideRecords(input, side)) {
-      if (!IsTransfer(*r) || !IsChannelRecord(*r, main)) continue;
-      if (!HasODirect(*r)) {
-        return Failed(name, "silent buffered fallback: " + DescribeOp(*r) + " by channel handle " +
-                                std::to_string(r->fh) + " without O_DIRECT while direct-io is effective");
+    ForEachSideRecord(input, side, [&](const LogRecord& r) {
+      if (!IsTransfer(r) || !IsChannelRecord(r, main)) return true;
+      if (!HasODirect(r)) {
+        fallback = "silent buffered fallback: " + DescribeOp(r) + " by channel handle " + std::to_string(r.fh) +
+                   " without O_DIRECT while direct-io is effective";
+        return false;
       }
       ++transfers;
-    }
+      return true;
+    });
+    if (!fallback.empty()) return Failed(name, fallback);
   }
   if (transfers == 0) {
     // What this still shows: the engine did not go on without O_DIRECT.
@@ -162,20 +176,23 @@ CheckResult CheckODirectIffDirectIo(const CheckInput& input) {
 
 CheckResult CheckMainChannelBuffered(const CheckInput& input) {
   const char* name = "main-channel-buffered";
-  if (input.records == nullptr) return Skipped(name, "no op log");
+  if (!input.records.present()) return Skipped(name, "no op log");
   std::string opened;
   for (Side side : {Side::kSave, Side::kLoad}) {
     const std::optional<MainHandle> main = FindMainHandle(input, side);
     if (!main) continue;
     const char* side_name = side == Side::kSave ? "save" : "load";
-    if (main->open != nullptr && HasODirect(*main->open)) {
+    if (main->open && HasODirect(*main->open)) {
       return Failed(name, std::string(side_name) + " main channel opened with O_DIRECT: " + DescribeOp(*main->open) +
                               " (handle " + std::to_string(main->fh) + ")");
     }
-    for (const LogRecord* r : SideRecords(input, side)) {
-      if (r->fh == main->fh && IsTransfer(*r) && HasODirect(*r)) {
-        return Failed(name, std::string(side_name) + " main channel transfer with O_DIRECT: " + DescribeOp(*r));
-      }
+    std::string direct_op;
+    ForEachSideRecord(input, side, [&](const LogRecord& r) {
+      if (r.fh == main->fh && IsTransfer(r) && HasODirect(r)) direct_op = DescribeOp(r);
+      return direct_op.empty();
+    });
+    if (!direct_op.empty()) {
+      return Failed(name, std::string(side_name) + " main channel transfer with O_DIRECT: " + direct_op);
     }
     opened += opened.empty() ? "" : ", ";
     opened += std::string(side_name) + " handle " + std::to_string(main->fh);
@@ -188,10 +205,15 @@ CheckResult CheckMainChannelBuffered(const CheckInput& input) {
     return Passed(name, "main channel buffered (" + opened + "); regions not checked: " + stream.status().message());
   }
   const std::vector<PagesRegion> regions = PagesRegions(*stream);
-  for (const LogRecord* r : SideRecords(input, Side::kSave)) {
-    if (r->kind == OpKind::kWrite && HasODirect(*r) && RegionHolding(regions, r->offset, r->length) == nullptr) {
-      return Failed(name, "main-channel data through O_DIRECT: " + DescribeOp(*r) + " lies outside every pages region");
+  std::string outside;
+  ForEachSideRecord(input, Side::kSave, [&](const LogRecord& r) {
+    if (r.kind == OpKind::kWrite && HasODirect(r) && RegionHolding(regions, r.offset, r.length) == nullptr) {
+      outside = DescribeOp(r);
     }
+    return outside.empty();
+  });
+  if (!outside.empty()) {
+    return Failed(name, "main-channel data through O_DIRECT: " + outside + " lies outside every pages region");
   }
   return Passed(name, "main channel buffered (" + opened + "); every O_DIRECT write inside a pages region");
 }

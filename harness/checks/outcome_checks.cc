@@ -3,6 +3,9 @@
 #include <fcntl.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
+#include <utility>
 
 #include "harness/checks/check_functions.h"
 #include "harness/checks/check_support.h"
@@ -18,37 +21,47 @@ std::string SideText(const char* side, const MigrationOutcome& outcome) {
 }
 
 // The storage simulation's fault record behind a short transfer, if any.
-std::string FaultBehind(const std::vector<const LogRecord*>& records, const LogRecord& op) {
+std::string FaultBehind(const CheckInput& input, Side side, const LogRecord& op) {
   std::string text;
-  for (const LogRecord* r : records) {
-    if (r->seq >= op.seq) break;
-    if (r->kind == OpKind::kFault && r->tid == op.tid && r->offset == op.offset &&
-        r->aux == static_cast<std::uint32_t>(op.kind)) {
-      text = " (fault " + r->text + ")";
+  ForEachSideRecord(input, side, [&](const LogRecord& r) {
+    if (r.seq >= op.seq) return false;
+    if (r.kind == OpKind::kFault && r.tid == op.tid && r.offset == op.offset &&
+        r.aux == static_cast<std::uint32_t>(op.kind)) {
+      text = " (fault " + r.text + ")";
     }
-  }
+    return true;
+  });
   return text;
 }
 
 // A short transfer is noticed when the same handle carries on where it
 // stopped (QEMUFile and qio_channel_writev_full_all loop until done); else the
-// engine must not report success.
-// `end_of_file`: a read that stops there met EOF (the main channel reads the
-// stream's tail through a buffer larger than what is left); that is no short read.
-const LogRecord* UnnoticedShort(const std::vector<const LogRecord*>& records, OpKind kind,
-                                std::uint64_t end_of_file = UINT64_MAX) {
-  for (size_t i = 0; i < records.size(); ++i) {
-    const LogRecord& r = *records[i];
-    if (r.kind != kind || r.result < 0 || static_cast<std::uint64_t>(r.result) >= r.length) continue;
+// engine must not report success. One pass: each short transfer waits for a
+// later one of its kind on its handle at the offset where it stopped; what
+// still waits at the end went unnoticed. `end_of_file`: a read that stops
+// there met EOF (the main channel reads the stream's tail through a buffer
+// larger than what is left); that is no short read.
+struct ShortTransfers {
+  std::uint64_t count = 0;                   // the side's short transfers of both kinds, EOF reads aside
+  std::optional<LogRecord> first_unnoticed;  // of `kind`
+};
+ShortTransfers FindShortTransfers(const CheckInput& input, Side side, OpKind kind, std::uint64_t end_of_file) {
+  ShortTransfers found;
+  std::multimap<std::pair<std::uint64_t, std::uint64_t>, LogRecord> waiting;  // (fh, resume offset)
+  ForEachSideRecord(input, side, [&](const LogRecord& r) {
+    if (!IsTransfer(r)) return true;
+    if (r.kind == kind) waiting.erase({r.fh, r.offset});
+    if (r.result < 0 || static_cast<std::uint64_t>(r.result) >= r.length) return true;
     const std::uint64_t resume = r.offset + static_cast<std::uint64_t>(r.result);
-    if (kind == OpKind::kRead && resume >= end_of_file) continue;
-    const bool resumed = std::any_of(records.begin() + static_cast<std::ptrdiff_t>(i) + 1, records.end(),
-                                     [&](const LogRecord* later) {
-                                       return later->kind == kind && later->fh == r.fh && later->offset == resume;
-                                     });
-    if (!resumed) return &r;
+    if (r.kind == OpKind::kRead && resume >= end_of_file) return true;
+    ++found.count;
+    if (r.kind == kind) waiting.emplace(std::make_pair(r.fh, resume), r);
+    return true;
+  });
+  for (const auto& [key, r] : waiting) {
+    if (!found.first_unnoticed || r.seq < found.first_unnoticed->seq) found.first_unnoticed = r;
   }
-  return nullptr;
+  return found;
 }
 
 }  // namespace
@@ -59,12 +72,10 @@ CheckResult CheckPrefixIntact(const CheckInput& input) {
   if (input.file == nullptr) return Skipped(name, "no file: the save created none");
   if (input.prefix.empty()) return Skipped(name, "the harness recorded no prefix bytes");
   std::string truncated;
-  for (const LogRecord* r : SideRecords(input, Side::kSave)) {
-    if (IsOpen(*r) && (r->flags & O_TRUNC) != 0) {
-      truncated = " (" + DescribeOp(*r) + " had O_TRUNC)";
-      break;
-    }
-  }
+  ForEachSideRecord(input, Side::kSave, [&](const LogRecord& r) {
+    if (IsOpen(r) && (r.flags & O_TRUNC) != 0) truncated = " (" + DescribeOp(r) + " had O_TRUNC)";
+    return truncated.empty();
+  });
   const std::uint64_t size = input.file->size();
   if (size < input.prefix.size()) {
     return Failed(name, "file is " + std::to_string(size) + " bytes: the " + std::to_string(input.prefix.size()) +
@@ -84,29 +95,21 @@ CheckResult CheckPrefixIntact(const CheckInput& input) {
 
 CheckResult CheckShortWritesNoticed(const CheckInput& input) {
   const char* name = "short-writes-noticed";
-  if (input.records == nullptr) return Skipped(name, "no op log");
-  const std::vector<const LogRecord*> save = SideRecords(input, Side::kSave);
-  if (const LogRecord* w = UnnoticedShort(save, OpKind::kWrite); w != nullptr && input.save.completed()) {
+  if (!input.records.present()) return Skipped(name, "no op log");
+  const std::uint64_t end_of_file = input.file != nullptr ? input.file->size() : UINT64_MAX;
+  const ShortTransfers writes = FindShortTransfers(input, Side::kSave, OpKind::kWrite, end_of_file);
+  if (const auto& w = writes.first_unnoticed; w && input.save.completed()) {
     return Failed(name, "short write at offset " + Hex(w->offset) + ": " + std::to_string(w->result) + " of " +
                             std::to_string(w->length) + " bytes, yet the save completed (" + DescribeOp(*w) + ")" +
-                            FaultBehind(save, *w));
+                            FaultBehind(input, Side::kSave, *w));
   }
-  const std::vector<const LogRecord*> load = SideRecords(input, Side::kLoad);
-  const LogRecord* rd = UnnoticedShort(load, OpKind::kRead, input.file != nullptr ? input.file->size() : UINT64_MAX);
-  if (rd != nullptr && input.load && input.load->completed()) {
+  const ShortTransfers reads = FindShortTransfers(input, Side::kLoad, OpKind::kRead, end_of_file);
+  if (const auto& rd = reads.first_unnoticed; rd && input.load && input.load->completed()) {
     return Failed(name, "short read at offset " + Hex(rd->offset) + ": " + std::to_string(rd->result) + " of " +
                             std::to_string(rd->length) + " bytes, yet the load completed (" + DescribeOp(*rd) + ")" +
-                            FaultBehind(load, *rd));
+                            FaultBehind(input, Side::kLoad, *rd));
   }
-  std::uint64_t shorts = 0;
-  const std::uint64_t end_of_file = input.file != nullptr ? input.file->size() : UINT64_MAX;
-  for (const std::vector<const LogRecord*>* side : {&save, &load}) {
-    for (const LogRecord* r : *side) {
-      const bool short_transfer = IsTransfer(*r) && r->result >= 0 && static_cast<std::uint64_t>(r->result) < r->length;
-      const bool met_eof = r->kind == OpKind::kRead && r->offset + static_cast<std::uint64_t>(r->result) >= end_of_file;
-      shorts += short_transfer && !met_eof ? 1 : 0;
-    }
-  }
+  const std::uint64_t shorts = writes.count + reads.count;
   if (shorts == 0) return Passed(name, "no short transfer");
   return Passed(name, std::to_string(shorts) + " short transfers, each resumed or failing its side");
 }

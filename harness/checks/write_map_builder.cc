@@ -61,35 +61,37 @@ WriteMap BuildWriteMap(const CheckInput& input, const std::vector<CheckResult>& 
   }
   const std::map<std::uint64_t, std::string> named = NamedSeqs(results);
   for (Side side : {Side::kSave, Side::kLoad}) {
-    const std::optional<checks::MainHandle> main = checks::FindMainHandle(input, side);
+    const std::optional<MainHandle> main = checks::FindMainHandle(input, side);
     const diofs::OpKind kind = side == Side::kSave ? diofs::OpKind::kWrite : diofs::OpKind::kRead;
     std::map<std::uint32_t, std::size_t> channel_of_tid;
-    for (const LogRecord* r : checks::SideRecords(input, side)) {
-      if (r->kind != kind) continue;
+    checks::ForEachSideRecord(input, side, [&](const LogRecord& r) {
+      if (r.kind != kind) return true;
       std::size_t channel = 0;
-      if (checks::IsChannelRecord(*r, main)) {
-        auto [it, added] = channel_of_tid.try_emplace(r->tid, channel_of_tid.size() + 1);
+      if (checks::IsChannelRecord(r, main)) {
+        auto [it, added] = channel_of_tid.try_emplace(r.tid, channel_of_tid.size() + 1);
         channel = it->second;
         if (added && channel >= map.channels.size()) map.channels.push_back("channel " + std::to_string(channel));
       }
-      const auto named_by = named.find(r->seq);
-      const bool violation = r->rule != diofs::Rule::kNone || named_by != named.end();
+      const auto named_by = named.find(r.seq);
+      const bool violation = r.rule != diofs::Rule::kNone || named_by != named.end();
       // diofs's own verdicts are on offsets and lengths: odirect-aligned's rule.
       std::string check = named_by != named.end() ? named_by->second : violation ? "odirect-aligned" : "";
-      map.points.push_back({r->start_ns, r->offset, r->length, channel, side == Side::kLoad, violation, std::move(check)});
-    }
+      map.points.push_back({r.start_ns, r.offset, r.length, channel, side == Side::kLoad, violation, std::move(check)});
+      return true;
+    });
   }
   // libdiocheck refuses a misaligned buffer before the call reaches diofs:
   // its report (a record of /.diofs/violation) is all the log has of that
   // I/O, so it is drawn where the I/O would have gone.
-  for (const LogRecord& r : *input.records) {
-    if (r.kind != diofs::OpKind::kViolation || !checks::IsEngineRecord(input, r)) continue;
+  input.records.ForEach([&](const LogRecord& r) {
+    if (r.kind != diofs::OpKind::kViolation || !checks::IsEngineRecord(input, r)) return true;
     const auto report = nlohmann::json::parse(r.text, nullptr, /*allow_exceptions=*/false);
-    if (!report.is_object() || !report.contains("offset") || !report["offset"].is_number_unsigned()) continue;
+    if (!report.is_object() || !report.contains("offset") || !report["offset"].is_number_unsigned()) return true;
     const std::uint64_t length = report.value("length", std::uint64_t{0});
     map.points.push_back({r.start_ns, report["offset"].get<std::uint64_t>(), length, 0,
                           input.load_groups.count(checks::GroupOf(r)) != 0, true, "buffers-aligned"});
-  }
+    return true;
+  });
   return map;
 }
 

@@ -163,9 +163,7 @@ class RealHarnessEnv final : public HarnessEnv {
     return std::unique_ptr<DiofsMount>(std::make_unique<RealDiofsMount>(std::move(*mount)));
   }
 
-  Result<diofs::oplog::LogContents> ReadOpLog(const std::string& path) override {
-    return diofs::oplog::ReadLogFile(path);
-  }
+  Result<OpLog> OpenOpLog(const std::string& path) override { return OpenOpLogFile(path); }
 
   std::vector<std::string> ReapLeftovers() override { return dioh::ReapLeftovers(); }
 };

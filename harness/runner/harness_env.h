@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "common/status/status.h"
-#include "fs/oplog/log_reader.h"
+#include "harness/runner/op_log.h"
 #include "migration/format/byte_source.h"
 
 namespace dioh {
@@ -52,8 +52,9 @@ class HarnessEnv {
   virtual Status CopyFile(const std::string& from, const std::string& to) = 0;
   // Mounts diofs with `args` (its options before the mountpoint).
   virtual Result<std::unique_ptr<DiofsMount>> MountDiofs(const std::vector<std::string>& args) = 0;
-  // Reads and verifies an op log (fs/oplog/LOG_FORMAT.md).
-  virtual Result<diofs::oplog::LogContents> ReadOpLog(const std::string& path) = 0;
+  // Opens and verifies an op log (fs/oplog/LOG_FORMAT.md); its records are
+  // read pass by pass, not held.
+  virtual Result<OpLog> OpenOpLog(const std::string& path) = 0;
   // Detaches the diofs mounts and removes the folders that dead runs left
   // under $TMPDIR (harness/mount/leftovers.h); one line per thing reaped.
   // The in-memory fakes have no leftovers: nothing, by default.

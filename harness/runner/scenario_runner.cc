@@ -201,7 +201,7 @@ class JobRunner {
     CopyProducedFileOut();
     Unmount();
     Step("reading the op log");
-    const std::optional<diofs::oplog::LogContents> log = ReadOpLog();
+    const std::optional<OpLog> log = OpenOpLog();
     Step(environment_.draw_write_map ? "running the checks and drawing the write map" : "running the checks");
     if (log) Judge(*log);
     return Finish();
@@ -280,13 +280,13 @@ class JobRunner {
   }
 
   // The op log; absent when it cannot be read at all (nothing to judge then).
-  std::optional<diofs::oplog::LogContents> ReadOpLog() {
-    auto log = env_.ReadOpLog(log_path_);
+  std::optional<OpLog> OpenOpLog() {
+    auto log = env_.OpenOpLog(log_path_);
     if (!log.ok()) {
       Fail(RunnerFailure::Kind::kOpLog, log.status().message());
       return std::nullopt;
     }
-    if (!log->complete()) {
+    if (!log->complete) {
       Fail(RunnerFailure::Kind::kOpLog,
            log->damage.ok() ? "the log has no trailer (diofs did not close it)" : log->damage.message());
     }
@@ -297,9 +297,9 @@ class JobRunner {
   }
 
   // Every check over (op log, file, RAM model), the verdict, and the write map.
-  void Judge(const diofs::oplog::LogContents& log) {
+  void Judge(const OpLog& log) {
     CheckInput input;
-    input.records = &log.records;
+    input.records = log.records;
     input.file_path = std::string("/") + kFileName;
     // Each engine leads a process group of its own (ChildProcess): its pid is the group's id.
     if (save_.pid > 0) input.save_groups.insert(static_cast<std::uint32_t>(save_.pid));
@@ -323,11 +323,15 @@ class JobRunner {
 
     const Result<mrm::format::ParsedStream> parsed = ParseProducedFile(input);
     input.parsed = &parsed;  // the checks and the write map share one parse
+    const MainHandles main_handles = FindMainHandles(input);
+    input.main_handles = &main_handles;  // and one pass for the main handles
     result().checks = RunChecks(input);
     if (environment_.draw_write_map) {
       run_.write_map_svg =
           RenderWriteMapSvg(BuildWriteMap(input, result().checks, scenario_.name + " on " + profile_.name));
     }
+    // A pass that could not re-read the log: the checks saw only part of it.
+    if (Status error = log.records.error(); !error.ok()) Fail(RunnerFailure::Kind::kOpLog, error.message());
   }
 
   JobRun FailSetup(const std::string& what) {

@@ -25,7 +25,7 @@ TEST(FindMainHandle, IsTheHandleThatWroteTheHeaderAtOffset) {
   const auto main = FindMainHandle(in, Side::kSave);
   ASSERT_TRUE(main.has_value());
   EXPECT_EQ(main->fh, 1u);
-  ASSERT_NE(main->open, nullptr);
+  ASSERT_TRUE(main->open.has_value());
   EXPECT_EQ(main->open->seq, 2u);
   EXPECT_FALSE(FindMainHandle(in, Side::kLoad).has_value());
 }
@@ -40,18 +40,66 @@ TEST(FindMainHandle, FallsBackToTheFirstSuccessfulOpen) {
   EXPECT_EQ(main->fh, 6u);
 }
 
-TEST(SideRecords, KeepsOnlyThatSidesPidsOnTheFile) {
+// The fhs a pass visits.
+std::vector<std::uint64_t> SideHandles(const CheckInput& in, Side side) {
+  std::vector<std::uint64_t> fhs;
+  ForEachSideRecord(in, side, [&](const LogRecord& r) {
+    fhs.push_back(r.fh);
+    return true;
+  });
+  return fhs;
+}
+
+TEST(ForEachSideRecord, VisitsOnlyThatSidesPidsOnTheFile) {
   LogBuilder log;
   log.Open(kSavePid, 100, 1, O_WRONLY);
   log.Open(kHarnessPid, 300, 2, O_RDONLY);
   log.Open(kLoadPid, 200, 3, O_RDONLY).path = "/other";
   log.Open(kLoadPid, 200, 4, O_RDONLY);
   const CheckInput in = BaseInput(&log.records());
-  ASSERT_EQ(SideRecords(in, Side::kSave).size(), 1u);
-  ASSERT_EQ(SideRecords(in, Side::kLoad).size(), 1u);
-  EXPECT_EQ(SideRecords(in, Side::kLoad)[0]->fh, 4u);
-  EXPECT_EQ(EngineRecords(in).size(), 2u);
-  EXPECT_TRUE(SideRecords(BaseInput(nullptr), Side::kSave).empty());
+  EXPECT_EQ(SideHandles(in, Side::kSave), std::vector<std::uint64_t>{1});
+  EXPECT_EQ(SideHandles(in, Side::kLoad), std::vector<std::uint64_t>{4});
+  std::size_t engine = 0;
+  ForEachEngineRecord(in, [&](const LogRecord&) { return ++engine, true; });
+  EXPECT_EQ(engine, 2u);
+  EXPECT_TRUE(SideHandles(BaseInput(nullptr), Side::kSave).empty());
+}
+
+TEST(ForEachSideRecord, StopsWhenTheVisitorSaysSo) {
+  LogBuilder log;
+  for (std::uint64_t fh = 1; fh <= 5; ++fh) log.Open(kSavePid, 100, fh, O_WRONLY);
+  std::vector<std::uint64_t> seen;
+  ForEachSideRecord(BaseInput(&log.records()), Side::kSave, [&](const LogRecord& r) {
+    seen.push_back(r.fh);
+    return r.fh < 3;
+  });
+  EXPECT_EQ(seen, (std::vector<std::uint64_t>{1, 2, 3}));
+}
+
+TEST(FindMainHandles, OnePassFindsBothSides) {
+  LogBuilder log;
+  log.Open(kSavePid, 100, 1, O_CREAT | O_WRONLY);
+  log.Write(kSavePid, 100, 1, 0, 200, O_WRONLY);
+  log.Open(kLoadPid, 200, 7, O_RDONLY);
+  log.Read(kLoadPid, 200, 7, 0, 200, O_RDONLY);
+  std::size_t passes = 0;
+  const RecordSource counting([&](const RecordSource::Visitor& visit) {
+    ++passes;
+    for (const LogRecord& r : log.records()) {
+      if (!visit(r)) break;
+    }
+    return Status::Ok();
+  });
+  CheckInput in = BaseInput(nullptr);
+  in.records = counting;
+  const MainHandles found = FindMainHandles(in);
+  EXPECT_EQ(passes, 1u);
+  ASSERT_TRUE(found.save && found.load);
+  EXPECT_EQ(found.save->fh, 1u);
+  EXPECT_EQ(found.load->fh, 7u);
+  in.main_handles = &found;  // then FindMainHandle reads no record
+  EXPECT_EQ(FindMainHandle(in, Side::kLoad)->fh, 7u);
+  EXPECT_EQ(passes, 1u);
 }
 
 TEST(RegionHolding, NeedsTheWholeRangeInsideOneRegion) {

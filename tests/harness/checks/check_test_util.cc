@@ -95,7 +95,7 @@ void EngineRun::Run() {
 
 CheckInput EngineRun::Input() const {
   CheckInput in;
-  in.records = &records;
+  in.records = RecordSource(&records);
   in.file_path = kFile;
   in.save_groups = {kSavePid};
   if (load) in.load_groups = {kLoadPid};

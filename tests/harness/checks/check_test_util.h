@@ -97,7 +97,7 @@ MigrationOutcome OutcomeOf(const mrm::engine::MigrationStatus& status);
 // A CheckInput over `records` with the save and load pids, strict-4k, direct-io off.
 inline CheckInput BaseInput(const std::vector<LogRecord>* records) {
   CheckInput in;
-  in.records = records;
+  in.records = RecordSource(records);
   in.file_path = kFile;
   in.save_groups = {kSavePid};
   in.load_groups = {kLoadPid};

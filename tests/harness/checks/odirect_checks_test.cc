@@ -154,7 +154,7 @@ TEST(ODirectIffDirectIo, EffectiveNeedsODirectOnEveryChannelTransfer) {
   in.facts.direct_io_requested = in.facts.direct_io_effective = true;
   EXPECT_EQ(CheckODirectIffDirectIo(in).status, CheckStatus::kPass);
   LogBuilder buffered = SaveLog(O_WRONLY);
-  in.records = &buffered.records();
+  in.records = RecordSource(&buffered.records());
   const CheckResult r = CheckODirectIffDirectIo(in);
   EXPECT_EQ(r.status, CheckStatus::kFail);
   EXPECT_EQ(r.detail, "silent buffered fallback: write seq 5 tid 11 offset 0x100000 length 16384 by channel handle 2 "

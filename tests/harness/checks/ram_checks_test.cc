@@ -10,6 +10,7 @@ namespace {
 
 using testing::EngineRun;
 using testing::FailedMentioning;
+using diofs::oplog::LogRecord;
 
 // A clean save and load of pc.ram (2 MiB) and vga.vram (1 MiB), half zero pages.
 struct Saved {
@@ -71,6 +72,45 @@ TEST(BitmapMatchesPages, WithoutAModelEverySetPageMustHaveBeenWritten) {
   const std::uint64_t zero = s.FirstPage(false);  // never written: a hole
   s.FlipBit(zero);
   EXPECT_TRUE(FailedMentioning(CheckBitmapMatchesPages(in), "page " + std::to_string(zero) + ": bitmap bit set but no write"));
+}
+
+// The save's write covering file offset `at`, cut at `at + 2048` into two
+// writes; `gap` bytes of the second half are then left out.
+void SplitWriteAt(std::vector<LogRecord>& records, std::uint64_t at, std::uint64_t gap) {
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    LogRecord& r = records[i];
+    if (r.kind != diofs::OpKind::kWrite || r.pid != testing::kSavePid || r.offset > at || at >= r.offset + r.length) {
+      continue;
+    }
+    LogRecord second = r;
+    const std::uint64_t end = r.offset + r.length;
+    r.length = at + 2048 - r.offset;
+    r.result = static_cast<std::int64_t>(r.length);
+    second.offset = at + 2048 + gap;
+    second.length = end - second.offset;
+    second.result = static_cast<std::int64_t>(second.length);
+    records.insert(records.begin() + static_cast<std::ptrdiff_t>(i) + 1, second);
+    for (std::size_t k = 0; k < records.size(); ++k) records[k].seq = k + 1;
+    return;
+  }
+  ADD_FAILURE() << "no save write covers " << at;
+}
+
+TEST(BitmapMatchesPages, WithoutAModelAPageMayBeCoveredByTwoWrites) {
+  Saved s;
+  const std::uint64_t data = s.FirstPage(true);
+  const std::uint64_t at = s.pc_ram.header.pages_offset + data * 4096;
+  SplitWriteAt(s.run.records, at, 0);  // halves of one page in two writes: covered
+  CheckInput in = s.run.Input();
+  in.ram = nullptr;
+  const CheckResult joined = CheckBitmapMatchesPages(in);
+  EXPECT_EQ(joined.status, CheckStatus::kPass) << joined.detail;
+  Saved t;
+  SplitWriteAt(t.run.records, at, 2048);  // the page's second half never written
+  CheckInput half = t.run.Input();
+  half.ram = nullptr;
+  EXPECT_TRUE(FailedMentioning(CheckBitmapMatchesPages(half),
+                               "page " + std::to_string(data) + ": bitmap bit set but no write in the log covers"));
 }
 
 TEST(BitmapMatchesPages, ZeroPageDetectionNoneSetsEveryBit) {

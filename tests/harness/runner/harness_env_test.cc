@@ -86,7 +86,7 @@ TEST(HarnessEnvTest, AMissingFileIsAbsentOtherFailuresAreErrors) {
   EXPECT_EQ(write.code(), ENOENT);
   EXPECT_EQ(write.message(), "could not write /nonexistent/dioharness/file: No such file or directory");
   EXPECT_EQ(env.CopyFile("/nonexistent/a", "/nonexistent/b").code(), ENOENT);  // the runner's "no file"
-  auto log = env.ReadOpLog("/nonexistent/ops.log");
+  auto log = env.OpenOpLog("/nonexistent/ops.log");
   EXPECT_FALSE(log.ok());
 }
 

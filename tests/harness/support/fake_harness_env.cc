@@ -97,12 +97,12 @@ Result<std::unique_ptr<DiofsMount>> FakeHarnessEnv::MountDiofs(const std::vector
   return std::unique_ptr<DiofsMount>(std::make_unique<FakeMount>(*this));
 }
 
-Result<diofs::oplog::LogContents> FakeHarnessEnv::ReadOpLog(const std::string& path) {
+Result<OpLog> FakeHarnessEnv::OpenOpLog(const std::string& path) {
   const auto it = files.find(path);
   if (it == files.end()) return Status::Error(ENOENT, path + ": No such file or directory");
   auto contents = diofs::oplog::ParseLog(std::as_bytes(std::span<const std::uint8_t>(it->second)));
   if (!contents.ok()) return contents.status().WithContext(path);
-  return contents;
+  return OpLogInMemory(std::make_shared<const diofs::oplog::LogContents>(std::move(*contents)));
 }
 
 }  // namespace dioh::test_support

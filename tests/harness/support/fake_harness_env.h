@@ -48,7 +48,7 @@ class FakeHarnessEnv final : public HarnessEnv {
   Result<std::unique_ptr<mrm::format::ByteSource>> OpenByteSource(const std::string& path) override;
   Status CopyFile(const std::string& from, const std::string& to) override;
   Result<std::unique_ptr<DiofsMount>> MountDiofs(const std::vector<std::string>& args) override;
-  Result<diofs::oplog::LogContents> ReadOpLog(const std::string& path) override;
+  Result<OpLog> OpenOpLog(const std::string& path) override;
 
  private:
   int temp_dirs_ = 0;
