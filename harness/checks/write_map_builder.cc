@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "harness/checks/check_support.h"
@@ -34,6 +36,57 @@ std::map<std::uint64_t, std::string> NamedSeqs(const std::vector<CheckResult>& r
   return seqs;
 }
 
+// The points of the map: every violation, and of the other operations a
+// sample that halves (1 in 2, 4, 8 ...) whenever it outgrows the budget,
+// so that the map of a log of any length takes bounded memory (an 8 GiB save
+// and load log about a million transfers; the renderer draws at most
+// kMaxMarksPerColumn marks per pixel column and channel anyway). The last
+// operation of each side is kept too: the time axis and the save and load
+// bands end there.
+class PointSample {
+ public:
+  PointSample(WriteMap& map, std::uint64_t budget) : map_(map), budget_(std::max<std::uint64_t>(budget, 1)) {}
+
+  void Add(WriteMapPoint point) {
+    ++map_.operations;
+    if (point.violation) {
+      map_.points.push_back(std::move(point));
+      return;
+    }
+    std::optional<WriteMapPoint>& last = last_[point.is_read ? 1 : 0];
+    if (seen_++ % map_.sample_stride != 0) {
+      last = std::move(point);  // left out, unless it turns out to be the side's last
+      return;
+    }
+    last.reset();
+    map_.points.push_back(std::move(point));
+    if (++kept_ > budget_) Halve();
+  }
+
+  void Finish() {
+    for (std::optional<WriteMapPoint>& last : last_) {
+      if (last) map_.points.push_back(std::move(*last));
+      last.reset();
+    }
+  }
+
+ private:
+  // Keeps every other ordinary point: those whose rank among all seen is a
+  // multiple of the doubled stride.
+  void Halve() {
+    std::uint64_t rank = 0;
+    std::erase_if(map_.points, [&](const WriteMapPoint& p) { return !p.violation && rank++ % 2 == 1; });
+    kept_ = (kept_ + 1) / 2;
+    map_.sample_stride *= 2;
+  }
+
+  WriteMap& map_;
+  const std::uint64_t budget_;
+  std::uint64_t seen_ = 0;  // ordinary operations seen
+  std::uint64_t kept_ = 0;  // ordinary operations among map_.points
+  std::optional<WriteMapPoint> last_[2];  // the last left-out write and read
+};
+
 std::string Subtitle(const CheckInput& input) {
   const MigrationFacts& f = input.facts;
   const std::string direct = f.direct_io_effective ? "direct-io on"
@@ -48,7 +101,8 @@ std::string Subtitle(const CheckInput& input) {
 
 }  // namespace
 
-WriteMap BuildWriteMap(const CheckInput& input, const std::vector<CheckResult>& results, std::string title) {
+WriteMap BuildWriteMap(const CheckInput& input, const std::vector<CheckResult>& results, std::string title,
+                       std::uint64_t sample_budget) {
   WriteMap map;
   map.title = std::move(title);
   map.subtitle = Subtitle(input);
@@ -60,6 +114,7 @@ WriteMap BuildWriteMap(const CheckInput& input, const std::vector<CheckResult>& 
     }
   }
   const std::map<std::uint64_t, std::string> named = NamedSeqs(results);
+  PointSample sample(map, sample_budget);
   for (Side side : {Side::kSave, Side::kLoad}) {
     const std::optional<MainHandle> main = checks::FindMainHandle(input, side);
     const diofs::OpKind kind = side == Side::kSave ? diofs::OpKind::kWrite : diofs::OpKind::kRead;
@@ -76,7 +131,7 @@ WriteMap BuildWriteMap(const CheckInput& input, const std::vector<CheckResult>& 
       const bool violation = r.rule != diofs::Rule::kNone || named_by != named.end();
       // diofs's own verdicts are on offsets and lengths: odirect-aligned's rule.
       std::string check = named_by != named.end() ? named_by->second : violation ? "odirect-aligned" : "";
-      map.points.push_back({r.start_ns, r.offset, r.length, channel, side == Side::kLoad, violation, std::move(check)});
+      sample.Add({r.start_ns, r.offset, r.length, channel, side == Side::kLoad, violation, std::move(check)});
       return true;
     });
   }
@@ -88,10 +143,11 @@ WriteMap BuildWriteMap(const CheckInput& input, const std::vector<CheckResult>& 
     const auto report = nlohmann::json::parse(r.text, nullptr, /*allow_exceptions=*/false);
     if (!report.is_object() || !report.contains("offset") || !report["offset"].is_number_unsigned()) return true;
     const std::uint64_t length = report.value("length", std::uint64_t{0});
-    map.points.push_back({r.start_ns, report["offset"].get<std::uint64_t>(), length, 0,
-                          input.load_groups.count(checks::GroupOf(r)) != 0, true, "buffers-aligned"});
+    sample.Add({r.start_ns, report["offset"].get<std::uint64_t>(), length, 0,
+                input.load_groups.count(checks::GroupOf(r)) != 0, true, "buffers-aligned"});
     return true;
   });
+  sample.Finish();
   return map;
 }
 

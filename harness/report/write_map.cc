@@ -309,8 +309,9 @@ std::string RenderWriteMapSvg(const WriteMap& map) {
       << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       << "<text x=\"" << kLeft << "\" y=\"22\" font-size=\"16\" font-weight=\"bold\">" << XmlEscape(map.title) << "</text>\n"
       << "<text x=\"" << kLeft << "\" y=\"40\" font-size=\"12\" fill=\"#555\">" << XmlEscape(map.subtitle) << "</text>\n"
-      << "<text x=\"" << kLeft << "\" y=\"56\" font-size=\"11\" fill=\"#777\">" << map.points.size()
-      << " operations, drawn as " << marks << " marks (overlaps merged, at most " << kMaxMarksPerColumn
+      << "<text x=\"" << kLeft << "\" y=\"56\" font-size=\"11\" fill=\"#777\">"
+      << (map.operations != 0 ? map.operations : map.points.size()) << " operations"
+      << (map.sample_stride > 1 ? " (1 in " + std::to_string(map.sample_stride) + " drawn)" : "") << ", drawn as " << marks << " marks (overlaps merged, at most " << kMaxMarksPerColumn
       << " per pixel column and channel)</text>\n"
       << body.str() << "</svg>\n";
   return svg.str();

@@ -35,6 +35,11 @@ struct WriteMap {
   std::vector<std::string> channels;   // legend labels; channel 0 is the main channel
   std::vector<WriteMapPoint> points;
   std::vector<WriteMapRegion> regions;
+  // When `points` is a sample (a builder's memory bound): how many operations
+  // the map stands for, and the stride of the sample (1 in `sample_stride`
+  // of the ordinary operations; every violation is a point). 0: all of them.
+  std::uint64_t operations = 0;
+  std::uint64_t sample_stride = 1;
 };
 
 // Marks per pixel column and channel, at most: beyond, the closest are merged.

@@ -93,5 +93,38 @@ TEST(BuildWriteMap, ShadesEachPagesRegionAndThePrefix) {
   EXPECT_EQ(prefixed.regions[0].end, 4096u);
 }
 
+TEST(BuildWriteMap, ALongLogIsSampledEveryViolationAndEachSidesLastKept) {
+  LogBuilder log;
+  log.Open(kSavePid, 100, 1, O_CREAT | O_WRONLY);
+  for (std::uint64_t i = 0; i < 21; ++i) log.Write(kSavePid, 11, 2, 0x100000 + i * 4096, 4096, O_WRONLY);
+  log.records()[6].rule = diofs::Rule::kOffsetAlign;  // the 6th write: a violation
+  log.Read(kLoadPid, 200, 5, 0, 65536, O_RDONLY);
+  const WriteMap all = BuildWriteMap(BaseInput(&log.records()), {}, "t");
+  EXPECT_EQ(all.points.size(), 22u);
+  EXPECT_EQ(all.sample_stride, 1u);
+  const WriteMap map = BuildWriteMap(BaseInput(&log.records()), {}, "t", /*sample_budget=*/4);
+  EXPECT_EQ(map.operations, 22u);
+  // 21 ordinary operations (20 writes, 1 read): the sample outgrows 4 points
+  // at ranks 4, 8 and 16, each time halved: 1 in 2, 4, then 8.
+  EXPECT_EQ(map.sample_stride, 8u);
+  std::vector<std::uint64_t> offsets;
+  std::size_t violations = 0;
+  for (const WriteMapPoint& p : map.points) {
+    if (p.violation) {
+      ++violations;
+      EXPECT_EQ(p.offset, 0x100000u + 5 * 4096);
+    } else if (!p.is_read) {
+      offsets.push_back((p.offset - 0x100000) / 4096);
+    }
+  }
+  EXPECT_EQ(violations, 1u);
+  // Ranks 0, 8 and 16 among the ordinary operations (writes 0, 9 and 17: the
+  // violation, write 5, has no rank), then write 20, the save's last.
+  EXPECT_EQ(offsets, (std::vector<std::uint64_t>{0, 9, 17, 20}));
+  EXPECT_TRUE(map.points.back().is_read);  // the load's only read: sampled as rank 20 or kept as its side's last
+  const std::string svg = RenderWriteMapSvg(map);
+  EXPECT_NE(svg.find("22 operations (1 in 8 drawn)"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace dioh
