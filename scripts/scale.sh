@@ -62,7 +62,7 @@ rows = []
 for size in sizes:
     scenario = f"{work}/scale-{size}.json"
     run_out = f"{out}/{size}"
-    argv = [dioharness, "run", scenario, "--engine", engine, "--out", run_out, "--maps", "none", "--keep-logs"]
+    argv = [dioharness, "run", scenario, "--engine", engine, "--out", run_out, "--keep-logs"]
     started = time.monotonic()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
     # The progress lines, timed: the step after the engines ("copying the
