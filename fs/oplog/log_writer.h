@@ -13,7 +13,8 @@
 // so the file only ever holds whole, sealed records, in sequence order. A full buffer is
 // handed to a flusher thread, which write(2)s it while producers keep filling
 // the next buffer; the flusher also writes a partly filled buffer every
-// `flush_interval`, so a crashed daemon loses at most that much. When all
+// `flush_interval`, so a crashed daemon loses at most that much; a marker
+// record is written out before OnOp returns (with every record before it). When all
 // `max_buffers` are in flight a producer waits for the flusher (back-pressure
 // instead of loss). Records reach the file in sequence order.
 //

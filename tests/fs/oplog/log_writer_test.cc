@@ -198,7 +198,7 @@ TEST(LogWriterTest, FlusherWritesWithoutAnExplicitFlush) {
   options.flush_interval = std::chrono::milliseconds(1);
   auto writer = LogWriter::Open(dir.File("log"), {"tmpfs", 4096, false}, options);
   ASSERT_TRUE(writer.ok());
-  (*writer)->OnOp(NumberedEvent(OpKind::kMarker, 0));
+  (*writer)->OnOp(NumberedEvent(OpKind::kWrite, 0));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   std::size_t seen = 0;
   while (seen == 0 && std::chrono::steady_clock::now() < deadline) {
@@ -208,6 +208,25 @@ TEST(LogWriterTest, FlusherWritesWithoutAnExplicitFlush) {
     if (seen == 0) std::this_thread::yield();
   }
   EXPECT_EQ(seen, 1u);
+}
+
+TEST(LogWriterTest, AMarkerIsInTheFileWhenOnOpReturns) {
+  TempDir dir;
+  LogWriterOptions options;
+  options.flush_interval = std::chrono::hours(1);  // the flusher's timer never fires here
+  auto writer = LogWriter::Open(dir.File("log"), {"tmpfs", 4096, false}, options);
+  ASSERT_TRUE(writer.ok());
+  for (std::uint64_t i = 0; i < 3; ++i) (*writer)->OnOp(NumberedEvent(OpKind::kWrite, i));
+  auto before = ReadLogFile(dir.File("log"));
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(before->records.size(), 0u);  // buffered
+  (*writer)->OnOp(NumberedEvent(OpKind::kMarker, 3));
+  auto after = ReadLogFile(dir.File("log"));
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->records.size(), 4u);  // the marker and every record before it
+  EXPECT_EQ(after->records.back().kind, OpKind::kMarker);
+  EXPECT_FALSE(after->complete());  // still open: no trailer
+  ASSERT_TRUE((*writer)->Close().ok());
 }
 
 TEST(LogWriterTest, RecordLargerThanABufferIsKept) {
