@@ -11,6 +11,7 @@
 
 #include "harness/checks/check_functions.h"
 #include "harness/checks/check_support.h"
+#include "harness/checks/write_coverage.h"
 
 namespace dioh::checks {
 namespace {
@@ -72,83 +73,6 @@ std::string LeftOutNote(const RamExpectation& expect, const std::vector<std::str
   }
   return note.empty() ? "" : " (not compared: " + note + ")";
 }
-
-// Which pages of the file's blocks the save's writes covered, gathered in
-// one pass: one bit per page (1/32768 of the guest at 4 KiB pages), plus the
-// pieces of pages that writes covered only in part (rare: QEMU writes whole
-// pages), merged whenever they pile up.
-class WriteCoverage {
- public:
-  explicit WriteCoverage(const mrm::format::ParsedStream& stream) : blocks_(&stream.ram_blocks) {
-    for (const RamBlockRecord& b : stream.ram_blocks) covered_.emplace_back(b.pages, false);
-  }
-
-  void Add(std::uint64_t begin, std::uint64_t end) {
-    for (std::size_t i = 0; i < blocks_->size(); ++i) {
-      const RamBlockRecord& b = (*blocks_)[i];
-      const std::uint64_t page_size = b.header.page_size;
-      const std::uint64_t region = b.header.pages_offset;
-      const std::uint64_t lo = std::max(begin, region);
-      const std::uint64_t hi = std::min(end, region + b.pages * page_size);
-      if (page_size == 0 || lo >= hi) continue;
-      const std::uint64_t first_whole = (lo - region + page_size - 1) / page_size;
-      const std::uint64_t past_whole = (hi - region) / page_size;
-      for (std::uint64_t page = first_whole; page < past_whole; ++page) covered_[i][page] = true;
-      const std::uint64_t whole_begin = region + first_whole * page_size;
-      const std::uint64_t whole_end = region + std::max(first_whole, past_whole) * page_size;
-      if (lo < std::min(hi, whole_begin)) AddPartial(lo, std::min(hi, whole_begin));
-      if (std::max(lo, whole_end) < hi && past_whole >= first_whole) AddPartial(std::max(lo, whole_end), hi);
-    }
-    if (partial_.size() > merge_at_) MergePartial();
-  }
-
-  // After the last Add: whether page `page` of block `block` lies inside the writes.
-  bool Covered(std::size_t block, std::uint64_t page) {
-    if (unmerged_) MergePartial();
-    return covered_[block][page];
-  }
-
- private:
-  // Merges the partial pieces; pages they now cover whole get their bit. The
-  // merged pieces are kept: a later write may complete their edge pages.
-  void AddPartial(std::uint64_t begin, std::uint64_t end) {
-    partial_.emplace_back(begin, end);
-    unmerged_ = true;
-  }
-  void MergePartial() {
-    unmerged_ = false;
-    std::sort(partial_.begin(), partial_.end());
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> merged;
-    for (const auto& piece : partial_) {
-      if (!merged.empty() && piece.first <= merged.back().second) {
-        merged.back().second = std::max(merged.back().second, piece.second);
-      } else {
-        merged.push_back(piece);
-      }
-    }
-    for (const auto& [begin, end] : merged) {
-      for (std::size_t i = 0; i < blocks_->size(); ++i) {
-        const RamBlockRecord& b = (*blocks_)[i];
-        const std::uint64_t page_size = b.header.page_size;
-        const std::uint64_t region = b.header.pages_offset;
-        if (page_size == 0 || begin >= region + b.pages * page_size || end <= region) continue;
-        const std::uint64_t lo = std::max(begin, region);
-        const std::uint64_t hi = std::min(end, region + b.pages * page_size);
-        for (std::uint64_t page = (lo - region + page_size - 1) / page_size; page < (hi - region) / page_size; ++page) {
-          covered_[i][page] = true;
-        }
-      }
-    }
-    partial_ = std::move(merged);
-    merge_at_ = std::max<std::size_t>(1u << 16, 2 * partial_.size());
-  }
-
-  const std::vector<RamBlockRecord>* blocks_;
-  std::vector<std::vector<bool>> covered_;  // per block, per page
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> partial_;
-  std::size_t merge_at_ = 1u << 16;
-  bool unmerged_ = false;  // pieces added since the last merge
-};
 
 CheckResult BitmapAgainstLog(const CheckInput& input, const mrm::format::ParsedStream& stream) {
   const char* name = "bitmap-matches-pages";

@@ -15,7 +15,7 @@ RecordSource::RecordSource(const std::vector<diofs::oplog::LogRecord>* records) 
 RecordSource::RecordSource(Pass pass) : pass_(std::move(pass)) {}
 
 void RecordSource::ForEach(const Visitor& visit) const {
-  if (!pass_) return;
+  if (!pass_ || !error_) return;  // no log (or a moved-from source)
   Status status = pass_(visit);
   if (!status.ok() && error_->ok()) *error_ = std::move(status);
 }

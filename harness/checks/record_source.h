@@ -33,7 +33,7 @@ class RecordSource {
   // log turns the error into a runner failure.
   void ForEach(const Visitor& visit) const;
   // The first pass error, or OK.
-  Status error() const { return *error_; }
+  Status error() const { return error_ ? *error_ : Status::Ok(); }
 
  private:
   Pass pass_;

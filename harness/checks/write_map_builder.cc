@@ -53,26 +53,25 @@ class PointSample {
       map_.points.push_back(std::move(point));
       return;
     }
-    std::optional<WriteMapPoint>& last = last_[point.is_read ? 1 : 0];
-    if (seen_++ % map_.sample_stride != 0) {
-      last = std::move(point);  // left out, unless it turns out to be the side's last
-      return;
-    }
-    last.reset();
+    const std::size_t side = point.is_read ? 1 : 0;
+    last_[side] = point;
+    last_rank_[side] = seen_;
+    if (seen_++ % map_.sample_stride != 0) return;
     map_.points.push_back(std::move(point));
     if (++kept_ > budget_) Halve();
   }
 
+  // Each side's last operation, unless the sample still holds it.
   void Finish() {
-    for (std::optional<WriteMapPoint>& last : last_) {
-      if (last) map_.points.push_back(std::move(*last));
-      last.reset();
+    for (std::size_t side = 0; side < 2; ++side) {
+      if (last_[side] && last_rank_[side] % map_.sample_stride != 0) map_.points.push_back(std::move(*last_[side]));
+      last_[side].reset();
     }
   }
 
  private:
-  // Keeps every other ordinary point: those whose rank among all seen is a
-  // multiple of the doubled stride.
+  // Keeps every other ordinary point: the sample then holds exactly the
+  // operations whose rank among all seen is a multiple of the doubled stride.
   void Halve() {
     std::uint64_t rank = 0;
     std::erase_if(map_.points, [&](const WriteMapPoint& p) { return !p.violation && rank++ % 2 == 1; });
@@ -84,7 +83,8 @@ class PointSample {
   const std::uint64_t budget_;
   std::uint64_t seen_ = 0;  // ordinary operations seen
   std::uint64_t kept_ = 0;  // ordinary operations among map_.points
-  std::optional<WriteMapPoint> last_[2];  // the last left-out write and read
+  std::optional<WriteMapPoint> last_[2];  // the last ordinary write and read
+  std::uint64_t last_rank_[2] = {0, 0};   // their ranks among the ordinary operations
 };
 
 std::string Subtitle(const CheckInput& input) {

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/harness/checks/check_test_util.h"
 #include "tests/migration/format/small_stream.h"
 
@@ -124,6 +126,23 @@ TEST(BuildWriteMap, ALongLogIsSampledEveryViolationAndEachSidesLastKept) {
   EXPECT_TRUE(map.points.back().is_read);  // the load's only read: sampled as rank 20 or kept as its side's last
   const std::string svg = RenderWriteMapSvg(map);
   EXPECT_NE(svg.find("22 operations (1 in 8 drawn)"), std::string::npos);
+}
+
+TEST(BuildWriteMap, ASidesLastOperationStaysWhenAHalvingDropsIt) {
+  LogBuilder log;
+  log.Open(kSavePid, 100, 1, O_CREAT | O_WRONLY);
+  for (std::uint64_t i = 0; i < 4; ++i) log.Write(kSavePid, 11, 2, 0x100000 + i * 4096, 4096, O_WRONLY);
+  log.Read(kLoadPid, 200, 5, 0, 65536, O_RDONLY);
+  // Budget 4: writes 0-3 are kept, the read (rank 4) overflows it and the
+  // halving keeps ranks 0, 2 and 4, dropping write 3, the save's last.
+  const WriteMap map = BuildWriteMap(BaseInput(&log.records()), {}, "t", /*sample_budget=*/4);
+  EXPECT_EQ(map.sample_stride, 2u);
+  std::vector<std::uint64_t> writes;
+  for (const WriteMapPoint& p : map.points) {
+    if (!p.is_read) writes.push_back((p.offset - 0x100000) / 4096);
+  }
+  EXPECT_EQ(writes, (std::vector<std::uint64_t>{0, 2, 3}));
+  EXPECT_EQ(std::count_if(map.points.begin(), map.points.end(), [](const WriteMapPoint& p) { return p.is_read; }), 1);
 }
 
 }  // namespace
