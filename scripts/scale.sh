@@ -65,8 +65,8 @@ for size in sizes:
     argv = [dioharness, "run", scenario, "--engine", engine, "--out", run_out, "--keep-logs"]
     started = time.monotonic()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
-    # The progress lines, timed: the step after the engines ("copying the
-    # file out ...") starts the harness's own share of the run.
+    # The progress lines, timed: the step after the engines ("reading the op
+    # log ...") starts the harness's own share of the run.
     lines = []
     reader = threading.Thread(target=lambda: lines.extend((time.monotonic(), l) for l in proc.stdout))
     reader.start()
@@ -79,7 +79,7 @@ for size in sizes:
         time.sleep(0.02)
     reader.join()
     wall = time.monotonic() - started
-    after = next((t for t, l in lines if "copying the file out" in l), None)
+    after = next((t for t, l in lines if "reading the op log" in l), None)
     harness_share = None if after is None else (started + wall - after)
     if not os.path.exists(f"{run_out}/report.json"):
         sys.exit(f"scale: dioharness run of {size} exited {proc.returncode} without a report")
@@ -107,8 +107,8 @@ with open(f"{out}/summary.md", "w") as f:
     f.write("# Scale benchmark (`make scale`)\n\n")
     f.write(f"`scripts/scale.sh`, engine `{engine}`: one `dioharness run` per guest size (50 % zero pages, "
             "4 multifd channels, direct-io, strict-4k, every check, op log kept to measure it). 'After the engines' is the time from the harness's "
-            "first step after the load (copying the file out of the mount) to the end: the copy, the op log, the "
-            "checks and the reports. Peak resident sets are the kernel's VmHWM of each process, read every 20 ms until it exits.\n\n")
+            "first step after the load (reading the op log) to the end: the op log, the checks (which read the file "
+            "through the mount), the unmount and the reports. Peak resident sets are the kernel's VmHWM of each process, read every 20 ms until it exits.\n\n")
     f.write("| guest | verdict | wall (s) | after the engines (s) | dioharness peak (MiB) | diofs peak (MiB) | engine peaks, save and load (MiB) | op log (MiB) |\n")
     f.write("|---|---|---|---|---|---|---|---|\n")
     for r in rows:

@@ -13,6 +13,11 @@ Result<OpLog> OpenOpLogFile(const std::string& path) {
   LogRecord record;
   OpLog log;
   while ((*reader)->Next(record)) ++log.records_count;
+  // A torn or corrupt frame (EBADMSG) ends the good part, as in a log whose
+  // writer died or is still writing; a read error is no log at all (ReadLogFile's rule).
+  if (!(*reader)->damage().ok() && (*reader)->damage().code() != EBADMSG) {
+    return (*reader)->damage().WithContext(path);
+  }
   log.complete = (*reader)->complete();
   log.damage = (*reader)->damage();
   const std::uint64_t count = log.records_count;

@@ -197,13 +197,23 @@ class JobRunner {
       Unmount();
       return Finish();
     }
-    Step("copying the file out and unmounting diofs");
-    CopyProducedFileOut();
-    Unmount();
+    // Judged while diofs still holds the file: the checks read it through the
+    // mount (no copy), and the op log up to a marker diofs has written out.
+    // The log is judged complete only after the unmount closed it.
     Step("reading the op log");
-    const std::optional<OpLog> log = OpenOpLog();
+    MarkEnginesDone();
+    const Result<OpLog> log = env_.OpenOpLog(log_path_);
+    OpenProducedFile();
     Step(environment_.draw_write_map ? "running the checks and drawing the write map" : "running the checks");
-    if (log) Judge(*log);
+    if (log.ok()) Judge(*log);  // without a log there is nothing to judge
+    produced_ = std::unique_ptr<mrm::format::ByteSource>();  // closed: an open file keeps the mount busy
+    Step("unmounting diofs");
+    Unmount();  // a diofs that died is said first: it is why a log is missing
+    if (log.ok()) {
+      CheckOpLogClosed(*log);
+    } else {
+      Fail(RunnerFailure::Kind::kOpLog, log.status().message());
+    }
     return Finish();
   }
 
@@ -258,14 +268,18 @@ class JobRunner {
 
   // The mem backend's file goes with the mount: a copy beside it, read in
   // pieces by the checks, keeps the harness's memory independent of the guest.
-  void CopyProducedFileOut() {
-    const std::string copy = work_->Sub(kFileName);
-    const Status copied = env_.CopyFile(file_, copy);
-    if (!copied.ok()) {
-      if (copied.code() != ENOENT) produced_ = copied;  // ENOENT: the save created no file
-      return;
-    }
-    produced_ = env_.OpenByteSource(copy);
+  // A marker through .diofs/mark: diofs writes the log out up to it before
+  // the write returns (LogWriter), so every engine record is in the file.
+  void MarkEnginesDone() {
+    const std::string text = "dioharness: engines done";
+    // A failure is not judged here: a diofs that cannot take the marker has
+    // died, which the unmount and the log's closing check report.
+    (void)env_.WriteFile(mount_->Path(".diofs/mark"), std::vector<std::uint8_t>(text.begin(), text.end()));
+  }
+
+  // The produced file, read in pieces through the mount (null: the save created none).
+  void OpenProducedFile() {
+    produced_ = env_.OpenByteSource(file_);
     if (produced_.ok() && *produced_ != nullptr) run_.file_bytes = (*produced_)->size();
   }
 
@@ -279,21 +293,23 @@ class JobRunner {
                         : unmounted.status().message());
   }
 
-  // The op log; absent when it cannot be read at all (nothing to judge then).
-  std::optional<OpLog> OpenOpLog() {
-    auto log = env_.OpenOpLog(log_path_);
-    if (!log.ok()) {
-      Fail(RunnerFailure::Kind::kOpLog, log.status().message());
-      return std::nullopt;
-    }
-    if (!log->complete) {
+  // After the unmount: the log must end in diofs's trailer, undamaged, and
+  // still hold every record the checks read.
+  void CheckOpLogClosed(const OpLog& judged) {
+    auto closed = env_.OpenOpLog(log_path_);
+    if (!closed.ok()) {
+      Fail(RunnerFailure::Kind::kOpLog, closed.status().message());
+    } else if (!closed->complete) {
       Fail(RunnerFailure::Kind::kOpLog,
-           log->damage.ok() ? "the log has no trailer (diofs did not close it)" : log->damage.message());
+           closed->damage.ok() ? "the log has no trailer (diofs did not close it)" : closed->damage.message());
+    } else if (closed->records_count < judged.records_count) {
+      Fail(RunnerFailure::Kind::kOpLog, "the log holds " + std::to_string(closed->records_count) +
+                                            " records after the unmount, fewer than the " +
+                                            std::to_string(judged.records_count) + " judged");
     }
     if (environment_.keep_logs && !environment_.artefact_dir.empty()) {
       (void)env_.CopyFile(log_path_, environment_.artefact_dir + "/" + job_.id + ".oplog");  // best effort
     }
-    return std::move(*log);
   }
 
   // Every check over (op log, file, RAM model), the verdict, and the write map.

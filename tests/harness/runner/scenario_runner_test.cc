@@ -127,6 +127,30 @@ TEST_F(ScenarioRunnerTest, ALogWithoutItsTrailerIsARunnerFailureAndItsRecordsAre
   EXPECT_EQ(run.result.verdict, Verdict::kFail);
 }
 
+// The runner judges while diofs still holds the file: it marks the log
+// (diofs writes it out up to the marker), reads the file through the mount,
+// and checks after the unmount that the log ended in its trailer with every
+// record it judged.
+TEST_F(ScenarioRunnerTest, TheLogIsMarkedJudgedWhileMountedAndFoundClosedAfterTheUnmount) {
+  env_.op_log = FakeHarnessEnv::OpLogOf(2, /*with_trailer=*/false);  // as diofs has written it while running
+  env_.op_log_after_unmount = FakeHarnessEnv::OpLogOf(2, /*with_trailer=*/true);
+  const JobRun run = RunJob(job_, environment_);
+  const auto mark = env_.written.find(std::string(FakeHarnessEnv::kMountpoint) + "/.diofs/mark");
+  ASSERT_NE(mark, env_.written.end());
+  EXPECT_EQ(std::string(mark->second.begin(), mark->second.end()), "dioharness: engines done");
+  EXPECT_TRUE(run.result.runner_failures.empty());
+  EXPECT_EQ(run.result.checks.size(), test_support::CheckNames().size());
+}
+
+TEST_F(ScenarioRunnerTest, ALogThatLostJudgedRecordsAtTheUnmountIsARunnerFailure) {
+  env_.op_log = FakeHarnessEnv::OpLogOf(2, /*with_trailer=*/false);
+  env_.op_log_after_unmount = FakeHarnessEnv::OpLogOf(1, /*with_trailer=*/true);
+  const JobRun run = RunJob(job_, environment_);
+  ASSERT_EQ(run.result.runner_failures.size(), 1u);
+  EXPECT_EQ(run.result.runner_failures[0].kind, RunnerFailure::Kind::kOpLog);
+  EXPECT_EQ(run.result.runner_failures[0].detail, "the log holds 1 records after the unmount, fewer than the 2 judged");
+}
+
 TEST_F(ScenarioRunnerTest, DiofsGetsTheScenariosOptionsAndTheFilesItReads) {
   job_.scenario.diofs.backend = "passthrough";
   job_.scenario.diofs.device = "nvme";

@@ -14,6 +14,7 @@ class FakeMount final : public DiofsMount {
   std::string Path(const std::string& name) const override { return std::string(FakeHarnessEnv::kMountpoint) + "/" + name; }
   Result<int> Unmount(std::chrono::milliseconds) override {
     ++env_.unmounts;
+    if (env_.op_log_after_unmount && env_.files.count(env_.log_path) != 0) env_.files[env_.log_path] = *env_.op_log_after_unmount;
     return env_.unmount_result;
   }
   std::string DaemonStderr() const override { return env_.daemon_stderr; }
@@ -28,12 +29,22 @@ void Append(std::vector<std::uint8_t>& out, const std::vector<std::byte>& bytes)
 
 }  // namespace
 
-std::vector<std::uint8_t> FakeHarnessEnv::EmptyOpLog(bool with_trailer) {
+std::vector<std::uint8_t> FakeHarnessEnv::EmptyOpLog(bool with_trailer) { return OpLogOf(0, with_trailer); }
+
+std::vector<std::uint8_t> FakeHarnessEnv::OpLogOf(std::uint64_t records, bool with_trailer) {
   diofs::oplog::LogHeader header;
   header.profile = "strict-4k";
   std::vector<std::uint8_t> bytes;
   Append(bytes, diofs::oplog::EncodeHeader(header));
-  if (with_trailer) Append(bytes, diofs::oplog::EncodeTrailerFrame(diofs::oplog::LogTrailer{}));
+  for (std::uint64_t seq = 1; seq <= records; ++seq) {
+    diofs::OpEvent event;
+    event.kind = diofs::OpKind::kMarker;
+    event.text = "m";
+    std::vector<std::byte> frame(diofs::oplog::RecordFrameSize(event, false));
+    diofs::oplog::EncodeRecordFrame(event, seq, diofs::oplog::HashData({}), false, frame.data());
+    Append(bytes, frame);
+  }
+  if (with_trailer) Append(bytes, diofs::oplog::EncodeTrailerFrame(diofs::oplog::LogTrailer{records, 0, 0}));
   return bytes;
 }
 
@@ -92,6 +103,7 @@ Result<std::unique_ptr<DiofsMount>> FakeHarnessEnv::MountDiofs(const std::vector
   mounts.push_back(args);
   if (mount_error) return *mount_error;
   for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--log") log_path = args[i + 1];
     if (args[i] == "--log" && op_log) files[args[i + 1]] = *op_log;
   }
   return std::unique_ptr<DiofsMount>(std::make_unique<FakeMount>(*this));

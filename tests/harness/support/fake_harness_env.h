@@ -28,6 +28,9 @@ class FakeHarnessEnv final : public HarnessEnv {
   // What the mounted diofs writes to its --log file (absent: nothing, as a
   // diofs that died before opening it).
   std::optional<std::vector<std::uint8_t>> op_log = EmptyOpLog();
+  // What the log holds once diofs is unmounted, when that differs (diofs
+  // writes the trailer at unmount): absent, the log stays as it was.
+  std::optional<std::vector<std::uint8_t>> op_log_after_unmount;
 
   // What happened.
   std::map<std::string, std::vector<std::uint8_t>> files;
@@ -36,10 +39,13 @@ class FakeHarnessEnv final : public HarnessEnv {
   std::vector<std::string> removed;                // RemoveTree calls
   std::vector<std::vector<std::string>> mounts;    // the options of each MountDiofs
   int unmounts = 0;
+  std::string log_path;  // the --log of the last MountDiofs
 
   // The bytes of an op log with no record: complete (header and trailer),
   // or as a diofs killed before closing it leaves it (no trailer).
   static std::vector<std::uint8_t> EmptyOpLog(bool with_trailer = true);
+  // A log of `records` marker records, with or without its trailer.
+  static std::vector<std::uint8_t> OpLogOf(std::uint64_t records, bool with_trailer);
 
   Result<std::string> MakeTempDir() override;
   void RemoveTree(const std::string& path) override;
