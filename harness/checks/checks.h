@@ -16,8 +16,8 @@
 
 #include "fs/core/profile.h"
 #include "fs/oplog/log_format.h"
+#include "fs/oplog/record_source.h"
 #include "harness/checks/ram_expectation.h"
-#include "harness/checks/record_source.h"
 #include "harness/report/report.h"
 #include "harness/scenario/outcome.h"
 #include "migration/format/byte_source.h"
@@ -54,6 +54,8 @@ struct MainHandles {
   std::optional<MainHandle> save;  // absent: that side never opened the file
   std::optional<MainHandle> load;
 };
+
+using diofs::oplog::RecordSource;
 
 struct CheckInput {
   RecordSource records;  // the op log, read pass by pass (not present: no log)

@@ -2,9 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <map>
-#include <optional>
 #include <set>
 
 #include "harness/checks/check_support.h"
@@ -36,57 +34,6 @@ std::map<std::uint64_t, std::string> NamedSeqs(const std::vector<CheckResult>& r
   return seqs;
 }
 
-// The points of the map: every violation, and of the other operations a
-// sample that halves (1 in 2, 4, 8 ...) whenever it outgrows the budget,
-// so that the map of a log of any length takes bounded memory (an 8 GiB save
-// and load log about a million transfers; the renderer draws at most
-// kMaxMarksPerColumn marks per pixel column and channel anyway). The last
-// operation of each side is kept too: the time axis and the save and load
-// bands end there.
-class PointSample {
- public:
-  PointSample(WriteMap& map, std::uint64_t budget) : map_(map), budget_(std::max<std::uint64_t>(budget, 1)) {}
-
-  void Add(WriteMapPoint point) {
-    ++map_.operations;
-    if (point.violation) {
-      map_.points.push_back(std::move(point));
-      return;
-    }
-    const std::size_t side = point.is_read ? 1 : 0;
-    last_[side] = point;
-    last_rank_[side] = seen_;
-    if (seen_++ % map_.sample_stride != 0) return;
-    map_.points.push_back(std::move(point));
-    if (++kept_ > budget_) Halve();
-  }
-
-  // Each side's last operation, unless the sample still holds it.
-  void Finish() {
-    for (std::size_t side = 0; side < 2; ++side) {
-      if (last_[side] && last_rank_[side] % map_.sample_stride != 0) map_.points.push_back(std::move(*last_[side]));
-      last_[side].reset();
-    }
-  }
-
- private:
-  // Keeps every other ordinary point: the sample then holds exactly the
-  // operations whose rank among all seen is a multiple of the doubled stride.
-  void Halve() {
-    std::uint64_t rank = 0;
-    std::erase_if(map_.points, [&](const WriteMapPoint& p) { return !p.violation && rank++ % 2 == 1; });
-    kept_ = (kept_ + 1) / 2;
-    map_.sample_stride *= 2;
-  }
-
-  WriteMap& map_;
-  const std::uint64_t budget_;
-  std::uint64_t seen_ = 0;  // ordinary operations seen
-  std::uint64_t kept_ = 0;  // ordinary operations among map_.points
-  std::optional<WriteMapPoint> last_[2];  // the last ordinary write and read
-  std::uint64_t last_rank_[2] = {0, 0};   // their ranks among the ordinary operations
-};
-
 std::string Subtitle(const CheckInput& input) {
   const MigrationFacts& f = input.facts;
   const std::string direct = f.direct_io_effective ? "direct-io on"
@@ -114,7 +61,7 @@ WriteMap BuildWriteMap(const CheckInput& input, const std::vector<CheckResult>& 
     }
   }
   const std::map<std::uint64_t, std::string> named = NamedSeqs(results);
-  PointSample sample(map, sample_budget);
+  WriteMapSample sample(map, sample_budget);
   for (Side side : {Side::kSave, Side::kLoad}) {
     const std::optional<MainHandle> main = checks::FindMainHandle(input, side);
     const diofs::OpKind kind = side == Side::kSave ? diofs::OpKind::kWrite : diofs::OpKind::kRead;

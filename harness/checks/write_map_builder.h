@@ -17,9 +17,8 @@ namespace dioh {
 // .. "channel N", the other threads of a side in the order of their first
 // transfer. The load's k-th channel thread shares "channel k" with the
 // save's: a role, drawn in the same colour; its reads are dashed.
-// Ordinary operations beyond `sample_budget` are sampled (WriteMap::sample_stride):
+// Ordinary operations beyond `sample_budget` are sampled (WriteMapSample):
 // every violation is drawn, and the map's memory is bounded whatever the log's length.
-inline constexpr std::uint64_t kWriteMapSampleBudget = 1u << 17;
 WriteMap BuildWriteMap(const CheckInput& input, const std::vector<CheckResult>& results, std::string title,
                        std::uint64_t sample_budget = kWriteMapSampleBudget);
 

@@ -21,12 +21,12 @@
 #include <optional>
 
 #include "fs/core/profile.h"
-#include "fs/oplog/log_reader.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/run_support.h"
 #include "harness/exec/exec_report.h"
 #include "harness/mount/leftovers.h"
 #include "harness/mount/mounted_diofs.h"
+#include "harness/runner/op_log.h"
 #include "harness/os/spawn.h"
 #include "harness/os/interrupt.h"
 #include "harness/runner/scenario_runner.h"
@@ -173,7 +173,7 @@ int RunExec(const ExecOptions& o) {
   run.on_violation = o.on_violation;
   run.preloaded = o.preload;
   std::optional<dioh::exec::Judgement> judgement;
-  std::vector<diofs::oplog::LogRecord> records;
+  std::string write_map_svg;  // drawn before the work folder (and the log in it) goes
   {
     auto mount = dioh::MountedDiofs::Mount(DiofsArgs(o, log_path), std::chrono::seconds(10), std::nullopt,
                                            o.dir.empty() ? std::string() : std::filesystem::absolute(o.dir).string());
@@ -196,14 +196,21 @@ int RunExec(const ExecOptions& o) {
   }
   const bool ran = run.end.kind == CommandEnd::Kind::kExited || run.end.kind == CommandEnd::Kind::kSignaled;
   if (ran) {
-    auto log = diofs::oplog::ReadLogFile(log_path);
-    if (!log.ok() || !log->complete()) {
+    // Read pass by pass from the file, never held: a long-running command
+    // (a database) may log millions of operations.
+    auto log = dioh::OpenOpLogFile(log_path);
+    if (!log.ok() || !log->complete) {
       run.end = {CommandEnd::Kind::kFixtureError, 0,
                  "op log " + (log.ok() ? log->damage.ok() ? "has no trailer" : log->damage.message() : log.status().message())};
     } else {
-      records = std::move(log->records);
-      judgement = dioh::exec::Judge(records, ReadLines(diocheck_log), run.mountpoint);
-      run.judgement = &*judgement;
+      judgement = dioh::exec::Judge(log->records, ReadLines(diocheck_log), run.mountpoint);
+      write_map_svg = dioh::RenderWriteMapSvg(dioh::exec::ExecWriteMap(log->records, *judgement, dioh::exec::ExecName(o.command)));
+      if (dioh::Status error = log->records.error(); !error.ok()) {
+        run.end = {CommandEnd::Kind::kFixtureError, 0, "op log: " + error.message()};
+        judgement.reset();
+      } else {
+        run.judgement = &*judgement;
+      }
     }
   }
   cleanup();
@@ -218,9 +225,8 @@ int RunExec(const ExecOptions& o) {
     return Fail(status.message());
   }
   if (judgement) {
-    const std::string svg = dioh::RenderWriteMapSvg(dioh::exec::ExecWriteMap(records, *judgement, report.results[0].scenario));
     std::filesystem::create_directories(o.out_dir + "/maps");
-    (void)dioh::WriteFileAtomically(o.out_dir + "/maps/exec.svg", svg);
+    (void)dioh::WriteFileAtomically(o.out_dir + "/maps/exec.svg", write_map_svg);
   }
   // The summary goes to stderr: stdout is the command's.
   const dioh::ScenarioResult& result = report.results[0];

@@ -195,10 +195,13 @@ class Judge final {
 
 }  // namespace
 
-Judgement Judge(std::span<const LogRecord> records, std::span<const std::string> diocheck_lines,
+Judgement Judge(const diofs::oplog::RecordSource& records, std::span<const std::string> diocheck_lines,
                 const std::string& mountpoint) {
   class Judge judge(mountpoint);
-  for (const LogRecord& r : records) judge.Record(r);
+  records.ForEach([&](const LogRecord& r) {
+    judge.Record(r);
+    return true;
+  });
   for (const std::string& line : diocheck_lines) judge.DiocheckLine(line);
   return judge.Take();
 }

@@ -1,5 +1,5 @@
 // The verdict of `dioharness exec` on what a command did in its diofs mount:
-// a pure function over the op log's records (fs/oplog/LOG_FORMAT.md) and the
+// a pure function (a fold) over the op log's records (fs/oplog/LOG_FORMAT.md) and the
 // lines libdiocheck wrote to DIOCHECK_LOG (fs/diocheck/DIOCHECK.md). No I/O:
 // harness/cli/exec_command.cc mounts, runs and reads; this judges.
 #pragma once
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fs/oplog/log_format.h"
+#include "fs/oplog/record_source.h"
 
 namespace dioh::exec {
 
@@ -64,11 +65,11 @@ struct Judgement {
   bool failed() const { return !violations.empty() || !fallbacks.empty(); }
 };
 
-// `records`: the mount's op log. `diocheck_lines`: DIOCHECK_LOG's lines;
+// `records`: the mount's op log, read in one pass. `diocheck_lines`: DIOCHECK_LOG's lines;
 // their reports on a diofs file (align_source "diofs") are in the op log too
 // and counted from there, once. `mountpoint`: where the log's paths are
 // mounted, so that libdiocheck's absolute paths meet the log's ("/f").
-Judgement Judge(std::span<const diofs::oplog::LogRecord> records, std::span<const std::string> diocheck_lines,
+Judgement Judge(const diofs::oplog::RecordSource& records, std::span<const std::string> diocheck_lines,
                 const std::string& mountpoint);
 
 // "write /f offset 512 length 100 (offset, length) refused, pid 7 thread 8", and the call site.

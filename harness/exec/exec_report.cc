@@ -119,11 +119,15 @@ std::string ExitReason(const CommandEnd& end, const Judgement* judgement) {
   return text + HowItEnded(end);
 }
 
+std::string ExecName(const std::vector<std::string>& command) {
+  std::string words;
+  for (const std::string& word : command) words += (words.empty() ? "" : " ") + word;
+  return "exec: " + words;
+}
+
 ScenarioResult ExecResult(const ExecRun& run) {
   ScenarioResult result;
-  std::string command;
-  for (const std::string& word : run.command) command += (command.empty() ? "" : " ") + word;
-  result.scenario = "exec: " + command;
+  result.scenario = ExecName(run.command);
   result.profile = run.profile;
   result.expected = "no O_DIRECT violation, no fallback";
   result.outcome = ExitReason(run.end, run.judgement);
@@ -152,8 +156,8 @@ ScenarioResult ExecResult(const ExecRun& run) {
   return result;
 }
 
-WriteMap ExecWriteMap(std::span<const diofs::oplog::LogRecord> records, const Judgement& judgement,
-                      const std::string& title) {
+WriteMap ExecWriteMap(const diofs::oplog::RecordSource& records, const Judgement& judgement, const std::string& title,
+                      std::uint64_t sample_budget) {
   WriteMap map;
   map.title = title;
   map.subtitle = CountsText(judgement.counts);
@@ -163,22 +167,28 @@ WriteMap ExecWriteMap(std::span<const diofs::oplog::LogRecord> records, const Ju
     if (added) map.channels.push_back("thread " + std::to_string(tid));
     return it->second;
   };
-  for (const diofs::oplog::LogRecord& r : records) {
-    if (r.kind != diofs::OpKind::kRead && r.kind != diofs::OpKind::kWrite) continue;
-    const bool violation = r.rule != diofs::Rule::kNone;
-    map.points.push_back({r.start_ns, r.offset, r.length, channel(r.tid), r.kind == diofs::OpKind::kRead, violation,
-                          violation ? "odirect-aligned" : ""});
+  // libdiocheck refuses before the call reaches diofs: its report is all
+  // there is of that I/O, drawn at the time of its record (0 off the mount).
+  std::map<std::uint64_t, std::uint64_t> time_of_seq;  // the buffer reports' records
+  for (const DirectIoViolation& v : judgement.violations) {
+    if (v.rule == "buffer" && v.has_offset && v.seq != 0) time_of_seq.emplace(v.seq, 0);
   }
-  // libdiocheck refuses before the call reaches diofs: its report is all there is of that I/O.
+  WriteMapSample sample(map, sample_budget);
+  records.ForEach([&](const diofs::oplog::LogRecord& r) {
+    if (auto it = time_of_seq.find(r.seq); it != time_of_seq.end()) it->second = r.start_ns;
+    if (r.kind != diofs::OpKind::kRead && r.kind != diofs::OpKind::kWrite) return true;
+    const bool violation = r.rule != diofs::Rule::kNone;
+    sample.Add({r.start_ns, r.offset, r.length, channel(r.tid), r.kind == diofs::OpKind::kRead, violation,
+                violation ? "odirect-aligned" : ""});
+    return true;
+  });
   for (const DirectIoViolation& v : judgement.violations) {
     if (v.rule != "buffer" || !v.has_offset) continue;
-    std::uint64_t t_ns = 0;
-    for (const diofs::oplog::LogRecord& r : records) {
-      if (r.seq == v.seq) t_ns = r.start_ns;
-    }
-    map.points.push_back({t_ns, v.offset, v.length, channel(v.tid), v.operation.find("read") != std::string::npos, true,
-                          "buffers-aligned"});
+    const auto it = time_of_seq.find(v.seq);
+    sample.Add({it != time_of_seq.end() ? it->second : 0, v.offset, v.length, channel(v.tid),
+                v.operation.find("read") != std::string::npos, true, "buffers-aligned"});
   }
+  sample.Finish();
   if (map.channels.empty()) map.channels.push_back("main");
   return map;
 }

@@ -58,8 +58,11 @@ struct ExecRun {
 // buffers-aligned, no-fallback, and the exit status and op counts in its
 // configuration line.
 ScenarioResult ExecResult(const ExecRun& run);
-// Every read and write of the log, one channel per thread, violations crossed.
-WriteMap ExecWriteMap(std::span<const diofs::oplog::LogRecord> records, const Judgement& judgement,
-                      const std::string& title);
+// "exec: COMMAND WORDS": the result's name and the write map's title.
+std::string ExecName(const std::vector<std::string>& command);
+// The reads and writes of the log (a bounded sample beyond `sample_budget`,
+// WriteMapSample), one channel per thread, violations crossed; one pass.
+WriteMap ExecWriteMap(const diofs::oplog::RecordSource& records, const Judgement& judgement, const std::string& title,
+                      std::uint64_t sample_budget = kWriteMapSampleBudget);
 
 }  // namespace dioh::exec

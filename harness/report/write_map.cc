@@ -317,4 +317,37 @@ std::string RenderWriteMapSvg(const WriteMap& map) {
   return svg.str();
 }
 
+WriteMapSample::WriteMapSample(WriteMap& map, std::uint64_t budget)
+    : map_(map), budget_(std::max<std::uint64_t>(budget, 1)) {}
+
+void WriteMapSample::Add(WriteMapPoint point) {
+  ++map_.operations;
+  if (point.violation) {
+    map_.points.push_back(std::move(point));
+    return;
+  }
+  const std::size_t side = point.is_read ? 1 : 0;
+  last_[side] = point;
+  last_rank_[side] = seen_;
+  if (seen_++ % map_.sample_stride != 0) return;
+  map_.points.push_back(std::move(point));
+  if (++kept_ > budget_) Halve();
+}
+
+void WriteMapSample::Finish() {
+  for (std::size_t side = 0; side < 2; ++side) {
+    if (last_[side] && last_rank_[side] % map_.sample_stride != 0) map_.points.push_back(std::move(*last_[side]));
+    last_[side].reset();
+  }
+}
+
+// Keeps every other ordinary point: the sample then holds exactly the
+// operations whose rank among all seen is a multiple of the doubled stride.
+void WriteMapSample::Halve() {
+  std::uint64_t rank = 0;
+  std::erase_if(map_.points, [&](const WriteMapPoint& p) { return !p.violation && rank++ % 2 == 1; });
+  kept_ = (kept_ + 1) / 2;
+  map_.sample_stride *= 2;
+}
+
 }  // namespace dioh

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,33 @@ inline constexpr std::size_t kMaxMarksPerColumn = 4;
 inline constexpr std::size_t kMaxViolationMarks = 200;
 
 std::string RenderWriteMapSvg(const WriteMap& map);
+
+// Fills a map's points from operations given one at a time: every
+// violation, and of the other operations a sample that halves (1 in 2, 4,
+// 8 ...) whenever it outgrows `budget` points, so that the map of a log of
+// any length takes bounded memory (an 8 GiB save and load log about a
+// million transfers; the renderer draws at most kMaxMarksPerColumn marks per
+// pixel column and channel anyway). The last operation of each direction is
+// kept too: the time axis and the save and load bands end there. Sets
+// WriteMap::operations and sample_stride.
+inline constexpr std::uint64_t kWriteMapSampleBudget = 1u << 17;
+class WriteMapSample {
+ public:
+  WriteMapSample(WriteMap& map, std::uint64_t budget = kWriteMapSampleBudget);
+  void Add(WriteMapPoint point);
+  // After the last Add: each direction's last operation, unless the sample holds it.
+  void Finish();
+
+ private:
+  void Halve();
+
+  WriteMap& map_;
+  const std::uint64_t budget_;
+  std::uint64_t seen_ = 0;  // ordinary operations seen
+  std::uint64_t kept_ = 0;  // ordinary operations among map_.points
+  std::optional<WriteMapPoint> last_[2];  // the last ordinary write and read
+  std::uint64_t last_rank_[2] = {0, 0};   // their ranks among the ordinary operations
+};
 
 // Axis ticks: a power of two bytes (64 MiB, 512 KiB) and 1, 2 or 5 times a
 // power of ten nanoseconds, so that [0, max] holds at most `max_ticks` + 1 ticks.

@@ -9,9 +9,11 @@
 
 #include "common/status/status.h"
 #include "fs/oplog/log_reader.h"
-#include "harness/checks/record_source.h"
+#include "fs/oplog/record_source.h"
 
 namespace dioh {
+
+using diofs::oplog::RecordSource;
 
 struct OpLog {
   bool complete = false;  // a trailer after the last record, no damage

@@ -12,6 +12,7 @@ using diofs::OpKind;
 using diofs::Rule;
 using diofs::oplog::LogRecord;
 using dioh::exec::Judge;
+using diofs::oplog::RecordSource;
 
 constexpr const char* kMount = "/tmp/d/mnt";
 
@@ -43,7 +44,7 @@ constexpr std::uint32_t kDirect = O_WRONLY | O_DIRECT;
 TEST(ExecJudgeTest, AlignedDirectIoPassesAndIsCounted) {
   const std::vector<LogRecord> log = {Op(OpKind::kCreate, "/f", 10, kDirect), Op(OpKind::kWrite, "/f", 10, kDirect, 0, 4096),
                                       Op(OpKind::kRead, "/f", 10, O_RDONLY, 0, 4096)};
-  const auto j = Judge(log, {}, kMount);
+  const auto j = Judge(RecordSource(&log), {}, kMount);
   EXPECT_FALSE(j.failed());
   EXPECT_EQ(j.counts.records, 3u);
   EXPECT_EQ(j.counts.opens, 1u);
@@ -57,7 +58,7 @@ TEST(ExecJudgeTest, AlignedDirectIoPassesAndIsCounted) {
 TEST(ExecJudgeTest, MisalignedWriteIsAViolationNamingOffsetLengthPathThread) {
   const std::vector<LogRecord> log = {Op(OpKind::kOpen, "/f", 10, kDirect),
                                       Refused(Op(OpKind::kWrite, "/f", 10, kDirect, 512, 100), Rule::kLengthAlign)};
-  const auto j = Judge(log, {}, kMount);
+  const auto j = Judge(RecordSource(&log), {}, kMount);
   ASSERT_EQ(j.violations.size(), 1u);
   const auto& v = j.violations[0];
   EXPECT_EQ(v.rule, "length");
@@ -76,7 +77,7 @@ TEST(ExecJudgeTest, RefusedOpenThenBufferedWritesBySameProcessIsAFallback) {
   const std::vector<LogRecord> log = {
       Refused(Op(OpKind::kCreate, "/f", 10, kDirect), Rule::kODirectUnsupported), Op(OpKind::kOpen, "/f", 10, O_WRONLY),
       Op(OpKind::kWrite, "/f", 10, O_WRONLY, 0, 4096), Op(OpKind::kWrite, "/f", 10, O_WRONLY, 4096, 4096)};
-  const auto j = Judge(log, {}, kMount);
+  const auto j = Judge(RecordSource(&log), {}, kMount);
   ASSERT_EQ(j.fallbacks.size(), 1u);
   EXPECT_EQ(j.fallbacks[0].pid, 10u);
   EXPECT_EQ(j.fallbacks[0].path, "/f");
@@ -91,7 +92,7 @@ TEST(ExecJudgeTest, BufferedIoByAnotherProcessOrOnAnotherPathIsNoFallback) {
   const std::vector<LogRecord> log = {Refused(Op(OpKind::kCreate, "/f", 10, kDirect), Rule::kODirectUnsupported),
                                       Op(OpKind::kWrite, "/f", 20, O_WRONLY, 0, 4096),
                                       Op(OpKind::kWrite, "/g", 10, O_WRONLY, 0, 4096)};
-  const auto j = Judge(log, {}, kMount);
+  const auto j = Judge(RecordSource(&log), {}, kMount);
   EXPECT_TRUE(j.fallbacks.empty());
   EXPECT_EQ(j.violations.size(), 1u);
 }
@@ -99,14 +100,14 @@ TEST(ExecJudgeTest, BufferedIoByAnotherProcessOrOnAnotherPathIsNoFallback) {
 TEST(ExecJudgeTest, BufferedIoBeforeTheRefusalIsNoFallback) {
   const std::vector<LogRecord> log = {Op(OpKind::kWrite, "/f", 10, O_WRONLY, 0, 4096),
                                       Refused(Op(OpKind::kCreate, "/f", 10, kDirect), Rule::kODirectUnsupported)};
-  EXPECT_TRUE(Judge(log, {}, kMount).fallbacks.empty());
+  EXPECT_TRUE(Judge(RecordSource(&log), {}, kMount).fallbacks.empty());
 }
 
 TEST(ExecJudgeTest, RecordModeListsWhatWouldBeRefusedAndForcesNoFallback) {
   const std::vector<LogRecord> log = {
       Refused(Op(OpKind::kWrite, "/f", 10, kDirect, 0, 100), Rule::kLengthAlign, diofs::Verdict::kRecorded),
       Op(OpKind::kWrite, "/f", 10, O_WRONLY, 0, 4096)};
-  const auto j = Judge(log, {}, kMount);
+  const auto j = Judge(RecordSource(&log), {}, kMount);
   ASSERT_EQ(j.violations.size(), 1u);
   EXPECT_FALSE(j.violations[0].refused);
   EXPECT_EQ(j.counts.recorded, 1u);
@@ -120,7 +121,7 @@ TEST(ExecJudgeTest, FcntlClearingODirectIsAFallbackOnceBufferedIoFollows) {
   change.aux = kDirect;
   const std::vector<LogRecord> log = {Op(OpKind::kOpen, "/f", 10, kDirect), change,
                                       Op(OpKind::kWrite, "/f", 10, O_WRONLY, 0, 10)};
-  const auto j = Judge(log, {}, kMount);
+  const auto j = Judge(RecordSource(&log), {}, kMount);
   ASSERT_EQ(j.fallbacks.size(), 1u);
   EXPECT_NE(j.fallbacks[0].cause.find("fcntl cleared O_DIRECT"), std::string::npos);
   EXPECT_TRUE(j.violations.empty());
@@ -135,7 +136,7 @@ TEST(ExecJudgeTest, ASegmentRefusedForItsLengthIsNotCalledAMisalignedAddress) {
       R"("length":512,"address":"0x7f0c2a400000","mem_align":4096,"align_source":"env","mode":"einval"})",
       R"({"diocheck":"mem_align","pid":10,"tid":12,"path":"/tmp/x/f","call":"pwrite","offset":0,)"
       R"("length":4096,"address":"0x55d0c0a2bef0","mem_align":4096,"align_source":"env","mode":"einval"})"};
-  const auto j = Judge({}, lines, kMount);
+  const auto j = Judge(RecordSource(), lines, kMount);
   ASSERT_EQ(j.violations.size(), 2u);
   const std::string length = dioh::exec::Describe(j.violations[0]);
   EXPECT_NE(length.find("buffer length 512 not a multiple of 4096 (its address 0x7f0c2a400000 is aligned)"),
@@ -155,7 +156,7 @@ TEST(ExecJudgeTest, LibdiocheckReportOnDiofsCarriesCallSiteAndCountsOnce) {
   const std::vector<std::string> lines = {report.text};
   const std::vector<LogRecord> log = {Op(OpKind::kOpen, "/f", 10, kDirect), report,
                                       Op(OpKind::kWrite, "/f", 10, O_WRONLY, 0, 4096)};
-  const auto j = Judge(log, lines, kMount);
+  const auto j = Judge(RecordSource(&log), lines, kMount);
   ASSERT_EQ(j.violations.size(), 1u);
   EXPECT_EQ(j.violations[0].rule, "buffer");
   EXPECT_EQ(j.violations[0].path, "/f");
@@ -173,7 +174,7 @@ TEST(ExecJudgeTest, LibdiocheckReportsOffTheMountAndIoUringNotice) {
       R"("address":"0x1","mem_align":512,"align_source":"env","mode":"einval","call_site":[]})",
       R"({"diocheck":"unchecked","pid":5,"tid":5,"what":"io_uring","call":"io_uring_setup","call_site":[]})",
       "not json"};
-  const auto j = Judge({}, lines, kMount);
+  const auto j = Judge(RecordSource(), lines, kMount);
   ASSERT_EQ(j.violations.size(), 1u);
   EXPECT_EQ(j.violations[0].path, "/dev/shm/f");
   ASSERT_EQ(j.unchecked.size(), 1u);
@@ -183,7 +184,7 @@ TEST(ExecJudgeTest, LibdiocheckReportsOffTheMountAndIoUringNotice) {
 
 TEST(ExecJudgeTest, ControlFilesAreNotTheCommandsIo) {
   const std::vector<LogRecord> log = {Op(OpKind::kWrite, "/.diofs/mark", 10, O_WRONLY, 0, 5)};
-  const auto j = Judge(log, {}, kMount);
+  const auto j = Judge(RecordSource(&log), {}, kMount);
   EXPECT_EQ(j.counts.writes, 0u);
   EXPECT_EQ(j.counts.records, 1u);
 }

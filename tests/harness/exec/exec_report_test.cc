@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <csignal>
 
 namespace {
@@ -163,11 +165,43 @@ TEST(ExecWriteMapTest, OneChannelPerThreadAndViolationsMarked) {
   log[1].rule = diofs::Rule::kLengthAlign;
   log[2].kind = diofs::OpKind::kOpen;
   const dioh::exec::Judgement j;
-  const auto map = dioh::exec::ExecWriteMap(log, j, "t");
+  const auto map = dioh::exec::ExecWriteMap(diofs::oplog::RecordSource(&log), j, "t");
   EXPECT_EQ(map.channels.size(), 2u);
   ASSERT_EQ(map.points.size(), 2u);
   EXPECT_FALSE(map.points[0].violation);
   EXPECT_TRUE(map.points[1].violation);
+}
+
+TEST(ExecWriteMapTest, ABufferReportIsDrawnAtItsRecordsTimeAndALongLogIsSampled) {
+  std::vector<diofs::oplog::LogRecord> log(40);
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    log[i].seq = i + 1;
+    log[i].kind = diofs::OpKind::kWrite;
+    log[i].tid = 1;
+    log[i].offset = i * 4096;
+    log[i].length = 4096;
+    log[i].start_ns = 1000 * (i + 1);
+  }
+  log[9].kind = diofs::OpKind::kViolation;  // seq 10: libdiocheck's report, refused before diofs saw the write
+  dioh::exec::Judgement j;
+  dioh::exec::DirectIoViolation buffer;
+  buffer.seq = 10;
+  buffer.rule = "buffer";
+  buffer.has_offset = true;
+  buffer.offset = 1u << 20;
+  buffer.length = 100;
+  buffer.tid = 1;
+  j.violations.push_back(buffer);
+  const auto map = dioh::exec::ExecWriteMap(diofs::oplog::RecordSource(&log), j, "t", /*sample_budget=*/8);
+  EXPECT_EQ(map.operations, 40u);  // 39 writes and the report
+  EXPECT_GT(map.sample_stride, 1u);
+  EXPECT_LT(map.points.size(), 40u);
+  const auto report = std::find_if(map.points.begin(), map.points.end(),
+                                   [](const dioh::WriteMapPoint& p) { return p.violation; });
+  ASSERT_NE(report, map.points.end());
+  EXPECT_EQ(report->t_ns, 10000u);
+  EXPECT_EQ(report->offset, 1u << 20);
+  EXPECT_EQ(report->check, "buffers-aligned");
 }
 
 }  // namespace

@@ -1,14 +1,12 @@
-#include "harness/checks/record_source.h"
+#include "fs/oplog/record_source.h"
 
 #include <gtest/gtest.h>
 
 #include <cerrno>
 #include <vector>
 
-namespace dioh {
+namespace diofs::oplog {
 namespace {
-
-using diofs::oplog::LogRecord;
 
 TEST(RecordSource, WithoutALogThereIsNothingToVisit) {
   const RecordSource none;
@@ -36,7 +34,7 @@ TEST(RecordSource, KeepsTheFirstPassErrorAndItsCopiesShareIt) {
   int pass = 0;
   const RecordSource failing([&](const RecordSource::Visitor&) {
     ++pass;
-    return Status::Error(EIO, "pass " + std::to_string(pass) + " failed");
+    return dioh::Status::Error(EIO, "pass " + std::to_string(pass) + " failed");
   });
   const RecordSource copy = failing;  // CheckInput holds a copy
   EXPECT_TRUE(failing.error().ok());
@@ -47,4 +45,4 @@ TEST(RecordSource, KeepsTheFirstPassErrorAndItsCopiesShareIt) {
 }
 
 }  // namespace
-}  // namespace dioh
+}  // namespace diofs::oplog
