@@ -214,6 +214,8 @@ class JobRunner {
     } else {
       Fail(RunnerFailure::Kind::kOpLog, log.status().message());
     }
+    // What judging met comes after what explains it (a diofs that died, its log).
+    for (RunnerFailure& failure : after_unmount_) result().runner_failures.push_back(std::move(failure));
     return Finish();
   }
 
@@ -266,8 +268,6 @@ class JobRunner {
     if (load_.outcome) run_.load_seconds = load_.outcome->seconds;
   }
 
-  // The mem backend's file goes with the mount: a copy beside it, read in
-  // pieces by the checks, keeps the harness's memory independent of the guest.
   // A marker through .diofs/mark: diofs writes the log out up to it before
   // the write returns (LogWriter), so every engine record is in the file.
   void MarkEnginesDone() {
@@ -326,7 +326,7 @@ class JobRunner {
     if (produced_.ok()) {
       input.file = produced_->get();  // null: no file
     } else {
-      Fail(RunnerFailure::Kind::kFileUnreadable, produced_.status().message());
+      after_unmount_.push_back({RunnerFailure::Kind::kFileUnreadable, produced_.status().message()});
     }
     expectation_ = environment_.engine->Expectation(scenario_.guest);
     input.ram = expectation_.get();
@@ -347,7 +347,7 @@ class JobRunner {
           RenderWriteMapSvg(BuildWriteMap(input, result().checks, scenario_.name + " on " + profile_.name));
     }
     // A pass that could not re-read the log: the checks saw only part of it.
-    if (Status error = log.records.error(); !error.ok()) Fail(RunnerFailure::Kind::kOpLog, error.message());
+    if (Status error = log.records.error(); !error.ok()) after_unmount_.push_back({RunnerFailure::Kind::kOpLog, error.message()});
   }
 
   JobRun FailSetup(const std::string& what) {
@@ -403,6 +403,7 @@ class JobRunner {
   Side save_, load_;
   std::unique_ptr<RamExpectation> expectation_;
   Result<std::unique_ptr<mrm::format::ByteSource>> produced_ = std::unique_ptr<mrm::format::ByteSource>();
+  std::vector<RunnerFailure> after_unmount_;  // met while judging, reported after the unmount's
 };
 
 }  // namespace
