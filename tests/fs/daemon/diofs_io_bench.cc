@@ -22,14 +22,17 @@
 // see the same machine within a millisecond, so a drift of the load (cv
 // 9-18 % between repetitions of the separate benchmarks on this VM) shifts
 // both; counters: <target>_us per write and log_on_over_off, the ratio of
-// throughputs. (Not for diofs against tmpfs: alternating with tmpfs lets
-// diofs's workers fall asleep between its writes, which streaming does not.)
+// throughputs. paired_peer_odirect_write/SIZE pairs diofs (log on) with
+// passthrough_ll the same way (diofs_over_peer). The paired benchmarks mount
+// their daemons afresh for each repetition (Setup/Teardown): two daemons
+// kept for a whole run differed by up to 17 % between runs with the same
+// options (where their workers and memory land), which a single pair of
+// mounts would carry into every repetition; fresh pairs put it in the cv.
+// (Not for diofs against tmpfs: alternating with tmpfs lets diofs's workers
+// fall asleep between its writes, which streaming does not; two FUSE daemons
+// alternate on equal terms.)
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <benchmark/benchmark.h>
@@ -40,21 +43,20 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "harness/mount/mounted_diofs.h"
+#include "tests/fs/daemon/peer_mount.h"
 
 namespace {
 
 constexpr std::size_t kWindowPerThread = 16u << 20;  // each thread cycles over 16 MiB of its file
 constexpr double kMinSeconds = 0.2;                  // per benchmark: 96 of them, on a 2-core machine
-// Repetitions of the paired benchmark, which issue 9's goals on 1 MiB
-// O_DIRECT writes are judged on.
+// Repetitions of the paired benchmarks, on which the goals on the log's
+// cost and against the FUSE peer are judged.
 constexpr int kGoalRepetitions = 9;
 
 struct Access {
@@ -150,15 +152,66 @@ void RunOneFile(benchmark::State& state, const Target& target) {
   std::free(check);
 }
 
-// One block to each of `targets` per iteration, in a rotating order; the
-// time of each write is summed per target. The ratio counter is
+// Two daemons mounted afresh for each repetition of a paired benchmark.
+struct Pair {
+  std::vector<std::pair<std::string, std::vector<std::string>>> diofs;  // name, options
+  bool with_peer = false;  // passthrough_ll first, then the diofs mounts
+  std::vector<std::unique_ptr<dioh::MountedDiofs>> mounts;
+  std::unique_ptr<diofs_bench::PeerMount> peer;
+  std::vector<Target> targets;  // empty when a mount failed
+};
+Pair g_log_pair;   // diofs_log_off, diofs_log_on
+Pair g_peer_pair;  // passthrough_ll, diofs_log_on
+
+void MountPair(Pair& pair) {
+  pair.targets.clear();
+#ifdef PASSTHROUGH_LL
+  if (pair.with_peer) {
+    pair.peer = diofs_bench::PeerMount::Mount(PASSTHROUGH_LL);
+    if (pair.peer == nullptr) return;
+    pair.targets.push_back({"passthrough_ll", pair.peer->mountpoint()});
+  }
+#endif
+  for (const auto& [name, args] : pair.diofs) {
+    auto mount = dioh::MountedDiofs::Mount(args);
+    if (!mount.ok()) {
+      std::fprintf(stderr, "diofs_io_bench: cannot mount diofs: %s\n", mount.status().ToString().c_str());
+      pair.targets.clear();
+      return;
+    }
+    pair.targets.push_back({name, (*mount)->mountpoint()});
+    pair.mounts.push_back(std::move(*mount));
+  }
+}
+
+void UnmountPair(Pair& pair) {
+  pair.targets.clear();
+  pair.mounts.clear();
+  pair.peer.reset();
+}
+
+// Google Benchmark calls these once per repetition, before its threads start and after they end.
+void SetupLogPair(const benchmark::State&) { MountPair(g_log_pair); }
+void TeardownLogPair(const benchmark::State&) { UnmountPair(g_log_pair); }
+void SetupPeerPair(const benchmark::State&) { MountPair(g_peer_pair); }
+void TeardownPeerPair(const benchmark::State&) { UnmountPair(g_peer_pair); }
+
+// One block to each of the pair's two targets per iteration, in a rotating
+// order; the time of each write is summed per target. The ratio counter is
 // targets[0]'s time over targets[1]'s: the throughput of [1] against [0].
-void RunPaired(benchmark::State& state, const std::vector<const Target*>& targets, const char* ratio_name) {
+void RunPaired(benchmark::State& state, const Pair& pair, const char* ratio_name) {
+  if (pair.targets.size() != 2) {
+    state.SkipWithError("the pair's daemons could not be mounted");
+    for (auto _ : state) {
+    }
+    return;
+  }
+  const std::vector<Target>& targets = pair.targets;
   const auto size = static_cast<std::size_t>(state.range(0));
   std::vector<int> fds;
   std::vector<std::string> paths;
-  for (const Target* target : targets) {
-    paths.push_back(target->folder + "/paired-" + std::to_string(size) + "-t" + std::to_string(state.thread_index()));
+  for (const Target& target : targets) {
+    paths.push_back(target.folder + "/paired-" + std::to_string(size) + "-t" + std::to_string(state.thread_index()));
     fds.push_back(open(paths.back().c_str(), O_CREAT | O_RDWR | O_DIRECT, 0644));
     if (fds.back() < 0) state.SkipWithError(("open " + paths.back() + ": " + std::strerror(errno)).c_str());
   }
@@ -168,7 +221,7 @@ void RunPaired(benchmark::State& state, const std::vector<const Target*>& target
   std::vector<double> seconds(targets.size(), 0.0);
   std::size_t offset = 0, turn = 0;
   for (auto _ : state) {
-    if (fds[0] < 0) break;
+    if (fds[0] < 0 || fds[1] < 0) break;
     for (std::size_t k = 0; k < targets.size(); ++k) {
       const std::size_t i = (turn + k) % targets.size();
       const auto start = std::chrono::steady_clock::now();
@@ -182,7 +235,7 @@ void RunPaired(benchmark::State& state, const std::vector<const Target*>& target
   const double writes = static_cast<double>(state.iterations());
   for (std::size_t i = 0; i < targets.size() && writes > 0; ++i) {
     // Averaged over the threads: the time one write to this target took.
-    state.counters[targets[i]->name + "_us"] =
+    state.counters[targets[i].name + "_us"] =
         benchmark::Counter(seconds[i] / writes * 1e6, benchmark::Counter::kAvgThreads);
   }
   // This thread's ratio of throughputs (the inverse of the times), averaged over the threads.
@@ -195,60 +248,6 @@ void RunPaired(benchmark::State& state, const std::vector<const Target*>& target
   }
   std::free(buffer);
 }
-
-#ifdef PASSTHROUGH_LL
-bool Mounted(const std::string& mountpoint) {
-  std::ifstream in("/proc/self/mounts");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str().find(" " + mountpoint + " ") != std::string::npos;
-}
-
-// passthrough_ll -f over a tmpfs folder, unmounted (and waited for) on destruction.
-class PeerMount {
- public:
-  static std::unique_ptr<PeerMount> Mount() {
-    char source[] = "/dev/shm/passthrough-ll-source-XXXXXX";
-    char mountpoint[] = "/tmp/passthrough-ll-mnt-XXXXXX";
-    if (mkdtemp(source) == nullptr || mkdtemp(mountpoint) == nullptr) return nullptr;
-    auto peer = std::unique_ptr<PeerMount>(new PeerMount(source, mountpoint));
-    const std::string options = std::string("source=") + source + ",cache=never";
-    std::vector<std::string> args = {PASSTHROUGH_LL, "-f", "-o", options, mountpoint};
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    if (posix_spawn(&peer->pid_, PASSTHROUGH_LL, &actions, nullptr, argv.data(), environ) != 0) peer->pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (peer->pid_ > 0 && !Mounted(peer->mountpoint_) && std::chrono::steady_clock::now() < deadline) {
-      poll(nullptr, 0, 10);
-    }
-    return Mounted(peer->mountpoint_) ? std::move(peer) : nullptr;
-  }
-  ~PeerMount() {
-    if (pid_ > 0) {
-      if (Mounted(mountpoint_)) {
-        const std::string command = "fusermount3 -u " + mountpoint_;
-        if (std::system(command.c_str()) != 0) kill(pid_, SIGTERM);
-      }
-      int status = 0;
-      waitpid(pid_, &status, 0);
-    }
-    std::error_code ignored;
-    std::filesystem::remove_all(source_, ignored);
-    std::filesystem::remove(mountpoint_, ignored);
-  }
-  const std::string& mountpoint() const { return mountpoint_; }
-
- private:
-  PeerMount(std::string source, std::string mountpoint) : source_(std::move(source)), mountpoint_(std::move(mountpoint)) {}
-  std::string source_, mountpoint_;
-  pid_t pid_ = -1;
-};
-#endif
 
 // The machine and build the figures come from (bench-report prints them).
 void AddBuildContext() {
@@ -286,7 +285,7 @@ int main(int argc, char** argv) {
   targets.pop_back();
   std::vector<Target> peers;  // O_DIRECT writes only
 #ifdef PASSTHROUGH_LL
-  auto peer = PeerMount::Mount();
+  auto peer = diofs_bench::PeerMount::Mount(PASSTHROUGH_LL);
   if (peer == nullptr) {
     std::fprintf(stderr, "diofs_io_bench: cannot mount %s\n", PASSTHROUGH_LL);
     return 1;
@@ -324,15 +323,32 @@ int main(int argc, char** argv) {
         ->Repetitions(3)
         ->UseRealTime();
   }
-  const std::vector<const Target*> log_pair = {&targets[1], &targets[2]};  // diofs_log_off, diofs_log_on
+  g_log_pair.diofs = {configs[0], {"diofs_log_on", {"--log", logs + "/paired-on.log"}}};
   benchmark::RegisterBenchmark("paired_log_odirect_write",
-                               [&log_pair](benchmark::State& s) { RunPaired(s, log_pair, "log_on_over_off"); })
+                               [](benchmark::State& s) { RunPaired(s, g_log_pair, "log_on_over_off"); })
       ->Arg(1 << 20)
       ->Threads(1)
       ->Threads(4)
       ->MinTime(1.0)
       ->Repetitions(kGoalRepetitions)
+      ->Setup(SetupLogPair)
+      ->Teardown(TeardownLogPair)
       ->UseRealTime();
+#ifdef PASSTHROUGH_LL
+  g_peer_pair.with_peer = true;
+  g_peer_pair.diofs = {{"diofs_log_on", {"--log", logs + "/paired-peer.log"}}};
+  benchmark::RegisterBenchmark("paired_peer_odirect_write",
+                               [](benchmark::State& s) { RunPaired(s, g_peer_pair, "diofs_over_peer"); })
+      ->Arg(4 << 10)
+      ->Arg(1 << 20)
+      ->Threads(1)
+      ->Threads(4)
+      ->MinTime(0.5)
+      ->Repetitions(kGoalRepetitions)
+      ->Setup(SetupPeerPair)
+      ->Teardown(TeardownPeerPair)
+      ->UseRealTime();
+#endif
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   mounts.clear();  // unmount: the logs get their trailers

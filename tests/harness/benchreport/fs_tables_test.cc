@@ -133,6 +133,47 @@ TEST(FsTables, DiofsAgainstPassthroughLlJudgesFourKiBAndOneMiB) {
   EXPECT_FALSE(t.goals[3].met);
 }
 
+// With paired_peer_odirect_write in the run, the goals against the peer are
+// judged on its ratio counter (and its cv), not on the separate runs'
+// ops/s, which still fill their table.
+TEST(FsTables, PairedPeerRunsJudgeThePeerGoals) {
+  std::vector<BenchRun> runs = OneMiBWrites();
+  const auto separate = testing::ParseRuns({
+      {"odirect_write/passthrough_ll/4096/real_time/threads:1", 1, 100 * kMiB, 25000},
+      {"odirect_write/diofs_log_on/4096/real_time/threads:1", 1, 120 * kMiB, 30000},
+  });
+  // The fake cv aggregate carries each counter x 0.00002 (bench_json.h).
+  const auto paired = testing::ParseRuns({
+      {"paired_peer_odirect_write/4096/min_time:0.500/repeats:9/real_time/threads:1", 1, 0, 0,
+       {{"passthrough_ll_us", 31.6}, {"diofs_log_on_us", 33.9}, {"diofs_over_peer", 0.95}}},
+      {"paired_peer_odirect_write/4096/min_time:0.500/repeats:9/real_time/threads:4", 4, 0, 0,
+       {{"passthrough_ll_us", 38.2}, {"diofs_log_on_us", 37.5}, {"diofs_over_peer", 1.02}}},
+      {"paired_peer_odirect_write/1048576/min_time:0.500/repeats:9/real_time/threads:1", 1, 0, 0,
+       {{"passthrough_ll_us", 404.4}, {"diofs_log_on_us", 284.7}, {"diofs_over_peer", 1.41}}},
+  });
+  runs.insert(runs.end(), separate.begin(), separate.end());
+  runs.insert(runs.end(), paired.begin(), paired.end());
+  BenchSummary summary;
+  AddFsTables(runs, summary);
+  const Table& streamed = TableTitled(summary, "diofs against libfuse's passthrough_ll");
+  EXPECT_EQ(streamed.rows.size(), 1u);  // 4 KiB x1: 1.20 there
+  EXPECT_TRUE(streamed.goals.empty());
+  const Table& t = TableTitled(summary, "diofs against passthrough_ll, paired writes");
+  ASSERT_EQ(t.rows.size(), 3u);
+  EXPECT_EQ(t.rows[0], (std::vector<std::string>{"4 KiB", "1", "31.6", "33.9", "0.950", "0.0 %"}));
+  EXPECT_EQ(t.rows[2][4], "1.410");
+  ASSERT_EQ(t.goals.size(), 4u);  // 4 KiB x1, x4; 1 MiB x1, x4
+  EXPECT_EQ(t.goals[0].text, "diofs (log on) matches passthrough_ll on 4 KiB O_DIRECT writes, 1 thread");
+  EXPECT_FALSE(t.goals[0].met);
+  EXPECT_EQ(t.goals[0].verdict, "missed by 0.05 (0.95 < 1.00)");
+  EXPECT_TRUE(t.goals[1].met);
+  EXPECT_TRUE(t.goals[2].met);
+  // 1 MiB x4 did not run: nothing to compare, so not met and said so.
+  EXPECT_FALSE(t.goals[3].value.has_value());
+  EXPECT_FALSE(t.goals[3].met);
+  EXPECT_EQ(t.goals[3].verdict, "not measured");
+}
+
 TEST(FsTables, NoneWithoutFsRuns) {
   BenchSummary summary;
   AddFsTables(testing::ParseRuns({{"save/tmpfs/direct_io:0/channels:1/manual_time", 1, 1.0}}), summary);
