@@ -7,22 +7,26 @@
 #include <cerrno>
 #include <cstring>
 #include <mutex>
+#include <new>
 
+#include "fs/core/page_pool.h"
 #include "fs/core/payload_copier.h"
 
 namespace diofs {
 namespace {
 
-// Pages are 4 KiB blocks of the C++ allocator, taken in the malloc arena of
-// whichever FUSE worker wrote them. glibc keeps freed blocks in their arena
-// and gives back only the top of a heap, so the memory of a deleted file
-// stayed resident (87-100 % of it, and repeated saves grew the peak).
-// malloc_trim(3) returns every free page of every arena (MADV_DONTNEED);
-// called when a MiB or more was dropped at once: a file's last reference,
-// truncate, punch hole.
-constexpr std::uint64_t kTrimAfterPages = 256;
+// Pages dropped at once beyond this many (a file's last reference, truncate,
+// punch hole) go back to the system (PagePool::Release), and so does the
+// malloc memory of their entries in the page maps (malloc_trim(3): glibc
+// keeps freed blocks in the arena of the worker that allocated them, about
+// 6 MiB per 512 MiB of pages); fewer stay for the next writes. Without it,
+// 87-100 % of a deleted file's memory stayed resident and repeated saves
+// grew the peak.
+constexpr std::uint64_t kReleaseAfterPages = 256;
 void ReturnDroppedPages(std::uint64_t pages) {
-  if (pages >= kTrimAfterPages) malloc_trim(0);
+  if (pages < kReleaseAfterPages) return;
+  PagePool::Shared().Release();
+  malloc_trim(0);
 }
 
 }  // namespace
@@ -55,6 +59,17 @@ class MemFile::ShardLocks {
   std::array<Shard, kShards>& shards_;
   std::uint64_t mask_ = 0;
 };
+
+void MemFile::PageReturn::operator()(Page* page) const {
+  page->~Page();
+  PagePool::Shared().Give(reinterpret_cast<std::byte*>(page));
+}
+
+MemFile::PagePtr MemFile::NewPage(bool zeroed) {
+  Page* page = new (PagePool::Shared().Take()) Page;  // default-initialised: not zeroed
+  if (zeroed) page->fill(std::byte{0});
+  return PagePtr(page);
+}
 
 MemFile::Page* MemFile::FindLocked(std::uint64_t page) const {
   const auto& pages = shards_[ShardOf(page)].pages;
@@ -124,7 +139,7 @@ dioh::Result<std::size_t> MemFile::WriteAt(std::uint64_t offset, std::span<const
     auto& page = shards_[ShardOf(index)].pages[index];
     if (!page) {
       // A page written whole needs no zeros first.
-      page = n == kPageSize ? std::make_unique_for_overwrite<Page>() : std::make_unique<Page>();
+      page = NewPage(/*zeroed=*/n != kPageSize);
       ++added;
     }
     copier.CopyNext({page->data() + in_page, n});

@@ -1,5 +1,5 @@
 // MemFile: the data of one file of the mem backend — a sparse map of 4 KiB
-// pages; a page that was never written, or was punched, is a hole and reads
+// pages (taken from PagePool::Shared()); a page that was never written, or was punched, is a hole and reads
 // as zeros. The page map is split into shards by 1 MiB chunk, each with its
 // own lock, so that transfers to different chunks of one file (multifd
 // channels writing one migration file) do not serialize; changes of size
@@ -57,11 +57,17 @@ class MemFile {
 
  private:
   using Page = std::array<std::byte, kPageSize>;
+  // A page lives in PagePool::Shared() and goes back there.
+  struct PageReturn {
+    void operator()(Page* page) const;
+  };
+  using PagePtr = std::unique_ptr<Page, PageReturn>;
+  static PagePtr NewPage(bool zeroed);
   static constexpr std::size_t kShards = 64;
   static constexpr std::uint64_t kPagesPerChunk = 256;  // 1 MiB: one max_write transfer
   struct Shard {
     std::mutex mutex;
-    std::unordered_map<std::uint64_t, std::unique_ptr<Page>> pages;
+    std::unordered_map<std::uint64_t, PagePtr> pages;
   };
   class ShardLocks;  // the shards of a page range, locked in ascending order
 

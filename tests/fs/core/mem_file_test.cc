@@ -125,14 +125,13 @@ std::uint64_t ResidentBytes() {
   return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
-// A deleted file's pages go back to the system, even when several threads
-// wrote them (each into its malloc arena): without malloc_trim, 87-100 % of
-// them stayed resident. (Truncate and punch hole trim too; after a punch,
-// glibc has been seen to keep up to a quarter of the pages of one arena, so
-// this checks deletion, the case that returned everything in every run.)
+// A deleted file's pages go back to the system, also when several threads
+// wrote them: its pages go back to the pool, which releases them
+// (PagePool::Release, MADV_DONTNEED). With pages from malloc and no trim,
+// 87-100 % of them stayed resident.
 TEST(MemFileTest, ADeletedFilesPagesGoBackToTheSystem) {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  GTEST_SKIP() << "a sanitizer's allocator keeps freed memory (quarantine, its own arenas)";
+  GTEST_SKIP() << "a sanitizer's resident shadow memory and quarantine hide what the file gave back";
 #endif
   constexpr std::uint64_t kBytes = 64u << 20;
   const std::vector<std::byte> chunk(1 << 20, std::byte{7});

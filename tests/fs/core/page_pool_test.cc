@@ -1,0 +1,113 @@
+#include "fs/core/page_pool.h"
+
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <thread>
+#include <vector>
+
+namespace diofs {
+namespace {
+
+constexpr std::size_t kPage = PagePool::kPageSize;
+
+std::uint64_t ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::uint64_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+TEST(PagePoolTest, PagesAreAlignedDistinctAndCarvedFromSlabs) {
+  PagePool pool;
+  std::set<std::byte*> seen;
+  const std::size_t pages = PagePool::kSlabSize / kPage + 1;  // one more than a slab holds
+  for (std::size_t i = 0; i < pages; ++i) {
+    std::byte* page = pool.Take();
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(page) % kPage, 0u);
+    EXPECT_TRUE(seen.insert(page).second) << "page handed out twice";
+    std::memset(page, 0xA5, kPage);  // every page is writable
+  }
+  EXPECT_EQ(pool.slabs(), 2u);
+  for (std::byte* page : seen) pool.Give(page);
+  EXPECT_EQ(pool.free_pages(), pages);
+}
+
+TEST(PagePoolTest, AGivenPageIsTakenAgainBeforeANewOne) {
+  PagePool pool;
+  std::byte* first = pool.Take();
+  std::byte* second = pool.Take();
+  pool.Give(first);
+  EXPECT_EQ(pool.Take(), first);
+  EXPECT_NE(pool.Take(), second);
+  EXPECT_EQ(pool.slabs(), 1u);
+}
+
+// Release returns the free pages' memory (they read as zeros afterwards) and
+// leaves the pages in use as they were.
+TEST(PagePoolTest, ReleaseReturnsFreePagesAndKeepsPagesInUse) {
+  PagePool pool;
+  constexpr std::size_t kPages = 16384;  // 64 MiB
+  std::vector<std::byte*> pages;
+  for (std::size_t i = 0; i < kPages; ++i) {
+    pages.push_back(pool.Take());
+    std::memset(pages.back(), 0x5A, kPage);
+  }
+  const std::uint64_t at_peak = ResidentBytes();
+  // Keep every 64th page; give back the others, last first (Release sorts them).
+  std::vector<std::byte*> kept;
+  for (std::size_t i = kPages; i-- > 0;) {
+    if (i % 64 == 0) {
+      kept.push_back(pages[i]);
+    } else {
+      pool.Give(pages[i]);
+    }
+  }
+  pool.Release();
+  const std::uint64_t after = ResidentBytes();
+  EXPECT_LT(after, at_peak - (kPages * kPage) * 9 / 10)
+      << "resident " << at_peak << " at the peak, " << after << " after releasing 63 of 64 pages";
+  for (std::byte* page : kept) {
+    EXPECT_EQ(page[0], std::byte{0x5A});
+    EXPECT_EQ(page[kPage - 1], std::byte{0x5A});
+  }
+  // A released page is handed out again and reads as zeros until written.
+  std::byte* again = pool.Take();
+  EXPECT_EQ(again[0], std::byte{0});
+  EXPECT_EQ(again[kPage - 1], std::byte{0});
+  EXPECT_EQ(pool.slabs(), kPages * kPage / PagePool::kSlabSize);
+}
+
+TEST(PagePoolTest, ThreadsTakeAndGiveWithoutSharingAPage) {
+  PagePool pool;
+  constexpr int kThreads = 4, kRounds = 2000;
+  std::vector<std::thread> threads;
+  std::vector<int> errors(kThreads, 0);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<std::byte*> mine;
+      for (int r = 0; r < kRounds; ++r) {
+        std::byte* page = pool.Take();
+        std::memset(page, t + 1, kPage);
+        mine.push_back(page);
+        if (r % 3 == 2) {  // give one back now and then
+          pool.Give(mine.front());
+          mine.erase(mine.begin());
+        }
+      }
+      for (std::byte* page : mine) {
+        if (page[0] != std::byte(t + 1) || page[kPage - 1] != std::byte(t + 1)) ++errors[t];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(errors[t], 0) << "thread " << t << " found another's bytes";
+}
+
+}  // namespace
+}  // namespace diofs
