@@ -8,6 +8,7 @@
 #include <cstring>
 #include <mutex>
 #include <new>
+#include <vector>
 
 #include "fs/core/page_pool.h"
 #include "fs/core/payload_copier.h"
@@ -65,11 +66,34 @@ void MemFile::PageReturn::operator()(Page* page) const {
   PagePool::Shared().Give(reinterpret_cast<std::byte*>(page));
 }
 
-MemFile::PagePtr MemFile::NewPage(bool zeroed) {
-  Page* page = new (PagePool::Shared().Take()) Page;  // default-initialised: not zeroed
-  if (zeroed) page->fill(std::byte{0});
-  return PagePtr(page);
-}
+// A write takes its new pages from the pool with one lock: at its first
+// missing page, as many as it has pages left (no later page can need more);
+// those it did not use go back when it ends.
+class MemFile::NewPages {
+ public:
+  NewPages() = default;
+  NewPages(const NewPages&) = delete;
+  NewPages& operator=(const NewPages&) = delete;
+  ~NewPages() {
+    if (used_ < taken_.size()) PagePool::Shared().GiveMany(std::span(taken_).subspan(used_));
+  }
+
+  PagePtr Next(bool zeroed, std::uint64_t pages_left) {
+    if (used_ == taken_.size()) {
+      std::vector<std::byte*> batch(static_cast<std::size_t>(pages_left));
+      PagePool::Shared().TakeMany(batch);  // all or none
+      taken_ = std::move(batch);
+      used_ = 0;
+    }
+    Page* page = new (taken_[used_++]) Page;  // default-initialised: not zeroed
+    if (zeroed) page->fill(std::byte{0});
+    return PagePtr(page);
+  }
+
+ private:
+  std::vector<std::byte*> taken_;
+  std::size_t used_ = 0;
+};
 
 MemFile::Page* MemFile::FindLocked(std::uint64_t page) const {
   const auto& pages = shards_[ShardOf(page)].pages;
@@ -131,6 +155,7 @@ dioh::Result<std::size_t> MemFile::WriteAt(std::uint64_t offset, std::span<const
   std::uint64_t added = 0;
   std::size_t done = 0;
   PayloadCopier copier(data, xxh3 != nullptr);
+  NewPages new_pages;
   while (done < data.size()) {
     const std::uint64_t pos = offset + done;
     const std::uint64_t index = pos / kPageSize;
@@ -139,7 +164,7 @@ dioh::Result<std::size_t> MemFile::WriteAt(std::uint64_t offset, std::span<const
     auto& page = shards_[ShardOf(index)].pages[index];
     if (!page) {
       // A page written whole needs no zeros first.
-      page = NewPage(/*zeroed=*/n != kPageSize);
+      page = new_pages.Next(/*zeroed=*/n != kPageSize, last - index + 1);
       ++added;
     }
     copier.CopyNext({page->data() + in_page, n});

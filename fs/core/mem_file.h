@@ -62,7 +62,7 @@ class MemFile {
     void operator()(Page* page) const;
   };
   using PagePtr = std::unique_ptr<Page, PageReturn>;
-  static PagePtr NewPage(bool zeroed);
+  class NewPages;  // the new pages of one write, taken from the pool at once
   static constexpr std::size_t kShards = 64;
   static constexpr std::uint64_t kPagesPerChunk = 256;  // 1 MiB: one max_write transfer
   struct Shard {

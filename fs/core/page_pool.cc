@@ -38,6 +38,21 @@ void PagePool::MapSlabLocked() {
 
 std::byte* PagePool::Take() {
   std::lock_guard lock(mutex_);
+  return TakeLocked();
+}
+
+void PagePool::TakeMany(std::span<std::byte*> pages) {
+  std::lock_guard lock(mutex_);
+  std::size_t filled = 0;
+  try {
+    for (; filled < pages.size(); ++filled) pages[filled] = TakeLocked();
+  } catch (...) {  // all or none: what was taken goes back
+    free_.insert(free_.end(), pages.begin(), pages.begin() + static_cast<std::ptrdiff_t>(filled));
+    throw;
+  }
+}
+
+std::byte* PagePool::TakeLocked() {
   if (!free_.empty()) {
     std::byte* page = free_.back();
     free_.pop_back();
@@ -52,6 +67,11 @@ std::byte* PagePool::Take() {
 void PagePool::Give(std::byte* page) {
   std::lock_guard lock(mutex_);
   free_.push_back(page);
+}
+
+void PagePool::GiveMany(std::span<std::byte* const> pages) {
+  std::lock_guard lock(mutex_);
+  free_.insert(free_.end(), pages.begin(), pages.end());
 }
 
 void PagePool::Release() {

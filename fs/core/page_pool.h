@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <span>
 #include <vector>
 
 namespace diofs {
@@ -41,8 +42,13 @@ class PagePool {
   // A page, aligned to 4 KiB, its content unspecified (zeros if never used
   // or released). Throws std::bad_alloc when no slab can be mapped, as new does.
   std::byte* Take();
-  // Back to the free list; `page` must come from Take() of this pool.
+  // Fills `pages` under one lock: a 1 MiB write of new pages from 4 threads
+  // takes the lock once, not 256 times. All or none: on bad_alloc, nothing
+  // was taken.
+  void TakeMany(std::span<std::byte*> pages);
+  // Back to the free list; each page must come from this pool.
   void Give(std::byte* page);
+  void GiveMany(std::span<std::byte* const> pages);
   // Returns every free page to the system. Pages in use are untouched.
   void Release();
 
@@ -51,6 +57,7 @@ class PagePool {
 
  private:
   void MapSlabLocked();
+  std::byte* TakeLocked();
 
   mutable std::mutex mutex_;
   std::vector<std::byte*> free_;     // pages given back (resident, or released)

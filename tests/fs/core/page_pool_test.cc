@@ -48,6 +48,21 @@ TEST(PagePoolTest, AGivenPageIsTakenAgainBeforeANewOne) {
   EXPECT_EQ(pool.slabs(), 1u);
 }
 
+TEST(PagePoolTest, TakeManyAndGiveManyMoveWholeBatches) {
+  PagePool pool;
+  std::vector<std::byte*> batch(300);
+  pool.TakeMany(batch);
+  EXPECT_EQ(std::set<std::byte*>(batch.begin(), batch.end()).size(), 300u);
+  EXPECT_EQ(pool.free_pages(), 0u);
+  pool.GiveMany(std::span(batch).subspan(100));
+  EXPECT_EQ(pool.free_pages(), 200u);
+  std::vector<std::byte*> again(200);
+  pool.TakeMany(again);
+  EXPECT_EQ(std::set<std::byte*>(again.begin(), again.end()),
+            std::set<std::byte*>(batch.begin() + 100, batch.end()));
+  EXPECT_EQ(pool.slabs(), 1u);
+}
+
 // Release returns the free pages' memory (they read as zeros afterwards) and
 // leaves the pages in use as they were.
 TEST(PagePoolTest, ReleaseReturnsFreePagesAndKeepsPagesInUse) {
