@@ -3,11 +3,21 @@
 #include <sys/mman.h>
 
 #include <algorithm>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <new>
 
 namespace diofs {
+namespace {
+
+constexpr std::size_t kPagesPerSlab = PagePool::kSlabSize / PagePool::kPageSize;
+
+std::byte* SlabOf(std::byte* page) {
+  return reinterpret_cast<std::byte*>(reinterpret_cast<std::uintptr_t>(page) &
+                                      ~(std::uintptr_t{PagePool::kSlabSize} - 1));
+}
+
+}  // namespace
 
 PagePool& PagePool::Shared() {
   // Never destroyed: pages of files still open at exit are never given back.
@@ -16,24 +26,41 @@ PagePool& PagePool::Shared() {
 }
 
 PagePool::~PagePool() {
-  for (std::byte* slab : slabs_) munmap(slab, kSlabSize);
+  for (std::byte* region : regions_) munmap(region, kRegionSize);
 }
 
-void PagePool::MapSlabLocked() {
-  // Twice the size, then trimmed to an aligned slab: a huge page needs 2 MiB alignment.
-  void* raw = mmap(nullptr, 2 * kSlabSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (raw == MAP_FAILED) throw std::bad_alloc();
-  const auto start = reinterpret_cast<std::uintptr_t>(raw);
-  const std::uintptr_t aligned = (start + kSlabSize - 1) & ~(std::uintptr_t{kSlabSize} - 1);
-  if (aligned > start) munmap(raw, aligned - start);
-  const std::uintptr_t tail = start + 2 * kSlabSize - (aligned + kSlabSize);
-  if (tail > 0) munmap(reinterpret_cast<void*>(aligned + kSlabSize), tail);
-  auto* slab = reinterpret_cast<std::byte*>(aligned);
-  // Advice only: without THP (never, or a kernel without it) pages fault 4 KiB at a time.
-  (void)madvise(slab, kSlabSize, MADV_HUGEPAGE);
-  slabs_.push_back(slab);
-  next_ = slab;
-  slab_end_ = slab + kSlabSize;
+void PagePool::NewSlabLocked() {
+  // Room in both lists for every page carved, the new slab's included, so
+  // that giving a page back (from destructors) can never fail.
+  // Geometric, as push_back grows: reserving exactly would copy the lists at
+  // every slab.
+  const std::size_t capacity = (slabs_ + 1) * kPagesPerSlab;
+  for (std::vector<std::byte*>* list : {&free_, &released_}) {
+    if (list->capacity() < capacity) list->reserve(std::max(capacity, 2 * list->capacity()));
+  }
+  if (region_next_ == region_end_) {
+    regions_.reserve(regions_.size() + 1);
+    // One slab more than the region, trimmed to a slab-aligned region: a
+    // huge page needs 2 MiB alignment.
+    const std::size_t span = kRegionSize + kSlabSize;
+    void* raw = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (raw == MAP_FAILED) throw std::bad_alloc();
+    const auto start = reinterpret_cast<std::uintptr_t>(raw);
+    const std::uintptr_t aligned = (start + kSlabSize - 1) & ~(std::uintptr_t{kSlabSize} - 1);
+    if (aligned > start) munmap(raw, aligned - start);
+    const std::uintptr_t tail = start + span - (aligned + kRegionSize);
+    if (tail > 0) munmap(reinterpret_cast<void*>(aligned + kRegionSize), tail);
+    auto* region = reinterpret_cast<std::byte*>(aligned);
+    // Advice only: without THP (never, or a kernel without it) pages fault 4 KiB at a time.
+    (void)madvise(region, kRegionSize, MADV_HUGEPAGE);
+    regions_.push_back(region);
+    region_next_ = region;
+    region_end_ = region + kRegionSize;
+  }
+  next_ = region_next_;
+  slab_end_ = next_ + kSlabSize;
+  region_next_ = slab_end_;
+  ++slabs_;
 }
 
 std::byte* PagePool::Take() {
@@ -46,39 +73,54 @@ void PagePool::TakeMany(std::span<std::byte*> pages) {
   std::size_t filled = 0;
   try {
     for (; filled < pages.size(); ++filled) pages[filled] = TakeLocked();
-  } catch (...) {  // all or none: what was taken goes back
+  } catch (...) {  // all or none: what was taken goes back (room reserved)
     free_.insert(free_.end(), pages.begin(), pages.begin() + static_cast<std::ptrdiff_t>(filled));
     throw;
   }
 }
 
 std::byte* PagePool::TakeLocked() {
-  if (!free_.empty()) {
-    std::byte* page = free_.back();
-    free_.pop_back();
-    return page;
+  // Resident pages first, then released ones, then a new page.
+  for (std::vector<std::byte*>* list : {&free_, &released_}) {
+    if (!list->empty()) {
+      std::byte* page = list->back();
+      list->pop_back();
+      return page;
+    }
   }
-  if (next_ == slab_end_) MapSlabLocked();
+  if (next_ == slab_end_) NewSlabLocked();
   std::byte* page = next_;
   next_ += kPageSize;
   return page;
 }
 
-void PagePool::Give(std::byte* page) {
+void PagePool::Give(std::byte* page) noexcept {
   std::lock_guard lock(mutex_);
   free_.push_back(page);
 }
 
-void PagePool::GiveMany(std::span<std::byte* const> pages) {
+void PagePool::GiveMany(std::span<std::byte* const> pages) noexcept {
   std::lock_guard lock(mutex_);
   free_.insert(free_.end(), pages.begin(), pages.end());
 }
 
 void PagePool::Release() {
   std::lock_guard lock(mutex_);
-  // Ascending, so that the next Take()s hand out low addresses first and a
-  // run of adjacent pages is one madvise.
+  if (free_.empty()) return;
+  // Descending, so that runs of adjacent pages are next to each other and,
+  // once appended to released_ (taken from its back), the lowest addresses
+  // are handed out first.
   std::sort(free_.begin(), free_.end(), std::greater<>());
+  // Their slabs stop asking for huge pages before any page goes: khugepaged
+  // would fill a huge page around the pages still in use (up to 511 absent
+  // of 512 by default, khugepaged/max_ptes_none), taking the memory again.
+  // Pages of one slab are adjacent in the sorted list.
+  std::byte* last_slab = nullptr;
+  for (std::byte* page : free_) {
+    std::byte* slab = SlabOf(page);
+    if (slab != last_slab) (void)madvise(slab, kSlabSize, MADV_NOHUGEPAGE);
+    last_slab = slab;
+  }
   std::size_t i = 0;
   while (i < free_.size()) {
     std::size_t j = i + 1;
@@ -87,25 +129,23 @@ void PagePool::Release() {
     (void)madvise(free_[j - 1], (j - i) * kPageSize, MADV_DONTNEED);
     i = j;
   }
-  // A slab with pages released no longer asks for huge pages: khugepaged
-  // would fill a huge page around the pages still in use (up to 511 absent
-  // of 512 by default, khugepaged/max_ptes_none), taking the memory back.
-  std::byte* last_slab = nullptr;
-  for (std::byte* page : free_) {
-    auto* slab = reinterpret_cast<std::byte*>(reinterpret_cast<std::uintptr_t>(page) & ~(std::uintptr_t{kSlabSize} - 1));
-    if (slab != last_slab) (void)madvise(slab, kSlabSize, MADV_NOHUGEPAGE);
-    last_slab = slab;
-  }
+  released_.insert(released_.end(), free_.begin(), free_.end());  // room reserved
+  free_.clear();
 }
 
 std::size_t PagePool::free_pages() const {
   std::lock_guard lock(mutex_);
-  return free_.size();
+  return free_.size() + released_.size();
+}
+
+std::size_t PagePool::released_pages() const {
+  std::lock_guard lock(mutex_);
+  return released_.size();
 }
 
 std::size_t PagePool::slabs() const {
   std::lock_guard lock(mutex_);
-  return slabs_.size();
+  return slabs_;
 }
 
 }  // namespace diofs

@@ -8,14 +8,19 @@
 // tmpfs allocates in the kernel. Slabs are asked to be transparent huge
 // pages (MADV_HUGEPAGE; where the kernel grants one, a single fault maps 512
 // pages: 0.45 us a page here against 1.8 us for 4 KiB faults), and a page
-// costs a pointer bump or a pop from the free list.
+// costs a pointer bump or a pop from a free list. Slabs are cut from 64 MiB
+// regions, so that the mappings stay few (vm.max_map_count).
 //
-// Memory goes back: a page given back stays in the free list (resident, for
-// the next write); Release() returns every free page to the system
-// (MADV_DONTNEED on each run of adjacent free pages), the rule malloc_trim(3)
-// followed before. Pages keep their addresses; a released page reads as zeros
-// and faults in again when written. Slabs are never unmapped: what stays is
-// address space, not memory.
+// Memory goes back: a page given back waits in the free list (resident, for
+// the next write); Release() returns the pages given back since the last
+// Release() to the system (MADV_DONTNEED on each run of adjacent pages),
+// the rule malloc_trim(3) followed before. Their slabs stop asking for huge
+// pages first (khugepaged would otherwise fill a huge page around the
+// pages still in use). The resident set drops at once; where part of a huge
+// page was released, the kernel frees that part when it needs memory
+// (deferred split). Released pages keep their addresses, read as zeros and
+// fault in again when written; resident free pages are handed out first.
+// Regions are never unmapped: what stays is address space, not memory.
 #pragma once
 
 #include <cstddef>
@@ -30,6 +35,7 @@ class PagePool {
  public:
   static constexpr std::size_t kPageSize = 4096;
   static constexpr std::size_t kSlabSize = 2u << 20;
+  static constexpr std::size_t kRegionSize = 64u << 20;
 
   // The pool of the process: every MemFile takes its pages here.
   static PagePool& Shared();
@@ -37,33 +43,41 @@ class PagePool {
   PagePool() = default;
   PagePool(const PagePool&) = delete;
   PagePool& operator=(const PagePool&) = delete;
-  ~PagePool();  // unmaps the slabs: only for a pool whose pages are all back
+  ~PagePool();  // unmaps the regions: only for a pool whose pages are all back
 
   // A page, aligned to 4 KiB, its content unspecified (zeros if never used
-  // or released). Throws std::bad_alloc when no slab can be mapped, as new does.
+  // or released). Throws std::bad_alloc when no region can be mapped, as new does.
   std::byte* Take();
   // Fills `pages` under one lock: a 1 MiB write of new pages from 4 threads
   // takes the lock once, not 256 times. All or none: on bad_alloc, nothing
   // was taken.
   void TakeMany(std::span<std::byte*> pages);
-  // Back to the free list; each page must come from this pool.
-  void Give(std::byte* page);
-  void GiveMany(std::span<std::byte* const> pages);
-  // Returns every free page to the system. Pages in use are untouched.
+  // Back to the free list; each page must come from this pool. Never
+  // throws: the lists have room for every page the pool has carved.
+  void Give(std::byte* page) noexcept;
+  void GiveMany(std::span<std::byte* const> pages) noexcept;
+  // Returns the pages given back since the last Release to the system.
+  // Pages in use are untouched.
   void Release();
 
-  std::size_t free_pages() const;
-  std::size_t slabs() const;
+  std::size_t free_pages() const;      // given back, resident or released
+  std::size_t released_pages() const;  // of those, released
+  std::size_t slabs() const;           // slabs carved so far
 
  private:
-  void MapSlabLocked();
+  void NewSlabLocked();
   std::byte* TakeLocked();
 
+  // Lock order: a MemFile's locks, then mutex_ (the pool calls nothing outside).
   mutable std::mutex mutex_;
-  std::vector<std::byte*> free_;     // pages given back (resident, or released)
-  std::vector<std::byte*> slabs_;    // each kSlabSize, aligned to kSlabSize
-  std::byte* next_ = nullptr;        // the next never-used page of the newest slab
+  std::vector<std::byte*> free_;      // given back since the last Release (resident)
+  std::vector<std::byte*> released_;  // given back to the system, reusable
+  std::vector<std::byte*> regions_;   // each kRegionSize, aligned to kSlabSize
+  std::size_t slabs_ = 0;
+  std::byte* next_ = nullptr;         // the next never-used page of the newest slab
   std::byte* slab_end_ = nullptr;
+  std::byte* region_next_ = nullptr;  // the next slab of the newest region
+  std::byte* region_end_ = nullptr;
 };
 
 }  // namespace diofs

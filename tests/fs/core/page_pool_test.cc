@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <cstring>
+#include <algorithm>
 #include <fstream>
+#include <span>
 #include <set>
 #include <thread>
 #include <vector>
@@ -98,6 +100,41 @@ TEST(PagePoolTest, ReleaseReturnsFreePagesAndKeepsPagesInUse) {
   EXPECT_EQ(pool.slabs(), kPages * kPage / PagePool::kSlabSize);
 }
 
+// Release gives back only what came back since the last one, and resident
+// free pages are handed out before released ones.
+TEST(PagePoolTest, ReleaseTakesOnlyNewlyFreedPagesAndResidentOnesGoFirst) {
+  PagePool pool;
+  std::vector<std::byte*> first(64), second(64);
+  pool.TakeMany(first);
+  pool.TakeMany(second);
+  pool.GiveMany(first);
+  pool.Release();
+  EXPECT_EQ(pool.released_pages(), 64u);
+  pool.Release();  // nothing new: nothing changes
+  EXPECT_EQ(pool.released_pages(), 64u);
+  pool.GiveMany(second);
+  EXPECT_EQ(pool.free_pages(), 128u);
+  EXPECT_EQ(pool.released_pages(), 64u);
+  std::vector<std::byte*> again(64);
+  pool.TakeMany(again);  // the resident ones: `second`
+  EXPECT_EQ(std::set<std::byte*>(again.begin(), again.end()), std::set<std::byte*>(second.begin(), second.end()));
+  std::byte* next = pool.Take();  // then the lowest released page
+  EXPECT_EQ(next, *std::min_element(first.begin(), first.end()));
+  EXPECT_EQ(pool.released_pages(), 63u);
+}
+
+// Slabs are carved from 64 MiB regions: the regions' mappings, not one per
+// slab, are what vm.max_map_count bounds.
+TEST(PagePoolTest, SlabsOfOneRegionAreAdjacent) {
+  PagePool pool;
+  constexpr std::size_t kPages = 2 * PagePool::kSlabSize / PagePool::kPageSize;
+  std::vector<std::byte*> pages(kPages);
+  pool.TakeMany(pages);
+  EXPECT_EQ(pool.slabs(), 2u);
+  EXPECT_EQ(pages[kPages / 2], pages[kPages / 2 - 1] + PagePool::kPageSize);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(pages[0]) % PagePool::kSlabSize, 0u);
+}
+
 TEST(PagePoolTest, ThreadsTakeAndGiveWithoutSharingAPage) {
   PagePool pool;
   constexpr int kThreads = 4, kRounds = 2000;
@@ -107,9 +144,14 @@ TEST(PagePoolTest, ThreadsTakeAndGiveWithoutSharingAPage) {
     threads.emplace_back([&, t] {
       std::vector<std::byte*> mine;
       for (int r = 0; r < kRounds; ++r) {
-        std::byte* page = pool.Take();
+        std::byte* batch[3];
+        pool.TakeMany(batch);  // batches and single pages, interleaved with the other threads
+        pool.Give(batch[1]);
+        pool.GiveMany(std::span<std::byte* const>(batch + 2, 1));
+        std::byte* page = batch[0];
         std::memset(page, t + 1, kPage);
         mine.push_back(page);
+        if (r % 500 == 0) pool.Release();
         if (r % 3 == 2) {  // give one back now and then
           pool.Give(mine.front());
           mine.erase(mine.begin());
