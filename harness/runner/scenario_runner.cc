@@ -100,6 +100,15 @@ struct Side {
   std::string engine_version;  // from its QMP greeting ("10.0.2")
 };
 
+// After Ctrl-C the watcher kills every engine, so whatever failed next (a
+// launch cut off in its QMP handshake, a migration) failed because of it.
+MigrationOutcome UnlessInterrupted(MigrationOutcome outcome) {
+  if (!InterruptWatcher::Instance().interrupted()) return outcome;
+  return MigrationOutcome{MigrationEnd::kInterrupted,
+                          "interrupted by signal " + std::to_string(InterruptWatcher::Instance().signal_number()),
+                          outcome.seconds};
+}
+
 // Starts an engine, drives one migration, quits it. Never throws, never leaves it running.
 Side DriveSide(const Job& job, const RunEnvironment& environment, HarnessEnv& env, const WorkDir& work,
                const std::string& uri, bool incoming) {
@@ -117,7 +126,8 @@ Side DriveSide(const Job& job, const RunEnvironment& environment, HarnessEnv& en
   auto engine = made.ok() ? environment.engine->Launch(launch, DeadlineIn(timeout))
                           : Result<std::unique_ptr<EngineProcess>>(made);
   if (!engine.ok()) {
-    side.outcome = MigrationOutcome{MigrationEnd::kEngineDied, launch.label + " engine: " + engine.status().message(), 0};
+    side.outcome = UnlessInterrupted(
+        MigrationOutcome{MigrationEnd::kEngineDied, launch.label + " engine: " + engine.status().message(), 0});
     return side;
   }
   side.pid = (*engine)->pid();
@@ -133,12 +143,7 @@ Side DriveSide(const Job& job, const RunEnvironment& environment, HarnessEnv& en
       environment.progress(incoming ? "load" : "save", p);
     };
   }
-  side.outcome = DriveMigration(**engine, request);
-  if (InterruptWatcher::Instance().interrupted()) {
-    side.outcome = MigrationOutcome{MigrationEnd::kInterrupted,
-                                    "interrupted by signal " + std::to_string(InterruptWatcher::Instance().signal_number()),
-                                    side.outcome->seconds};
-  }
+  side.outcome = UnlessInterrupted(DriveMigration(**engine, request));
   if (side.outcome->end == MigrationEnd::kTimeout) {
     side.outcome->error_desc += " (engine killed after " + std::to_string(scenario.timeout_seconds) + " s)";
     (*engine)->Kill();

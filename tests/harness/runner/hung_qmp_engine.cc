@@ -2,12 +2,15 @@
 // replies to every command) but never answers `migrate` or
 // `migrate-incoming` and never sends a MIGRATION event. The harness must
 // time out, kill it and clean up. Usage: hung_qmp_engine qmp --qmp
-// unix:PATH,server=on,wait=off [anything else is ignored].
+// unix:PATH,server=on,wait=off [anything else is ignored]. With
+// HUNG_QMP_ENGINE_NO_GREETING set it accepts the connection and never
+// greets: the harness is still launching it.
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -45,6 +48,11 @@ int main(int argc, char** argv) {
   }
   const int fd = accept(listener, nullptr, nullptr);
   if (fd < 0) return 1;
+  if (std::getenv("HUNG_QMP_ENGINE_NO_GREETING") != nullptr) {
+    for (char byte; read(fd, &byte, 1) > 0;) {
+    }
+    return 0;
+  }
   SendLine(fd, R"({"QMP": {"version": {"qemu": {"micro": 0, "minor": 1, "major": 9}, "package": ""}, "capabilities": []}})");
   std::string buffer;
   char chunk[4096];
