@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -28,11 +29,13 @@ inline std::string ReadAll(BackendFile& f, std::size_t n) {
   return out;
 }
 
-// A private folder for the running test: /tmp/<prefix>-<pid>-<test name>.
+// A private folder for the running test: /tmp/<prefix>-<pid>-<test name>,
+// one level deep (a parameterised test's name, "WriteReadStat/1", has a '/'
+// that would leave the parent folder behind).
 inline std::filesystem::path PrivateTestDir(const std::string& prefix) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   (prefix + "-" + std::to_string(getpid()) + "-" +
-                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::replace(name.begin(), name.end(), '/', '-');
+  const auto dir = std::filesystem::temp_directory_path() / (prefix + "-" + std::to_string(getpid()) + "-" + name);
   std::filesystem::create_directories(dir);
   return dir;
 }
