@@ -1,14 +1,14 @@
 #include "fs/core/mem_file.h"
 
 #include <linux/falloc.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <random>
 #include <thread>
 #include <vector>
+
+#include "tests/fs/core/resident_bytes.h"
 
 namespace diofs {
 namespace {
@@ -117,13 +117,7 @@ TEST(MemFileTest, MatchesAModelUnderRandomOperations) {
 namespace diofs {
 namespace {
 
-// Resident memory of this process, from /proc/self/statm.
-std::uint64_t ResidentBytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::uint64_t size = 0, resident = 0;
-  statm >> size >> resident;
-  return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
-}
+using test::ResidentBytes;
 
 // A deleted file's pages go back to the system, also when several threads
 // wrote them: its pages go back to the pool, which releases them

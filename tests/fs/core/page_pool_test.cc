@@ -1,29 +1,23 @@
 #include "fs/core/page_pool.h"
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <algorithm>
-#include <fstream>
-#include <span>
 #include <set>
+#include <span>
 #include <thread>
 #include <vector>
+
+#include "tests/fs/core/resident_bytes.h"
 
 namespace diofs {
 namespace {
 
 constexpr std::size_t kPage = PagePool::kPageSize;
 
-std::uint64_t ResidentBytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::uint64_t size = 0, resident = 0;
-  statm >> size >> resident;
-  return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
-}
+using test::ResidentBytes;
 
 TEST(PagePoolTest, PagesAreAlignedDistinctAndCarvedFromSlabs) {
   PagePool pool;

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -21,13 +22,16 @@
 #include <utility>
 #include <vector>
 
+#include "harness/mount/leftovers.h"
+
 namespace diofs_bench {
 
 inline bool Mounted(const std::string& mountpoint) {
   std::ifstream in("/proc/self/mounts");
   std::stringstream text;
   text << in.rdbuf();
-  return text.str().find(" " + mountpoint + " ") != std::string::npos;
+  const std::vector<std::string> points = dioh::MountPoints(text.str());
+  return std::find(points.begin(), points.end(), mountpoint) != points.end();
 }
 
 class PeerMount {
