@@ -8,6 +8,8 @@
 #include <immintrin.h>
 #include <xxhash.h>
 
+#include <cstring>
+
 #include "fs/core/payload_copier.h"
 
 namespace diofs::payload_copier_avx2 {
@@ -21,8 +23,14 @@ void Init(std::uint64_t acc[8]) {
   for (int i = 0; i < 8; ++i) acc[i] = init[i];
 }
 
-void Accumulate(std::uint64_t acc[8], const std::byte* payload, std::byte* dst, std::size_t dst_offset,
+void Accumulate(std::uint64_t acc_io[8], const std::byte* payload, std::byte* dst, std::size_t dst_offset,
                 std::size_t* stripe, std::size_t end_stripe) {
+  // The accumulators live in a local copy: a store through `dst` (bytes,
+  // which may alias anything) would otherwise make the compiler store and
+  // reload them around every stripe, which cost more than the hash itself
+  // (60 us per MiB against 25 for XXH3 and 24 for memcpy, from L2).
+  alignas(32) std::uint64_t acc[8];
+  std::memcpy(acc, acc_io, sizeof(acc));
   for (std::size_t s = *stripe; s < end_stripe; ++s) {
     const std::byte* in = payload + s * kStripe;
     XXH3_accumulate_512_avx2(acc, in, XXH3_kSecret + (s % kStripesPerBlock) * XXH_SECRET_CONSUME_RATE);
@@ -37,6 +45,7 @@ void Accumulate(std::uint64_t acc[8], const std::byte* payload, std::byte* dst, 
       XXH3_scrambleAcc_avx2(acc, XXH3_kSecret + sizeof(XXH3_kSecret) - kStripe);
     }
   }
+  std::memcpy(acc_io, acc, sizeof(acc));
   *stripe = end_stripe > *stripe ? end_stripe : *stripe;
 }
 
