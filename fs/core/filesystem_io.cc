@@ -151,11 +151,14 @@ dioh::Result<std::size_t> DioFilesystem::Read(std::uint64_t fh, std::uint64_t of
   OpEvent event = HandleEvent(OpKind::kRead, *handle, fh, path, caller);
   event.flags = flags;  // this request's, whatever other threads did since
   const RuleVerdict verdict = CheckTransferEvent(event, offset, out.size());
-  dioh::Result<std::size_t> done = Rejected(verdict.rule);
-  if (verdict.verdict != Verdict::kRejected) {
-    done = sim_.Read(*handle->file, offset, out, DecideFault(OpKind::kRead, path, flags, offset, out.size(), caller));
-    if (done.ok()) sim_.ChargeTransfer((flags & O_DIRECT) != 0, /*write=*/false, *done, event.start_ns);
-  }
+  // The refusal's message is built only for a refusal: not per accepted transfer.
+  const auto transfer = [&]() -> dioh::Result<std::size_t> {
+    if (verdict.verdict == Verdict::kRejected) return Rejected(verdict.rule);
+    auto read = sim_.Read(*handle->file, offset, out, DecideFault(OpKind::kRead, path, flags, offset, out.size(), caller));
+    if (read.ok()) sim_.ChargeTransfer((flags & O_DIRECT) != 0, /*write=*/false, *read, event.start_ns);
+    return read;
+  };
+  const dioh::Result<std::size_t> done = transfer();
   event.result = done.ok() ? static_cast<std::int64_t>(*done) : -done.status().code();
   Emit(event);
   return done;
@@ -174,21 +177,18 @@ dioh::Result<std::size_t> DioFilesystem::Write(std::uint64_t fh, std::uint64_t o
   event.data = data;
   event.after_reply = after_reply;
   const RuleVerdict verdict = CheckTransferEvent(event, offset, data.size());
-  dioh::Result<std::size_t> done = Rejected(verdict.rule);
-  if (verdict.verdict != Verdict::kRejected) {
+  const auto transfer = [&]() -> dioh::Result<std::size_t> {
+    if (verdict.verdict == Verdict::kRejected) return Rejected(verdict.rule);
     // The kernel drops set-id bits before a buffered write reaches diofs,
     // but not before an FOPEN_DIRECT_IO one (ModeAfterWrite).
-    const dioh::Status dropped = caller.credentials.privileged() ? dioh::Status::Ok()
-                                                                 : handle->file->RemoveSetIdBits(caller.credentials);
-    if (dropped.ok()) {
-      done = sim_.Write(*handle->file, offset, data,
-                        DecideFault(OpKind::kWrite, path, flags, offset, data.size(), caller),
-                        hash_payloads_ ? &event.data_xxh3 : nullptr);
-    } else {
-      done = dropped;
-    }
-    if (done.ok()) sim_.ChargeTransfer((flags & O_DIRECT) != 0, /*write=*/true, *done, event.start_ns);
-  }
+    if (!caller.credentials.privileged()) DIOH_RETURN_IF_ERROR(handle->file->RemoveSetIdBits(caller.credentials));
+    auto written = sim_.Write(*handle->file, offset, data,
+                              DecideFault(OpKind::kWrite, path, flags, offset, data.size(), caller),
+                              hash_payloads_ ? &event.data_xxh3 : nullptr);
+    if (written.ok()) sim_.ChargeTransfer((flags & O_DIRECT) != 0, /*write=*/true, *written, event.start_ns);
+    return written;
+  };
+  const dioh::Result<std::size_t> done = transfer();
   event.result = done.ok() ? static_cast<std::int64_t>(*done) : -done.status().code();
   Emit(event);
   return done;

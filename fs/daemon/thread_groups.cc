@@ -1,5 +1,7 @@
 #include "fs/daemon/thread_groups.h"
 
+#include <array>
+#include <atomic>
 #include <charconv>
 #include <fstream>
 #include <iterator>
@@ -21,7 +23,11 @@ std::string ReadProc(std::uint32_t tid, const char* file) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+std::atomic<std::uint64_t> g_next_id{1};
+
 }  // namespace
+
+ThreadGroups::ThreadGroups() : id_(g_next_id.fetch_add(1, std::memory_order_relaxed)) {}
 
 std::optional<std::uint32_t> ParseStatusTgid(std::string_view status) {
   const std::size_t at = status.find("\nTgid:");
@@ -41,6 +47,23 @@ std::optional<std::uint32_t> ParseStatPgrp(std::string_view stat) {
 }
 
 ThreadGroup ThreadGroups::Of(std::uint32_t tid) {
+  // Each FUSE worker first asks its own few answers (direct-mapped by thread
+  // id), so that a request does not take the shared lock, whose cache line
+  // would move between CPUs with every request. They are as fresh as the
+  // shared map's: an answer is kept until its slot is needed.
+  struct Slot {
+    std::uint64_t owner = 0;  // id_ of the ThreadGroups that answered
+    std::uint32_t tid = 0;
+    ThreadGroup group;
+  };
+  thread_local std::array<Slot, 16> recent;
+  Slot& slot = recent[tid % recent.size()];
+  if (slot.owner == id_ && slot.tid == tid) return slot.group;
+  slot = Slot{id_, tid, Shared(tid)};
+  return slot.group;
+}
+
+ThreadGroup ThreadGroups::Shared(std::uint32_t tid) {
   {
     std::lock_guard lock(mutex_);
     const auto it = groups_.find(tid);

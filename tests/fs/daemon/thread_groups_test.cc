@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 namespace diofs {
 namespace {
 
@@ -22,6 +26,33 @@ TEST(ThreadGroupsTest, ThisProcessIsItsOwnThreadGroupInItsGroup) {
   EXPECT_EQ(self.tgid, static_cast<std::uint32_t>(getpid()));
   EXPECT_EQ(self.pgid, static_cast<std::uint32_t>(getpgrp()));
   EXPECT_EQ(groups.Of(static_cast<std::uint32_t>(gettid())).pgid, self.pgid);  // cached
+}
+
+TEST(ThreadGroupsTest, EveryWorkerGetsTheSameAnswers) {
+  // A worker answers from its own recent answers after the first ask: the
+  // answers of several workers, asked twice, agree with the shared map's.
+  ThreadGroups groups;
+  const auto self = static_cast<std::uint32_t>(gettid());
+  std::vector<std::thread> workers;
+  std::atomic<int> wrong{0};
+  for (int w = 0; w < 4; ++w) {
+    workers.emplace_back([&] {
+      for (int round = 0; round < 2; ++round) {
+        for (std::uint32_t tid = self; tid < self + 40; ++tid) {  // more ids than slots
+          const ThreadGroup group = groups.Of(tid);
+          if (tid == self && (group.tgid != static_cast<std::uint32_t>(getpid()) ||
+                              group.pgid != static_cast<std::uint32_t>(getpgrp()))) {
+            ++wrong;
+          }
+        }
+      }
+    });
+  }
+  for (std::thread& worker : workers) worker.join();
+  EXPECT_EQ(wrong.load(), 0);
+  // Another instance does not answer from the first one's thread-local slots.
+  ThreadGroups fresh;
+  EXPECT_EQ(fresh.Of(self).tgid, static_cast<std::uint32_t>(getpid()));
 }
 
 }  // namespace
