@@ -133,9 +133,10 @@ TEST(FsTables, DiofsAgainstPassthroughLlJudgesFourKiBAndOneMiB) {
   EXPECT_FALSE(t.goals[3].met);
 }
 
-// With paired_peer_odirect_write in the run, the goals against the peer are
-// judged on its ratio counter (and its cv), not on the separate runs'
-// ops/s, which still fill their table.
+// With the paired peer benchmarks in the run, the goals against the peer are
+// judged on their ratio counter (and its cv), not on the separate runs'
+// ops/s, which still fill their table: overwriting at 4 KiB and 1 MiB, and
+// appending at 4 KiB, 1 and 4 threads each.
 TEST(FsTables, PairedPeerRunsJudgeThePeerGoals) {
   std::vector<BenchRun> runs = OneMiBWrites();
   const auto separate = testing::ParseRuns({
@@ -144,12 +145,14 @@ TEST(FsTables, PairedPeerRunsJudgeThePeerGoals) {
   });
   // The fake cv aggregate carries each counter x 0.00002 (bench_json.h).
   const auto paired = testing::ParseRuns({
-      {"paired_peer_odirect_write/4096/min_time:0.500/repeats:9/real_time/threads:1", 1, 0, 0,
+      {"paired_peer_odirect_overwrite/4096/min_time:0.500/repeats:9/real_time/threads:1", 1, 0, 0,
        {{"passthrough_ll_us", 31.6}, {"diofs_log_on_us", 33.9}, {"diofs_over_peer", 0.95}}},
-      {"paired_peer_odirect_write/4096/min_time:0.500/repeats:9/real_time/threads:4", 4, 0, 0,
+      {"paired_peer_odirect_overwrite/4096/min_time:0.500/repeats:9/real_time/threads:4", 4, 0, 0,
        {{"passthrough_ll_us", 38.2}, {"diofs_log_on_us", 37.5}, {"diofs_over_peer", 1.02}}},
-      {"paired_peer_odirect_write/1048576/min_time:0.500/repeats:9/real_time/threads:1", 1, 0, 0,
+      {"paired_peer_odirect_overwrite/1048576/min_time:0.500/repeats:9/real_time/threads:1", 1, 0, 0,
        {{"passthrough_ll_us", 404.4}, {"diofs_log_on_us", 284.7}, {"diofs_over_peer", 1.41}}},
+      {"paired_peer_odirect_append/4096/min_time:0.500/repeats:9/real_time/threads:4", 4, 0, 0,
+       {{"passthrough_ll_us", 40.0}, {"diofs_log_on_us", 44.0}, {"diofs_over_peer", 0.91}}},
   });
   runs.insert(runs.end(), separate.begin(), separate.end());
   runs.insert(runs.end(), paired.begin(), paired.end());
@@ -159,11 +162,13 @@ TEST(FsTables, PairedPeerRunsJudgeThePeerGoals) {
   EXPECT_EQ(streamed.rows.size(), 1u);  // 4 KiB x1: 1.20 there
   EXPECT_TRUE(streamed.goals.empty());
   const Table& t = TableTitled(summary, "diofs against passthrough_ll, paired writes");
-  ASSERT_EQ(t.rows.size(), 3u);
-  EXPECT_EQ(t.rows[0], (std::vector<std::string>{"4 KiB", "1", "31.6", "33.9", "0.950", "0.0 %"}));
-  EXPECT_EQ(t.rows[2][4], "1.410");
-  ASSERT_EQ(t.goals.size(), 4u);  // 4 KiB x1, x4; 1 MiB x1, x4
-  EXPECT_EQ(t.goals[0].text, "diofs (log on) matches passthrough_ll on 4 KiB O_DIRECT writes, 1 thread");
+  ASSERT_EQ(t.rows.size(), 4u);
+  EXPECT_EQ(t.rows[0], (std::vector<std::string>{"overwrite", "4 KiB", "1", "31.6", "33.9", "0.950", "0.0 %"}));
+  EXPECT_EQ(t.rows[2][5], "1.410");
+  EXPECT_EQ(t.rows[3], (std::vector<std::string>{"append", "4 KiB", "4", "40.0", "44.0", "0.910", "0.0 %"}));
+  ASSERT_EQ(t.goals.size(), 6u);  // overwrite: 4 KiB x1, x4; 1 MiB x1, x4; append: 4 KiB x1, x4
+  EXPECT_EQ(t.goals[0].text,
+            "diofs (log on) matches passthrough_ll on 4 KiB O_DIRECT writes overwriting data, 1 thread");
   EXPECT_FALSE(t.goals[0].met);
   EXPECT_EQ(t.goals[0].verdict, "missed by 0.05 (0.95 < 1.00)");
   EXPECT_TRUE(t.goals[1].met);
@@ -172,6 +177,9 @@ TEST(FsTables, PairedPeerRunsJudgeThePeerGoals) {
   EXPECT_FALSE(t.goals[3].value.has_value());
   EXPECT_FALSE(t.goals[3].met);
   EXPECT_EQ(t.goals[3].verdict, "not measured");
+  EXPECT_EQ(t.goals[4].text, "diofs (log on) matches passthrough_ll on 4 KiB O_DIRECT writes to new blocks, 1 thread");
+  EXPECT_EQ(t.goals[4].verdict, "not measured");
+  EXPECT_FALSE(t.goals[5].met);
 }
 
 TEST(FsTables, NoneWithoutFsRuns) {
