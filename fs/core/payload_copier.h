@@ -3,12 +3,14 @@
 // log's data_hash (fs/oplog/LOG_FORMAT.md), without reading the payload a
 // second time.
 //
-// Why in one pass: XXH3 is compute-bound on this kind of CPU (24 GB/s with
-// AVX2 on the 2-core EPYC here, 43 us per MiB even from L1), and after a
-// 1 MiB copy the payload has left L2: a separate pass cost 115-139 us. In
-// the copy, whose stores wait on memory anyway, it costs 1-5 us more than
-// the copy alone on a quiet machine (diofs_write_path_benchmark; the table
-// "op log hash on the mem backend's write path" of results/bench/summary.md).
+// Why in one pass: XXH3 is compute-bound (from L2, 25 us per MiB with
+// AVX2 inlined here; Debian's libxxhash, built for baseline x86-64, takes
+// 69-89), and after a 1 MiB copy the payload has left L1: a separate pass
+// after the copy cost 115-139 us in diofs. Fused, copy and hash of 1 MiB
+// from L2 take 35 us against 26 for memcpy alone; through a 16 MiB window
+// of pages the fused pass is faster than memcpy (diofs_write_path_benchmark;
+// the table "op log hash on the mem backend's write path" of
+// results/bench/summary.md).
 //
 // The hash is XXH3_64bits exactly (tested against libxxhash for every length
 // class): the stripes of the payload are accumulated in order with
