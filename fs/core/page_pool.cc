@@ -12,11 +12,6 @@ namespace {
 
 constexpr std::size_t kPagesPerSlab = PagePool::kSlabSize / PagePool::kPageSize;
 
-std::byte* SlabOf(std::byte* page) {
-  return reinterpret_cast<std::byte*>(reinterpret_cast<std::uintptr_t>(page) &
-                                      ~(std::uintptr_t{PagePool::kSlabSize} - 1));
-}
-
 }  // namespace
 
 PagePool& PagePool::Shared() {
@@ -40,19 +35,11 @@ void PagePool::NewSlabLocked() {
   }
   if (region_next_ == region_end_) {
     regions_.reserve(regions_.size() + 1);
-    // One slab more than the region, trimmed to a slab-aligned region: a
-    // huge page needs 2 MiB alignment.
-    const std::size_t span = kRegionSize + kSlabSize;
-    void* raw = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void* raw = mmap(nullptr, kRegionSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (raw == MAP_FAILED) throw std::bad_alloc();
-    const auto start = reinterpret_cast<std::uintptr_t>(raw);
-    const std::uintptr_t aligned = (start + kSlabSize - 1) & ~(std::uintptr_t{kSlabSize} - 1);
-    if (aligned > start) munmap(raw, aligned - start);
-    const std::uintptr_t tail = start + span - (aligned + kRegionSize);
-    if (tail > 0) munmap(reinterpret_cast<void*>(aligned + kRegionSize), tail);
-    auto* region = reinterpret_cast<std::byte*>(aligned);
-    // Advice only: without THP (never, or a kernel without it) pages fault 4 KiB at a time.
-    (void)madvise(region, kRegionSize, MADV_HUGEPAGE);
+    auto* region = static_cast<std::byte*>(raw);
+    // 4 KiB faults, whatever the system's THP setting (page_pool.h says why).
+    (void)madvise(region, kRegionSize, MADV_NOHUGEPAGE);
     regions_.push_back(region);
     region_next_ = region;
     region_end_ = region + kRegionSize;
@@ -111,16 +98,6 @@ void PagePool::Release() {
   // once appended to released_ (taken from its back), the lowest addresses
   // are handed out first.
   std::sort(free_.begin(), free_.end(), std::greater<>());
-  // Their slabs stop asking for huge pages before any page goes: khugepaged
-  // would fill a huge page around the pages still in use (up to 511 absent
-  // of 512 by default, khugepaged/max_ptes_none), taking the memory again.
-  // Pages of one slab are adjacent in the sorted list.
-  std::byte* last_slab = nullptr;
-  for (std::byte* page : free_) {
-    std::byte* slab = SlabOf(page);
-    if (slab != last_slab) (void)madvise(slab, kSlabSize, MADV_NOHUGEPAGE);
-    last_slab = slab;
-  }
   std::size_t i = 0;
   while (i < free_.size()) {
     std::size_t j = i + 1;

@@ -5,22 +5,27 @@
 // 5 us before it copied a byte (malloc of a 4 KiB block in a worker's arena:
 // the arena grows by mprotect, each block straddles two pages that fault one
 // at a time), against 1.5 us to overwrite a page; libfuse's passthrough over
-// tmpfs allocates in the kernel. Slabs are asked to be transparent huge
-// pages (MADV_HUGEPAGE; where the kernel grants one, a single fault maps 512
-// pages: 0.45 us a page here against 1.8 us for 4 KiB faults), and a page
-// costs a pointer bump or a pop from a free list. Slabs are cut from 64 MiB
-// regions, so that the mappings stay few (vm.max_map_count).
+// tmpfs allocates in the kernel. Here a page costs a pointer bump or a pop
+// from a free list, and one 4 KiB fault at its first write. Slabs are cut
+// from 64 MiB regions, so that the mappings stay few (vm.max_map_count).
+//
+// No huge pages (MADV_NOHUGEPAGE on every region, whatever the system's THP
+// setting): a huge page comes from a free 2 MiB block, and where a virtual
+// machine reports its free memory to the host (virtio free page reporting,
+// page_reporting_order 9) such a block is one the host must back again. On
+// the 2-CPU VM where diofs is tested, the first touch of fresh huge-page
+// memory cost 25-36 us per 4 KiB (4.5-7.6 on other days) against 1.6-5.7 us
+// with 4 KiB faults, which the kernel serves from pages freed a moment
+// before; the paired benchmark of 4 KiB appends from 4 threads gave 0.59 and
+// 0.76 of passthrough_ll with huge pages, 0.96 and 0.97 without.
 //
 // Memory goes back: a page given back waits in the free list (resident, for
 // the next write); Release() returns the pages given back since the last
 // Release() to the system (MADV_DONTNEED on each run of adjacent pages),
-// the rule malloc_trim(3) followed before. Their slabs stop asking for huge
-// pages first (khugepaged would otherwise fill a huge page around the
-// pages still in use). The resident set drops at once; where part of a huge
-// page was released, the kernel frees that part when it needs memory
-// (deferred split). Released pages keep their addresses, read as zeros and
-// fault in again when written; resident free pages are handed out first.
-// Regions are never unmapped: what stays is address space, not memory.
+// the rule malloc_trim(3) followed before. Released pages keep their
+// addresses, read as zeros and fault in again when written; resident free
+// pages are handed out first. Regions are never unmapped: what stays is
+// address space, not memory.
 #pragma once
 
 #include <cstddef>
@@ -72,7 +77,7 @@ class PagePool {
   mutable std::mutex mutex_;
   std::vector<std::byte*> free_;      // given back since the last Release (resident)
   std::vector<std::byte*> released_;  // given back to the system, reusable
-  std::vector<std::byte*> regions_;   // each kRegionSize, aligned to kSlabSize
+  std::vector<std::byte*> regions_;   // each kRegionSize
   std::size_t slabs_ = 0;
   std::byte* next_ = nullptr;         // the next never-used page of the newest slab
   std::byte* slab_end_ = nullptr;

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <string>
 #include <set>
 #include <span>
 #include <thread>
@@ -32,6 +35,33 @@ TEST(PagePoolTest, PagesAreAlignedDistinctAndCarvedFromSlabs) {
   EXPECT_EQ(pool.slabs(), 2u);
   for (std::byte* page : seen) pool.Give(page);
   EXPECT_EQ(pool.free_pages(), pages);
+}
+
+// The pool's memory never asks for huge pages (page_pool.h): the mapping
+// holding its pages carries VM_NOHUGEPAGE ("nh" in /proc/self/smaps), so no
+// THP setting, "always" included, backs it with them.
+TEST(PagePoolTest, ItsMemoryIsNeverBackedByHugePages) {
+  PagePool pool;
+  std::byte* page = pool.Take();
+  std::memset(page, 1, kPage);
+  const auto address = reinterpret_cast<std::uintptr_t>(page);
+  std::ifstream smaps("/proc/self/smaps");
+  ASSERT_TRUE(smaps) << "cannot read /proc/self/smaps";
+  bool inside = false, found = false;
+  for (std::string line; std::getline(smaps, line);) {
+    std::uintptr_t start = 0, end = 0;
+    if (std::sscanf(line.c_str(), "%lx-%lx ", &start, &end) == 2) {  // a mapping's first line
+      inside = start <= address && address < end;
+      continue;
+    }
+    if (inside && line.rfind("VmFlags:", 0) == 0) {
+      found = true;
+      EXPECT_NE((line + " ").find(" nh "), std::string::npos) << line;
+      break;
+    }
+  }
+  EXPECT_TRUE(found) << "no mapping of /proc/self/smaps holds the page";
+  pool.Give(page);
 }
 
 TEST(PagePoolTest, AGivenPageIsTakenAgainBeforeANewOne) {
