@@ -50,23 +50,41 @@ void PagePool::NewSlabLocked() {
   ++slabs_;
 }
 
+void PagePool::Populate(std::span<std::byte* const> slabs) {
+  // Faults the slab's pages in with one call instead of one fault (and
+  // trap) per page, outside the lock: other workers may meanwhile take and
+  // write its pages, which the call then finds present and leaves alone.
+  // Linux < 5.14 refuses it (EINVAL): the pages then fault one by one.
+  for (std::byte* slab : slabs) (void)madvise(slab, kSlabSize, MADV_POPULATE_WRITE);
+}
+
 std::byte* PagePool::Take() {
-  std::lock_guard lock(mutex_);
-  return TakeLocked();
+  std::vector<std::byte*> carved;
+  std::byte* page = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    page = TakeLocked(carved);
+  }
+  Populate(carved);
+  return page;
 }
 
 void PagePool::TakeMany(std::span<std::byte*> pages) {
-  std::lock_guard lock(mutex_);
-  std::size_t filled = 0;
-  try {
-    for (; filled < pages.size(); ++filled) pages[filled] = TakeLocked();
-  } catch (...) {  // all or none: what was taken goes back (room reserved)
-    free_.insert(free_.end(), pages.begin(), pages.begin() + static_cast<std::ptrdiff_t>(filled));
-    throw;
+  std::vector<std::byte*> carved;
+  {
+    std::lock_guard lock(mutex_);
+    std::size_t filled = 0;
+    try {
+      for (; filled < pages.size(); ++filled) pages[filled] = TakeLocked(carved);
+    } catch (...) {  // all or none: what was taken goes back (room reserved)
+      free_.insert(free_.end(), pages.begin(), pages.begin() + static_cast<std::ptrdiff_t>(filled));
+      throw;
+    }
   }
+  Populate(carved);
 }
 
-std::byte* PagePool::TakeLocked() {
+std::byte* PagePool::TakeLocked(std::vector<std::byte*>& carved) {
   // Resident pages first, then released ones, then a new page.
   for (std::vector<std::byte*>* list : {&free_, &released_}) {
     if (!list->empty()) {
@@ -75,7 +93,10 @@ std::byte* PagePool::TakeLocked() {
       return page;
     }
   }
-  if (next_ == slab_end_) NewSlabLocked();
+  if (next_ == slab_end_) {
+    NewSlabLocked();
+    carved.push_back(next_);
+  }
   std::byte* page = next_;
   next_ += kPageSize;
   return page;
