@@ -57,7 +57,22 @@ TEST_F(QemuRunTest, TheMatrixLiveSaveIsVerifiedPageByPageAfterThreeSyncs) {
   auto scenario = LoadScenarioFile(DIOH_SCENARIOS_DIR "/live-save.json");
   ASSERT_TRUE(scenario.ok()) << scenario.status().ToString();
   ASSERT_EQ(scenario->guest.ram, "pc.ram=256M");
-  const JobRun run = Run(*scenario);
+  // QEMU decides when it converges: a pass that finds nothing dirty ends
+  // the iteration, and on a loaded machine the harness can be off the CPU
+  // for such a pass between two of its writes (live_save.h). live-passes
+  // then says so and is skipped, which is right; this test wants the run
+  // where every pass went in between syncs, so it tries up to three times.
+  JobRun run;
+  int attempts = 0;
+  while (attempts < 3) {
+    ++attempts;
+    run = Run(*scenario);
+    const CheckResult& passes = Check(run, "live-passes");
+    const bool raced = passes.status == CheckStatus::kSkip &&
+                       passes.detail.find("had not written every pass") != std::string::npos;
+    if (!raced) break;
+  }
+  RecordProperty("attempts", attempts);
   EXPECT_EQ(run.result.verdict, Verdict::kPass) << run.result.outcome << "\n" << Failures(run);
   const CheckResult& ram = Check(run, "ram-equal");
   EXPECT_EQ(ram.status, CheckStatus::kPass) << ram.detail;
