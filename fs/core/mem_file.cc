@@ -4,11 +4,11 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
 #include <new>
-#include <vector>
 
 #include "fs/core/page_pool.h"
 #include "fs/core/payload_copier.h"
@@ -66,23 +66,24 @@ void MemFile::PageReturn::operator()(Page* page) const {
   PagePool::Shared().Give(reinterpret_cast<std::byte*>(page));
 }
 
-// A write takes its new pages from the pool with one lock: at its first
-// missing page, as many as it has pages left (no later page can need more);
-// those it did not use go back when it ends.
+// A write takes its new pages from the pool with one lock per 256 (a
+// max_write transfer): at its first missing page, as many as it has pages
+// left, up to that (no later page can need more); those it did not use go
+// back when it ends. The batch lives on the stack: no allocation per write.
 class MemFile::NewPages {
  public:
   NewPages() = default;
   NewPages(const NewPages&) = delete;
   NewPages& operator=(const NewPages&) = delete;
   ~NewPages() {
-    if (used_ < taken_.size()) PagePool::Shared().GiveMany(std::span(taken_).subspan(used_));
+    if (used_ < count_) PagePool::Shared().GiveMany(std::span(taken_.data() + used_, count_ - used_));
   }
 
   PagePtr Next(bool zeroed, std::uint64_t pages_left) {
-    if (used_ == taken_.size()) {
-      std::vector<std::byte*> batch(static_cast<std::size_t>(pages_left));
-      PagePool::Shared().TakeMany(batch);  // all or none
-      taken_ = std::move(batch);
+    if (used_ == count_) {
+      const std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(pages_left, taken_.size()));
+      PagePool::Shared().TakeMany(std::span(taken_.data(), count));  // all or none
+      count_ = count;
       used_ = 0;
     }
     Page* page = new (taken_[used_++]) Page;  // default-initialised: not zeroed
@@ -91,7 +92,8 @@ class MemFile::NewPages {
   }
 
  private:
-  std::vector<std::byte*> taken_;
+  std::array<std::byte*, kPagesPerChunk> taken_;
+  std::size_t count_ = 0;
   std::size_t used_ = 0;
 };
 

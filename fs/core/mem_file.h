@@ -1,9 +1,10 @@
 // MemFile: the data of one file of the mem backend — a sparse map of 4 KiB
-// pages (taken from PagePool::Shared()); a page that was never written, or was punched, is a hole and reads
-// as zeros. The page map is split into shards by 1 MiB chunk, each with its
-// own lock, so that transfers to different chunks of one file (multifd
-// channels writing one migration file) do not serialize; changes of size
-// and punched ranges take the whole file.
+// pages (taken from PagePool::Shared()); a page that was never written, or
+// was punched, is a hole and reads as zeros. The page map is split into
+// shards by 1 MiB chunk, each with its own lock, so that transfers to
+// different chunks of one file (multifd channels writing one migration
+// file) do not serialize; changes of size and punched ranges take the
+// whole file.
 #pragma once
 
 #include <array>
