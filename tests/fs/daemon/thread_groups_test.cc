@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -29,21 +30,29 @@ TEST(ThreadGroupsTest, ThisProcessIsItsOwnThreadGroupInItsGroup) {
 }
 
 TEST(ThreadGroupsTest, EveryWorkerGetsTheSameAnswers) {
-  // A worker answers from its own recent answers after the first ask: the
-  // answers of several workers, asked twice, agree with the shared map's.
+  // A worker answers from its own recent answers (16 slots by thread id)
+  // after the first ask. Asked alternately about this thread and about ids
+  // above pid_max that share its slot (no such thread: its own group, no
+  // process group), every worker must give each id its own answer.
   ThreadGroups groups;
   const auto self = static_cast<std::uint32_t>(gettid());
+  std::uint32_t pid_max = 4194304;
+  std::ifstream("/proc/sys/kernel/pid_max") >> pid_max;
+  std::vector<std::uint32_t> absent;
+  for (std::uint32_t i = 1; i <= 20; ++i) absent.push_back(pid_max + 16 * i + self % 16);
   std::vector<std::thread> workers;
   std::atomic<int> wrong{0};
   for (int w = 0; w < 4; ++w) {
     workers.emplace_back([&] {
       for (int round = 0; round < 2; ++round) {
-        for (std::uint32_t tid = self; tid < self + 40; ++tid) {  // more ids than slots
-          const ThreadGroup group = groups.Of(tid);
-          if (tid == self && (group.tgid != static_cast<std::uint32_t>(getpid()) ||
-                              group.pgid != static_cast<std::uint32_t>(getpgrp()))) {
+        for (const std::uint32_t tid : absent) {
+          const ThreadGroup mine = groups.Of(self);
+          if (mine.tgid != static_cast<std::uint32_t>(getpid()) ||
+              mine.pgid != static_cast<std::uint32_t>(getpgrp())) {
             ++wrong;
           }
+          const ThreadGroup none = groups.Of(tid);
+          if (none.tgid != tid || none.pgid != 0) ++wrong;
         }
       }
     });
