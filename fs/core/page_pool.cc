@@ -50,52 +50,75 @@ void PagePool::NewSlabLocked() {
   ++slabs_;
 }
 
-void PagePool::Populate(std::span<std::byte* const> slabs) {
-  // Faults the slab's pages in with one call instead of one fault (and
+void PagePool::Populate(const Runs& runs) {
+  // Faults the memory in with one call per run instead of one fault (and
   // trap) per page, outside the lock: other workers may meanwhile take and
-  // write its pages, which the call then finds present and leaves alone.
-  // Linux < 5.14 refuses it (EINVAL): the pages then fault one by one.
-  for (std::byte* slab : slabs) (void)madvise(slab, kSlabSize, MADV_POPULATE_WRITE);
+  // write its pages, which the call then finds present and leaves alone
+  // (MADV_POPULATE_WRITE never changes what a page holds). Should a page
+  // of the run be taken, given back and released again before the call
+  // reaches it, it stays resident in the released list until taken: at
+  // most a slab's worth per taker. Linux < 5.14 refuses the call (EINVAL):
+  // the pages then fault one by one.
+  for (std::span<std::byte> run : runs) (void)madvise(run.data(), run.size(), MADV_POPULATE_WRITE);
 }
 
 std::byte* PagePool::Take() {
-  std::vector<std::byte*> carved;
+  Runs to_populate;
   std::byte* page = nullptr;
   {
     std::lock_guard lock(mutex_);
-    page = TakeLocked(carved);
+    page = TakeLocked(to_populate);
   }
-  Populate(carved);
+  Populate(to_populate);
   return page;
 }
 
 void PagePool::TakeMany(std::span<std::byte*> pages) {
-  std::vector<std::byte*> carved;
+  Runs to_populate;
   {
     std::lock_guard lock(mutex_);
     std::size_t filled = 0;
     try {
-      for (; filled < pages.size(); ++filled) pages[filled] = TakeLocked(carved);
+      for (; filled < pages.size(); ++filled) pages[filled] = TakeLocked(to_populate);
     } catch (...) {  // all or none: what was taken goes back (room reserved)
       free_.insert(free_.end(), pages.begin(), pages.begin() + static_cast<std::ptrdiff_t>(filled));
       throw;
     }
   }
-  Populate(carved);
+  Populate(to_populate);
 }
 
-std::byte* PagePool::TakeLocked(std::vector<std::byte*>& carved) {
-  // Resident pages first, then released ones, then a new page.
-  for (std::vector<std::byte*>* list : {&free_, &released_}) {
-    if (!list->empty()) {
-      std::byte* page = list->back();
-      list->pop_back();
-      return page;
-    }
+void PagePool::ReuseReleasedLocked(Runs& to_populate) {
+  // The lowest released pages (released_ is taken from its back), moved in
+  // their order, so that the lowest is still handed out first; the free
+  // list has room for every page carved.
+  const std::size_t count = std::min(released_.size(), kPagesPerSlab);
+  const auto first = released_.end() - static_cast<std::ptrdiff_t>(count);
+  free_.insert(free_.end(), first, released_.end());
+  released_.erase(first, released_.end());
+  std::vector<std::byte*> sorted(free_.end() - static_cast<std::ptrdiff_t>(count), free_.end());
+  std::sort(sorted.begin(), sorted.end());
+  std::size_t i = 0;
+  while (i < sorted.size()) {
+    std::size_t j = i + 1;
+    while (j < sorted.size() && sorted[j] == sorted[j - 1] + kPageSize) ++j;
+    to_populate.emplace_back(sorted[i], (j - i) * kPageSize);
+    i = j;
+  }
+}
+
+std::byte* PagePool::TakeLocked(Runs& to_populate) {
+  // Resident pages first, then released ones (faulted in a slab's worth at
+  // a time), then a new page.
+  if (free_.empty() && !released_.empty()) ReuseReleasedLocked(to_populate);
+  if (!free_.empty()) {
+    std::byte* page = free_.back();
+    free_.pop_back();
+    return page;
   }
   if (next_ == slab_end_) {
     NewSlabLocked();
-    carved.push_back(next_);
+    to_populate.emplace_back(next_, kSlabSize);
   }
   std::byte* page = next_;
   next_ += kPageSize;
