@@ -135,7 +135,10 @@ bool PageBudget::TryTake(std::uint64_t pages) {
 
 MemFile::~MemFile() {
   const std::uint64_t pages = page_count_.load(std::memory_order_relaxed);
-  for (Shard& shard : shards_) shard.pages.clear();
+  // The maps go whole, bucket arrays included, before the trim below:
+  // clear() kept those until after it, and diofs stayed 5.1 MiB larger
+  // after `rm` of a 2 GiB file (1.2 MiB for 512 MiB).
+  for (Shard& shard : shards_) decltype(Shard::pages)().swap(shard.pages);
   budget_->Give(pages);
   ReturnDroppedPages(pages);
 }

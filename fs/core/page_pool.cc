@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <new>
 
@@ -11,6 +12,14 @@ namespace diofs {
 namespace {
 
 constexpr std::size_t kPagesPerSlab = PagePool::kSlabSize / PagePool::kPageSize;
+
+// The free list's link, kept in a free page's first bytes (memcpy: the page
+// held a MemFile::Page a moment before).
+std::byte* NextFree(const std::byte* page) {
+  std::byte* next = nullptr;
+  std::memcpy(&next, page, sizeof next);
+  return next;
+}
 
 }  // namespace
 
@@ -25,14 +34,6 @@ PagePool::~PagePool() {
 }
 
 void PagePool::NewSlabLocked() {
-  // Room in both lists for every page carved, the new slab's included, so
-  // that giving a page back (from destructors) can never fail.
-  // Geometric, as push_back grows: reserving exactly would copy the lists at
-  // every slab.
-  const std::size_t capacity = (slabs_ + 1) * kPagesPerSlab;
-  for (std::vector<std::byte*>* list : {&free_, &released_}) {
-    if (list->capacity() < capacity) list->reserve(std::max(capacity, 2 * list->capacity()));
-  }
   if (region_next_ == region_end_) {
     regions_.reserve(regions_.size() + 1);
     void* raw = mmap(nullptr, kRegionSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -44,9 +45,9 @@ void PagePool::NewSlabLocked() {
     region_next_ = region;
     region_end_ = region + kRegionSize;
   }
-  next_ = region_next_;
-  slab_end_ = next_ + kSlabSize;
-  region_next_ = slab_end_;
+  next_ = {region_next_, kPagesPerSlab};
+  from_released_ = false;
+  region_next_ += kSlabSize;
   ++slabs_;
 }
 
@@ -56,10 +57,10 @@ void PagePool::Populate(const Runs& runs) {
   // write its pages, which the call then finds present and leaves alone
   // (MADV_POPULATE_WRITE never changes what a page holds). Should a page
   // of the run be taken, given back and released again before the call
-  // reaches it, it stays resident in the released list until taken: at
-  // most a slab's worth per taker. Linux < 5.14 refuses the call (EINVAL):
-  // the pages then fault one by one.
-  for (std::span<std::byte> run : runs) (void)madvise(run.data(), run.size(), MADV_POPULATE_WRITE);
+  // reaches it, it stays resident in a released run until taken: at most
+  // a slab's worth per taker. Linux < 5.14 refuses the call (EINVAL): the
+  // pages then fault one by one.
+  for (const Range& run : runs) (void)madvise(run.first, run.pages * kPageSize, MADV_POPULATE_WRITE);
 }
 
 std::byte* PagePool::Take() {
@@ -80,88 +81,116 @@ void PagePool::TakeMany(std::span<std::byte*> pages) {
     std::size_t filled = 0;
     try {
       for (; filled < pages.size(); ++filled) pages[filled] = TakeLocked(to_populate);
-    } catch (...) {  // all or none: what was taken goes back (room reserved)
-      free_.insert(free_.end(), pages.begin(), pages.begin() + static_cast<std::ptrdiff_t>(filled));
+    } catch (...) {  // all or none: what was taken goes back
+      for (std::size_t i = 0; i < filled; ++i) PushFreeLocked(pages[i]);
       throw;
     }
   }
   Populate(to_populate);
 }
 
-void PagePool::ReuseReleasedLocked(Runs& to_populate) {
-  // The lowest released pages (released_ is taken from its back), moved in
-  // their order, so that the lowest is still handed out first; the free
-  // list has room for every page carved.
-  const std::size_t count = std::min(released_.size(), kPagesPerSlab);
-  const auto first = released_.end() - static_cast<std::ptrdiff_t>(count);
-  free_.insert(free_.end(), first, released_.end());
-  released_.erase(first, released_.end());
-  std::vector<std::byte*> sorted(free_.end() - static_cast<std::ptrdiff_t>(count), free_.end());
-  std::sort(sorted.begin(), sorted.end());
-  std::size_t i = 0;
-  while (i < sorted.size()) {
-    std::size_t j = i + 1;
-    while (j < sorted.size() && sorted[j] == sorted[j - 1] + kPageSize) ++j;
-    to_populate.emplace_back(sorted[i], (j - i) * kPageSize);
-    i = j;
-  }
-}
-
 std::byte* PagePool::TakeLocked(Runs& to_populate) {
-  // Resident pages first, then released ones (faulted in a slab's worth at
-  // a time), then a new page.
-  if (free_.empty() && !released_.empty()) ReuseReleasedLocked(to_populate);
-  if (!free_.empty()) {
-    std::byte* page = free_.back();
-    free_.pop_back();
+  // Resident pages first, then the range being handed out, then a slab's
+  // worth of the lowest released run (faulted in by the taker), then a
+  // new slab.
+  if (free_head_ != nullptr) {
+    std::byte* page = free_head_;
+    free_head_ = NextFree(page);
+    --free_count_;
     return page;
   }
-  if (next_ == slab_end_) {
-    NewSlabLocked();
-    to_populate.emplace_back(next_, kSlabSize);
+  if (next_.pages == 0) {
+    if (!released_.empty()) {
+      Range& lowest = released_.back();
+      const std::size_t pages = std::min(lowest.pages, kPagesPerSlab);
+      to_populate.reserve(to_populate.size() + 1);  // may throw: nothing moved yet
+      next_ = {lowest.first, pages};
+      from_released_ = true;
+      lowest.first += pages * kPageSize;
+      lowest.pages -= pages;
+      released_count_ -= pages;
+      if (lowest.pages == 0) released_.pop_back();
+    } else {
+      to_populate.reserve(to_populate.size() + 1);
+      NewSlabLocked();
+    }
+    to_populate.push_back(next_);  // room reserved
   }
-  std::byte* page = next_;
-  next_ += kPageSize;
+  std::byte* page = next_.first;
+  next_.first += kPageSize;
+  --next_.pages;
   return page;
+}
+
+void PagePool::PushFreeLocked(std::byte* page) noexcept {
+  std::memcpy(page, &free_head_, sizeof free_head_);
+  free_head_ = page;
+  ++free_count_;
 }
 
 void PagePool::Give(std::byte* page) noexcept {
   std::lock_guard lock(mutex_);
-  free_.push_back(page);
+  PushFreeLocked(page);
 }
 
 void PagePool::GiveMany(std::span<std::byte* const> pages) noexcept {
   std::lock_guard lock(mutex_);
-  free_.insert(free_.end(), pages.begin(), pages.end());
+  for (std::byte* page : pages) PushFreeLocked(page);
 }
 
-void PagePool::Release() {
+void PagePool::Release() noexcept {
   std::lock_guard lock(mutex_);
-  if (free_.empty()) return;
-  // Descending, so that runs of adjacent pages are next to each other and,
-  // once appended to released_ (taken from its back), the lowest addresses
-  // are handed out first.
-  std::sort(free_.begin(), free_.end(), std::greater<>());
-  std::size_t i = 0;
-  while (i < free_.size()) {
-    std::size_t j = i + 1;
-    while (j < free_.size() && free_[j] + kPageSize == free_[j - 1]) ++j;
-    // free_[j - 1] is the lowest page of the run free_[i..j).
-    (void)madvise(free_[j - 1], (j - i) * kPageSize, MADV_DONTNEED);
-    i = j;
+  if (free_head_ == nullptr) return;
+  // The free pages' addresses, sorted, in scratch memory of its own: a
+  // megabyte from malloc (per 512 MiB freed) would raise glibc's mmap
+  // threshold when freed, and the workers' arenas then kept 2 MiB more
+  // after five rounds of writing and deleting 512 MiB.
+  const std::size_t scratch_bytes = free_count_ * sizeof(std::byte*);
+  void* scratch = mmap(nullptr, scratch_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (scratch == MAP_FAILED) return;  // the pages stay free and resident
+  const std::span<std::byte*> pages(static_cast<std::byte**>(scratch), free_count_);
+  std::size_t n = 0;
+  for (std::byte* page = free_head_; page != nullptr; page = NextFree(page)) pages[n++] = page;
+  // Descending, so that the runs appended to released_ (taken from its
+  // back) hand out the lowest addresses first.
+  std::sort(pages.begin(), pages.end(), std::greater<>());
+  const auto for_each_run = [&pages](auto&& visit) {
+    std::size_t i = 0;
+    while (i < pages.size()) {
+      std::size_t j = i + 1;
+      while (j < pages.size() && pages[j] + kPageSize == pages[j - 1]) ++j;
+      visit(Range{pages[j - 1], j - i});  // pages[j - 1] is the run's lowest page
+      i = j;
+    }
+  };
+  std::size_t runs = 0;
+  for_each_run([&runs](const Range&) { ++runs; });
+  bool room = true;
+  try {
+    released_.reserve(released_.size() + runs);
+  } catch (const std::bad_alloc&) {
+    room = false;  // the pages stay free and resident
   }
-  released_.insert(released_.end(), free_.begin(), free_.end());  // room reserved
-  free_.clear();
+  if (room) {
+    for_each_run([this](const Range& run) {
+      (void)madvise(run.first, run.pages * kPageSize, MADV_DONTNEED);
+      released_.push_back(run);  // room reserved
+    });
+    released_count_ += free_count_;
+    free_head_ = nullptr;
+    free_count_ = 0;
+  }
+  munmap(scratch, scratch_bytes);
 }
 
 std::size_t PagePool::free_pages() const {
   std::lock_guard lock(mutex_);
-  return free_.size() + released_.size();
+  return free_count_ + released_count_ + (from_released_ ? next_.pages : 0);
 }
 
 std::size_t PagePool::released_pages() const {
   std::lock_guard lock(mutex_);
-  return released_.size();
+  return released_count_;
 }
 
 std::size_t PagePool::slabs() const {

@@ -24,18 +24,21 @@
 // 0.76 of passthrough_ll with huge pages, 0.96 and 0.97 without.
 //
 // Memory goes back: a page given back waits in the free list (resident, for
-// the next write); Release() returns the pages given back since the last
-// Release() to the system (MADV_DONTNEED on each run of adjacent pages),
-// the rule malloc_trim(3) followed before. Released pages keep their
-// addresses and read as zeros; resident free pages are handed out first.
-// When none is left, the taker moves up to a slab's worth of released pages
-// back to the free list and faults them in with one call per run of
-// adjacent pages, as for a new slab: a page faulted in on its first write
-// costs a trap, and every save on a mount after its first writes released
-// pages only. 1 GiB saves, 12 interleaved rounds on one mount each: 1.77 s
-// median against 1.95 s faulting page by page (0.657 of tmpfs against
-// 0.601). Regions are never unmapped: what stays is address space, not
-// memory.
+// the next write), linked through its own first bytes, so that the pool
+// keeps no list that grows with the pages it ever carved. Release() returns
+// the pages given back since the last Release() to the system
+// (MADV_DONTNEED on each run of adjacent pages; the runs are what it
+// keeps): the rule malloc_trim(3) followed before. Besides pages in use,
+// what stays resident is the unused rest of the slab being handed out (at
+// most 2 MiB). Released pages keep their addresses and read as zeros;
+// resident pages are handed out first (the free list, then the rest of
+// that slab). When none is left, the taker takes up to a slab's worth of
+// the lowest released run and faults it in with one call, as for a new
+// slab: a page faulted in on its first write costs a trap, and every save
+// on a mount after its first writes released pages only. 1 GiB saves, 12
+// interleaved rounds on one mount each: 1.77 s median against 1.95 s
+// faulting page by page (0.657 of tmpfs against 0.601). Regions are never
+// unmapped: what stays is address space, not memory.
 #pragma once
 
 #include <cstddef>
@@ -72,30 +75,45 @@ class PagePool {
   void Give(std::byte* page) noexcept;
   void GiveMany(std::span<std::byte* const> pages) noexcept;
   // Returns the pages given back since the last Release to the system.
-  // Pages in use are untouched.
-  void Release();
+  // Pages in use are untouched. Never throws: should it find no memory for
+  // its scratch or its list of runs, the pages stay free and resident.
+  void Release() noexcept;
 
   std::size_t free_pages() const;      // given back, resident or released
   std::size_t released_pages() const;  // of those, released
   std::size_t slabs() const;           // slabs carved so far
 
  private:
+  // Adjacent pages: a released run, a slab, the range being handed out.
+  struct Range {
+    std::byte* first = nullptr;
+    std::size_t pages = 0;
+  };
   // Memory the taker faults in after the lock (Populate): a new slab, or a
-  // run of adjacent released pages moved back to the free list.
-  using Runs = std::vector<std::span<std::byte>>;
+  // slab's worth of a released run.
+  using Runs = std::vector<Range>;
   void NewSlabLocked();
-  void ReuseReleasedLocked(Runs& to_populate);
   std::byte* TakeLocked(Runs& to_populate);
+  void PushFreeLocked(std::byte* page) noexcept;
   static void Populate(const Runs& runs);
 
   // Lock order: a MemFile's locks, then mutex_ (the pool calls nothing outside).
   mutable std::mutex mutex_;
-  std::vector<std::byte*> free_;      // given back since the last Release (resident)
-  std::vector<std::byte*> released_;  // given back to the system, reusable
+  // Given back since the last Release (resident): each page holds the
+  // address of the next in its first bytes.
+  std::byte* free_head_ = nullptr;
+  std::size_t free_count_ = 0;
+  // Given back to the system, reusable: runs in descending address order
+  // within each Release, taken from the back (the lowest first).
+  std::vector<Range> released_;
+  std::size_t released_count_ = 0;
+  // Pages handed out one after the other: the rest of the newest slab, or
+  // of the slab's worth taken from a released run. `from_released_` says
+  // which, for free_pages().
+  Range next_;
+  bool from_released_ = false;
   std::vector<std::byte*> regions_;   // each kRegionSize
   std::size_t slabs_ = 0;
-  std::byte* next_ = nullptr;         // the next never-used page of the newest slab
-  std::byte* slab_end_ = nullptr;
   std::byte* region_next_ = nullptr;  // the next slab of the newest region
   std::byte* region_end_ = nullptr;
 };
