@@ -186,8 +186,8 @@ TEST(PagePoolTest, TheRestOfTheSlabGoesBeforeReleasedPages) {
 }
 
 // The pool keeps no list per page it ever carved (it did: two lists of 8
-// bytes per page, 256 KiB for these 64 MiB and 32 MiB after an 8 GiB
-// save): free pages are linked through themselves, released ones kept as
+// bytes per page, 256 KiB for these 64 MiB and 32 MiB for 8 GiB of
+// pages): free pages are linked through themselves, released ones kept as
 // runs.
 TEST(PagePoolTest, ItsBookkeepingDoesNotGrowWithThePagesCarved) {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
