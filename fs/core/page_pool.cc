@@ -100,10 +100,10 @@ std::byte* PagePool::TakeLocked(Runs& to_populate) {
     return page;
   }
   if (next_.pages == 0) {
+    to_populate.reserve(to_populate.size() + 1);  // may throw: nothing moved yet
     if (!released_.empty()) {
       Range& lowest = released_.back();
       const std::size_t pages = std::min(lowest.pages, kPagesPerSlab);
-      to_populate.reserve(to_populate.size() + 1);  // may throw: nothing moved yet
       next_ = {lowest.first, pages};
       from_released_ = true;
       lowest.first += pages * kPageSize;
@@ -111,7 +111,6 @@ std::byte* PagePool::TakeLocked(Runs& to_populate) {
       released_count_ -= pages;
       if (lowest.pages == 0) released_.pop_back();
     } else {
-      to_populate.reserve(to_populate.size() + 1);
       NewSlabLocked();
     }
     to_populate.push_back(next_);  // room reserved

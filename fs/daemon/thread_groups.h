@@ -31,7 +31,6 @@ class ThreadGroups {
  private:
   ThreadGroup Shared(std::uint32_t tid);  // the map every thread shares
 
-
   const std::uint64_t id_;  // names this instance in the workers' thread-local answers
   std::mutex mutex_;  // a leaf lock
   std::unordered_map<std::uint32_t, ThreadGroup> groups_;
